@@ -1,0 +1,1 @@
+"""Platform adapters that translate Discord, Slack and console events into core calls."""

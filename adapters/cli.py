@@ -1,0 +1,103 @@
+"""The `cohort` command line: run the bot, the console, migrations and content checks."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+
+from pydantic import ValidationError
+
+from bot.app import Cohort
+from bot.clock import OffsetClock, SystemClock
+from bot.logs import configure_logging
+from bot.settings import Settings
+from bot.storage import migrate
+
+log = logging.getLogger("cohort")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cohort", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser(
+        "run", help="start every platform whose credentials are set (the console when none is)"
+    )
+    sub.add_parser("console", help="use Cohort in this terminal")
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply every pending migration")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
+        )
+        print(f"cohort: invalid settings: {problems}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, settings.secrets())
+    if args.command == "db":
+        return asyncio.run(_db_upgrade(settings))
+    if args.command == "console" or not (settings.discord_enabled or settings.slack_enabled):
+        return asyncio.run(_console(settings))
+    return asyncio.run(_run_platforms(settings))
+
+
+async def _db_upgrade(settings: Settings) -> int:
+    cohort = Cohort.from_settings(settings, SystemClock())
+    try:
+        await cohort.start()
+        print(f"database is at revision {await migrate.current_revision(cohort.db)}")
+    finally:
+        await cohort.close()
+    return 0
+
+
+async def _console(settings: Settings) -> int:
+    from adapters.console.app import Console, stdin_reader
+
+    clock = OffsetClock()
+    cohort = Cohort.from_settings(settings, clock)
+    try:
+        await cohort.start()
+        console = Console(cohort, clock, sys.stdout, stdin_reader, sys.stdin.isatty())
+        await _until_signal(console.run)
+    finally:
+        await cohort.close()
+    return 0
+
+
+async def _run_platforms(settings: Settings) -> int:
+    cohort = Cohort.from_settings(settings, SystemClock())
+    try:
+        await cohort.start()
+        log.error("no platform adapter is available in this build yet")
+        return 1
+    finally:
+        await cohort.close()
+
+
+async def _until_signal(work: Callable[[], Awaitable[None]]) -> None:
+    """Run `work` until it ends or SIGINT/SIGTERM arrives, then let it clean up."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(work())
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, task.cancel)
+    try:
+        await task
+    except asyncio.CancelledError:
+        log.info("shutting down")
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.remove_signal_handler(sig)

@@ -1,0 +1,155 @@
+"""The console: reads lines from stdin, runs them as commands, prints the answers.
+
+`/<command> ...` runs a command as the current user; `:as <name>` switches user;
+`:organizer <name>` makes that user an organizer; `:advance <duration>` moves the clock and
+runs whatever the scheduler has due; `:quit` ends. Works the same piped and interactive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TextIO
+
+from adapters.console import render
+from bot.app import Cohort
+from bot.clock import OffsetClock
+from bot.grammar import quote
+from bot.identity import Caller, CommunityRef, MemberRef, Platform
+from bot.replies import Answer, Form
+
+COMMUNITY = CommunityRef(Platform.CONSOLE, "local")
+OPERATOR = "you"
+CHANNEL = "console"
+_DURATION = re.compile(r"^(\d+)([mhdw])$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+ReadLine = Callable[[str], Awaitable[str | None]]
+
+
+def parse_duration(text: str) -> timedelta:
+    """`90m`, `3h`, `7d` or `2w` as a timedelta."""
+    match = _DURATION.match(text.strip().lower())
+    if not match:
+        raise ValueError("give a duration like 30m, 3h, 7d or 2w")
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+class Console:
+    def __init__(
+        self,
+        cohort: Cohort,
+        clock: OffsetClock,
+        out: TextIO,
+        read_line: ReadLine,
+        interactive: bool,
+    ) -> None:
+        self._cohort = cohort
+        self._clock = clock
+        self._out = out
+        self._read_line = read_line
+        self._interactive = interactive
+        self._user = OPERATOR
+
+    def _caller(self) -> Caller:
+        return Caller(
+            member=MemberRef(COMMUNITY, self._user),
+            display_name=self._user,
+            is_platform_admin=self._user == OPERATOR,
+            channel_id=CHANNEL,
+        )
+
+    def _print(self, text: str) -> None:
+        self._out.write(text + "\n")
+        self._out.flush()
+
+    async def run(self) -> None:
+        if self._interactive:
+            self._print("Cohort console. Type /help for commands, :quit to leave.")
+        while True:
+            line = await self._read_line(f"{self._user}> " if self._interactive else "")
+            if line is None:
+                return
+            line = line.strip()
+            if not line:
+                continue
+            if line.startswith(":"):
+                if not await self._control(line):
+                    return
+            elif line.startswith("/"):
+                await self._command(line[1:])
+            else:
+                self._print("Commands start with / (try /help); console controls start with :.")
+
+    async def _control(self, line: str) -> bool:
+        word, _, rest = line[1:].partition(" ")
+        rest = rest.strip()
+        if word == "quit":
+            return False
+        if word == "as" and rest:
+            self._user = rest
+            self._print(f"You are now {rest}.")
+        elif word == "organizer" and rest:
+            community = await self._cohort.communities.resolve(COMMUNITY)
+            await self._cohort.communities.add_organizer(community, rest, OPERATOR)
+            self._print(f"{rest} is now an organizer.")
+        elif word == "advance" and rest:
+            try:
+                delta = parse_duration(rest)
+            except ValueError as error:
+                self._print(f"error: {error}.")
+                return True
+            now = self._clock.advance(delta)
+            self._print(f"Clock is now {now:%Y-%m-%d %H:%M} UTC.")
+            await self._cohort.run_due()
+        else:
+            self._print("Console controls: :as <name>, :organizer <name>, :advance <30m|3h|7d>, :quit")
+        return True
+
+    async def _command(self, line: str) -> None:
+        answer = await self._cohort.dispatcher.run_line(self._caller(), line)
+        await self._show(answer)
+
+    async def _show(self, answer: Answer) -> None:
+        if not isinstance(answer, Form):
+            self._print(render.reply(answer))
+            return
+        if self._interactive:
+            await self._fill(answer)
+        elif answer.missing():
+            self._print(render.missing_fields(answer))
+        else:
+            await self._submit(answer, {f.name: f.value for f in answer.fields})
+
+    async def _fill(self, form: Form) -> None:
+        self._print(render.form_intro(form))
+        values: dict[str, str] = {}
+        for field in form.fields:
+            while True:
+                typed = await self._read_line(render.field_prompt(field))
+                if typed is None:
+                    return
+                value = typed.strip() or field.value
+                if value or not field.required:
+                    break
+                self._print(f"{field.label} is required.")
+            values[field.name] = value
+        await self._submit(form, values)
+
+    async def _submit(self, form: Form, values: dict[str, str]) -> None:
+        line = " ".join(
+            [*form.command, *(f"{k}:{quote(v)}" for k, v in values.items() if v.strip())]
+        )
+        await self._command(line)
+
+
+async def stdin_reader(prompt: str) -> str | None:
+    """Read one line from stdin without blocking the event loop; None at end of input."""
+    if prompt:
+        sys.stdout.write(prompt)
+        sys.stdout.flush()
+    line = await asyncio.to_thread(sys.stdin.readline)
+    return line if line else None

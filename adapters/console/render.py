@@ -1,0 +1,41 @@
+"""Renders core replies and forms as plain terminal text."""
+
+from __future__ import annotations
+
+from bot.markdown import plain
+from bot.replies import Form, FormField, Reply, Tone
+
+
+def reply(answer: Reply) -> str:
+    lines: list[str] = []
+    if answer.title:
+        lines.append(f"== {plain(answer.title)} ==")
+    if answer.body:
+        text = plain(answer.body)
+        lines.append(f"error: {text}" if answer.tone is Tone.ERROR else text)
+    lines.extend(f"{plain(f.name)}: {plain(f.value)}" for f in answer.fields)
+    lines.extend(f"- {plain(item)}" for item in answer.items)
+    if answer.image:
+        lines.append(f"[picture: {answer.image.filename}, {plain(answer.image.alt)}]")
+    if answer.actions:
+        lines.append("Next: " + " | ".join(f"/{a.command}" for a in answer.actions))
+    return "\n".join(lines)
+
+
+def form_intro(form: Form) -> str:
+    lines = [f"== {plain(form.title)} =="]
+    if form.intro:
+        lines.append(plain(form.intro))
+    return "\n".join(lines)
+
+
+def field_prompt(field: FormField) -> str:
+    need = "required" if field.required else "optional, Enter to skip"
+    hint = f" e.g. {field.placeholder}" if field.placeholder else ""
+    current = f" [{field.value}]" if field.value else ""
+    return f"{plain(field.label)} ({need}{hint}){current}: "
+
+
+def missing_fields(form: Form) -> str:
+    names = ", ".join(f"{f.name} ({plain(f.label)})" for f in form.missing())
+    return f"error: {plain(form.title)} needs {names}. Give them inline, like name:value."

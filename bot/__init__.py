@@ -1,0 +1,1 @@
+"""Cohort's platform-neutral core: roadmap, accountability, scheduling and storage."""

@@ -1,0 +1,1 @@
+"""Organizer commands that configure a community."""

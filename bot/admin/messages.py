@@ -1,0 +1,33 @@
+"""Everything the organizer `setup` command says."""
+
+from __future__ import annotations
+
+from bot.communities.model import WEEKDAYS, Community, Purpose
+from bot.markdown import escape, mention
+from bot.replies import Field, Reply, Tone
+
+SCHEDULE_NEEDS_POST = (
+    "`day` and `time` set the schedule of one kind of post: add `post:` with one of "
+    + ", ".join(p.value for p in Purpose)
+    + ", for example `setup post:digest day:fri time:16:00`."
+)
+
+
+def overview(community: Community, organizers: list[str], changes: list[str]) -> Reply:
+    fields = [Field("Time zone", escape(community.timezone))]
+    for purpose in Purpose:
+        channel = community.channels.get(purpose)
+        schedule = community.schedule(purpose)
+        where = f"#{escape(channel)}" if channel else "no channel yet"
+        when = f"{WEEKDAYS[schedule.weekday]} {schedule.local_time}"
+        fields.append(Field(purpose.value.capitalize(), f"{where}, {when}"))
+    names = ", ".join(mention(o) for o in organizers) or "only platform admins"
+    fields.append(Field("Organizers", names, inline=False))
+    if changes:
+        body = "Saved: " + "; ".join(changes) + "."
+        return Reply(title="Community setup", body=body, fields=tuple(fields), tone=Tone.SUCCESS)
+    body = (
+        "Change any of this with options, for example "
+        "`setup timezone:Europe/Berlin challenges:#challenges post:challenges day:mon time:09:00`."
+    )
+    return Reply(title="Community setup", body=body, fields=tuple(fields))

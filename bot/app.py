@@ -1,0 +1,49 @@
+"""The composition root of the core: builds the services, the catalogue and the dispatcher
+from settings, a clock and a database."""
+
+from __future__ import annotations
+
+from bot.admin.commands import commands as admin_commands
+from bot.clock import Clock
+from bot.commands import Catalogue
+from bot.communities.service import CommunityService
+from bot.dispatch import Dispatcher
+from bot.help.commands import commands as help_commands
+from bot.members.commands import commands as member_commands
+from bot.members.service import MemberService
+from bot.settings import Settings
+from bot.storage import migrate
+from bot.storage.database import Database
+
+
+class Cohort:
+    """One running core. Adapters hold one and call `dispatcher`; `start` prepares the
+    database and `close` releases it."""
+
+    def __init__(self, settings: Settings, clock: Clock, db: Database) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.db = db
+        self.communities = CommunityService(db, clock)
+        self.members = MemberService(db, clock)
+        self.catalogue = Catalogue(
+            (
+                *help_commands(lambda: self.catalogue),
+                *member_commands(self.members),
+                *admin_commands(self.communities),
+            )
+        )
+        self.dispatcher = Dispatcher(self.catalogue, self.communities, clock)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, clock: Clock) -> Cohort:
+        return cls(settings, clock, Database.connect(settings.database_url))
+
+    async def start(self) -> None:
+        await migrate.upgrade(self.db)
+
+    async def close(self) -> None:
+        await self.db.dispose()
+
+    async def run_due(self) -> None:
+        """Run everything the scheduler has due at the clock's current time."""

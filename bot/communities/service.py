@@ -1,0 +1,73 @@
+"""Community logic: resolving the caller's community and deciding who organizes it."""
+
+from __future__ import annotations
+
+from bot.clock import Clock
+from bot.communities import store
+from bot.communities.model import Community, Purpose, Schedule
+from bot.identity import Caller, CommunityRef
+from bot.storage.database import Database
+
+
+class CommunityService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def resolve(self, ref: CommunityRef) -> Community:
+        """The community, created with defaults the first time anyone uses Cohort there."""
+        async with self._db.read() as conn:
+            community_id = await store.find(conn, ref)
+            if community_id is not None:
+                return await store.load(conn, community_id)
+        async with self._db.write() as conn:
+            community_id = await store.ensure(self._db, conn, ref, self._clock.now())
+            return await store.load(conn, community_id)
+
+    async def get(self, community_id: int) -> Community:
+        async with self._db.read() as conn:
+            return await store.load(conn, community_id)
+
+    async def is_organizer(self, community: Community, caller: Caller) -> bool:
+        if caller.is_platform_admin:
+            return True
+        async with self._db.read() as conn:
+            return await store.is_organizer(conn, community.id, caller.member.user_id)
+
+    async def add_organizer(self, community: Community, user_id: str, added_by: str) -> bool:
+        async with self._db.write() as conn:
+            return await store.add_organizer(
+                self._db, conn, community.id, user_id, added_by, self._clock.now()
+            )
+
+    async def remove_organizer(self, community: Community, user_id: str) -> bool:
+        async with self._db.write() as conn:
+            return await store.remove_organizer(conn, community.id, user_id)
+
+    async def organizers(self, community: Community) -> list[str]:
+        async with self._db.read() as conn:
+            return await store.list_organizers(conn, community.id)
+
+    async def configure(
+        self,
+        community: Community,
+        *,
+        timezone: str | None = None,
+        content_dir: str | None = None,
+        channels: dict[Purpose, str] | None = None,
+        schedule: Schedule | None = None,
+    ) -> Community:
+        """Apply an organizer's settings in one transaction and return the new state."""
+        async with self._db.write() as conn:
+            values: dict[str, object] = {}
+            if timezone is not None:
+                values["timezone"] = timezone
+            if content_dir is not None:
+                values["content_dir"] = content_dir
+            if values:
+                await store.update(conn, community.id, **values)
+            for purpose, channel_id in (channels or {}).items():
+                await store.set_channel(self._db, conn, community.id, purpose, channel_id)
+            if schedule is not None:
+                await store.set_schedule(self._db, conn, community.id, schedule)
+            return await store.load(conn, community.id)

@@ -1,0 +1,136 @@
+"""Queries for communities, their channels, schedules and organizers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.communities.model import Community, Purpose, Schedule
+from bot.identity import CommunityRef, Platform
+from bot.storage.database import Database
+from bot.storage.tables import communities, community_channels, organizers, schedules
+
+
+async def ensure(db: Database, conn: AsyncConnection, ref: CommunityRef, now: datetime) -> int:
+    """The community's id, creating its row on first use (safe against a concurrent insert)."""
+    await conn.execute(
+        db.insert_ignoring_conflicts(
+            communities,
+            {"platform": ref.platform.value, "external_id": ref.external_id, "created_at": now},
+        )
+    )
+    found = await find(conn, ref)
+    if found is None:
+        raise RuntimeError(f"community {ref} vanished right after it was created")
+    return found
+
+
+async def find(conn: AsyncConnection, ref: CommunityRef) -> int | None:
+    found = await conn.scalar(
+        sa.select(communities.c.id).where(
+            communities.c.platform == ref.platform.value,
+            communities.c.external_id == ref.external_id,
+        )
+    )
+    return None if found is None else int(found)
+
+
+async def load(conn: AsyncConnection, community_id: int) -> Community:
+    row = (
+        await conn.execute(sa.select(communities).where(communities.c.id == community_id))
+    ).one()
+    channel_rows = await conn.execute(
+        sa.select(community_channels).where(community_channels.c.community_id == community_id)
+    )
+    schedule_rows = await conn.execute(
+        sa.select(schedules).where(schedules.c.community_id == community_id)
+    )
+    return Community(
+        id=row.id,
+        ref=CommunityRef(Platform(row.platform), row.external_id),
+        timezone=row.timezone,
+        content_dir=row.content_dir,
+        channels={Purpose(r.purpose): r.channel_id for r in channel_rows},
+        schedules={
+            Purpose(r.kind): Schedule(Purpose(r.kind), r.weekday, r.local_time, r.enabled)
+            for r in schedule_rows
+        },
+    )
+
+
+async def update(conn: AsyncConnection, community_id: int, **values: object) -> None:
+    await conn.execute(
+        communities.update().where(communities.c.id == community_id).values(**values)
+    )
+
+
+async def set_channel(
+    db: Database, conn: AsyncConnection, community_id: int, purpose: Purpose, channel_id: str
+) -> None:
+    values = {"community_id": community_id, "purpose": purpose.value, "channel_id": channel_id}
+    await conn.execute(db.upsert(community_channels, values, ("community_id", "purpose")))
+
+
+async def set_schedule(
+    db: Database, conn: AsyncConnection, community_id: int, schedule: Schedule
+) -> None:
+    values = {
+        "community_id": community_id,
+        "kind": schedule.purpose.value,
+        "weekday": schedule.weekday,
+        "local_time": schedule.local_time,
+        "enabled": schedule.enabled,
+    }
+    await conn.execute(db.upsert(schedules, values, ("community_id", "kind")))
+
+
+async def is_organizer(conn: AsyncConnection, community_id: int, user_id: str) -> bool:
+    found = await conn.scalar(
+        sa.select(sa.literal(1)).where(
+            organizers.c.community_id == community_id, organizers.c.user_id == user_id
+        )
+    )
+    return found is not None
+
+
+async def add_organizer(
+    db: Database,
+    conn: AsyncConnection,
+    community_id: int,
+    user_id: str,
+    added_by: str,
+    now: datetime,
+) -> bool:
+    """Name an organizer; False when they already were one."""
+    result = await conn.execute(
+        db.insert_ignoring_conflicts(
+            organizers,
+            {
+                "community_id": community_id,
+                "user_id": user_id,
+                "added_by": added_by,
+                "added_at": now,
+            },
+        )
+    )
+    return bool(result.rowcount)
+
+
+async def remove_organizer(conn: AsyncConnection, community_id: int, user_id: str) -> bool:
+    result = await conn.execute(
+        organizers.delete().where(
+            organizers.c.community_id == community_id, organizers.c.user_id == user_id
+        )
+    )
+    return bool(result.rowcount)
+
+
+async def list_organizers(conn: AsyncConnection, community_id: int) -> list[str]:
+    rows = await conn.execute(
+        sa.select(organizers.c.user_id)
+        .where(organizers.c.community_id == community_id)
+        .order_by(organizers.c.added_at)
+    )
+    return [r.user_id for r in rows]

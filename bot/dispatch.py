@@ -1,0 +1,97 @@
+"""Runs commands for every adapter: resolves the community, checks who may run what,
+validates options against the catalogue, and turns failures into replies.
+
+Nothing here ever shows a traceback to a user: unexpected errors are logged with a short
+error id, and the reply carries that id so an organizer can find the log line.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock
+from bot.commands import Access, Catalogue, Command, bind, validate
+from bot.communities.model import Community
+from bot.communities.service import CommunityService
+from bot.errors import UserError
+from bot.grammar import GrammarError, tokenize
+from bot.identity import Caller
+from bot.replies import Answer, Reply
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Everything a handler knows about the invocation besides its options."""
+
+    caller: Caller
+    community: Community
+    is_organizer: bool
+    now: datetime
+
+    def today(self, timezone: str | None = None) -> date:
+        return self.now.astimezone(ZoneInfo(timezone or self.community.timezone)).date()
+
+
+class Dispatcher:
+    def __init__(self, catalogue: Catalogue, communities: CommunityService, clock: Clock) -> None:
+        self.catalogue = catalogue
+        self._communities = communities
+        self._clock = clock
+
+    async def run_line(self, caller: Caller, line: str) -> Answer:
+        """Run one line of the text grammar (Slack's `/cohort ...`, the console)."""
+        try:
+            tokens = tokenize(line)
+            path, command, used = self.catalogue.resolve([t.text for t in tokens])
+            raw = bind(command, tokens[used:])
+        except GrammarError as error:
+            return Reply.error(f"I could not read that line: {error}.")
+        except UserError as error:
+            return Reply.error(error.message)
+        return await self.run(caller, path, raw)
+
+    async def run(self, caller: Caller, path: Sequence[str], raw: Mapping[str, str]) -> Answer:
+        """Run the command at `path` with raw option values (Discord, forms, buttons)."""
+        try:
+            command = self._leaf(path)
+            context = await self._context(caller)
+            if command.access is Access.ORGANIZER and not context.is_organizer:
+                return Reply.error(
+                    f"Only organizers can run `{' '.join(path)}`. A server admin, or an "
+                    "organizer with `setup organizer:@you`, can make you one."
+                )
+            args = validate(command, raw, context.today())
+            if command.handler is None:
+                raise RuntimeError(f"command {path} has no handler")
+            return await command.handler(context, args)
+        except UserError as error:
+            return Reply.error(error.message)
+        except Exception:
+            error_id = secrets.token_hex(4)
+            log.exception("command %s failed (error id %s)", " ".join(path), error_id)
+            return Reply.error(
+                "Something went wrong on my side; nothing you typed caused it. "
+                f"If it keeps happening, give an organizer this error id: `{error_id}`."
+            )
+
+    async def context_for(self, caller: Caller) -> Context:
+        """The context a caller would run commands in (adapters use it for autocomplete)."""
+        return await self._context(caller)
+
+    def _leaf(self, path: Sequence[str]) -> Command:
+        _, command, used = self.catalogue.resolve(list(path))
+        if used != len(path):
+            raise UserError(f"There is no command `{' '.join(path)}`.")
+        return command
+
+    async def _context(self, caller: Caller) -> Context:
+        community = await self._communities.resolve(caller.member.community)
+        is_organizer = await self._communities.is_organizer(community, caller)
+        return Context(caller, community, is_organizer, self._clock.now())

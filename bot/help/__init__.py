@@ -1,0 +1,1 @@
+"""Help: what the caller may run, and how to run one command."""

@@ -1,0 +1,1 @@
+"""Members: joining the roadmap, the profile, and leaving."""

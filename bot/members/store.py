@@ -1,0 +1,55 @@
+"""Queries for members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.members.model import Member
+from bot.storage.tables import members
+
+
+def _member(row: sa.Row[Any]) -> Member:
+    return Member(
+        id=row.id,
+        community_id=row.community_id,
+        user_id=row.user_id,
+        display_name=row.display_name,
+        timezone=row.timezone,
+        start_date=row.start_date,
+        weekly_hours=row.weekly_hours,
+        focus=row.focus,
+        public=row.public,
+        joined_at=row.joined_at,
+        left_at=row.left_at,
+    )
+
+
+async def get(conn: AsyncConnection, community_id: int, user_id: str) -> Member | None:
+    row = (
+        await conn.execute(
+            sa.select(members).where(
+                members.c.community_id == community_id, members.c.user_id == user_id
+            )
+        )
+    ).one_or_none()
+    return None if row is None else _member(row)
+
+
+async def insert(conn: AsyncConnection, **values: Any) -> None:
+    await conn.execute(members.insert().values(**values))
+
+
+async def update(conn: AsyncConnection, member_id: int, **values: Any) -> None:
+    await conn.execute(members.update().where(members.c.id == member_id).values(**values))
+
+
+async def count_active(conn: AsyncConnection, community_id: int) -> int:
+    count = await conn.scalar(
+        sa.select(sa.func.count())
+        .select_from(members)
+        .where(members.c.community_id == community_id, members.c.left_at.is_(None))
+    )
+    return int(count or 0)

@@ -1,0 +1,103 @@
+"""The neutral answers the core gives: Reply (text, fields, image, actions) and Form (input)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Tone(StrEnum):
+    INFO = "info"
+    SUCCESS = "success"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+class ActionStyle(StrEnum):
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+    DANGER = "danger"
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A button. `command` is the text-grammar line the core runs when it is pressed, so the
+    same stable id works on every platform and after a restart."""
+
+    label: str
+    command: str
+    style: ActionStyle = ActionStyle.SECONDARY
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A labelled value shown beside the body (an embed field, a Slack section field)."""
+
+    name: str
+    value: str
+    inline: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """A PNG picture attached to a reply."""
+
+    filename: str
+    data: bytes
+    alt: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What a command answers. `body`, field values and items are in the subset described
+    in :mod:`bot.markdown`; `private` replies are shown only to the caller where the
+    platform allows it."""
+
+    body: str = ""
+    title: str | None = None
+    fields: tuple[Field, ...] = ()
+    items: tuple[str, ...] = ()
+    image: Image | None = None
+    actions: tuple[Action, ...] = ()
+    tone: Tone = Tone.INFO
+    private: bool = True
+
+    @classmethod
+    def error(cls, body: str, title: str | None = None) -> Reply:
+        return cls(body=body, title=title, tone=Tone.ERROR)
+
+
+class FieldKind(StrEnum):
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    """One input of a form; `name` is the option of the command the form submits to."""
+
+    name: str
+    label: str
+    required: bool = False
+    kind: FieldKind = FieldKind.SHORT_TEXT
+    max_length: int = 1000
+    placeholder: str = ""
+    value: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A request for input. Submitting it runs `command` (a catalogue path such as
+    ``("checkin",)``) with the field values as options."""
+
+    title: str
+    command: tuple[str, ...]
+    fields: tuple[FormField, ...] = field(default_factory=tuple)
+    intro: str = ""
+
+    def missing(self) -> tuple[FormField, ...]:
+        """The required fields that have no value yet."""
+        return tuple(f for f in self.fields if f.required and not f.value.strip())
+
+
+Answer = Reply | Form

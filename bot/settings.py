@@ -1,0 +1,73 @@
+"""Cohort's settings: one typed object read from the environment and `.env`, passed around."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(name, name.lower())
+
+
+class Settings(BaseSettings):
+    """Every setting Cohort reads. `.env.example` documents each key."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    database_url: str = Field(
+        "sqlite+aiosqlite:///data/cohort.db", validation_alias=_env("COHORT_DATABASE_URL")
+    )
+    content_dir: Path | None = Field(None, validation_alias=_env("COHORT_CONTENT_DIR"))
+    log_level: str = Field("INFO", validation_alias=_env("COHORT_LOG_LEVEL"))
+    catchup_hours: int = Field(12, ge=0, le=168, validation_alias=_env("COHORT_CATCHUP_HOURS"))
+    tick_seconds: float = Field(30.0, gt=0, le=3600, validation_alias=_env("COHORT_TICK_SECONDS"))
+    http_host: str = Field("127.0.0.1", validation_alias=_env("COHORT_HTTP_HOST"))
+    http_port: int = Field(3000, ge=0, le=65535, validation_alias=_env("COHORT_HTTP_PORT"))
+
+    discord_token: SecretStr | None = Field(None, validation_alias=_env("DISCORD_TOKEN"))
+    discord_api_base_url: str | None = Field(None, validation_alias=_env("DISCORD_API_BASE_URL"))
+    discord_gateway_url: str | None = Field(None, validation_alias=_env("DISCORD_GATEWAY_URL"))
+    discord_shard_count: int | None = Field(
+        None, ge=1, validation_alias=_env("DISCORD_SHARD_COUNT")
+    )
+    discord_shard_ids: str | None = Field(None, validation_alias=_env("DISCORD_SHARD_IDS"))
+
+    slack_bot_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN"))
+    slack_app_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_APP_TOKEN"))
+    slack_signing_secret: SecretStr | None = Field(
+        None, validation_alias=_env("SLACK_SIGNING_SECRET")
+    )
+    slack_api_url: str = Field("https://slack.com/api/", validation_alias=_env("SLACK_API_URL"))
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
+
+    @property
+    def discord_enabled(self) -> bool:
+        return self.discord_token is not None
+
+    @property
+    def slack_enabled(self) -> bool:
+        return self.slack_bot_token is not None and (
+            self.slack_app_token is not None or self.slack_signing_secret is not None
+        )
+
+    def secrets(self) -> list[str]:
+        """Every secret value set, so logging can redact them wherever they appear."""
+        candidates = (
+            self.discord_token,
+            self.slack_bot_token,
+            self.slack_app_token,
+            self.slack_signing_secret,
+        )
+        return [s.get_secret_value() for s in candidates if s and s.get_secret_value()]

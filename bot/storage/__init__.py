@@ -1,0 +1,1 @@
+"""Storage: the database engine, table definitions and Alembic migrations."""

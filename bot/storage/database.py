@@ -1,0 +1,97 @@
+"""The async engine: SQLite (WAL, busy timeout, foreign keys, BEGIN IMMEDIATE for writes) or
+PostgreSQL through asyncpg, behind one small `Database` object."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+log = logging.getLogger(__name__)
+
+_WRITE = "cohort_write"
+
+
+class Database:
+    """Opens transactions. `write()` takes SQLite's write lock up front (BEGIN IMMEDIATE) so a
+    read-modify-write never fails half-way with 'database is locked'; `read()` does not."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+
+    @classmethod
+    def connect(cls, url: str, *, echo: bool = False) -> Database:
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            database = parsed.database
+            if database and database != ":memory:":
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+            _configure_sqlite(engine)
+        else:
+            engine = create_async_engine(url, echo=echo, pool_pre_ping=True)
+        return cls(engine)
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncConnection]:
+        async with self.engine.connect() as conn:
+            conn = await conn.execution_options(**{_WRITE: True})
+            async with conn.begin():
+                yield conn
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncConnection]:
+        async with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+    def insert_ignoring_conflicts(
+        self, table: sa.Table, values: Mapping[str, Any] | Sequence[Mapping[str, Any]]
+    ) -> sa.Insert:
+        """An INSERT that silently skips rows violating a unique constraint."""
+        if self.dialect == "postgresql":
+            return postgresql.insert(table).values(values).on_conflict_do_nothing()
+        return sqlite.insert(table).values(values).on_conflict_do_nothing()
+
+    def upsert(
+        self, table: sa.Table, values: Mapping[str, Any], key: Sequence[str]
+    ) -> sa.Insert:
+        """An INSERT that updates the non-key columns when the key already exists."""
+        updates = {k: v for k, v in values.items() if k not in key}
+        if self.dialect == "postgresql":
+            pg = postgresql.insert(table).values(values)
+            return pg.on_conflict_do_update(index_elements=list(key), set_=updates)
+        lite = sqlite.insert(table).values(values)
+        return lite.on_conflict_do_update(index_elements=list(key), set_=updates)
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's BEGIN below be the only transaction control (pysqlite's own
+        # implicit BEGIN would defeat BEGIN IMMEDIATE).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        immediate = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -1,0 +1,115 @@
+"""Table definitions (SQLAlchemy Core). Migrations in `migrations/versions` create them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as UTC and always gives back aware UTC datetimes, on SQLite too."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass an aware UTC datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+communities = sa.Table(
+    "communities",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("platform", sa.String(16), nullable=False),
+    sa.Column("external_id", sa.String(64), nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False, server_default="UTC"),
+    sa.Column("content_dir", sa.String(500), nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("platform", "external_id"),
+)
+
+community_channels = sa.Table(
+    "community_channels",
+    metadata,
+    sa.Column(
+        "community_id",
+        sa.Integer,
+        sa.ForeignKey("communities.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("purpose", sa.String(16), primary_key=True),
+    sa.Column("channel_id", sa.String(64), nullable=False),
+)
+
+schedules = sa.Table(
+    "schedules",
+    metadata,
+    sa.Column(
+        "community_id",
+        sa.Integer,
+        sa.ForeignKey("communities.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("weekday", sa.SmallInteger, nullable=False),  # 0 = Monday
+    sa.Column("local_time", sa.String(5), nullable=False),  # HH:MM in the community's zone
+    sa.Column("enabled", sa.Boolean, nullable=False, server_default=sa.true()),
+)
+
+organizers = sa.Table(
+    "organizers",
+    metadata,
+    sa.Column(
+        "community_id",
+        sa.Integer,
+        sa.ForeignKey("communities.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("user_id", sa.String(64), primary_key=True),
+    sa.Column("added_by", sa.String(64), nullable=False),
+    sa.Column("added_at", UtcDateTime, nullable=False),
+)
+
+members = sa.Table(
+    "members",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "community_id",
+        sa.Integer,
+        sa.ForeignKey("communities.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("user_id", sa.String(64), nullable=False),
+    sa.Column("display_name", sa.String(100), nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("start_date", sa.Date, nullable=False),
+    sa.Column("weekly_hours", sa.SmallInteger, nullable=False),
+    sa.Column("focus", sa.String(200), nullable=False, server_default=""),
+    sa.Column("public", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("joined_at", UtcDateTime, nullable=False),
+    sa.Column("left_at", UtcDateTime, nullable=True),
+    sa.UniqueConstraint("community_id", "user_id"),
+)

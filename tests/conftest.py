@@ -1,0 +1,123 @@
+"""Shared fixtures: a migrated database per test (SQLite always, PostgreSQL too when
+COHORT_TEST_POSTGRES_URL is set), a fixed clock, and a core wired to both."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from bot.app import Cohort
+from bot.clock import ManualClock
+from bot.settings import Settings
+from bot.storage import migrate
+from bot.storage.database import Database
+from bot.storage.tables import metadata
+
+POSTGRES_URL = os.environ.get("COHORT_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+# A Sunday afternoon in UTC: far from any DST switch, mid ISO week 48 of 2026.
+START = datetime(2026, 11, 29, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file made once; each test copies it instead of migrating again."""
+    import asyncio
+
+    path = tmp_path_factory.mktemp("template") / "cohort.db"
+    db = Database.connect(f"sqlite+aiosqlite:///{path}")
+
+    async def build() -> None:
+        await migrate.upgrade(db)
+        async with db.write() as conn:
+            await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        await db.dispose()
+
+    asyncio.run(build())
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str | None]:
+    """A fresh PostgreSQL database for this test run, migrated once, dropped at the end."""
+    if not POSTGRES_URL:
+        yield None
+        return
+    import asyncio
+
+    name = f"cohort_test_{uuid.uuid4().hex[:10]}"
+    admin_url = make_url(POSTGRES_URL)
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+
+    async def admin(sql: str) -> None:
+        db = Database.connect(admin_url.render_as_string(hide_password=False))
+        async with db.engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.exec_driver_sql(sql)
+        await db.dispose()
+
+    async def build() -> None:
+        await admin(f'CREATE DATABASE "{name}"')
+        db = Database.connect(url)
+        await migrate.upgrade(db)
+        await db.dispose()
+
+    asyncio.run(build())
+    yield url
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sqlite_template: Path,
+    postgres_database: str | None,
+) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "cohort.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite+aiosqlite:///{path}"
+    assert postgres_database is not None
+    return postgres_database
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database.connect(database_url)
+    if database.dialect == "postgresql":
+        await _truncate(database)
+    yield database
+    await database.dispose()
+
+
+async def _truncate(database: Database) -> None:
+    names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    async with database.write() as conn:
+        await conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, _env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+async def cohort(settings: Settings, clock: ManualClock, db: Database) -> AsyncIterator[Cohort]:
+    core = Cohort(settings, clock, db)
+    await core.start()
+    yield core
