@@ -3,6 +3,8 @@ from settings, a clock and a database."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.admin.commands import commands as admin_commands
 from bot.clock import Clock
 from bot.commands import Catalogue
@@ -11,6 +13,8 @@ from bot.dispatch import Dispatcher
 from bot.help.commands import commands as help_commands
 from bot.members.commands import commands as member_commands
 from bot.members.service import MemberService
+from bot.outbox import Drainer, Sender
+from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.storage import migrate
 from bot.storage.database import Database
@@ -34,6 +38,13 @@ class Cohort:
             )
         )
         self.dispatcher = Dispatcher(self.catalogue, self.communities, clock)
+        self.scheduler = Scheduler(
+            db, clock, jobs=[], catchup=timedelta(hours=settings.catchup_hours)
+        )
+
+    def drainer(self, sender: Sender) -> Drainer:
+        """The outbox drainer for one platform's sender."""
+        return Drainer(self.db, self.clock, sender)
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock) -> Cohort:
@@ -45,5 +56,3 @@ class Cohort:
     async def close(self) -> None:
         await self.db.dispose()
 
-    async def run_due(self) -> None:
-        """Run everything the scheduler has due at the clock's current time."""

@@ -57,3 +57,9 @@ class OffsetClock:
             raise ValueError("time only moves forward")
         self._offset += delta
         return self.now()
+
+    def advance_to(self, moment: datetime) -> None:
+        """Move forward to `moment`; a moment in the past leaves the clock as it is."""
+        gap = moment - self.now()
+        if gap > timedelta(0):
+            self._offset += gap

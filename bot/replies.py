@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Tone(StrEnum):
@@ -101,3 +104,39 @@ class Form:
 
 
 Answer = Reply | Form
+
+
+def encode(reply: Reply) -> str:
+    """A reply as JSON, for the outbox."""
+    data: dict[str, Any] = {
+        "body": reply.body,
+        "title": reply.title,
+        "fields": [[f.name, f.value, f.inline] for f in reply.fields],
+        "items": list(reply.items),
+        "actions": [[a.label, a.command, a.style.value] for a in reply.actions],
+        "tone": reply.tone.value,
+        "private": reply.private,
+    }
+    if reply.image:
+        data["image"] = [
+            reply.image.filename,
+            base64.b64encode(reply.image.data).decode("ascii"),
+            reply.image.alt,
+        ]
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def decode(text: str) -> Reply:
+    """The reply :func:`encode` wrote."""
+    data = json.loads(text)
+    image = data.get("image")
+    return Reply(
+        body=data["body"],
+        title=data["title"],
+        fields=tuple(Field(n, v, i) for n, v, i in data["fields"]),
+        items=tuple(data["items"]),
+        image=Image(image[0], base64.b64decode(image[1]), image[2]) if image else None,
+        actions=tuple(Action(label, cmd, ActionStyle(style)) for label, cmd, style in data["actions"]),
+        tone=Tone(data["tone"]),
+        private=data["private"],
+    )

@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import TextIO
 
 from adapters.console import render
+from adapters.console.sender import ConsoleSender
 from bot.app import Cohort
 from bot.clock import OffsetClock
 from bot.grammar import quote
@@ -53,6 +54,7 @@ class Console:
         self._read_line = read_line
         self._interactive = interactive
         self._user = OPERATOR
+        self._drainer = cohort.drainer(ConsoleSender(out))
 
     def _caller(self) -> Caller:
         return Caller(
@@ -102,12 +104,24 @@ class Console:
             except ValueError as error:
                 self._print(f"error: {error}.")
                 return True
-            now = self._clock.advance(delta)
-            self._print(f"Clock is now {now:%Y-%m-%d %H:%M} UTC.")
-            await self._cohort.run_due()
+            await self._advance(delta)
         else:
             self._print("Console controls: :as <name>, :organizer <name>, :advance <30m|3h|7d>, :quit")
         return True
+
+    async def _advance(self, delta: timedelta) -> None:
+        """Move the clock forward, stopping at every scheduled occurrence on the way so each
+        one runs on time, and print what the outbox delivers."""
+        target = self._clock.now() + delta
+        scheduler = self._cohort.scheduler
+        while (due := await scheduler.next_due(self._clock.now(), target)) is not None:
+            self._clock.advance_to(due)
+            await scheduler.tick()
+            await self._drainer.drain()
+        self._clock.advance_to(target)
+        await scheduler.tick()
+        await self._drainer.drain()
+        self._print(f"Clock is now {self._clock.now():%Y-%m-%d %H:%M} UTC.")
 
     async def _command(self, line: str) -> None:
         answer = await self._cohort.dispatcher.run_line(self._caller(), line)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from bot.identity import CommunityRef
@@ -34,6 +35,7 @@ class Schedule:
     weekday: int  # 0 = Monday
     local_time: str  # HH:MM
     enabled: bool = True
+    cron: str | None = None  # a crontab line that replaces weekday and time when set
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,7 @@ class Community:
     ref: CommunityRef
     timezone: str
     content_dir: str | None
+    created_at: datetime
     channels: dict[Purpose, str]
     schedules: dict[Purpose, Schedule]
 

@@ -52,9 +52,10 @@ async def load(conn: AsyncConnection, community_id: int) -> Community:
         ref=CommunityRef(Platform(row.platform), row.external_id),
         timezone=row.timezone,
         content_dir=row.content_dir,
+        created_at=row.created_at,
         channels={Purpose(r.purpose): r.channel_id for r in channel_rows},
         schedules={
-            Purpose(r.kind): Schedule(Purpose(r.kind), r.weekday, r.local_time, r.enabled)
+            Purpose(r.kind): Schedule(Purpose(r.kind), r.weekday, r.local_time, r.enabled, r.cron)
             for r in schedule_rows
         },
     )
@@ -82,6 +83,7 @@ async def set_schedule(
         "weekday": schedule.weekday,
         "local_time": schedule.local_time,
         "enabled": schedule.enabled,
+        "cron": schedule.cron,
     }
     await conn.execute(db.upsert(schedules, values, ("community_id", "kind")))
 

@@ -75,6 +75,7 @@ schedules = sa.Table(
     sa.Column("kind", sa.String(16), primary_key=True),
     sa.Column("weekday", sa.SmallInteger, nullable=False),  # 0 = Monday
     sa.Column("local_time", sa.String(5), nullable=False),  # HH:MM in the community's zone
+    sa.Column("cron", sa.String(100), nullable=True),  # overrides weekday and time when set
     sa.Column("enabled", sa.Boolean, nullable=False, server_default=sa.true()),
 )
 
@@ -112,4 +113,47 @@ members = sa.Table(
     sa.Column("joined_at", UtcDateTime, nullable=False),
     sa.Column("left_at", UtcDateTime, nullable=True),
     sa.UniqueConstraint("community_id", "user_id"),
+)
+
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "community_id",
+        sa.Integer,
+        sa.ForeignKey("communities.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("platform", sa.String(16), nullable=False),
+    sa.Column("key", sa.String(200), nullable=False, unique=True),
+    sa.Column("target_kind", sa.String(16), nullable=False),
+    sa.Column("channel_id", sa.String(64), nullable=True),
+    sa.Column("user_ids", sa.String(700), nullable=False, server_default=""),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, server_default="pending"),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", UtcDateTime, nullable=False),
+    sa.Column("lease_until", UtcDateTime, nullable=True),
+    sa.Column("last_error", sa.String(500), nullable=True),
+    sa.Column("platform_message_id", sa.String(100), nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("sent_at", UtcDateTime, nullable=True),
+    sa.Index("ix_outbox_due", "platform", "status", "next_attempt_at"),
+)
+
+occurrences = sa.Table(
+    "occurrences",
+    metadata,
+    sa.Column(
+        "community_id",
+        sa.Integer,
+        sa.ForeignKey("communities.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("kind", sa.String(32), primary_key=True),
+    sa.Column("local_key", sa.String(16), primary_key=True),  # YYYY-MM-DDTHH:MM, local wall time
+    sa.Column("due_at", UtcDateTime, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # ran | late | skipped
+    sa.Column("claimed_at", UtcDateTime, nullable=False),
 )

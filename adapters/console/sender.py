@@ -1,0 +1,30 @@
+"""The console's outbox sender: prints each post with where it would have gone."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from adapters.console import render
+from bot.identity import Platform
+from bot.outbox import Message, TargetKind
+
+
+class ConsoleSender:
+    platform = Platform.CONSOLE
+    global_per_second = 0.0
+    channel_interval = 0.0
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    async def deliver(self, message: Message) -> str:
+        target = message.target
+        if target.kind is TargetKind.CHANNEL:
+            where = f"#{target.channel_id}"
+        elif target.kind is TargetKind.DIRECT:
+            where = f"DM to {target.user_ids[0]}"
+        else:
+            where = "group " + ", ".join(target.user_ids)
+        self._out.write(f"--- post to {where} ---\n{render.reply(message.reply)}\n---\n")
+        self._out.flush()
+        return f"console-{message.id}"

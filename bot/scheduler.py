@@ -1,0 +1,208 @@
+"""The scheduler: turns each community's schedules into occurrences and runs each one once.
+
+The database is the source of truth. On every tick, for each job and community, the latest
+occurrence at or before now is computed in the community's time zone (APScheduler's
+CronTrigger) and claimed by inserting a row keyed by its *local wall time*; only the process
+whose insert succeeds acts on it, in the same transaction as the claim, writing outbox rows.
+
+Rules, all tested:
+- An occurrence missed by at most the catch-up window runs once, late, marked `late`; an older
+  one is recorded as `skipped`. Only the latest missed occurrence of a schedule is considered,
+  so a clock that jumps three weeks gives one catch-up or one skip, never three posts.
+- A local time that does not exist on a spring-forward day runs as many minutes after the
+  switch as it was meant to be after the hour (02:30 becomes 03:30 in Europe/Berlin).
+- A local time that happens twice on a fall-back day runs once, at its first instant: both
+  instants share one local-wall-time key.
+- Occurrences from before a community existed never run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.clock import Clock
+from bot.communities.model import WEEKDAYS, Community, Schedule
+from bot.communities.store import load
+from bot.storage.database import Database
+from bot.storage.tables import communities, occurrences
+
+log = logging.getLogger(__name__)
+
+LATE_AFTER = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    kind: str
+    due_at: datetime  # UTC
+    local_key: str  # YYYY-MM-DDTHH:MM in the community's zone
+    late: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A kind of scheduled work. `schedule` says when it runs for a community (None: not
+    there); `run` does it inside the claiming transaction and writes outbox rows."""
+
+    kind: str
+    schedule: Callable[[Community], Schedule | None]
+    run: Callable[[AsyncConnection, Community, Occurrence], Awaitable[None]]
+
+
+def trigger(schedule: Schedule, timezone: str) -> CronTrigger:
+    zone = ZoneInfo(timezone)
+    if schedule.cron:
+        return CronTrigger.from_crontab(schedule.cron, timezone=zone)
+    hour, minute = schedule.local_time.split(":")
+    return CronTrigger(
+        day_of_week=WEEKDAYS[schedule.weekday], hour=int(hour), minute=int(minute), timezone=zone
+    )
+
+
+def occurrences_between(
+    schedule: Schedule, timezone: str, start: datetime, end: datetime, limit: int = 500
+) -> list[datetime]:
+    """Fire times t with start < t <= end, in UTC, oldest first (at most `limit`, the newest)."""
+    cron = trigger(schedule, timezone)
+    found: list[datetime] = []
+    previous: datetime | None = None
+    cursor = start + timedelta(microseconds=1)
+    while True:
+        fire = cron.get_next_fire_time(previous, cursor)
+        if fire is None or fire > end:
+            break
+        found.append(fire.astimezone(ZoneInfo("UTC")))
+        if len(found) > limit:
+            found.pop(0)
+        previous, cursor = fire, fire + timedelta(microseconds=1)
+    return found
+
+
+def local_key(moment: datetime, timezone: str) -> str:
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%dT%H:%M")
+
+
+class Scheduler:
+    def __init__(
+        self, db: Database, clock: Clock, jobs: list[Job], catchup: timedelta
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._jobs = jobs
+        self._catchup = catchup
+        # The newest occurrence each (community, kind) has settled, so most ticks need no
+        # database work; the claim table stays the source of truth.
+        self._settled: dict[tuple[int, str], datetime] = {}
+
+    async def tick(self) -> int:
+        """Run every due occurrence once; returns how many ran (late ones included)."""
+        now = self._clock.now()
+        ran = 0
+        for community in await self._communities():
+            for job in self._jobs:
+                schedule = job.schedule(community)
+                if schedule is None or not schedule.enabled:
+                    continue
+                try:
+                    ran += await self._settle(job, community, schedule, now)
+                except Exception:
+                    log.exception("scheduled %s failed for community %s", job.kind, community.id)
+        return ran
+
+    async def next_due(self, after: datetime, until: datetime) -> datetime | None:
+        """The first occurrence of any job in (after, until], for stepping a console clock."""
+        best: datetime | None = None
+        for community in await self._communities():
+            for job in self._jobs:
+                schedule = job.schedule(community)
+                if schedule is None or not schedule.enabled:
+                    continue
+                first = _first(schedule, community.timezone, after, until)
+                if first is not None and (best is None or first < best):
+                    best = first
+        return best
+
+    async def _communities(self) -> list[Community]:
+        async with self._db.read() as conn:
+            ids = [r.id for r in await conn.execute(sa.select(communities.c.id))]
+            return [await load(conn, community_id) for community_id in ids]
+
+    async def _settle(self, job: Job, community: Community, schedule: Schedule, now: datetime) -> int:
+        key = (community.id, job.kind)
+        if key not in self._settled:
+            self._settled[key] = await self._last_claimed(community, job.kind)
+        floor = max(community.created_at, self._settled[key] or community.created_at)
+        missed = occurrences_between(schedule, community.timezone, floor, now)
+        if not missed:
+            return 0
+        latest = missed[-1]
+        if now - latest > self._catchup:
+            status = "skipped"
+        else:
+            status = "late" if now - latest > LATE_AFTER else "ran"
+        ran = 0
+        async with self._db.write() as conn:
+            for due in missed[:-1]:
+                await self._claim(conn, community, job.kind, due, "skipped", now)
+            claimed = await self._claim(conn, community, job.kind, latest, status, now)
+            if claimed and status != "skipped":
+                occurrence = Occurrence(
+                    job.kind, latest, local_key(latest, community.timezone), status == "late"
+                )
+                await job.run(conn, community, occurrence)
+                ran = 1
+        self._settled[key] = latest
+        return ran
+
+    async def _last_claimed(self, community: Community, kind: str) -> datetime | None:
+        async with self._db.read() as conn:
+            found: datetime | None = await conn.scalar(
+                sa.select(sa.func.max(occurrences.c.due_at)).where(
+                    occurrences.c.community_id == community.id, occurrences.c.kind == kind
+                )
+            )
+        return found
+
+    async def _claim(
+        self,
+        conn: AsyncConnection,
+        community: Community,
+        kind: str,
+        due: datetime,
+        status: str,
+        now: datetime,
+    ) -> bool:
+        result = await conn.execute(
+            self._db.insert_ignoring_conflicts(
+                occurrences,
+                {
+                    "community_id": community.id,
+                    "kind": kind,
+                    "local_key": local_key(due, community.timezone),
+                    "due_at": due,
+                    "status": status,
+                    "claimed_at": now,
+                },
+            )
+        )
+        claimed = bool(result.rowcount)
+        if claimed and status == "skipped":
+            log.info("skipped %s for community %s due %s", kind, community.id, due.isoformat())
+        return claimed
+
+
+def _first(schedule: Schedule, timezone: str, after: datetime, until: datetime) -> datetime | None:
+    cron = trigger(schedule, timezone)
+    fire = cron.get_next_fire_time(None, after + timedelta(microseconds=1))
+    if fire is None:
+        return None
+    fire = fire.astimezone(ZoneInfo("UTC"))
+    return fire if fire <= until else None
