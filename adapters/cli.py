@@ -9,14 +9,17 @@ import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 
 from pydantic import ValidationError
 
 from bot.app import Cohort
 from bot.clock import OffsetClock, SystemClock
+from bot.help.reference import reference
 from bot.logs import configure_logging
 from bot.settings import Settings
 from bot.storage import migrate
+from bot.ticker import SchedulerBusy, SchedulerLock, run_ticker
 
 log = logging.getLogger("cohort")
 
@@ -31,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply every pending migration")
+    docs = sub.add_parser("docs", help="write docs/commands.md from the command catalogue")
+    docs.add_argument("--output", default="docs/commands.md", help="where to write it")
     return parser
 
 
@@ -45,11 +50,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cohort: invalid settings: {problems}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, settings.secrets())
+    if args.command == "docs":
+        return _write_docs(settings, Path(args.output))
     if args.command == "db":
         return asyncio.run(_db_upgrade(settings))
     if args.command == "console" or not (settings.discord_enabled or settings.slack_enabled):
         return asyncio.run(_console(settings))
     return asyncio.run(_run_platforms(settings))
+
+
+def _write_docs(settings: Settings, output: Path) -> int:
+    cohort = Cohort.from_settings(settings, SystemClock())
+    output.write_text(reference(cohort.catalogue), encoding="utf-8")
+    print(f"wrote {output}")
+    return 0
 
 
 async def _db_upgrade(settings: Settings) -> int:
@@ -67,23 +81,60 @@ async def _console(settings: Settings) -> int:
 
     clock = OffsetClock()
     cohort = Cohort.from_settings(settings, clock)
+    lock = SchedulerLock(settings.database_url)
     try:
         await cohort.start()
-        console = Console(cohort, clock, sys.stdout, stdin_reader, sys.stdin.isatty())
+        busy: str | None = None
+        try:
+            lock.acquire()
+        except SchedulerBusy as error:
+            busy = str(error)
+        console = Console(cohort, clock, sys.stdout, stdin_reader, sys.stdin.isatty(), busy)
         await _until_signal(console.run)
     finally:
+        lock.release()
         await cohort.close()
     return 0
 
 
 async def _run_platforms(settings: Settings) -> int:
     cohort = Cohort.from_settings(settings, SystemClock())
+    lock = SchedulerLock(settings.database_url)
     try:
         await cohort.start()
-        log.error("no platform adapter is available in this build yet")
-        return 1
+        services: list[Awaitable[None]] = []
+        try:
+            lock.acquire()
+            services.append(
+                run_ticker(cohort.scheduler, settings.tick_seconds, cohort.wake_senders)
+            )
+        except SchedulerBusy as busy:
+            log.error("not starting the scheduler: %s", busy)
+        services.extend(platform_services(cohort, settings))
+        await _until_signal(lambda: _all(services))
     finally:
+        lock.release()
         await cohort.close()
+    return 0
+
+
+def platform_services(cohort: Cohort, settings: Settings) -> list[Awaitable[None]]:
+    """The long-running service of every platform whose credentials are set."""
+    services: list[Awaitable[None]] = []
+    return services
+
+
+async def _all(services: list[Awaitable[None]]) -> None:
+    """Run services together; when one stops or fails, stop the others."""
+    tasks = [asyncio.ensure_future(s) for s in services]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            task.result()
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def _until_signal(work: Callable[[], Awaitable[None]]) -> None:
@@ -101,3 +152,7 @@ async def _until_signal(work: Callable[[], Awaitable[None]]) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):
                 loop.remove_signal_handler(sig)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

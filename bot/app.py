@@ -41,10 +41,18 @@ class Cohort:
         self.scheduler = Scheduler(
             db, clock, jobs=[], catchup=timedelta(hours=settings.catchup_hours)
         )
+        self._drainers: list[Drainer] = []
 
     def drainer(self, sender: Sender) -> Drainer:
-        """The outbox drainer for one platform's sender."""
-        return Drainer(self.db, self.clock, sender)
+        """The outbox drainer for one platform's sender; `wake_senders` wakes it."""
+        drainer = Drainer(self.db, self.clock, sender)
+        self._drainers.append(drainer)
+        return drainer
+
+    def wake_senders(self) -> None:
+        """New outbox rows were written in this process: deliver them now."""
+        for drainer in self._drainers:
+            drainer.wake()
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock) -> Cohort:
@@ -55,4 +63,3 @@ class Cohort:
 
     async def close(self) -> None:
         await self.db.dispose()
-

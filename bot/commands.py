@@ -182,6 +182,9 @@ class Args:
     def given(self) -> set[str]:
         return set(self._values)
 
+    def get(self, name: str) -> object | None:
+        return self._values.get(name)
+
     def text(self, name: str) -> str | None:
         value = self._values.get(name)
         return value if isinstance(value, str) else None
@@ -285,8 +288,7 @@ def _convert(option: Option, text: str, today: date) -> object:
         if lowered not in option.choices:
             hint = suggest(lowered, option.choices)
             raise UserError(
-                f"`{name}` must be one of {', '.join(option.choices)}; "
-                f"`{text[:40]}` is not.{hint}"
+                f"`{name}` must be one of {', '.join(option.choices)}; `{text[:40]}` is not.{hint}"
             )
         return lowered
     if kind is OptionKind.TIME:

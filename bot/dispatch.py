@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
-from bot.commands import Access, Catalogue, Command, bind, validate
+from bot.commands import (
+    Access,
+    Autocomplete,
+    Catalogue,
+    Command,
+    bind,
+    timezone_names,
+    validate,
+)
 from bot.communities.model import Community
 from bot.communities.service import CommunityService
 from bot.errors import UserError
@@ -39,11 +47,39 @@ class Context:
         return self.now.astimezone(ZoneInfo(timezone or self.community.timezone)).date()
 
 
+Suggest = Callable[["Context", str], Awaitable[list[str]]]
+
+MAX_SUGGESTIONS = 25
+
+
 class Dispatcher:
     def __init__(self, catalogue: Catalogue, communities: CommunityService, clock: Clock) -> None:
         self.catalogue = catalogue
         self._communities = communities
         self._clock = clock
+        self._suggesters: dict[Autocomplete, Suggest] = {
+            Autocomplete.TIMEZONE: _suggest_timezones,
+            Autocomplete.COMMAND: self._suggest_commands,
+        }
+
+    def add_suggester(self, source: Autocomplete, suggest: Suggest) -> None:
+        """Let a feature answer autocomplete for one of its sources (milestones, ...)."""
+        self._suggesters[source] = suggest
+
+    async def suggestions(self, caller: Caller, source: Autocomplete, typed: str) -> list[str]:
+        """Up to 25 values for an option while the user types it; never raises."""
+        suggest = self._suggesters.get(source)
+        if suggest is None:
+            return []
+        try:
+            context = await self._context(caller)
+            return (await suggest(context, typed.strip()[:100]))[:MAX_SUGGESTIONS]
+        except Exception:
+            log.exception("autocomplete for %s failed", source)
+            return []
+
+    async def _suggest_commands(self, context: Context, typed: str) -> list[str]:
+        return [n for n in self.catalogue.names() if n.startswith(typed.lower())]
 
     async def run_line(self, caller: Caller, line: str) -> Answer:
         """Run one line of the text grammar (Slack's `/cohort ...`, the console)."""
@@ -95,3 +131,12 @@ class Dispatcher:
         community = await self._communities.resolve(caller.member.community)
         is_organizer = await self._communities.is_organizer(community, caller)
         return Context(caller, community, is_organizer, self._clock.now())
+
+
+async def _suggest_timezones(context: Context, typed: str) -> list[str]:
+    """Zones whose name contains what was typed, the ones starting with it first."""
+    needle = typed.lower().replace(" ", "_")
+    matches = sorted(z for z in timezone_names() if needle in z.lower() and "/" in z)
+    starts = [z for z in matches if z.lower().startswith(needle) or f"/{needle}" in z.lower()]
+    rest = [z for z in matches if z not in starts]
+    return (starts + rest)[:MAX_SUGGESTIONS]

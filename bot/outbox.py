@@ -10,6 +10,7 @@ and handed to the sender marked `recovering`, so the sender can check it did not
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import time
@@ -147,7 +148,7 @@ class RetryPolicy:
     lease: float = 120.0  # seconds a claim is held before another process may take it
 
     def delay(self, attempts: int, retry_after: float | None) -> float:
-        backoff = min(self.max_delay, self.base_delay * 2 ** max(0, attempts - 1))
+        backoff = min(self.max_delay, self.base_delay * 2.0 ** max(0, attempts - 1))
         jittered = backoff * (0.5 + random.random() / 2)  # noqa: S311 - jitter, not security
         return max(jittered, retry_after or 0.0)
 
@@ -218,10 +219,8 @@ class Drainer:
             except Exception:
                 log.exception("outbox drain failed; trying again shortly")
             self._wake.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
-            except TimeoutError:
-                pass
 
     async def _claim(self) -> list[Message]:
         now = self._clock.now()

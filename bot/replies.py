@@ -136,7 +136,9 @@ def decode(text: str) -> Reply:
         fields=tuple(Field(n, v, i) for n, v, i in data["fields"]),
         items=tuple(data["items"]),
         image=Image(image[0], base64.b64decode(image[1]), image[2]) if image else None,
-        actions=tuple(Action(label, cmd, ActionStyle(style)) for label, cmd, style in data["actions"]),
+        actions=tuple(
+            Action(label, cmd, ActionStyle(style)) for label, cmd, style in data["actions"]
+        ),
         tone=Tone(data["tone"]),
         private=data["private"],
     )

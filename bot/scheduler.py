@@ -91,16 +91,14 @@ def local_key(moment: datetime, timezone: str) -> str:
 
 
 class Scheduler:
-    def __init__(
-        self, db: Database, clock: Clock, jobs: list[Job], catchup: timedelta
-    ) -> None:
+    def __init__(self, db: Database, clock: Clock, jobs: list[Job], catchup: timedelta) -> None:
         self._db = db
         self._clock = clock
         self._jobs = jobs
         self._catchup = catchup
         # The newest occurrence each (community, kind) has settled, so most ticks need no
         # database work; the claim table stays the source of truth.
-        self._settled: dict[tuple[int, str], datetime] = {}
+        self._settled: dict[tuple[int, str], datetime | None] = {}
 
     async def tick(self) -> int:
         """Run every due occurrence once; returns how many ran (late ones included)."""
@@ -135,7 +133,9 @@ class Scheduler:
             ids = [r.id for r in await conn.execute(sa.select(communities.c.id))]
             return [await load(conn, community_id) for community_id in ids]
 
-    async def _settle(self, job: Job, community: Community, schedule: Schedule, now: datetime) -> int:
+    async def _settle(
+        self, job: Job, community: Community, schedule: Schedule, now: datetime
+    ) -> int:
         key = (community.id, job.kind)
         if key not in self._settled:
             self._settled[key] = await self._last_claimed(community, job.kind)

@@ -16,7 +16,11 @@ class Settings(BaseSettings):
     """Every setting Cohort reads. `.env.example` documents each key."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+        populate_by_name=True,
     )
 
     database_url: str = Field(

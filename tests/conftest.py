@@ -38,9 +38,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     async def build() -> None:
         await migrate.upgrade(db)
-        async with db.write() as conn:
-            await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        await db.dispose()
+        await db.dispose()  # the last connection closing folds the WAL into the file
 
     asyncio.run(build())
     return path
@@ -117,7 +115,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def cohort(settings: Settings, clock: ManualClock, db: Database) -> AsyncIterator[Cohort]:
+async def cohort(settings: Settings, clock: ManualClock, db: Database) -> Cohort:
     core = Cohort(settings, clock, db)
     await core.start()
-    yield core
+    return core

@@ -26,8 +26,7 @@ def commands(communities: CommunityService) -> tuple[Command, ...]:
         schedule = _schedule(args, community)
         if schedule is not None:
             changes.append(
-                f"{schedule.purpose.value} on {WEEKDAYS[schedule.weekday]} at "
-                f"{schedule.local_time}"
+                f"{schedule.purpose.value} on {WEEKDAYS[schedule.weekday]} at {schedule.local_time}"
             )
         community = await communities.configure(
             community, timezone=timezone, channels=channels, schedule=schedule
@@ -60,14 +59,18 @@ def commands(communities: CommunityService) -> tuple[Command, ...]:
                     Option(p.value, f"The channel for {p.value} posts", OptionKind.CHANNEL)
                     for p in Purpose
                 ),
-                Option("post", "Which post the day and time are for", OptionKind.CHOICE,
-                       choices=_PURPOSES),
-                Option("day", "Day of the week for that post", OptionKind.CHOICE,
-                       choices=WEEKDAYS),
+                Option(
+                    "post",
+                    "Which post the day and time are for",
+                    OptionKind.CHOICE,
+                    choices=_PURPOSES,
+                ),
+                Option("day", "Day of the week for that post", OptionKind.CHOICE, choices=WEEKDAYS),
                 Option("time", "Local time for that post (HH:MM, 24-hour)", OptionKind.TIME),
                 Option("organizer", "Make this member an organizer", OptionKind.MEMBER),
-                Option("remove-organizer", "Stop this member being an organizer",
-                       OptionKind.MEMBER),
+                Option(
+                    "remove-organizer", "Stop this member being an organizer", OptionKind.MEMBER
+                ),
             ),
         ),
     )

@@ -38,9 +38,7 @@ async def find(conn: AsyncConnection, ref: CommunityRef) -> int | None:
 
 
 async def load(conn: AsyncConnection, community_id: int) -> Community:
-    row = (
-        await conn.execute(sa.select(communities).where(communities.c.id == community_id))
-    ).one()
+    row = (await conn.execute(sa.select(communities).where(communities.c.id == community_id))).one()
     channel_rows = await conn.execute(
         sa.select(community_channels).where(community_channels.c.community_id == community_id)
     )

@@ -69,9 +69,7 @@ def profile(member: Member, now: datetime) -> Reply:
 
 
 def updated(member: Member, now: datetime) -> Reply:
-    return Reply(
-        title="Profile updated", fields=_profile_fields(member, now), tone=Tone.SUCCESS
-    )
+    return Reply(title="Profile updated", fields=_profile_fields(member, now), tone=Tone.SUCCESS)
 
 
 def left(member: Member) -> Reply:

@@ -121,4 +121,3 @@ class MemberService:
             raise UserError(messages.start_too_late(today + MAX_START_AHEAD))
         if start < today - MAX_START_BEHIND:
             raise UserError(messages.start_too_early(today - MAX_START_BEHIND))
-

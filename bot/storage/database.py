@@ -64,9 +64,7 @@ class Database:
             return postgresql.insert(table).values(values).on_conflict_do_nothing()
         return sqlite.insert(table).values(values).on_conflict_do_nothing()
 
-    def upsert(
-        self, table: sa.Table, values: Mapping[str, Any], key: Sequence[str]
-    ) -> sa.Insert:
+    def upsert(self, table: sa.Table, values: Mapping[str, Any], key: Sequence[str]) -> sa.Insert:
         """An INSERT that updates the non-key columns when the key already exists."""
         updates = {k: v for k, v in values.items() if k not in key}
         if self.dialect == "postgresql":

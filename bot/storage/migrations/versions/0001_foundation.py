@@ -27,9 +27,7 @@ def upgrade() -> None:
         sa.Column("timezone", sa.String(64), nullable=False, server_default="UTC"),
         sa.Column("content_dir", sa.String(500), nullable=True),
         sa.Column("created_at", Moment, nullable=False),
-        sa.UniqueConstraint(
-            "platform", "external_id", name="uq_communities_platform_external_id"
-        ),
+        sa.UniqueConstraint("platform", "external_id", name="uq_communities_platform_external_id"),
     )
     op.create_table(
         "community_channels",

@@ -1,0 +1,84 @@
+"""Drives the scheduler in a running bot: APScheduler ticks it on a short interval, and on
+SQLite a file lock makes sure only one process schedules."""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import logging
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.engine import make_url
+
+from bot.scheduler import Scheduler
+
+log = logging.getLogger(__name__)
+
+
+class SchedulerBusy(Exception):
+    """Another process already schedules on this SQLite file."""
+
+
+class SchedulerLock:
+    """An exclusive lock beside a SQLite database file. The OS releases it when the process
+    dies, so a crash never leaves a stale lock. PostgreSQL needs none: claims are rows."""
+
+    def __init__(self, database_url: str) -> None:
+        url = make_url(database_url)
+        database = url.database if url.get_backend_name() == "sqlite" else None
+        self._path = (
+            Path(f"{database}.scheduler-lock") if database and database != ":memory:" else None
+        )
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        if self._path is None or self._fd is not None:
+            return
+        fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise SchedulerBusy(
+                f"another Cohort process is already running the scheduler on {self._path.stem}; "
+                "SQLite supports one scheduling process. Stop the other one, or move to "
+                "PostgreSQL to run several."
+            ) from None
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+async def run_ticker(scheduler: Scheduler, seconds: float, after_tick: Callable[[], None]) -> None:
+    """Tick until cancelled. A slow tick is never run twice at once, and missed ticks are
+    coalesced into one: each tick already catches up on everything due."""
+
+    async def tick() -> None:
+        try:
+            if await scheduler.tick():
+                after_tick()
+        except Exception:
+            log.exception("scheduler tick failed")
+
+    aps = AsyncIOScheduler(timezone=UTC)
+    aps.add_job(
+        tick,
+        IntervalTrigger(seconds=seconds, timezone=UTC),
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+    aps.start()
+    try:
+        await asyncio.Event().wait()
+    finally:
+        aps.shutdown(wait=False)

@@ -1,0 +1,45 @@
+"""The organizer `setup` command and who may run it."""
+
+from __future__ import annotations
+
+from bot.app import Cohort
+from bot.replies import Tone
+from tests.support import caller, reply, text_of
+
+
+async def test_members_who_are_not_organizers_are_refused(cohort: Cohort) -> None:
+    answer = reply(await cohort.dispatcher.run_line(caller("eve"), "setup timezone:UTC"))
+    assert answer.tone is Tone.ERROR
+    assert "Only organizers" in answer.body
+
+
+async def test_a_named_organizer_may_run_setup_and_can_be_removed(cohort: Cohort) -> None:
+    admin = caller("owner", admin=True)
+    await cohort.dispatcher.run_line(admin, "setup organizer:@bob")
+    ok = reply(await cohort.dispatcher.run_line(caller("bob"), "setup"))
+    assert ok.tone is not Tone.ERROR
+    await cohort.dispatcher.run_line(admin, "setup remove-organizer:@bob")
+    refused = reply(await cohort.dispatcher.run_line(caller("bob"), "setup"))
+    assert refused.tone is Tone.ERROR
+
+
+async def test_setup_saves_time_zone_channels_and_schedules(cohort: Cohort) -> None:
+    admin = caller("owner", admin=True)
+    answer = reply(
+        await cohort.dispatcher.run_line(
+            admin,
+            "setup timezone:Europe/Berlin challenges:<#C1|challenges> "
+            "post:challenges day:wed time:7:30",
+        )
+    )
+    assert answer.tone is Tone.SUCCESS
+    shown = text_of(await cohort.dispatcher.run_line(admin, "setup"))
+    assert "Time zone: Europe/Berlin" in shown
+    assert "Challenges: #C1, wed 07:30" in shown
+    assert "Digest: no channel yet, fri 16:00" in shown
+
+
+async def test_day_without_post_names_the_missing_option(cohort: Cohort) -> None:
+    answer = reply(await cohort.dispatcher.run_line(caller("o", admin=True), "setup day:mon"))
+    assert answer.tone is Tone.ERROR
+    assert "`post:`" in answer.body

@@ -1,0 +1,57 @@
+"""The text grammar shared by Slack and the console."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.grammar import GrammarError, Token, quote, tokenize
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("join", [Token("join")]),
+        ("  profile   set  ", [Token("profile"), Token("set")]),
+        (
+            "join timezone:Europe/Berlin",
+            [Token("join"), Token("timezone:Europe/Berlin", "timezone", "Europe/Berlin")],
+        ),
+        (
+            'goal add text:"ship it now"',
+            [Token("goal"), Token("add"), Token("text:ship it now", "text", "ship it now")],
+        ),
+        ('say "a \\"quoted\\" word"', [Token("say"), Token('a "quoted" word')]),
+        ('"https://x.org/a"', [Token("https://x.org/a")]),
+        (
+            "submit https://x.org/a",
+            [Token("submit"), Token("https://x.org/a", "https", "//x.org/a")],
+        ),
+        ("empty:", [Token("empty:", "empty", "")]),
+    ],
+)
+def test_tokenize_reads_words_options_and_quotes(line: str, expected: list[Token]) -> None:
+    assert tokenize(line) == expected
+
+
+def test_tokenize_refuses_an_unclosed_quote() -> None:
+    with pytest.raises(GrammarError, match="not closed"):
+        tokenize('goal add text:"never closed')
+
+
+@given(st.text(min_size=0, max_size=60))
+def test_quote_round_trips_any_text_as_one_token(value: str) -> None:
+    tokens = tokenize("cmd " + quote(value))
+    if value == "" or quote(value) == '""':
+        assert tokens[1:] == [Token("")]
+    else:
+        assert [t.text for t in tokens[1:]] == [value]
+        assert tokens[1].key is None
+
+
+@given(st.from_regex(r"[a-z][a-z0-9_-]{0,10}", fullmatch=True), st.text(max_size=40))
+def test_quoted_option_values_keep_their_key(name: str, value: str) -> None:
+    (token,) = tokenize(f"{name}:{quote(value)}")
+    assert token.key == name
+    assert token.value == value
