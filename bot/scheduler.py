@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -73,17 +73,30 @@ def occurrences_between(
     """Fire times t with start < t <= end, in UTC, oldest first (at most `limit`, the newest)."""
     cron = trigger(schedule, timezone)
     found: list[datetime] = []
-    previous: datetime | None = None
-    cursor = start + timedelta(microseconds=1)
-    while True:
-        fire = cron.get_next_fire_time(previous, cursor)
-        if fire is None or fire > end:
-            break
-        found.append(fire.astimezone(ZoneInfo("UTC")))
+    cursor = start
+    while (fire := next_fire(cron, cursor)) is not None and fire <= end:
+        found.append(fire)
         if len(found) > limit:
             found.pop(0)
-        previous, cursor = fire, fire + timedelta(microseconds=1)
+        cursor = fire
     return found
+
+
+def next_fire(cron: CronTrigger, after: datetime) -> datetime | None:
+    """The first fire time strictly after `after`, in UTC.
+
+    CronTrigger can return the second instant of a fall-back fold again and again when asked
+    for the time after it; stepping the cursor past the fold gets it moving forward."""
+    cursor = after + timedelta(microseconds=1)
+    for _ in range(8):
+        fire = cron.get_next_fire_time(None, cursor)
+        if fire is None:
+            return None
+        fire = fire.astimezone(UTC)
+        if fire > after:
+            return fire
+        cursor += timedelta(minutes=30)
+    return None
 
 
 def local_key(moment: datetime, timezone: str) -> str:
@@ -123,8 +136,8 @@ class Scheduler:
                 schedule = job.schedule(community)
                 if schedule is None or not schedule.enabled:
                     continue
-                first = _first(schedule, community.timezone, after, until)
-                if first is not None and (best is None or first < best):
+                first = next_fire(trigger(schedule, community.timezone), after)
+                if first is not None and first <= until and (best is None or first < best):
                     best = first
         return best
 
@@ -197,12 +210,3 @@ class Scheduler:
         if claimed and status == "skipped":
             log.info("skipped %s for community %s due %s", kind, community.id, due.isoformat())
         return claimed
-
-
-def _first(schedule: Schedule, timezone: str, after: datetime, until: datetime) -> datetime | None:
-    cron = trigger(schedule, timezone)
-    fire = cron.get_next_fire_time(None, after + timedelta(microseconds=1))
-    if fire is None:
-        return None
-    fire = fire.astimezone(ZoneInfo("UTC"))
-    return fire if fire <= until else None

@@ -9,8 +9,10 @@ from bot.replies import Answer, Form, Reply
 COMMUNITY = CommunityRef(Platform.CONSOLE, "test")
 
 
-def caller(user: str = "ada", *, admin: bool = False) -> Caller:
-    return Caller(MemberRef(COMMUNITY, user), display_name=user, is_platform_admin=admin)
+def caller(
+    user: str = "ada", *, admin: bool = False, community: CommunityRef = COMMUNITY
+) -> Caller:
+    return Caller(MemberRef(community, user), display_name=user, is_platform_admin=admin)
 
 
 def text_of(answer: Answer) -> str:

@@ -1,0 +1,1 @@
+"""Loopback fakes of the platforms Cohort talks to, started by the tests."""
