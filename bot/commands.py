@@ -10,7 +10,7 @@ import difflib
 import functools
 import re
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -105,6 +105,13 @@ class Command:
     subcommands: tuple[Command, ...] = ()
     default: str | None = None
     slow: bool = False  # the platforms should defer before calling the handler
+
+    def __post_init__(self) -> None:
+        # A group for organizers makes every subcommand organizers-only, so each leaf carries
+        # the access every adapter and the dispatcher check.
+        if self.access is Access.ORGANIZER and self.subcommands:
+            leaves = tuple(replace(s, access=Access.ORGANIZER) for s in self.subcommands)
+            object.__setattr__(self, "subcommands", leaves)
 
     def subcommand(self, name: str) -> Command | None:
         return next((c for c in self.subcommands if c.name == name), None)

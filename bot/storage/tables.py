@@ -47,6 +47,7 @@ communities = sa.Table(
     sa.Column("timezone", sa.String(64), nullable=False, server_default="UTC"),
     sa.Column("content_dir", sa.String(500), nullable=True),
     sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("challenge_track", sa.String(8), nullable=False, server_default="all"),
     sa.UniqueConstraint("platform", "external_id"),
 )
 
@@ -156,4 +157,75 @@ occurrences = sa.Table(
     sa.Column("due_at", UtcDateTime, nullable=False),
     sa.Column("status", sa.String(16), nullable=False),  # ran | late | skipped
     sa.Column("claimed_at", UtcDateTime, nullable=False),
+)
+
+challenge_posts = sa.Table(
+    "challenge_posts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "community_id",
+        sa.Integer,
+        sa.ForeignKey("communities.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("challenge_id", sa.String(64), nullable=False),
+    sa.Column("posted_at", UtcDateTime, nullable=False),
+    sa.Column("deadline_at", UtcDateTime, nullable=False),
+    sa.Column("summarized", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Index("ix_challenge_posts_community", "community_id", "posted_at"),
+)
+
+submissions = sa.Table(
+    "submissions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "post_id",
+        sa.Integer,
+        sa.ForeignKey("challenge_posts.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column(
+        "member_id", sa.Integer, sa.ForeignKey("members.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("link", sa.String(500), nullable=False),
+    sa.Column("note", sa.String(1000), nullable=False, server_default=""),
+    sa.Column("submitted_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("post_id", "member_id"),
+)
+
+reviews = sa.Table(
+    "reviews",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "submission_id",
+        sa.Integer,
+        sa.ForeignKey("submissions.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column(
+        "reviewer_id", sa.Integer, sa.ForeignKey("members.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("score", sa.SmallInteger, nullable=False),
+    sa.Column("comment", sa.String(1000), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("submission_id", "reviewer_id"),
+)
+
+kudos = sa.Table(
+    "kudos",
+    metadata,
+    sa.Column(
+        "submission_id",
+        sa.Integer,
+        sa.ForeignKey("submissions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "member_id", sa.Integer, sa.ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("created_at", UtcDateTime, nullable=False),
 )

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.commands import Args, Catalogue, Command, Option, OptionKind, bind, validate
+from bot.commands import Access, Args, Catalogue, Command, Option, OptionKind, bind, validate
 from bot.errors import UserError
 from bot.grammar import tokenize
 
@@ -115,3 +115,13 @@ def test_bad_input_names_the_option_and_what_it_expects(line: str, message: str)
 def test_duplicate_command_names_are_refused() -> None:
     with pytest.raises(ValueError, match="duplicate"):
         Catalogue((SUBMIT, SUBMIT))
+
+
+def test_subcommands_of_an_organizer_group_are_organizers_only() -> None:
+    group = Command(
+        "admin",
+        "Admin",
+        access=Access.ORGANIZER,
+        subcommands=(Command("x", "X", _noop),),  # type: ignore[arg-type]
+    )
+    assert group.subcommands[0].access is Access.ORGANIZER

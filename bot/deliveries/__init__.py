@@ -1,0 +1,1 @@
+"""Deliveries: what organizers see of the outbox, and re-queueing failed posts."""
