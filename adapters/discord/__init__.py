@@ -1,0 +1,1 @@
+"""The Discord adapter: native slash commands, modals, buttons and an outbox sender."""

@@ -1,0 +1,131 @@
+"""Runs Cohort on Discord (`cohort run`) and registers its slash commands
+(`cohort discord sync`)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import discord
+import yarl
+
+from adapters.discord.client import CohortClient, ShardedCohortClient
+from adapters.discord.sender import DiscordSender
+from bot.app import Cohort
+from bot.dispatch import Dispatcher
+from bot.outbox import Drainer
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def invite_permissions() -> discord.Permissions:
+    """Exactly the permissions Cohort needs in a server: see channels and post in them (with
+    embeds and charts), and open private threads for matchups and talk in them. Slash
+    commands, buttons and modals need no permission at all."""
+    return discord.Permissions(
+        view_channel=True,
+        send_messages=True,
+        embed_links=True,
+        attach_files=True,
+        create_private_threads=True,
+        send_messages_in_threads=True,
+    )
+
+
+def invite_url(application_id: int) -> str:
+    """The link a server admin opens to add Cohort with exactly those permissions."""
+    return discord.utils.oauth_url(
+        application_id,
+        permissions=invite_permissions(),
+        scopes=("bot", "applications.commands"),
+    )
+
+
+def apply_endpoints(settings: Settings) -> None:
+    """Point discord.py at another REST base or gateway (a proxy, or the tests' fake).
+    These are process-wide in discord.py, so they are set once, from the settings."""
+    if settings.discord_api_base_url:
+        discord.http.Route.BASE = settings.discord_api_base_url.rstrip("/")
+    if settings.discord_gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+def shard_ids(settings: Settings) -> list[int] | None:
+    """DISCORD_SHARD_IDS, such as `0,1,2`: the shards this process runs."""
+    if not settings.discord_shard_ids:
+        return None
+    try:
+        ids = sorted({int(part) for part in settings.discord_shard_ids.split(",") if part.strip()})
+    except ValueError:
+        raise ValueError("DISCORD_SHARD_IDS must be shard numbers separated by commas") from None
+    count = settings.discord_shard_count
+    if count is None:
+        raise ValueError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT as well")
+    if any(i < 0 or i >= count for i in ids):
+        raise ValueError(f"DISCORD_SHARD_IDS must be between 0 and {count - 1}")
+    return ids
+
+
+def build_client(dispatcher: Dispatcher, settings: Settings) -> CohortClient:
+    """One gateway connection, or several shards when the shard settings ask for them."""
+    ids = shard_ids(settings)
+    if settings.discord_shard_count is None:
+        return CohortClient(dispatcher)
+    return ShardedCohortClient(dispatcher, shard_count=settings.discord_shard_count, shard_ids=ids)
+
+
+def _token(settings: Settings) -> str:
+    if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
+        raise ValueError("DISCORD_TOKEN is not set")
+    return settings.discord_token.get_secret_value()
+
+
+async def serve(cohort: Cohort, settings: Settings) -> None:
+    """Connect to Discord and deliver the outbox until cancelled, then close cleanly."""
+    token = _token(settings)
+    apply_endpoints(settings)
+    client = build_client(cohort.dispatcher, settings)
+    drainer = cohort.drainer(DiscordSender(client))
+    async with client:
+        await client.login(token)
+        log.info("logged in to Discord as %s", client.user)
+        tasks = {
+            asyncio.create_task(client.connect(), name="discord-gateway"),
+            asyncio.create_task(_deliver(client, drainer), name="discord-outbox"),
+        }
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                task.result()  # a gateway failure (bad token, intents) ends the service
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+
+async def _deliver(client: discord.Client, drainer: Drainer) -> None:
+    await client.wait_until_ready()
+    await drainer.run()
+
+
+async def sync_commands(cohort: Cohort, settings: Settings, guild_id: int | None) -> str:
+    """Register the catalogue's slash commands, globally or in one server (instantly, for
+    trying changes out), and say what was done."""
+    token = _token(settings)
+    apply_endpoints(settings)
+    client = CohortClient(cohort.dispatcher)
+    async with client:
+        await client.login(token)
+        if guild_id is None:
+            synced = await client.tree.sync()
+            where = "globally (every server Cohort is in)"
+        else:
+            guild = discord.Object(guild_id)
+            client.tree.copy_global_to(guild=guild)
+            synced = await client.tree.sync(guild=guild)
+            where = f"in server {guild_id} only"
+    return f"Registered {len(synced)} slash commands {where}."

@@ -1,0 +1,367 @@
+"""Renders core replies and forms as Discord messages, embeds, buttons and modals, within
+Discord's limits, with every piece of user text escaped."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import discord
+
+from adapters.discord.convert import form_id, run_id
+from bot.markdown import Kind, plain, tokenize
+from bot.replies import Action, ActionStyle, FieldKind, Form, FormField, Reply, Tone
+
+CONTENT_LIMIT = 2000
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FIELDS_PER_EMBED = 25
+EMBED_TOTAL_LIMIT = 6000  # across every embed of one message
+EMBEDS_PER_MESSAGE = 10
+BUTTONS_PER_MESSAGE = 25
+BUTTON_LABEL_LIMIT = 80
+THREAD_NAME_LIMIT = 100
+MODAL_TITLE_LIMIT = 45
+MODAL_COMPONENTS = 5
+INPUT_LABEL_LIMIT = 45
+PLACEHOLDER_LIMIT = 100
+INPUT_LIMIT = 4000
+ALT_TEXT_LIMIT = 1024
+
+# A reply longer than this is cut, visibly, rather than flooding a channel with messages.
+BODY_LIMIT = 2 * DESCRIPTION_LIMIT
+MAX_MESSAGES = 4
+
+ELLIPSIS = "…"
+TRUNCATED = "… (truncated: too long for Discord)"
+EMPTY = "\u200b"  # Discord rejects empty embeds and fields; a zero-width space shows nothing
+PUBLIC_FOLLOWS = "Shared with the channel below."
+
+COLOURS = {
+    Tone.INFO: discord.Colour(0x5865F2),
+    Tone.SUCCESS: discord.Colour(0x57F287),
+    Tone.WARNING: discord.Colour(0xFEE75C),
+    Tone.ERROR: discord.Colour(0xED4245),
+}
+STYLES = {
+    ActionStyle.PRIMARY: discord.ButtonStyle.primary,
+    ActionStyle.SECONDARY: discord.ButtonStyle.secondary,
+    ActionStyle.DANGER: discord.ButtonStyle.danger,
+}
+
+
+@dataclass
+class Outgoing:
+    """One Discord message to send."""
+
+    embeds: list[discord.Embed] = field(default_factory=list)
+    files: list[discord.File] = field(default_factory=list)
+    view: discord.ui.View | None = None
+
+
+# Escaping user text -----------------------------------------------------------------------
+
+_URL = re.compile(r"https?://[^\s<>]+[^\s<>.,:;\"')\]]")
+_MARKUP = re.compile(r"[\\*_~|`\[\]<>#]")
+_LIST_MARK = re.compile(r"^(\s*)([-+])(?=\s)", re.MULTILINE)
+_NUMBERED = re.compile(r"^(\s*\d+)\.(?=\s)", re.MULTILINE)
+_MASS_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
+
+
+def neutralize_mentions(text: str) -> str:
+    """Break every @everyone, @here, user and role mention with a zero-width space, so no
+    mention survives even where allowed_mentions is not in play (embeds, edits, forwards)."""
+    return _MASS_MENTION.sub("@\u200b\\1", discord.utils.escape_mentions(text))
+
+
+def escape_text(text: str) -> str:
+    """Literal user or feed text as Discord markdown: no formatting, links, headings, lists
+    or mentions. Bare URLs are kept intact so Discord still links them."""
+    pieces: list[str] = []
+    last = 0
+    for match in _URL.finditer(text):
+        pieces.append(_escape_markup(text[last : match.start()]))
+        pieces.append(match.group(0))
+        last = match.end()
+    pieces.append(_escape_markup(text[last:]))
+    return neutralize_mentions("".join(pieces))
+
+
+def _escape_markup(text: str) -> str:
+    text = _MARKUP.sub(r"\\\g<0>", text)
+    text = _LIST_MARK.sub(r"\1\\\2", text)
+    return _NUMBERED.sub(r"\1\\.", text)
+
+
+def markdown(text: str) -> str:
+    """The core's Markdown subset as Discord markdown."""
+    lines = []
+    for line in text.split("\n"):
+        if line.startswith("- "):
+            lines.append("- " + _inline(line[2:]))
+        else:
+            lines.append(_inline(line))
+    return "\n".join(lines)
+
+
+def _inline(line: str) -> str:
+    parts: list[str] = []
+    for token in tokenize(line):
+        if token.kind is Kind.TEXT:
+            parts.append(escape_text(token.text))
+        elif token.kind is Kind.BOLD:
+            parts.append("**")
+        elif token.kind is Kind.ITALIC:
+            parts.append("*")
+        elif token.kind is Kind.CODE:
+            parts.append(f"`{neutralize_mentions(token.text)}`")
+        elif token.kind is Kind.LINK:
+            parts.append(f"[{escape_text(token.text)}]({token.url})")
+        elif token.text.isdigit():  # a mention of a Discord user id
+            parts.append(f"<@{token.text}>")
+        else:
+            parts.append("@" + escape_text(token.text))
+    return "".join(parts)
+
+
+# Limits ------------------------------------------------------------------------------------
+
+
+def clip(text: str, limit: int, marker: str = ELLIPSIS) -> str:
+    """`text` cut to `limit` characters with a visible marker when it was longer."""
+    if len(text) <= limit:
+        return text
+    return _without_dangling_escape(text[: limit - len(marker)]) + marker
+
+
+def _without_dangling_escape(text: str) -> str:
+    """Drop a final backslash that escaped a character we cut off."""
+    trailing = len(text) - len(text.rstrip("\\"))
+    return text[:-1] if trailing % 2 else text
+
+
+def split(text: str, limit: int) -> list[str]:
+    """Split text into pieces of at most `limit` characters, at line breaks where possible,
+    then at spaces, never between a backslash and the character it escapes."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit)
+            if cut <= 0:
+                cut = limit
+            head = _without_dangling_escape(line[:cut])
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(head)
+            line = line[len(head) :].lstrip(" ")
+        if current and len(current) + 1 + len(line) > limit:
+            pieces.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    pieces.append(current)
+    return [p.strip("\n") for p in pieces if p.strip()]
+
+
+# Replies -----------------------------------------------------------------------------------
+
+
+def reply(answer: Reply, guild_id: str | None = None) -> list[Outgoing]:
+    """A reply as one or more messages. `guild_id` is given for messages sent outside the
+    server (DMs), so their buttons still know which community they belong to."""
+    colour = COLOURS[answer.tone]
+    view, hints = _buttons(answer.actions, guild_id)
+    sections = []
+    if answer.body:
+        sections.append(markdown(answer.body))
+    if answer.items:
+        sections.append("\n".join("- " + markdown(item) for item in answer.items))
+    if hints:
+        sections.append("\n".join(hints))
+    description = clip("\n\n".join(sections), BODY_LIMIT, "\n" + TRUNCATED)
+
+    chunks = split(description, DESCRIPTION_LIMIT)
+    first = discord.Embed(
+        title=clip(markdown(answer.title), TITLE_LIMIT) if answer.title else None,
+        description=chunks[0] if chunks else None,
+        colour=colour,
+    )
+    embeds = [first, *(discord.Embed(description=c, colour=colour) for c in chunks[1:])]
+    for item in answer.fields:
+        name = clip(markdown(item.name), FIELD_NAME_LIMIT) or EMPTY
+        value = clip(markdown(item.value), FIELD_VALUE_LIMIT) or EMPTY
+        last = embeds[-1]
+        if (
+            len(last.fields) >= FIELDS_PER_EMBED
+            or len(last) + len(name) + len(value) > EMBED_TOTAL_LIMIT
+        ):
+            last = discord.Embed(colour=colour)
+            embeds.append(last)
+        last.add_field(name=name, value=value, inline=item.inline)
+
+    files = []
+    if answer.image:
+        filename = _filename(answer.image.filename)
+        first.set_image(url=f"attachment://{filename}")
+        files.append(
+            discord.File(
+                io.BytesIO(answer.image.data),
+                filename=filename,
+                description=clip(plain(answer.image.alt), ALT_TEXT_LIMIT) or None,
+            )
+        )
+    if not (first.title or first.description or first.fields or answer.image):
+        first.description = EMPTY
+
+    messages = [Outgoing(embeds=group) for group in _pack(embeds, colour)]
+    messages[0].files = files
+    messages[-1].view = view
+    return messages
+
+
+def _pack(embeds: list[discord.Embed], colour: discord.Colour) -> list[list[discord.Embed]]:
+    """Group embeds into messages of at most 10 embeds and 6,000 characters, keeping at most
+    MAX_MESSAGES messages and saying so when something was left out."""
+    groups: list[list[discord.Embed]] = [[]]
+    for embed in embeds:
+        group = groups[-1]
+        if group and (
+            len(group) == EMBEDS_PER_MESSAGE
+            or sum(len(e) for e in group) + len(embed) > EMBED_TOTAL_LIMIT
+        ):
+            groups.append(group := [])
+        group.append(embed)
+    if len(groups) <= MAX_MESSAGES:
+        return groups
+    kept = groups[:MAX_MESSAGES]
+    last = kept[-1]
+    marker = discord.Embed(description=TRUNCATED, colour=colour)
+    while last and (
+        len(last) == EMBEDS_PER_MESSAGE
+        or sum(len(e) for e in last) + len(marker) > EMBED_TOTAL_LIMIT
+    ):
+        last.pop()
+    last.append(marker)
+    return kept
+
+
+_FILENAME = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+def _filename(name: str) -> str:
+    cleaned = _FILENAME.sub("_", name)[-100:].lstrip("._")
+    return cleaned if cleaned.lower().endswith(".png") else "image.png"
+
+
+def _buttons(
+    actions: Sequence[Action], guild_id: str | None
+) -> tuple[discord.ui.View | None, list[str]]:
+    """Buttons for the actions, and a text hint for any that cannot be a button (the command
+    is too long for a custom id, or there are more than a message can hold)."""
+    view = discord.ui.View(timeout=None)
+    hints = []
+    for action in actions:
+        custom_id = run_id(action.command, guild_id)
+        if custom_id is None or len(view.children) >= BUTTONS_PER_MESSAGE:
+            hints.append(f"{escape_text(plain(action.label))}: {escape_text('/' + action.command)}")
+            continue
+        view.add_item(
+            discord.ui.Button(
+                label=clip(plain(action.label), BUTTON_LABEL_LIMIT) or ELLIPSIS,
+                custom_id=custom_id,
+                style=STYLES[action.style],
+            )
+        )
+    if not view.children:
+        return None, hints
+    # Clicks are dispatched by the dynamic items the client registers at start-up, which
+    # survive restarts; a stopped view is never kept in discord.py's per-message store.
+    view.stop()
+    return view, hints
+
+
+# Forms -------------------------------------------------------------------------------------
+
+
+def modal(form: Form, guild_id: str | None = None) -> discord.ui.Modal:
+    """A form as a modal: up to five components, the required fields first when a form has
+    more fields than fit, and the intro on top when there is room for it."""
+    window = discord.ui.Modal(
+        title=clip(plain(form.title), MODAL_TITLE_LIMIT) or ELLIPSIS,
+        custom_id=form_id(form.command, guild_id),
+        timeout=None,
+    )
+    fields = _fitting_fields(form.fields, MODAL_COMPONENTS)
+    if form.intro and len(fields) < MODAL_COMPONENTS:
+        window.add_item(discord.ui.TextDisplay(clip(markdown(form.intro), INPUT_LIMIT)))
+    for item in fields:
+        window.add_item(
+            discord.ui.Label(
+                text=clip(plain(item.label), INPUT_LABEL_LIMIT) or item.name,
+                component=discord.ui.TextInput(
+                    custom_id=item.name,
+                    style=(
+                        discord.TextStyle.paragraph
+                        if item.kind is FieldKind.LONG_TEXT
+                        else discord.TextStyle.short
+                    ),
+                    placeholder=clip(item.placeholder, PLACEHOLDER_LIMIT) or None,
+                    default=item.value[:INPUT_LIMIT] or None,
+                    required=item.required,
+                    max_length=max(1, min(item.max_length, INPUT_LIMIT)),
+                ),
+            )
+        )
+    # Submissions are handled by the client from the custom id alone, so they work after a
+    # restart; a stopped modal is never kept in discord.py's modal store.
+    window.stop()
+    return window
+
+
+def _fitting_fields(fields: Sequence[FormField], room: int) -> list[FormField]:
+    ranked = sorted(range(len(fields)), key=lambda i: (not fields[i].required, i))[:room]
+    return [fields[i] for i in sorted(ranked)]
+
+
+def form_invitation(form: Form, guild_id: str | None = None) -> list[Outgoing]:
+    """A message with a button that opens the form, for when a modal cannot be the answer
+    (the interaction was already acknowledged)."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(
+        discord.ui.Button(
+            label=clip(plain(form.title), BUTTON_LABEL_LIMIT) or ELLIPSIS,
+            custom_id=form_id(form.command, guild_id),
+            style=discord.ButtonStyle.primary,
+        )
+    )
+    view.stop()  # dispatched by the client's dynamic items, as for reply buttons
+    embed = discord.Embed(
+        title=clip(markdown(form.title), TITLE_LIMIT),
+        description=clip(markdown(form.intro), DESCRIPTION_LIMIT) or None,
+        colour=COLOURS[Tone.INFO],
+    )
+    return [Outgoing(embeds=[embed], view=view)]
+
+
+# Outbox helpers ----------------------------------------------------------------------------
+
+
+def thread_name(answer: Reply) -> str:
+    return clip(plain(answer.title or "").strip() or "Cohort", THREAD_NAME_LIMIT)
+
+
+def mentions(user_ids: Sequence[str]) -> str:
+    """Mentions of the given Discord users, as many whole ones as fit in one message."""
+    text = ""
+    for user_id in user_ids:
+        mention = f"<@{user_id}>"
+        if not user_id.isdigit() or len(text) + len(mention) + 1 > CONTENT_LIMIT:
+            continue
+        text = f"{text} {mention}" if text else mention
+    return text

@@ -1,0 +1,176 @@
+"""Delivers outbox messages to Discord: channel posts, private threads for groups, and DMs."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any, Final
+
+import aiohttp
+import discord
+
+from adapters.discord import render
+from bot.identity import Platform
+from bot.outbox import Message, PermanentFailure, RetryLater, TargetKind
+from bot.replies import Reply
+
+log = logging.getLogger(__name__)
+
+NONCE_LENGTH = 25  # the longest nonce Discord accepts
+THREAD_ARCHIVE_MINUTES: Final = 10080  # a week, so a matchup's thread outlives its first days
+PRIVATE_THREAD: Final = 12
+DMS_CLOSED = 50007  # Cannot send messages to this user
+OPENING_DMS_TOO_FAST = 40003
+ANTI_SPAM_PAUSE = 600.0  # seconds to leave DMs alone after Discord's anti-spam refused one
+UNKNOWN_RETRY_AFTER = 60.0  # a 429 without a Retry-After (a Cloudflare limit) waits this long
+
+
+def nonce(key: str, part: int) -> str:
+    """The same nonce for every attempt at the same part of the same outbox message, so
+    Discord returns the message it already made instead of posting a second one."""
+    return hashlib.sha256(f"{key}#{part}".encode()).hexdigest()[:NONCE_LENGTH]
+
+
+class DiscordSender:
+    """The outbox's sender for Discord. The client must be logged in."""
+
+    platform = Platform.DISCORD
+    # Discord allows 50 requests a second per bot; a delivery can take several requests
+    # (open a DM, create a thread and add its members), so stay well below.
+    global_per_second = 10.0
+    # Channels allow about five messages every five seconds.
+    channel_interval = 1.0
+
+    def __init__(self, client: discord.Client) -> None:
+        self._client = client
+        # Threads created for a group message whose post has not landed yet, so a retry in
+        # this process posts in the same thread instead of opening a second one.
+        self._threads: dict[str, int] = {}
+
+    async def deliver(self, message: Message) -> str:
+        try:
+            return await self._deliver(message)
+        except discord.RateLimited as error:
+            raise RetryLater("rate limited by Discord", after=error.retry_after) from error
+        except discord.DiscordServerError as error:
+            raise RetryLater(f"Discord failed on its side ({error.status})") from error
+        except discord.HTTPException as error:
+            if error.status == 429:  # no Via header: Cloudflare's limit, not Discord's
+                raise RetryLater(
+                    "rate limited before Discord", after=_retry_after(error)
+                ) from error
+            raise PermanentFailure(_refusal(error)) from error
+        except (aiohttp.ClientError, OSError, TimeoutError) as error:
+            raise RetryLater(f"could not reach Discord: {type(error).__name__}") from error
+
+    async def _deliver(self, message: Message) -> str:
+        target = message.target
+        if target.kind is TargetKind.CHANNEL:
+            return await self._post(_snowflake(target.channel_id), message.key, message.reply)
+        if target.kind is TargetKind.DIRECT:
+            return await self._direct(message)
+        return await self._group(message)
+
+    async def _post(
+        self,
+        channel_id: int,
+        key: str,
+        reply: Reply,
+        *,
+        guild_id: str | None = None,
+        content: str | None = None,
+        mentions: discord.AllowedMentions | None = None,
+    ) -> str:
+        channel = self._client.get_partial_messageable(channel_id)
+        ids = []
+        for part, outgoing in enumerate(render.reply(reply, guild_id)):
+            options: dict[str, Any] = {"embeds": outgoing.embeds, "nonce": nonce(key, part)}
+            if outgoing.files:
+                options["files"] = outgoing.files
+            if outgoing.view is not None:
+                options["view"] = outgoing.view
+            if content and part == 0:
+                options["content"] = content
+                options["allowed_mentions"] = mentions
+            sent = await channel.send(**options)
+            ids.append(str(sent.id))
+        return ids[0]
+
+    async def _direct(self, message: Message) -> str:
+        """A DM, only ever because the core asked for one. Its buttons carry the server, since
+        a click in a DM does not say which community it is about."""
+        user_id = _snowflake(message.target.user_ids[0] if message.target.user_ids else None)
+        try:
+            dm = await self._client.create_dm(discord.Object(user_id))
+            return await self._post(
+                dm.id, message.key, message.reply, guild_id=message.community_external_id
+            )
+        except discord.Forbidden as error:
+            if error.code == DMS_CLOSED:
+                raise PermanentFailure("member has DMs closed") from error
+            raise
+        except discord.HTTPException as error:
+            if error.code == OPENING_DMS_TOO_FAST:
+                raise RetryLater("Discord's anti-spam paused DMs", after=ANTI_SPAM_PAUSE) from error
+            raise
+
+    async def _group(self, message: Message) -> str:
+        """A private thread with the members in the target channel, falling back to a post in
+        the channel that mentions them when threads are not allowed there."""
+        target = message.target
+        channel_id = _snowflake(target.channel_id)
+        members = [u for u in target.user_ids if u.isdigit()]
+        mentions = discord.AllowedMentions(users=[discord.Object(int(u)) for u in members])
+        content = render.mentions(members)
+        thread_id = self._threads.get(message.key)
+        if thread_id is None:
+            try:
+                thread = await self._client.http.start_thread_without_message(
+                    channel_id,
+                    name=render.thread_name(message.reply),
+                    auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+                    type=PRIVATE_THREAD,
+                    invitable=False,
+                )
+            except discord.HTTPException as error:
+                if error.status not in (400, 403):
+                    raise
+                log.info(
+                    "outbox %s: no private thread allowed (%s); posting in the channel",
+                    message.id,
+                    error.status,
+                )
+                return await self._post(
+                    channel_id, message.key, message.reply, content=content, mentions=mentions
+                )
+            thread_id = int(thread["id"])
+            self._threads[message.key] = thread_id
+        for user_id in members:
+            try:
+                await self._client.http.add_user_to_thread(thread_id, int(user_id))
+            except discord.NotFound:
+                log.info("outbox %s: member %s is gone; the others still meet", message.id, user_id)
+        sent = await self._post(
+            thread_id, message.key, message.reply, content=content, mentions=mentions
+        )
+        del self._threads[message.key]
+        return sent
+
+
+def _snowflake(value: str | None) -> int:
+    if value is None or not value.isdigit():
+        raise PermanentFailure(f"not a Discord id: {value!r}")
+    return int(value)
+
+
+def _retry_after(error: discord.HTTPException) -> float:
+    header = error.response.headers.get("Retry-After")
+    try:
+        return float(header) if header else UNKNOWN_RETRY_AFTER
+    except ValueError:
+        return UNKNOWN_RETRY_AFTER
+
+
+def _refusal(error: discord.HTTPException) -> str:
+    detail = f" {error.code}" if error.code else ""
+    return f"Discord refused ({error.status}{detail}): {error.text[:200]}"
