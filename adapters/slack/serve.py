@@ -1,0 +1,110 @@
+"""Runs Cohort on Slack: Socket Mode when SLACK_APP_TOKEN is set, HTTP mode otherwise, plus
+the outbox drainer, until cancelled."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+
+from adapters.slack.app import SlackAdapter
+from adapters.slack.client import build_client
+from adapters.slack.sender import SlackSender
+from bot.app import Cohort
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+SETTLE_SECONDS = 10.0  # how long a shutdown waits for acknowledged work to finish
+
+
+def http_app(bolt: AsyncApp) -> web.Application:
+    """Slack's requests at /slack/events (Bolt checks the signature and that the timestamp is
+    within 300 s of now, else 401), and /healthz for load balancers and containers."""
+
+    async def events(request: web.Request) -> web.Response:
+        # Bolt would fail with a 500 on a timestamp that is not a number; it is a bad
+        # signature like any other.
+        if not request.headers.get("X-Slack-Request-Timestamp", "").isdigit():
+            return web.json_response({"error": "invalid request"}, status=401)
+        response = await bolt.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    async def health(request: web.Request) -> web.Response:
+        return web.json_response({"ok": True})
+
+    app = web.Application()
+    app.router.add_post(EVENTS_PATH, events)
+    app.router.add_get(HEALTH_PATH, health)
+    return app
+
+
+async def start_http(bolt: AsyncApp, host: str, port: int) -> web.AppRunner:
+    """Serve `http_app` on host:port (port 0 picks a free one; see `bound_port`)."""
+    runner = web.AppRunner(http_app(bolt), shutdown_timeout=SETTLE_SECONDS)
+    await runner.setup()
+    await web.TCPSite(runner, host, port, backlog=1024).start()
+    return runner
+
+
+def bound_port(runner: web.AppRunner) -> int:
+    return int(runner.addresses[0][1])
+
+
+async def serve(cohort: Cohort, settings: Settings) -> None:
+    """Answer Slack and deliver Cohort's Slack outbox until cancelled, then stop receiving,
+    let acknowledged work finish (up to 10 s) and stop the drainer. An outbox row cut off
+    mid-delivery is picked up again once its lease ends, as `recovering`."""
+    if settings.slack_bot_token is None:
+        raise ValueError("SLACK_BOT_TOKEN is not set")
+    app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
+    secret = settings.slack_signing_secret
+    if app_token is None and (secret is None or not secret.get_secret_value().strip()):
+        raise ValueError("Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET")
+    async with aiohttp.ClientSession() as session:
+        client = build_client(settings, session)
+        adapter = SlackAdapter(
+            cohort.dispatcher,
+            client,
+            signing_secret=secret.get_secret_value() if secret else None,
+            session=session,
+        )
+        drainer = asyncio.create_task(cohort.drainer(SlackSender(client)).run())
+        try:
+            if app_token is not None:
+                await _socket_mode(adapter.app, app_token)
+            else:
+                await _http_mode(adapter.app, settings.http_host, settings.http_port)
+        finally:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(adapter.settle(), SETTLE_SECONDS)
+            drainer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await drainer
+
+
+async def _http_mode(bolt: AsyncApp, host: str, port: int) -> None:
+    runner = await start_http(bolt, host, port)
+    log.info("Slack HTTP mode: listening on http://%s:%s%s", host, bound_port(runner), EVENTS_PATH)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+async def _socket_mode(bolt: AsyncApp, app_token: str) -> None:
+    handler = AsyncSocketModeHandler(bolt, app_token)
+    await handler.connect_async()  # type: ignore[no-untyped-call]  # untyped in slack-bolt
+    log.info("Slack Socket Mode: connected")
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]  # untyped in slack-bolt
