@@ -15,6 +15,8 @@ from pydantic import ValidationError
 
 from bot.app import Cohort
 from bot.clock import OffsetClock, SystemClock
+from bot.content.check import check
+from bot.content.problems import ContentError
 from bot.help.reference import reference
 from bot.logs import configure_logging
 from bot.settings import Settings
@@ -34,6 +36,16 @@ def _parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply every pending migration")
+    content = sub.add_parser("content", help="content packs")
+    content_sub = content.add_subparsers(dest="content_command", required=True)
+    check = content_sub.add_parser("check", help="validate a content pack and list every problem")
+    check.add_argument("path", nargs="?", type=Path, help="the pack (default: the built-in one)")
+    discord = sub.add_parser("discord", help="Discord maintenance")
+    discord_sub = discord.add_subparsers(dest="discord_command", required=True)
+    sync = discord_sub.add_parser(
+        "sync", help="register the slash commands (after an upgrade that changed commands)"
+    )
+    sync.add_argument("--guild", type=int, help="only in this server (instant, for testing)")
     docs = sub.add_parser("docs", help="write docs/commands.md from the command catalogue")
     docs.add_argument("--output", default="docs/commands.md", help="where to write it")
     return parser
@@ -50,6 +62,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cohort: invalid settings: {problems}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, settings.secrets())
+    if args.command == "content":
+        code, report = check(args.path or settings.content_dir)
+        print(report, file=sys.stdout if code == 0 else sys.stderr)
+        return code
+    try:
+        return _command(args, settings)
+    except ContentError as error:
+        print(f"cohort: {error}", file=sys.stderr)
+        return 2
+
+
+def _command(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "discord":
+        return asyncio.run(_discord_sync(settings, args.guild))
     if args.command == "docs":
         return _write_docs(settings, Path(args.output))
     if args.command == "db":
@@ -119,9 +145,32 @@ async def _run_platforms(settings: Settings) -> int:
 
 
 def platform_services(cohort: Cohort, settings: Settings) -> list[Awaitable[None]]:
-    """The long-running service of every platform whose credentials are set."""
+    """The long-running service of every platform whose credentials are set. Each module is
+    imported only when its platform is used, so the other platform's library never loads."""
     services: list[Awaitable[None]] = []
+    if settings.discord_enabled:
+        from adapters.discord.app import serve as serve_discord
+
+        services.append(serve_discord(cohort, settings))
+    if settings.slack_enabled:
+        from adapters.slack.serve import serve as serve_slack
+
+        services.append(serve_slack(cohort, settings))
     return services
+
+
+async def _discord_sync(settings: Settings, guild_id: int | None) -> int:
+    from adapters.discord.app import sync_commands
+
+    if not settings.discord_enabled:
+        print("cohort: set DISCORD_TOKEN to register Discord commands", file=sys.stderr)
+        return 2
+    cohort = Cohort.from_settings(settings, SystemClock())
+    try:
+        print(await sync_commands(cohort, settings, guild_id))
+    finally:
+        await cohort.close()
+    return 0
 
 
 async def _all(services: list[Awaitable[None]]) -> None:

@@ -32,7 +32,10 @@ def mention(user_id: str) -> str:
 
 
 def link(label: str, url: str) -> str:
-    """A link whose label is literal text."""
+    """A link whose label is literal text. A URL the subset cannot carry safely (spaces,
+    brackets, a `|` that Slack would read as a label) is shown as literal text instead."""
+    if not _SAFE_URL.fullmatch(url):
+        return f"{escape(label)}: {escape(url)}"
     return f"[{escape(label)}]({url})"
 
 
@@ -54,6 +57,7 @@ class Token:
     url: str = ""
 
 
+_SAFE_URL = re.compile(r"https?://[^\s()<>|\[\]`\\*]+")
 _LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\((https?://[^\s()<>]+)\)")
 _MENTION = re.compile(r"<@([A-Za-z0-9_.\-]+)>")
 _CODE = re.compile(r"`([^`]*)`")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -45,6 +45,10 @@ class Occurrence:
     due_at: datetime  # UTC
     local_key: str  # YYYY-MM-DDTHH:MM in the community's zone
     late: bool
+
+    @property
+    def local_date(self) -> date:
+        return date.fromisoformat(self.local_key[:10])
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +93,10 @@ def next_fire(cron: CronTrigger, after: datetime) -> datetime | None:
     for the time after it; stepping the cursor past the fold gets it moving forward."""
     cursor = after + timedelta(microseconds=1)
     for _ in range(8):
-        fire = cron.get_next_fire_time(None, cursor)
-        if fire is None:
+        found: datetime | None = cron.get_next_fire_time(None, cursor)
+        if found is None:
             return None
-        fire = fire.astimezone(UTC)
+        fire = found.astimezone(UTC)
         if fire > after:
             return fire
         cursor += timedelta(minutes=30)

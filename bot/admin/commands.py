@@ -10,6 +10,7 @@ from bot.dispatch import Context
 from bot.errors import UserError
 from bot.markdown import escape, mention
 from bot.replies import Answer
+from bot.scheduler import trigger
 
 _PURPOSES = tuple(p.value for p in Purpose)
 
@@ -25,9 +26,7 @@ def commands(communities: CommunityService) -> tuple[Command, ...]:
         changes.extend(f"{p.value} in #{escape(c)}" for p, c in channels.items())
         schedule = _schedule(args, community)
         if schedule is not None:
-            changes.append(
-                f"{schedule.purpose.value} on {WEEKDAYS[schedule.weekday]} at {schedule.local_time}"
-            )
+            changes.append(f"{schedule.purpose.value} {messages.when(schedule)}")
         community = await communities.configure(
             community, timezone=timezone, channels=channels, schedule=schedule
         )
@@ -67,6 +66,12 @@ def commands(communities: CommunityService) -> tuple[Command, ...]:
                 ),
                 Option("day", "Day of the week for that post", OptionKind.CHOICE, choices=WEEKDAYS),
                 Option("time", "Local time for that post (HH:MM, 24-hour)", OptionKind.TIME),
+                Option(
+                    "cron",
+                    "Instead of day and time: a crontab line, like '0 9 * * mon,thu'; 'off' "
+                    "goes back to day and time",
+                    max_length=100,
+                ),
                 Option("organizer", "Make this member an organizer", OptionKind.MEMBER),
                 Option(
                     "remove-organizer", "Stop this member being an organizer", OptionKind.MEMBER
@@ -77,17 +82,38 @@ def commands(communities: CommunityService) -> tuple[Command, ...]:
 
 
 def _schedule(args: Args, community: Community) -> Schedule | None:
-    post, day, time = args.text("post"), args.text("day"), args.text("time")
+    post, day, time, cron = (
+        args.text("post"),
+        args.text("day"),
+        args.text("time"),
+        args.text("cron"),
+    )
     if post is None:
-        if day is not None or time is not None:
+        if day is not None or time is not None or cron is not None:
             raise UserError(messages.SCHEDULE_NEEDS_POST)
         return None
     purpose = Purpose(post)
-    if day is None and time is None:
-        raise UserError(f"Give `day`, `time` or both for the {post} post.")
+    if day is None and time is None and cron is None:
+        raise UserError(f"Give `day`, `time` or both (or `cron`) for the {post} post.")
     existing = community.schedule(purpose)
+    if cron is not None:
+        cron = None if cron.lower() == "off" else _crontab(cron, community.timezone)
+    elif day is None and time is None:
+        cron = existing.cron
     return Schedule(
         purpose,
         WEEKDAYS.index(day) if day else existing.weekday,
         time or existing.local_time,
+        cron=cron,
     )
+
+
+def _crontab(line: str, timezone: str) -> str:
+    try:
+        trigger(Schedule(Purpose.CHALLENGES, 0, "00:00", cron=line), timezone)
+    except ValueError as error:
+        raise UserError(
+            f"`cron` expects five fields (minute hour day month weekday), like "
+            f"`0 9 * * mon`: {error}."
+        ) from None
+    return line

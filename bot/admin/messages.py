@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.communities.model import WEEKDAYS, Community, Purpose
+from bot.communities.model import WEEKDAYS, Community, Purpose, Schedule
 from bot.markdown import escape, mention
 from bot.replies import Field, Reply, Tone
 
@@ -13,14 +13,20 @@ SCHEDULE_NEEDS_POST = (
 )
 
 
+def when(schedule: Schedule) -> str:
+    """When a schedule posts, in words."""
+    if schedule.cron:
+        return f"cron {escape(schedule.cron)}"
+    return f"{WEEKDAYS[schedule.weekday]} {schedule.local_time}"
+
+
 def overview(community: Community, organizers: list[str], changes: list[str]) -> Reply:
     fields = [Field("Time zone", escape(community.timezone))]
     for purpose in Purpose:
         channel = community.channels.get(purpose)
         schedule = community.schedule(purpose)
         where = f"#{escape(channel)}" if channel else "no channel yet"
-        when = f"{WEEKDAYS[schedule.weekday]} {schedule.local_time}"
-        fields.append(Field(purpose.value.capitalize(), f"{where}, {when}"))
+        fields.append(Field(purpose.value.capitalize(), f"{where}, {when(schedule)}"))
     names = ", ".join(mention(o) for o in organizers) or "only platform admins"
     fields.append(Field("Organizers", names, inline=False))
     if changes:

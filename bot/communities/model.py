@@ -45,6 +45,7 @@ class Community:
     timezone: str
     content_dir: str | None
     created_at: datetime
+    challenge_track: str  # "all" phases in rotation, or one phase number
     channels: dict[Purpose, str]
     schedules: dict[Purpose, Schedule]
 

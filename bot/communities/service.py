@@ -54,6 +54,7 @@ class CommunityService:
         *,
         timezone: str | None = None,
         content_dir: str | None = None,
+        challenge_track: str | None = None,
         channels: dict[Purpose, str] | None = None,
         schedule: Schedule | None = None,
     ) -> Community:
@@ -64,6 +65,8 @@ class CommunityService:
                 values["timezone"] = timezone
             if content_dir is not None:
                 values["content_dir"] = content_dir
+            if challenge_track is not None:
+                values["challenge_track"] = challenge_track
             if values:
                 await store.update(conn, community.id, **values)
             for purpose, channel_id in (channels or {}).items():

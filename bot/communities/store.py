@@ -51,6 +51,7 @@ async def load(conn: AsyncConnection, community_id: int) -> Community:
         timezone=row.timezone,
         content_dir=row.content_dir,
         created_at=row.created_at,
+        challenge_track=row.challenge_track,
         channels={Purpose(r.purpose): r.channel_id for r in channel_rows},
         schedules={
             Purpose(r.kind): Schedule(Purpose(r.kind), r.weekday, r.local_time, r.enabled, r.cron)

@@ -43,3 +43,17 @@ async def test_day_without_post_names_the_missing_option(cohort: Cohort) -> None
     answer = reply(await cohort.dispatcher.run_line(caller("o", admin=True), "setup day:mon"))
     assert answer.tone is Tone.ERROR
     assert "`post:`" in answer.body
+
+
+async def test_a_crontab_line_can_replace_day_and_time(cohort: Cohort) -> None:
+    admin = caller("owner", admin=True)
+    saved = reply(
+        await cohort.dispatcher.run_line(admin, 'setup post:digest cron:"0 9 * * mon,thu"')
+    )
+    assert "digest cron 0 9 \\* \\* mon,thu" in saved.body
+    assert "Digest: no channel yet, cron 0 9 * * mon,thu" in text_of(saved)
+    bad = reply(await cohort.dispatcher.run_line(admin, 'setup post:digest cron:"every monday"'))
+    assert bad.tone is Tone.ERROR
+    assert "five fields" in bad.body
+    back = reply(await cohort.dispatcher.run_line(admin, "setup post:digest cron:off day:tue"))
+    assert "Digest: no channel yet, tue 16:00" in text_of(back)

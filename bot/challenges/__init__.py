@@ -1,0 +1,1 @@
+"""Weekly challenges: posting on schedule, submissions, peer review, kudos and summaries."""

@@ -1,0 +1,135 @@
+"""The `challenge` commands: show, submit, submissions, review, kudos; organizer preview,
+post-now and track."""
+
+from __future__ import annotations
+
+from bot.challenges import messages
+from bot.challenges.service import TRACKS, ChallengeService
+from bot.commands import Access, Args, Command, Option, OptionKind
+from bot.communities.service import CommunityService
+from bot.dispatch import Context
+from bot.errors import UserError
+from bot.replies import Answer
+
+
+def commands(challenges: ChallengeService, communities: CommunityService) -> tuple[Command, ...]:
+    async def show(ctx: Context, args: Args) -> Answer:
+        current = await challenges.current(ctx.community)
+        if current is None:
+            raise UserError(messages.NOTHING_POSTED)
+        return messages.current(current.challenge, current.post.deadline_at, current.open(ctx.now))
+
+    async def submit(ctx: Context, args: Args) -> Answer:
+        current, created = await challenges.submit(
+            ctx.community, ctx.caller, args.text("link") or "", args.text("note") or ""
+        )
+        return messages.submitted(current.challenge, created)
+
+    async def submissions(ctx: Context, args: Args) -> Answer:
+        current, entries = await challenges.submissions(ctx.community)
+        return messages.submissions(current.challenge, entries)
+
+    async def review(ctx: Context, args: Args) -> Answer:
+        submission_id = args.integer("id")
+        if submission_id is None:
+            current, entry = await challenges.assign_review(ctx.community, ctx.caller)
+            return messages.review_assignment(current.challenge, entry)
+        score, comment = args.integer("score"), args.text("comment")
+        if score is None or comment is None:
+            raise UserError(
+                "A review needs `score:` (1 to 5) and `comment:`, for example "
+                f'`challenge review id:{submission_id} score:4 comment:"clear README"`.'
+            )
+        entry = await challenges.review(ctx.community, ctx.caller, submission_id, score, comment)
+        return messages.reviewed(entry)
+
+    async def kudos(ctx: Context, args: Args) -> Answer:
+        return messages.kudos_given(
+            await challenges.kudos(ctx.community, ctx.caller, args.integer("id") or 0)
+        )
+
+    async def preview(ctx: Context, args: Args) -> Answer:
+        return messages.preview(await challenges.next_for(ctx.community))
+
+    async def post_now(ctx: Context, args: Args) -> Answer:
+        return messages.posted(await challenges.post_now(ctx.community))
+
+    async def track(ctx: Context, args: Args) -> Answer:
+        community = await communities.configure(
+            ctx.community, challenge_track=args.text("track") or "all"
+        )
+        return messages.track_set(community.challenge_track, await challenges.next_for(community))
+
+    submission_id = Option(
+        "id", "The submission's number", OptionKind.INTEGER, required=True, min_value=1
+    )
+    return (
+        Command(
+            "challenge",
+            "This week's challenge: see it, submit your work, review and cheer peers",
+            subcommands=(
+                Command("show", "See the current challenge", show),
+                Command(
+                    "submit",
+                    "Submit your work for the current challenge (again to update it)",
+                    submit,
+                    options=(
+                        Option(
+                            "link",
+                            "Where your work is (repository, notebook, post)",
+                            OptionKind.URL,
+                            required=True,
+                            positional=True,
+                        ),
+                        Option("note", "A line about what you did"),
+                    ),
+                ),
+                Command("submissions", "Everyone's submissions so far", submissions),
+                Command(
+                    "review",
+                    "Get a peer's submission to review, or score one",
+                    review,
+                    options=(
+                        Option(
+                            "id", "The submission you reviewed", OptionKind.INTEGER, min_value=1
+                        ),
+                        Option(
+                            "score",
+                            "1 to 5, against the checklist",
+                            OptionKind.INTEGER,
+                            min_value=1,
+                            max_value=5,
+                        ),
+                        Option("comment", "What works and what would make it better"),
+                    ),
+                ),
+                Command("kudos", "Cheer a submission", kudos, options=(submission_id,)),
+                Command(
+                    "preview", "See next week's challenge post", preview, access=Access.ORGANIZER
+                ),
+                Command(
+                    "post-now",
+                    "Post the next challenge right away",
+                    post_now,
+                    access=Access.ORGANIZER,
+                ),
+                Command(
+                    "track",
+                    "Follow every phase in rotation, or one phase",
+                    track,
+                    access=Access.ORGANIZER,
+                    options=(
+                        Option(
+                            "track",
+                            "all, or a phase number",
+                            OptionKind.CHOICE,
+                            required=True,
+                            positional=True,
+                            choices=TRACKS,
+                        ),
+                    ),
+                ),
+            ),
+            default="show",
+        ),
+    )

@@ -1,0 +1,24 @@
+"""The weekly challenge post, as a scheduled job."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.challenges.service import ChallengeService
+from bot.communities.model import Community, Purpose, Schedule
+from bot.scheduler import Job, Occurrence
+
+
+def weekly_challenge(challenges: ChallengeService) -> Job:
+    def schedule(community: Community) -> Schedule | None:
+        if Purpose.CHALLENGES not in community.channels:
+            return None
+        return community.schedule(Purpose.CHALLENGES)
+
+    async def run(conn: AsyncConnection, community: Community, occurrence: Occurrence) -> None:
+        # One challenge per local ISO week, even when organizers move the day mid-week.
+        year, week, _ = occurrence.local_date.isocalendar()
+        key = f"challenge:{community.id}:{year}-W{week:02d}"
+        await challenges.post(conn, community, key, occurrence.due_at, occurrence.late)
+
+    return Job("challenge", schedule, run)

@@ -1,0 +1,215 @@
+"""Challenge logic: which challenge comes next, posting it and its summary through the outbox,
+and the rules for submissions, reviews and kudos."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import zip_longest
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.challenges import messages, store
+from bot.challenges.store import Post, Submission
+from bot.clock import Clock
+from bot.communities.model import Community, Purpose
+from bot.content.model import Challenge, ContentPack
+from bot.content.provider import ContentProvider
+from bot.errors import UserError
+from bot.identity import Caller
+from bot.members.service import MemberService
+from bot.outbox import Target, enqueue
+from bot.storage.database import Database
+
+OPEN_FOR = timedelta(days=7)
+TRACKS = ("all", "1", "2", "3", "4", "5")
+
+
+def track_order(pack: ContentPack, track: str) -> list[Challenge]:
+    """The order a track posts challenges in: one phase's challenges as written, or every
+    phase in rotation (the first of each phase, then the second of each, ...)."""
+    by_phase: dict[int, list[Challenge]] = {}
+    for challenge in pack.challenges:
+        by_phase.setdefault(challenge.phase, []).append(challenge)
+    if track != "all":
+        return by_phase.get(int(track), [])
+    rounds = zip_longest(*(by_phase[p] for p in sorted(by_phase)))
+    return [c for round_ in rounds for c in round_ if c is not None]
+
+
+def choose_next(order: list[Challenge], last_posted: dict[str, datetime]) -> Challenge | None:
+    """The first challenge of the track never posted here; once all were, the one posted
+    longest ago, so a community never sees a repeat before the whole track went by."""
+    for challenge in order:
+        if challenge.id not in last_posted:
+            return challenge
+    if not order:
+        return None
+    return min(order, key=lambda c: last_posted[c.id])
+
+
+@dataclass(frozen=True, slots=True)
+class Current:
+    post: Post
+    challenge: Challenge
+
+    def open(self, now: datetime) -> bool:
+        return now < self.post.deadline_at
+
+
+class ChallengeService:
+    def __init__(
+        self, db: Database, clock: Clock, content: ContentProvider, members: MemberService
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._content = content
+        self._members = members
+
+    async def next_for(self, community: Community) -> Challenge:
+        async with self._db.read() as conn:
+            return await self._next(conn, community)
+
+    async def _next(self, conn: AsyncConnection, community: Community) -> Challenge:
+        pack = self._content.for_community(community)
+        order = track_order(pack, community.challenge_track)
+        chosen = choose_next(order, await store.last_posted(conn, community.id))
+        if chosen is None:
+            raise UserError(messages.empty_track(community.challenge_track))
+        return chosen
+
+    async def post(
+        self, conn: AsyncConnection, community: Community, key: str, now: datetime, late: bool
+    ) -> Challenge | None:
+        """Summarize challenges whose deadline passed, then post the next one, all in the
+        caller's transaction. None when the key was already used (nothing is posted twice)."""
+        channel = community.channels.get(Purpose.CHALLENGES)
+        if channel is None:
+            raise UserError(messages.NO_CHANNEL)
+        await self._summarize_due(conn, community, channel, now)
+        challenge = await self._next(conn, community)
+        deadline = now + OPEN_FOR
+        queued = await enqueue(
+            self._db,
+            conn,
+            community_id=community.id,
+            platform=community.ref.platform,
+            key=key,
+            target=Target.channel(channel),
+            reply=messages.announcement(challenge, deadline, late),
+            now=now,
+        )
+        if not queued:
+            return None
+        await store.add_post(conn, community.id, challenge.id, now, deadline)
+        return challenge
+
+    async def post_now(self, community: Community) -> Challenge:
+        now = self._clock.now()
+        async with self._db.write() as conn:
+            latest = await store.latest_post(conn, community.id)
+            sequence = latest.id + 1 if latest else 1
+            key = f"challenge:{community.id}:now:{sequence}"
+            challenge = await self.post(conn, community, key, now, late=False)
+        if challenge is None:
+            raise UserError(messages.ALREADY_POSTING)
+        return challenge
+
+    async def _summarize_due(
+        self, conn: AsyncConnection, community: Community, channel: str, now: datetime
+    ) -> None:
+        pack = self._content.for_community(community)
+        titles = {c.id: c.title for c in pack.challenges}
+        for post in await store.due_for_summary(conn, community.id, now):
+            entries = await store.submissions_for(conn, post.id)
+            await enqueue(
+                self._db,
+                conn,
+                community_id=community.id,
+                platform=community.ref.platform,
+                key=f"challenge-summary:{community.id}:{post.id}",
+                target=Target.channel(channel),
+                reply=messages.summary(titles.get(post.challenge_id, post.challenge_id), entries),
+                now=now,
+            )
+            await store.mark_summarized(conn, post.id)
+
+    async def current(self, community: Community) -> Current | None:
+        async with self._db.read() as conn:
+            post = await store.latest_post(conn, community.id)
+        if post is None:
+            return None
+        pack = self._content.for_community(community)
+        challenge = next((c for c in pack.challenges if c.id == post.challenge_id), None)
+        if challenge is None:  # the community switched to a pack without it
+            return None
+        return Current(post, challenge)
+
+    async def _open(self, community: Community) -> Current:
+        current = await self.current(community)
+        if current is None:
+            raise UserError(messages.NOTHING_POSTED)
+        if not current.open(self._clock.now()):
+            raise UserError(messages.closed(current.post.deadline_at))
+        return current
+
+    async def submit(
+        self, community: Community, caller: Caller, link: str, note: str
+    ) -> tuple[Current, bool]:
+        member = await self._members.require(community.id, caller.member.user_id)
+        current = await self._open(community)
+        async with self._db.write() as conn:
+            created = await store.save_submission(
+                self._db, conn, current.post.id, member.id, link, note, self._clock.now()
+            )
+        return current, created
+
+    async def submissions(self, community: Community) -> tuple[Current, list[Submission]]:
+        current = await self.current(community)
+        if current is None:
+            raise UserError(messages.NOTHING_POSTED)
+        async with self._db.read() as conn:
+            return current, await store.submissions_for(conn, current.post.id)
+
+    async def assign_review(
+        self, community: Community, caller: Caller
+    ) -> tuple[Current, Submission | None]:
+        """Someone else's submission to the current challenge, the least reviewed first."""
+        member = await self._members.require(community.id, caller.member.user_id)
+        current = await self._open(community)
+        async with self._db.read() as conn:
+            entries = await store.submissions_for(conn, current.post.id)
+            done = await store.reviewed_by(conn, current.post.id, member.id)
+        candidates = [s for s in entries if s.member_id != member.id and s.id not in done]
+        candidates.sort(key=lambda s: (s.reviews, s.id))
+        return current, (candidates[0] if candidates else None)
+
+    async def review(
+        self, community: Community, caller: Caller, submission_id: int, score: int, comment: str
+    ) -> Submission:
+        member = await self._members.require(community.id, caller.member.user_id)
+        current = await self._open(community)
+        async with self._db.write() as conn:
+            entry = await store.submission(conn, submission_id)
+            if entry is None or entry.post_id != current.post.id:
+                raise UserError(messages.no_submission(submission_id))
+            if entry.member_id == member.id:
+                raise UserError(messages.OWN_REVIEW)
+            await store.save_review(
+                self._db, conn, entry.id, member.id, score, comment, self._clock.now()
+            )
+            updated = await store.submission(conn, submission_id)
+        if updated is None:
+            raise RuntimeError("submission vanished while it was reviewed")
+        return updated
+
+    async def kudos(self, community: Community, caller: Caller, submission_id: int) -> bool:
+        member = await self._members.require(community.id, caller.member.user_id)
+        current = await self.current(community)
+        async with self._db.write() as conn:
+            entry = await store.submission(conn, submission_id)
+            if entry is None or current is None or entry.post_id != current.post.id:
+                raise UserError(messages.no_submission(submission_id))
+            if entry.member_id == member.id:
+                raise UserError(messages.OWN_KUDOS)
+            return await store.add_kudos(self._db, conn, entry.id, member.id, self._clock.now())

@@ -1,0 +1,1 @@
+"""Content packs: the roadmap, challenges, readings and the rest, loaded from YAML and checked."""

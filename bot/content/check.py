@@ -1,0 +1,45 @@
+"""`cohort content check [PATH]`: validate a pack and report every problem, or what it holds."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from bot.content.loader import default_content_dir, load_pack
+from bot.content.model import LEVELS, ContentPack
+from bot.content.problems import ContentError
+
+
+def check(path: Path | None) -> tuple[int, str]:
+    """An exit code (0 when the pack is valid, 1 when not) and a printable report: every
+    problem on its own line followed by a count, or a summary of the pack."""
+    root = (path or default_content_dir()).expanduser().resolve()
+    try:
+        pack = load_pack(root)
+    except ContentError as error:
+        count = len(error.errors)
+        noun = "problem" if count == 1 else "problems"
+        return 1, "\n".join([*error.errors, f"{count} {noun} in the content pack at {root}"])
+    return 0, summary(pack)
+
+
+def summary(pack: ContentPack) -> str:
+    levels = Counter(p.level for p in pack.projects)
+    milestones = sum(len(p.milestones) for p in pack.phases)
+    lines = [
+        f"{pack.info.name}, version {pack.info.version}, at {pack.root}",
+        f"  {len(pack.phases)} phases with {milestones} milestones",
+        f"  {len(pack.steps)} steps",
+        f"  {len(pack.challenges)} weekly challenges",
+        f"  {len(pack.readings)} readings on {len(pack.topics)} topics",
+        f"  {len(pack.certifications)} certifications",
+        f"  {len(pack.projects)} projects: "
+        + ", ".join(f"{levels[level]} {level}" for level in LEVELS),
+        f"  {len(pack.specializations)} specializations: "
+        + ", ".join(s.id for s in pack.specializations),
+        f"  {len(pack.icebreakers)} icebreakers",
+        f"  {len(pack.checkin)} check-in questions",
+        f"  {len(pack.feeds)} feeds",
+        "The pack is valid.",
+    ]
+    return "\n".join(lines)

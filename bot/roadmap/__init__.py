@@ -1,0 +1,1 @@
+"""The roadmap: phases, months, steps, resources, projects, certifications, specializations."""

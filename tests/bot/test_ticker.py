@@ -1,0 +1,57 @@
+"""The running bot's ticker and the one-scheduler-per-SQLite-file lock."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from bot.ticker import SchedulerBusy, SchedulerLock, run_ticker
+
+
+def test_a_second_scheduler_on_the_same_sqlite_file_is_refused_with_the_reason(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cohort.db'}"
+    first, second = SchedulerLock(url), SchedulerLock(url)
+    first.acquire()
+    with pytest.raises(SchedulerBusy, match="SQLite supports one scheduling process"):
+        second.acquire()
+    first.release()
+    second.acquire()  # free again once the first one stopped
+    second.release()
+
+
+def test_postgresql_needs_no_lock() -> None:
+    url = "postgresql+asyncpg://postgres@127.0.0.1:5432/cohort"
+    first, second = SchedulerLock(url), SchedulerLock(url)
+    first.acquire()
+    second.acquire()
+
+
+class CountingScheduler:
+    def __init__(self) -> None:
+        self.ticks = 0
+        self.enough = asyncio.Event()
+
+    async def tick(self) -> int:
+        self.ticks += 1
+        if self.ticks == 3:
+            self.enough.set()
+        if self.ticks == 2:
+            raise RuntimeError("a failing tick must not stop the ticker")
+        return 1
+
+
+async def test_the_ticker_keeps_ticking_through_failures_and_stops_when_cancelled() -> None:
+    scheduler = CountingScheduler()
+    woken: list[int] = []
+    task = asyncio.ensure_future(
+        run_ticker(scheduler, 0.01, lambda: woken.append(1))  # type: ignore[arg-type]
+    )
+    await asyncio.wait_for(scheduler.enough.wait(), timeout=30)
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    assert task.cancelled()
+    assert len(woken) >= 2  # every successful tick that ran something woke the senders
