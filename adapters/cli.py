@@ -21,6 +21,7 @@ from bot.help.reference import reference
 from bot.logs import configure_logging
 from bot.settings import Settings
 from bot.storage import migrate
+from bot.storage.database import Database
 from bot.ticker import SchedulerBusy, SchedulerLock, run_ticker
 
 log = logging.getLogger("cohort")
@@ -86,7 +87,8 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _write_docs(settings: Settings, output: Path) -> int:
-    cohort = Cohort.from_settings(settings, SystemClock())
+    # The catalogue needs no database: an in-memory one keeps this from creating data/.
+    cohort = Cohort(settings, SystemClock(), Database.connect("sqlite+aiosqlite://"))
     output.write_text(reference(cohort.catalogue), encoding="utf-8")
     print(f"wrote {output}")
     return 0

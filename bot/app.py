@@ -37,7 +37,9 @@ class Cohort:
         self.db = db
         self.communities = CommunityService(db, clock)
         self.members = MemberService(db, clock)
-        self.content = ContentProvider(settings.content_dir or default_content_dir())
+        self.content = ContentProvider(
+            settings.content_dir or default_content_dir(), settings.content_packs_dir
+        )
         self.challenges = ChallengeService(db, clock, self.content, self.members)
         self.catalogue = Catalogue(
             (
@@ -45,7 +47,7 @@ class Cohort:
                 *member_commands(self.members),
                 *roadmap_commands(self.content, self.members),
                 *challenge_commands(self.challenges, self.communities),
-                *admin_commands(self.communities),
+                *admin_commands(self.communities, self.content),
                 *delivery_commands(db),
             )
         )
@@ -53,7 +55,9 @@ class Cohort:
         self.scheduler = Scheduler(
             db,
             clock,
-            jobs=[weekly_challenge(self.challenges)],
+            jobs=[
+                weekly_challenge(self.challenges),
+            ],
             catchup=timedelta(hours=settings.catchup_hours),
         )
         self._drainers: list[Drainer] = []

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
         "sqlite+aiosqlite:///data/cohort.db", validation_alias=_env("COHORT_DATABASE_URL")
     )
     content_dir: Path | None = Field(None, validation_alias=_env("COHORT_CONTENT_DIR"))
+    content_packs_dir: Path = Field(
+        Path("packs"), validation_alias=_env("COHORT_CONTENT_PACKS_DIR")
+    )
     log_level: str = Field("INFO", validation_alias=_env("COHORT_LOG_LEVEL"))
     catchup_hours: int = Field(12, ge=0, le=168, validation_alias=_env("COHORT_CATCHUP_HOURS"))
     tick_seconds: float = Field(30.0, gt=0, le=3600, validation_alias=_env("COHORT_TICK_SECONDS"))

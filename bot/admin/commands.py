@@ -6,6 +6,9 @@ from bot.admin import messages
 from bot.commands import Access, Args, Autocomplete, Command, Option, OptionKind
 from bot.communities.model import WEEKDAYS, Community, Purpose, Schedule
 from bot.communities.service import CommunityService
+from bot.content.model import ContentPack
+from bot.content.problems import ContentError
+from bot.content.provider import BUILTIN, ContentProvider
 from bot.dispatch import Context
 from bot.errors import UserError
 from bot.markdown import escape, mention
@@ -15,7 +18,7 @@ from bot.scheduler import trigger
 _PURPOSES = tuple(p.value for p in Purpose)
 
 
-def commands(communities: CommunityService) -> tuple[Command, ...]:
+def commands(communities: CommunityService, content: ContentProvider) -> tuple[Command, ...]:
     async def setup(ctx: Context, args: Args) -> Answer:
         community = ctx.community
         changes: list[str] = []
@@ -27,8 +30,16 @@ def commands(communities: CommunityService) -> tuple[Command, ...]:
         schedule = _schedule(args, community)
         if schedule is not None:
             changes.append(f"{schedule.purpose.value} {messages.when(schedule)}")
+        pack_name = args.text("content")
+        if pack_name is not None:
+            pack = _pack(content, pack_name)
+            changes.append(f"content pack {escape(pack.info.name)} ({escape(pack_name)})")
         community = await communities.configure(
-            community, timezone=timezone, channels=channels, schedule=schedule
+            community,
+            timezone=timezone,
+            channels=channels,
+            schedule=schedule,
+            content_dir="" if pack_name == BUILTIN else pack_name,
         )
         if added := args.text("organizer"):
             new = await communities.add_organizer(community, added, ctx.caller.member.user_id)
@@ -71,6 +82,11 @@ def commands(communities: CommunityService) -> tuple[Command, ...]:
                     "Instead of day and time: a crontab line, like '0 9 * * mon,thu'; 'off' "
                     "goes back to day and time",
                     max_length=100,
+                ),
+                Option(
+                    "content",
+                    f"A content pack from the host's packs folder, or {BUILTIN}",
+                    max_length=64,
                 ),
                 Option("organizer", "Make this member an organizer", OptionKind.MEMBER),
                 Option(
@@ -117,3 +133,18 @@ def _crontab(line: str, timezone: str) -> str:
             f"`0 9 * * mon`: {error}."
         ) from None
     return line
+
+
+def _pack(content: ContentProvider, name: str) -> ContentPack:
+    """The named pack, or an error listing the first of its problems."""
+    try:
+        return content.named(name)
+    except ContentError as error:
+        shown = "\n".join(f"- {escape(e)}" for e in error.errors[:5])
+        more = len(error.errors) - 5
+        tail = f"\n...and {more} more." if more > 0 else ""
+        raise UserError(
+            f"The pack `{escape(name)}` has {len(error.errors)} problem(s), so it was not "
+            f"switched on:\n{shown}{tail}\nThe host can see them all with "
+            "`cohort content check`."
+        ) from None
