@@ -36,8 +36,10 @@ async def _error(cohort: Cohort, line: str) -> str:
 
 
 async def _use_pack(cohort: Cohort, root: Path) -> None:
+    """Offer the pack at `root` in the packs folder and switch the community to it."""
+    cohort.content.packs_dir = root.parent
     community = await cohort.communities.resolve(COMMUNITY)
-    await cohort.communities.configure(community, content_dir=str(root))
+    await cohort.communities.configure(community, content_dir=root.name)
 
 
 async def test_the_overview_lists_the_phases_and_invites_to_join(cohort: Cohort) -> None:
@@ -226,7 +228,7 @@ async def test_a_community_pack_replaces_the_built_in_one(cohort: Cohort, tmp_pa
     custom["pack.yaml"]["name"] = "Our own roadmap"
     custom["specializations.yaml"][0]["id"] = "agriculture"
     custom["specializations.yaml"][0]["industry"] = "Agriculture"
-    await _use_pack(cohort, write_pack(tmp_path, custom))
+    await _use_pack(cohort, write_pack(tmp_path / "ours", custom))
     assert (await _ok(cohort, "roadmap")).title == "Our own roadmap"
     farming = await _ok(cohort, "specializations industry:agriculture")
     assert farming.title == "Specializing in Agriculture"
@@ -236,7 +238,7 @@ async def test_a_community_pack_replaces_the_built_in_one(cohort: Cohort, tmp_pa
 async def test_a_broken_community_pack_gives_a_clear_error(cohort: Cohort, tmp_path: Path) -> None:
     files = sample_files()
     del files["steps.yaml"]
-    await _use_pack(cohort, write_pack(tmp_path, files))
+    await _use_pack(cohort, write_pack(tmp_path / "broken", files))
     error = await _error(cohort, "roadmap")
     assert "content pack has 1 problem" in error
     assert "cohort content check" in error
