@@ -2,59 +2,26 @@
 
 from __future__ import annotations
 
-import os
+import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from bot.storage.database import Database
+from tests.adapters.console.conftest import environment
 
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def console(
-    database_url: str, cwd: Path, text: str, **env: str
-) -> subprocess.CompletedProcess[str]:
-    environment = {
-        **{
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("DISCORD_", "SLACK_", "COHORT_"))
-        },
-        "COHORT_DATABASE_URL": database_url,
-        "PYTHONPATH": str(ROOT),
-        **env,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "adapters.cli", "console"],
-        input=text,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=environment,
-        timeout=60,
-        check=False,
-    )
+Run = Callable[..., subprocess.CompletedProcess[str]]
 
 
-@pytest.fixture
-def run(db: Database, database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    def _run(text: str, **env: str) -> subprocess.CompletedProcess[str]:
-        return console(database_url, tmp_path, text, **env)
-
-    return _run
-
-
-def test_help_lists_the_commands(run) -> None:  # type: ignore[no-untyped-def]
+def test_help_lists_the_commands(run: Run) -> None:
     result = run("/help\n")
     assert result.returncode == 0, result.stderr
     for name in ("help", "join", "profile", "leave", "setup"):
         assert f"- {name}:" in result.stdout
 
 
-def test_join_then_profile_survives_a_restart(run) -> None:  # type: ignore[no-untyped-def]
+def test_join_then_profile_survives_a_restart(run: Run) -> None:
     first = run("/join timezone:Europe/Berlin\n/profile\n")
     assert first.returncode == 0, first.stderr
     assert "== Profile of you ==" in first.stdout
@@ -64,7 +31,7 @@ def test_join_then_profile_survives_a_restart(run) -> None:  # type: ignore[no-u
     assert "haven't joined" not in second.stdout
 
 
-def test_bad_input_gives_clear_errors_and_no_traceback(run) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_gives_clear_errors_and_no_traceback(run: Run) -> None:
     result = run(
         '/join timezone:Mars/Olympus\n/jion\n/join focus:"unclosed\nhello\n:advance soon\n'
     )
@@ -77,20 +44,20 @@ def test_bad_input_gives_clear_errors_and_no_traceback(run) -> None:  # type: ig
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_users_switch_and_organizers_are_named(run) -> None:  # type: ignore[no-untyped-def]
+def test_users_switch_and_organizers_are_named(run: Run) -> None:
     result = run(":as mia\n/setup\n:organizer mia\n/setup timezone:Asia/Tokyo\n:quit\n/help\n")
     assert "Only organizers can run setup" in result.stdout
     assert "Saved: time zone Asia/Tokyo" in result.stdout
     assert "Cohort commands" not in result.stdout  # nothing runs after :quit
 
 
-def test_advance_moves_the_clock(run) -> None:  # type: ignore[no-untyped-def]
+def test_advance_moves_the_clock(run: Run) -> None:
     result = run("/join\n:advance 15d\n/profile\n")
     assert "Clock is now" in result.stdout
     assert "Journey: week 3" in result.stdout
 
 
-def test_debug_logging_never_prints_tokens(run) -> None:  # type: ignore[no-untyped-def]
+def test_debug_logging_never_prints_tokens(run: Run) -> None:
     secrets = {
         "DISCORD_TOKEN": "discord-token-SECRET-1",
         "SLACK_BOT_TOKEN": "xoxb-SECRET-2",
@@ -102,3 +69,42 @@ def test_debug_logging_never_prints_tokens(run) -> None:  # type: ignore[no-unty
     assert "DEBUG" in result.stderr  # the run really logged at DEBUG
     for value in secrets.values():
         assert value not in result.stdout + result.stderr
+
+
+def test_advance_runs_the_schedule_and_prints_each_post_with_its_channel(run: Run) -> None:
+    result = run(
+        "/setup challenges:#challenges post:challenges day:mon time:09:00\n"
+        ":advance 2d\n/challenge\n"
+    )
+    assert result.stdout.count("--- post to #challenges ---") == 1
+    assert "== Weekly challenge: " in result.stdout
+    assert "Open until" in result.stdout
+
+
+def test_cohort_run_without_credentials_starts_the_console(run: Run) -> None:
+    result = run("/help\n", command="run")
+    assert result.returncode == 0, result.stderr
+    assert "Cohort commands" in result.stdout
+
+
+def test_sigterm_shuts_the_console_down_cleanly(
+    db: Database, database_url: str, tmp_path: Path
+) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "adapters.cli", "console"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=environment(database_url),
+    )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    process.stdin.write("/help\n")
+    process.stdin.flush()
+    assert "Cohort commands" in process.stdout.readline()  # it is up and reading
+    process.send_signal(signal.SIGTERM)
+    _, errors = process.communicate(timeout=30)
+    assert process.returncode == 0, errors
+    assert "Traceback" not in errors
