@@ -9,17 +9,32 @@ from bot.admin.commands import commands as admin_commands
 from bot.challenges.commands import commands as challenge_commands
 from bot.challenges.jobs import weekly_challenge
 from bot.challenges.service import ChallengeService
+from bot.checkins.commands import commands as checkin_commands
 from bot.clock import Clock
-from bot.commands import Catalogue
+from bot.commands import Autocomplete, Catalogue
 from bot.communities.service import CommunityService
 from bot.content.loader import default_content_dir
 from bot.content.provider import ContentProvider
 from bot.deliveries.commands import commands as delivery_commands
+from bot.digests.commands import commands as digest_commands
+from bot.digests.fetcher import FeedFetcher, FetchLimits, session_factory
+from bot.digests.jobs import weekly_digest
+from bot.digests.service import DigestService
 from bot.dispatch import Dispatcher
+from bot.goals.commands import commands as goal_commands
 from bot.help.commands import commands as help_commands
+from bot.holidays.commands import commands as holiday_commands
+from bot.leaderboards.commands import commands as leaderboard_commands
 from bot.members.commands import commands as member_commands
 from bot.members.service import MemberService
+from bot.milestones.commands import commands as milestone_commands
+from bot.milestones.commands import suggester as milestone_suggester
+from bot.nudges.commands import commands as nudge_commands
+from bot.nudges.jobs import checkin_prompt, reminders
 from bot.outbox import Drainer, Sender
+from bot.pauses.commands import commands as pause_commands
+from bot.privacy.commands import commands as privacy_commands
+from bot.progress.commands import commands as progress_commands
 from bot.roadmap.commands import commands as roadmap_commands
 from bot.scheduler import Scheduler
 from bot.settings import Settings
@@ -41,22 +56,42 @@ class Cohort:
             settings.content_dir or default_content_dir(), settings.content_packs_dir
         )
         self.challenges = ChallengeService(db, clock, self.content, self.members)
+        fetch_limits = FetchLimits()
+        self.digests = DigestService(
+            db, clock, self.content, FeedFetcher(session_factory(fetch_limits), fetch_limits, clock)
+        )
         self.catalogue = Catalogue(
             (
                 *help_commands(lambda: self.catalogue),
                 *member_commands(self.members),
                 *roadmap_commands(self.content, self.members),
+                *checkin_commands(db, self.content, self.members),
+                *milestone_commands(db, self.content, self.members),
+                *goal_commands(db, self.members),
+                *pause_commands(db),
+                *nudge_commands(db),
+                *leaderboard_commands(db),
+                *progress_commands(db, self.content, self.members),
+                *privacy_commands(db, self.members),
+                *holiday_commands(db),
                 *challenge_commands(self.challenges, self.communities),
+                *digest_commands(self.digests),
                 *admin_commands(self.communities, self.content),
                 *delivery_commands(db),
             )
         )
         self.dispatcher = Dispatcher(self.catalogue, self.communities, clock)
+        self.dispatcher.add_suggester(
+            Autocomplete.MILESTONE, milestone_suggester(db, self.content, self.members)
+        )
         self.scheduler = Scheduler(
             db,
             clock,
             jobs=[
                 weekly_challenge(self.challenges),
+                weekly_digest(self.digests),
+                checkin_prompt(db),
+                reminders(db, clock),
             ],
             catchup=timedelta(hours=settings.catchup_hours),
         )

@@ -51,6 +51,15 @@ class Image:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file attached to a reply that is not a picture, such as a data export."""
+
+    filename: str
+    data: bytes
+    media_type: str  # its MIME type, like application/json
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """What a command answers. `body`, field values and items are in the subset described
     in :mod:`bot.markdown`; `private` replies are shown only to the caller where the
@@ -64,6 +73,7 @@ class Reply:
     actions: tuple[Action, ...] = ()
     tone: Tone = Tone.INFO
     private: bool = True
+    attachment: Attachment | None = None
 
     @classmethod
     def error(cls, body: str, title: str | None = None) -> Reply:
@@ -123,6 +133,12 @@ def encode(reply: Reply) -> str:
             base64.b64encode(reply.image.data).decode("ascii"),
             reply.image.alt,
         ]
+    if reply.attachment:
+        data["attachment"] = [
+            reply.attachment.filename,
+            base64.b64encode(reply.attachment.data).decode("ascii"),
+            reply.attachment.media_type,
+        ]
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -130,6 +146,7 @@ def decode(text: str) -> Reply:
     """The reply :func:`encode` wrote."""
     data = json.loads(text)
     image = data.get("image")
+    attachment = data.get("attachment")
     return Reply(
         body=data["body"],
         title=data["title"],
@@ -141,4 +158,9 @@ def decode(text: str) -> Reply:
         ),
         tone=Tone(data["tone"]),
         private=data["private"],
+        attachment=(
+            Attachment(attachment[0], base64.b64decode(attachment[1]), attachment[2])
+            if attachment
+            else None
+        ),
     )

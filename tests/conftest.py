@@ -20,6 +20,7 @@ from bot.settings import Settings
 from bot.storage import migrate
 from bot.storage.database import Database
 from bot.storage.tables import metadata
+from tests.fakes.feed_server import offline_fetcher
 
 POSTGRES_URL = os.environ.get("COHORT_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
@@ -117,5 +118,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 async def cohort(settings: Settings, clock: ManualClock, db: Database) -> Cohort:
     core = Cohort(settings, clock, db)
+    # Tests never reach the internet: host names other than localhost do not resolve.
+    core.digests.fetcher = offline_fetcher(clock)
     await core.start()
     return core

@@ -122,6 +122,7 @@ class Console:
             self._print(f"Clock moved, but nothing scheduled runs here: {self._scheduler_busy}")
             return
         scheduler = self._cohort.scheduler
+        await self._cohort.digests.refresh()  # the digest job only reads stored feed items
         while (due := await scheduler.next_due(self._clock.now(), target)) is not None:
             self._clock.advance_to(due)
             await scheduler.tick()

@@ -17,6 +17,12 @@ def reply(answer: Reply) -> str:
     lines.extend(f"- {plain(item)}" for item in answer.items)
     if answer.image:
         lines.append(f"[picture: {answer.image.filename}, {plain(answer.image.alt)}]")
+    if answer.attachment:
+        lines.append(f"--- {answer.attachment.filename} ---")
+        if answer.attachment.media_type.startswith(("text/", "application/json")):
+            lines.append(answer.attachment.data.decode("utf-8", errors="replace"))
+        else:
+            lines.append(f"({len(answer.attachment.data)} bytes)")
     if answer.actions:
         lines.append("Next: " + " | ".join(f"/{a.command}" for a in answer.actions))
     return "\n".join(lines)

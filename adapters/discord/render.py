@@ -7,6 +7,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 import discord
 
@@ -216,6 +217,15 @@ def reply(answer: Reply, guild_id: str | None = None) -> list[Outgoing]:
                 description=clip(plain(answer.image.alt), ALT_TEXT_LIMIT) or None,
             )
         )
+    if answer.attachment:
+        files.append(
+            discord.File(
+                io.BytesIO(answer.attachment.data),
+                filename=_filename(
+                    answer.attachment.filename, PurePath(answer.attachment.filename).suffix
+                ),
+            )
+        )
     if not (first.title or first.description or first.fields or answer.image):
         first.description = EMPTY
 
@@ -254,9 +264,11 @@ def _pack(embeds: list[discord.Embed], colour: discord.Colour) -> list[list[disc
 _FILENAME = re.compile(r"[^A-Za-z0-9_.-]")
 
 
-def _filename(name: str) -> str:
+def _filename(name: str, suffix: str = ".png") -> str:
+    """A file name Discord accepts, ending in `suffix` (an embed shows only known picture
+    types inline); one that cannot be kept becomes `file<suffix>`."""
     cleaned = _FILENAME.sub("_", name)[-100:].lstrip("._")
-    return cleaned if cleaned.lower().endswith(".png") else "image.png"
+    return cleaned if cleaned.lower().endswith(suffix) else f"file{suffix}"
 
 
 def _buttons(

@@ -27,12 +27,12 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack import convert, render
 from adapters.slack.client import error_code, retry_handlers
-from adapters.slack.files import upload_image
+from adapters.slack.files import upload_attachment, upload_image
 from adapters.slack.memory import Recent
 from bot.dispatch import Dispatcher
 from bot.grammar import quote
 from bot.identity import Caller
-from bot.replies import Action, ActionStyle, Answer, Form, Image, Reply, Tone
+from bot.replies import Action, ActionStyle, Answer, Form, Reply, Tone
 
 log = logging.getLogger(__name__)
 
@@ -301,7 +301,13 @@ class SlackAdapter:
             await self._show_form(answer, surface)
             return
         if answer.image:
-            await self._share_image(answer.image, answer.private, surface)
+            image = answer.image
+            await self._share(lambda c: upload_image(self._client, c, image), answer, surface)
+        if answer.attachment:
+            attachment = answer.attachment
+            await self._share(
+                lambda c: upload_attachment(self._client, c, attachment), answer, surface
+            )
         if surface.view_id:
             meta = _Meta(channel_id=surface.channel_id, response_url=surface.response_url)
             view = render.result(answer, title or answer.title or "Cohort", meta.encode())
@@ -363,17 +369,19 @@ class SlackAdapter:
                 "response_url refused the reply: %s %s", response.status_code, response.body
             )
 
-    async def _share_image(self, image: Image, private: bool, surface: _Surface) -> None:
-        """A picture goes to the channel with a public reply, else to the member's DM (an
+    async def _share(
+        self, upload: Callable[[str], Awaitable[str]], answer: Reply, surface: _Surface
+    ) -> None:
+        """A file goes to the channel with a public reply, else to the member's DM (an
         ephemeral reply cannot carry a file)."""
         try:
-            if not private and surface.channel_id:
+            if not answer.private and surface.channel_id:
                 channel = surface.channel_id
             else:
                 channel = await self._direct_channel(surface.user_id)
-            await upload_image(self._client, channel, image)
+            await upload(channel)
         except SlackApiError as error:
-            log.warning("could not share the picture: %s", error_code(error))
+            log.warning("could not share the file: %s", error_code(error))
 
     async def _direct_channel(self, user_id: str) -> str:
         response = await self._client.conversations_open(users=user_id)

@@ -20,6 +20,7 @@ class Member:
     public: bool
     joined_at: datetime
     left_at: datetime | None
+    nudges: bool = True  # reminders by direct message; `nudges off` stops them
 
     @property
     def active(self) -> bool:

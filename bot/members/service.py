@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from bot.clock import Clock
 from bot.errors import UserError
 from bot.identity import Caller
@@ -37,6 +39,15 @@ class ProfileChange:
             "public": self.public,
         }
         return {k: v for k, v in fields.items() if v is not None}
+
+
+async def active_member(conn: AsyncConnection, community_id: int, user_id: str) -> Member:
+    """The caller's active membership, read in the caller's transaction, or a message telling
+    them how to join."""
+    member = await store.get(conn, community_id, user_id)
+    if member is None or not member.active:
+        raise UserError(messages.NOT_JOINED)
+    return member
 
 
 class MemberService:

@@ -24,6 +24,7 @@ def _member(row: sa.Row[Any]) -> Member:
         public=row.public,
         joined_at=row.joined_at,
         left_at=row.left_at,
+        nudges=row.nudges,
     )
 
 
@@ -36,6 +37,16 @@ async def get(conn: AsyncConnection, community_id: int, user_id: str) -> Member 
         )
     ).one_or_none()
     return None if row is None else _member(row)
+
+
+async def in_community(
+    conn: AsyncConnection, community_id: int, *conditions: sa.ColumnElement[bool]
+) -> list[Member]:
+    """The community's members that meet extra conditions on the members table."""
+    rows = await conn.execute(
+        sa.select(members).where(members.c.community_id == community_id, *conditions)
+    )
+    return [_member(r) for r in rows]
 
 
 async def insert(conn: AsyncConnection, **values: Any) -> None:

@@ -113,6 +113,7 @@ members = sa.Table(
     sa.Column("public", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("joined_at", UtcDateTime, nullable=False),
     sa.Column("left_at", UtcDateTime, nullable=True),
+    sa.Column("nudges", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.UniqueConstraint("community_id", "user_id"),
 )
 
@@ -228,4 +229,195 @@ kudos = sa.Table(
         "member_id", sa.Integer, sa.ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
     ),
     sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+# Accountability (migration 0004). Every member-owned table references members.id with ON
+# DELETE CASCADE, so deleting a member row (forget-me) removes all of it, and the data export
+# finds it by that foreign key.
+
+checkins = sa.Table(
+    "checkins",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "member_id", sa.Integer, sa.ForeignKey("members.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("week_start", sa.Date, nullable=False),  # the Monday of the member-local ISO week
+    sa.Column("done", sa.String(1000), nullable=False),
+    sa.Column("hours", sa.SmallInteger, nullable=False),
+    sa.Column("next_steps", sa.String(1000), nullable=False, server_default=""),
+    sa.Column("blockers", sa.String(1000), nullable=False, server_default=""),
+    sa.Column("milestone_ids", sa.String(1000), nullable=False, server_default=""),
+    sa.Column("confidence", sa.SmallInteger, nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("member_id", "week_start"),
+    sa.Index("ix_checkins_week_start", "week_start"),
+)
+
+streaks = sa.Table(
+    "streaks",
+    metadata,
+    sa.Column(
+        "member_id",
+        sa.Integer,
+        sa.ForeignKey("members.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("through_week", sa.Date, nullable=False),  # the member's newest check-in week
+    sa.Column("current_weeks", sa.SmallInteger, nullable=False),
+    sa.Column("best_weeks", sa.SmallInteger, nullable=False),
+    sa.Column("freezes", sa.SmallInteger, nullable=False),
+)
+
+holiday_weeks = sa.Table(
+    "holiday_weeks",
+    metadata,
+    sa.Column(
+        "community_id",
+        sa.Integer,
+        sa.ForeignKey("communities.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("week_start", sa.Date, primary_key=True),
+    sa.Column("declared_by", sa.String(64), nullable=False),
+    sa.Column("declared_at", UtcDateTime, nullable=False),
+)
+
+pauses = sa.Table(
+    "pauses",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "member_id", sa.Integer, sa.ForeignKey("members.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("starts_on", sa.Date, nullable=False),
+    sa.Column("ends_on", sa.Date, nullable=False),  # the day the member is back (exclusive)
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Index("ix_pauses_member_id", "member_id"),
+)
+
+milestone_completions = sa.Table(
+    "milestone_completions",
+    metadata,
+    sa.Column(
+        "member_id",
+        sa.Integer,
+        sa.ForeignKey("members.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("milestone_id", sa.String(64), primary_key=True),
+    sa.Column("evidence", sa.String(500), nullable=True),
+    sa.Column("completed_at", UtcDateTime, nullable=False),
+)
+
+goals = sa.Table(
+    "goals",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "member_id", sa.Integer, sa.ForeignKey("members.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("number", sa.Integer, nullable=False),  # shown to the member: goal 1, 2, ...
+    sa.Column("text", sa.String(1000), nullable=False),
+    sa.Column("due_on", sa.Date, nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("done_at", UtcDateTime, nullable=True),
+    sa.UniqueConstraint("member_id", "number"),
+    sa.Index("ix_goals_due_on", "due_on"),
+)
+
+feeds = sa.Table(
+    "feeds",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "community_id",
+        sa.Integer,
+        sa.ForeignKey("communities.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("url", sa.String(500), nullable=False),
+    sa.Column("title", sa.String(200), nullable=False, server_default=""),
+    sa.Column("tags", sa.String(300), nullable=False, server_default=""),  # topic ids, a,b,c
+    sa.Column("default_id", sa.String(64), nullable=True),  # the content pack's feed, when built in
+    sa.Column("added_by", sa.String(64), nullable=False),
+    sa.Column("added_at", UtcDateTime, nullable=False),
+    sa.Column("enabled", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("disabled_reason", sa.String(300), nullable=True),
+    sa.Column("etag", sa.String(300), nullable=True),
+    sa.Column("last_modified", sa.String(100), nullable=True),
+    sa.Column("checked_at", UtcDateTime, nullable=True),
+    sa.Column("succeeded_at", UtcDateTime, nullable=True),
+    sa.Column("next_check_at", UtcDateTime, nullable=True),  # null: due now
+    sa.Column("claimed_until", UtcDateTime, nullable=True),  # a refresh is fetching it
+    sa.Column("failures", sa.Integer, nullable=False, server_default="0"),  # in a row
+    sa.Column("problem", sa.String(300), nullable=True),  # the last failure or warning
+    sa.Column("baselined", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.UniqueConstraint("community_id", "url"),
+    sa.Index("ix_feeds_due", "enabled", "next_check_at"),
+)
+
+feed_items = sa.Table(
+    "feed_items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("feed_id", sa.Integer, sa.ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("uid", sa.String(64), nullable=False),  # sha256 of the entry's guid or link
+    sa.Column("url", sa.String(1000), nullable=False),
+    sa.Column("canonical", sa.String(64), nullable=False),  # sha256 of the canonical URL
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("title_key", sa.String(300), nullable=False),
+    sa.Column("published_at", UtcDateTime, nullable=True),
+    sa.Column("first_seen_at", UtcDateTime, nullable=False),
+    sa.Column("last_seen_at", UtcDateTime, nullable=False),
+    sa.Column("seen", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.UniqueConstraint("feed_id", "uid"),
+    sa.Index("ix_feed_items_fresh", "feed_id", "first_seen_at"),
+)
+
+digests = sa.Table(
+    "digests",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "community_id",
+        sa.Integer,
+        sa.ForeignKey("communities.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("week", sa.String(10), nullable=False),  # ISO week in the community's zone
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("readings", sa.String(500), nullable=False, server_default=""),  # reading ids
+    sa.Column("parts", sa.SmallInteger, nullable=False),
+    sa.UniqueConstraint("community_id", "week"),
+)
+
+digest_entries = sa.Table(
+    "digest_entries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "digest_id", sa.Integer, sa.ForeignKey("digests.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("position", sa.SmallInteger, nullable=False),
+    sa.Column("topic", sa.String(64), nullable=False),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("url", sa.String(1000), nullable=False),
+    sa.Column("source", sa.String(200), nullable=False),
+    sa.Column("canonical", sa.String(64), nullable=False),
+    sa.Column("title_key", sa.String(300), nullable=False),
+    sa.Index("ix_digest_entries_digest", "digest_id"),
+)
+
+digest_settings = sa.Table(
+    "digest_settings",
+    metadata,
+    sa.Column(
+        "community_id",
+        sa.Integer,
+        sa.ForeignKey("communities.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("focus", sa.String(300), nullable=False, server_default=""),  # topic ids
 )

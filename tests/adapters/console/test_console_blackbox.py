@@ -108,3 +108,10 @@ def test_sigterm_shuts_the_console_down_cleanly(
     _, errors = process.communicate(timeout=30)
     assert process.returncode == 0, errors
     assert "Traceback" not in errors
+
+
+def test_export_prints_the_members_data_as_json(run: Run) -> None:
+    result = run('/join timezone:Asia/Tokyo\n/checkin hours:3 done:"linear algebra"\n/export\n')
+    exported = result.stdout[result.stdout.index("{") :]
+    assert '"timezone": "Asia/Tokyo"' in exported
+    assert '"done": "linear algebra"' in exported

@@ -191,6 +191,12 @@ async def test_a_member_without_manage_server_is_refused_every_organizer_command
         interaction = await fake.interact(
             fake.slash(path, options, resolved=resolved, permissions=(1 << 10) | (1 << 11))
         )
+        if command.slow:
+            # Deferred first, privately; the refusal then replaces the "thinking" message.
+            deferral, edit = await fake.answers(interaction, count=2)
+            assert deferral.body["data"]["flags"] & EPHEMERAL, path
+            assert edit.body["embeds"][0]["color"] == ERROR, path
+            continue
         [answer] = sent_messages(await fake.answers(interaction))
         assert answer["flags"] & EPHEMERAL, path
         assert answer["embeds"][0]["color"] == ERROR, path

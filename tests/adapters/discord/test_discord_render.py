@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from adapters.discord import convert, render
 from bot.markdown import escape
-from bot.replies import Action, FieldKind, Form, FormField, Image, Reply
+from bot.replies import Action, Attachment, FieldKind, Form, FormField, Image, Reply
 
 ZWSP = "\u200b"
 
@@ -203,3 +203,11 @@ def test_a_button_line_too_long_for_a_custom_id_has_none() -> None:
 )
 def test_option_values_become_the_cores_raw_text(value: object, raw: str) -> None:
     assert convert.option_text(value) == raw
+
+
+def test_a_file_attachment_travels_with_the_first_message() -> None:
+    export = Attachment("cohort-export.json", b'{"member": {}}', "application/json")
+    (message,) = render.reply(Reply(body="Your data", attachment=export))
+    (attached,) = message.files
+    assert attached.filename == "cohort-export.json"
+    assert attached.fp.read() == b'{"member": {}}'

@@ -279,6 +279,23 @@ async def test_a_reply_with_a_card_uploads_the_png(
     assert url.params["alt_txt"] == "Ada's progress card"
 
 
+async def test_a_data_export_is_uploaded_as_a_json_file_to_the_member_only(
+    cohort: Cohort, serve_slack: ServeSlack, fake: FakeSlack
+) -> None:
+    slack = await serve_slack()
+    await slack.command("join timezone:Europe/Berlin", respond_to="join")
+
+    await slack.command("export", respond_to="export")
+
+    (opened,) = fake.calls_to("conversations.open")
+    assert opened.params["users"] == ADA
+    (upload,) = fake.calls_to("upload")
+    exported = json.loads(fake.uploads[upload.params["file_id"]])
+    assert exported["member"]["timezone"] == "Europe/Berlin"
+    (completed,) = fake.calls_to("files.completeUploadExternal")
+    assert completed.params["channel_id"] == f"D{ADA}"
+
+
 async def test_a_public_reply_in_a_channel_is_answered_in_the_channel(
     cohort: Cohort, serve_slack: ServeSlack, fake: FakeSlack
 ) -> None:

@@ -52,7 +52,10 @@ async def test_the_weekly_challenge_is_posted_once_to_the_challenges_channel(
 async def test_without_a_channel_nothing_is_posted(cohort: Cohort, clock: ManualClock) -> None:
     await cohort.dispatcher.run_line(ORGANIZER, "setup post:challenges day:mon time:09:00")
     clock.set(MONDAY_9)
-    assert await cohort.scheduler.tick() == 0
+    await cohort.scheduler.tick()
+    sender = RecordingSender()
+    await cohort.drainer(sender).drain()
+    assert not [m for m in sender.delivered if m.key.startswith("challenge")]
     answer = reply(await cohort.dispatcher.run_line(caller(), "challenge"))
     assert "No challenge has been posted here yet" in answer.body
 

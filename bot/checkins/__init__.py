@@ -1,0 +1,1 @@
+"""Weekly check-ins: the week and grace-period rules, streaks with freezes, holidays and pauses."""

@@ -1,0 +1,119 @@
+"""Everything the check-in says, and how weeks and streaks are written in any reply."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from bot.checkins.streaks import MAX_FREEZES, Streak
+from bot.checkins.weeks import week_key
+from bot.milestones.messages import move_on_actions, move_on_text
+from bot.replies import Action, ActionStyle, Field, FieldKind, Form, FormField, Reply, Tone
+
+if TYPE_CHECKING:  # the service imports these messages
+    from bot.checkins.service import Draft, Saved
+
+REQUIRED = ("done", "hours")
+LONG_ANSWERS = ("done", "next", "blockers")
+MAX_LENGTHS = {"hours": 2, "confidence": 1, "milestones": 1000}
+EXAMPLE = 'checkin hours:5 done:"Finished the pandas chapter"'
+
+
+def counted(number: int, noun: str) -> str:
+    """A number of things, like 1 week or 3 weeks."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def weeks(count: int) -> str:
+    return counted(count, "week")
+
+
+def week_label(week: date) -> str:
+    """A week's ISO name and its days, like 2026-W48 (23 Nov - 29 Nov)."""
+    end = week + timedelta(days=6)
+    return f"{week_key(week)} ({week:%d %b} - {end:%d %b})"
+
+
+def streak_fields(streak: Streak) -> tuple[Field, ...]:
+    return (
+        Field("Streak", weeks(streak.current)),
+        Field("Best", weeks(streak.best)),
+        Field("Freezes", f"{streak.freezes} of {MAX_FREEZES}"),
+    )
+
+
+def missing(names: list[str]) -> str:
+    wanted = " and ".join(f"`{n}`" for n in names)
+    return (
+        f"A check-in needs {wanted}: what you got done and the hours you put in, for example "
+        f"`{EXAMPLE}`. Run `checkin` alone to get the form."
+    )
+
+
+def form(draft: Draft) -> Form:
+    existing = draft.existing
+    prefill = {}
+    if existing is not None:
+        prefill = {
+            "done": existing.done,
+            "hours": str(existing.hours),
+            "next": existing.next_steps,
+            "blockers": existing.blockers,
+            "milestones": ", ".join(existing.milestone_ids),
+            "confidence": "" if existing.confidence is None else str(existing.confidence),
+        }
+    intro = [f"For {week_label(draft.week)}, open until Monday 12:00 your time."]
+    if draft.grace:
+        intro.append("It is before Monday noon, so this still counts for the week that ended.")
+    if existing is not None:
+        intro.append("You already checked in for this week: sending again updates it.")
+    return Form(
+        title="Weekly check-in",
+        command=("checkin",),
+        intro=" ".join(intro),
+        fields=tuple(
+            FormField(
+                name=question.id,
+                label=question.label,
+                required=question.id in REQUIRED,
+                kind=FieldKind.LONG_TEXT if question.id in LONG_ANSWERS else FieldKind.SHORT_TEXT,
+                max_length=MAX_LENGTHS.get(question.id, 1000),
+                placeholder=question.placeholder,
+                value=prefill.get(question.id, ""),
+            )
+            for question in draft.pack.checkin
+        ),
+    )
+
+
+def saved(result: Saved) -> Reply:
+    checkin = result.checkin
+    title = (
+        f"Checked in for {week_key(checkin.week)}"
+        if result.created
+        else f"Check-in for {week_key(checkin.week)} updated"
+    )
+    lines = [f"Week {week_label(checkin.week)}, {checkin.hours} h."]
+    if result.grace:
+        lines.append("Sent before Monday noon, so it counts for the week that just ended.")
+    if result.created:
+        lines.append(f"Your streak is **{weeks(result.streak.current)}**.")
+    if result.earned_freeze:
+        lines.append(
+            "You earned a freeze: if you miss a week, it is spent for you and the streak holds."
+        )
+    if result.completed:
+        names = ", ".join(f"**{m.title}**" for m in result.completed)
+        lines.append(f"Milestones done: {names}.")
+    body = " ".join(lines)
+    actions: tuple[Action, ...] = (Action("See my progress", "progress", ActionStyle.PRIMARY),)
+    if result.move_on is not None:
+        body += "\n\n" + move_on_text(result.move_on)
+        actions += move_on_actions(result.move_on)
+    return Reply(
+        title=title,
+        body=body,
+        fields=(*streak_fields(result.streak), Field("Hours", str(checkin.hours))),
+        actions=actions,
+        tone=Tone.SUCCESS,
+    )

@@ -1,0 +1,203 @@
+"""Check-in logic: the form, saving the open week's check-in, and each member's streak today.
+
+A check-in always counts for the member's open week (:func:`bot.checkins.weeks.open_week`);
+sending one again in that week updates it. The streak after the newest check-in week is
+cached in the same transaction (see :mod:`bot.checkins.store`), so readers of many members at
+once (leaderboards, nudges) only carry it over the few closed weeks since. The readers below
+take an open connection, so scheduled jobs can use them inside their claiming transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.checkins import messages, store
+from bot.checkins.model import Checkin, Entry
+from bot.checkins.store import Cached
+from bot.checkins.streaks import Calendar, History, Streak, fold, judge, settle
+from bot.checkins.weeks import WEEK, in_grace, open_week
+from bot.communities.model import Community
+from bot.content.model import ContentPack, Milestone
+from bot.content.provider import ContentProvider
+from bot.errors import UserError
+from bot.holidays import store as holidays_store
+from bot.members.model import Member
+from bot.members.service import MemberService, active_member
+from bot.milestones import messages as milestones_messages
+from bot.milestones import store as milestones_store
+from bot.milestones.service import MAX_PER_CHECKIN, MoveOn, finished_phases, lookup, move_on
+from bot.pauses import store as pauses_store
+from bot.storage.database import Database
+
+
+async def calendar(conn: AsyncConnection, community_id: int, member_id: int) -> Calendar:
+    """The holidays and pauses that keep a member's weeks without a check-in."""
+    return Calendar(
+        await holidays_store.weeks(conn, community_id),
+        await pauses_store.of_member(conn, member_id),
+    )
+
+
+async def streaks_now(
+    conn: AsyncConnection, community_id: int, members: Iterable[Member], now: datetime
+) -> dict[int, Streak]:
+    """The streak today of each of these members of one community, by member id."""
+    cached = await store.cached_in_community(conn, community_id)
+    holidays = await holidays_store.weeks(conn, community_id)
+    oldest = min((c.through for c in cached.values()), default=None)
+    pauses = {} if oldest is None else await pauses_store.of_community(conn, community_id, oldest)
+    open_weeks: dict[str, date] = {}
+    found: dict[int, Streak] = {}
+    for member in members:
+        known = cached.get(member.id)
+        if known is None:
+            found[member.id] = Streak()
+            continue
+        if member.timezone not in open_weeks:
+            open_weeks[member.timezone] = open_week(now, member.timezone)
+        week = open_weeks[member.timezone]
+        found[member.id] = settle(
+            known.streak, known.through, week, Calendar(holidays, pauses.get(member.id, ()))
+        )
+    return found
+
+
+async def history(
+    conn: AsyncConnection, community_id: int, member: Member, now: datetime
+) -> tuple[History, dict[date, int]]:
+    """Every week of the member's check-in history marked, and the hours of each check-in."""
+    hours = await store.hours_by_week(conn, member.id)
+    marked = fold(
+        hours.keys(), await calendar(conn, community_id, member.id), open_week(now, member.timezone)
+    )
+    return marked, hours
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What the check-in form needs: the questions, the week, and this week's answers."""
+
+    pack: ContentPack
+    week: date
+    grace: bool
+    existing: Checkin | None
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    member: Member
+    checkin: Checkin
+    created: bool  # False when it updated this week's check-in
+    grace: bool  # sent in the grace period, for the week that just ended
+    streak: Streak
+    earned_freeze: bool
+    completed: tuple[Milestone, ...]  # milestones this check-in completed for the first time
+    move_on: MoveOn | None
+
+
+class CheckinService:
+    def __init__(self, db: Database, content: ContentProvider, members: MemberService) -> None:
+        self._db = db
+        self._content = content
+        self._members = members
+
+    async def draft(self, community: Community, user_id: str, now: datetime) -> Draft:
+        pack = self._content.for_community(community)
+        member = await self._members.require(community.id, user_id)
+        week = open_week(now, member.timezone)
+        async with self._db.read() as conn:
+            existing = await store.get(conn, member.id, week)
+        return Draft(pack, week, in_grace(now, member.timezone), existing)
+
+    async def save(self, community: Community, user_id: str, entry: Entry, now: datetime) -> Saved:
+        pack = self._content.for_community(community)
+        milestones = tuple(m for _, m in lookup(pack, entry.milestone_ids))
+        async with self._db.write() as conn:
+            member = await active_member(conn, community.id, user_id)
+            week = open_week(now, member.timezone)
+            existing, before = await store.this_week(conn, member.id, week)
+            checkin = _merge(member.id, week, entry, existing, now)
+            if existing is not None and before is not None:
+                previous = streak = before.streak
+            else:
+                previous, streak = await self._checked(conn, community.id, member, week, before)
+                through = week if before is None else max(week, before.through)
+                await store.cache(self._db, conn, member.id, through, streak)
+            await store.save(self._db, conn, checkin)
+            new: tuple[str, ...] = ()
+            if milestones:
+                ids = [m.id for m in milestones]
+                new = await milestones_store.record(conn, member.id, ids, None, now)
+            done = await milestones_store.completed(conn, member.id) if new else {}
+        finished = finished_phases(pack, done, new)
+        return Saved(
+            member=member,
+            checkin=checkin,
+            created=existing is None,
+            grace=in_grace(now, member.timezone),
+            streak=streak,
+            earned_freeze=streak.freezes > previous.freezes,
+            completed=tuple(m for m in milestones if m.id in new),
+            move_on=move_on(pack, member, finished[0], now) if finished else None,
+        )
+
+    async def _checked(
+        self,
+        conn: AsyncConnection,
+        community_id: int,
+        member: Member,
+        week: date,
+        before: Cached | None,
+    ) -> tuple[Streak, Streak]:
+        """The member's streak before and after a first check-in for `week`."""
+        if before is None:
+            previous = Streak()
+        elif week > before.through:
+            gap = week > before.through + WEEK
+            known = await calendar(conn, community_id, member.id) if gap else Calendar()
+            previous = settle(before.streak, before.through, week, known)
+        else:
+            # An earlier week than the newest check-in: the member moved west across time
+            # zones. Judge the whole history again, up to the newest week.
+            weeks = set(await store.hours_by_week(conn, member.id)) | {week}
+            known = await calendar(conn, community_id, member.id)
+            return before.streak, fold(weeks, known, max(weeks)).streak
+        after, _ = judge(previous, week, True, Calendar())
+        return previous, after
+
+
+def _merge(
+    member_id: int, week: date, entry: Entry, existing: Checkin | None, now: datetime
+) -> Checkin:
+    """This week's check-in with the new answers over the earlier ones."""
+    done = entry.done if entry.done is not None else (existing.done if existing else None)
+    hours = entry.hours if entry.hours is not None else (existing.hours if existing else None)
+    if done is None or hours is None:
+        missing = [name for name, value in (("done", done), ("hours", hours)) if value is None]
+        raise UserError(messages.missing(missing))
+    earlier_ids = existing.milestone_ids if existing else ()
+    milestone_ids = tuple(dict.fromkeys((*earlier_ids, *entry.milestone_ids)))
+    if len(milestone_ids) > MAX_PER_CHECKIN:
+        raise UserError(milestones_messages.too_many(len(milestone_ids), MAX_PER_CHECKIN))
+    return Checkin(
+        member_id=member_id,
+        week=week,
+        done=done,
+        hours=hours,
+        next_steps=_pick(entry.next_steps, existing.next_steps if existing else ""),
+        blockers=_pick(entry.blockers, existing.blockers if existing else ""),
+        milestone_ids=milestone_ids,
+        confidence=entry.confidence
+        if entry.confidence is not None
+        else (existing.confidence if existing else None),
+        created_at=existing.created_at if existing else now,
+        updated_at=now,
+    )
+
+
+def _pick(new: str | None, old: str) -> str:
+    return old if new is None else new

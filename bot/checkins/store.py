@@ -1,0 +1,143 @@
+"""Queries for check-ins and the cached streak of each member.
+
+The `streaks` row of a member is the streak after their newest check-in week, written in the
+same transaction as every check-in; readers carry it forward to today with
+:func:`bot.checkins.streaks.settle`. It exists exactly when the member has check-ins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.checkins.model import Checkin
+from bot.checkins.streaks import Streak
+from bot.storage.database import Database
+from bot.storage.tables import checkins, members, streaks
+
+
+@dataclass(frozen=True, slots=True)
+class Cached:
+    """A member's streak after their newest check-in week."""
+
+    through: date
+    streak: Streak
+
+
+def _checkin(row: sa.Row[Any]) -> Checkin:
+    return Checkin(
+        member_id=row.member_id,
+        week=row.week_start,
+        done=row.done,
+        hours=row.hours,
+        next_steps=row.next_steps,
+        blockers=row.blockers,
+        milestone_ids=tuple(i for i in row.milestone_ids.split(",") if i),
+        confidence=row.confidence,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+async def get(conn: AsyncConnection, member_id: int, week: date) -> Checkin | None:
+    row = (
+        await conn.execute(
+            sa.select(checkins).where(
+                checkins.c.member_id == member_id, checkins.c.week_start == week
+            )
+        )
+    ).one_or_none()
+    return None if row is None else _checkin(row)
+
+
+async def this_week(
+    conn: AsyncConnection, member_id: int, week: date
+) -> tuple[Checkin | None, Cached | None]:
+    """The member's check-in for a week and their cached streak, in one round trip."""
+    query = (
+        sa.select(
+            checkins,
+            streaks.c.through_week,
+            streaks.c.current_weeks,
+            streaks.c.best_weeks,
+            streaks.c.freezes,
+        )
+        .select_from(members)
+        .outerjoin(streaks, streaks.c.member_id == members.c.id)
+        .outerjoin(
+            checkins, sa.and_(checkins.c.member_id == members.c.id, checkins.c.week_start == week)
+        )
+        .where(members.c.id == member_id)
+    )
+    row = (await conn.execute(query)).one()
+    existing = None if row.week_start is None else _checkin(row)
+    return existing, None if row.through_week is None else _cached(row)
+
+
+async def hours_by_week(conn: AsyncConnection, member_id: int) -> dict[date, int]:
+    """Every week the member checked in, with the hours they gave."""
+    rows = await conn.execute(
+        sa.select(checkins.c.week_start, checkins.c.hours).where(checkins.c.member_id == member_id)
+    )
+    return {r.week_start: r.hours for r in rows}
+
+
+async def save(db: Database, conn: AsyncConnection, checkin: Checkin) -> None:
+    """Write a week's check-in, replacing the answers of an earlier one for the same week."""
+    values = {
+        "member_id": checkin.member_id,
+        "week_start": checkin.week,
+        "done": checkin.done,
+        "hours": checkin.hours,
+        "next_steps": checkin.next_steps,
+        "blockers": checkin.blockers,
+        "milestone_ids": ",".join(checkin.milestone_ids),
+        "confidence": checkin.confidence,
+        "created_at": checkin.created_at,
+        "updated_at": checkin.updated_at,
+    }
+    await conn.execute(db.upsert(checkins, values, ("member_id", "week_start")))
+
+
+async def checked_in(
+    conn: AsyncConnection, community_id: int, weeks: Collection[date]
+) -> set[tuple[int, date]]:
+    """(member id, week) for every check-in of the community in these weeks."""
+    rows = await conn.execute(
+        sa.select(checkins.c.member_id, checkins.c.week_start)
+        .join(members, members.c.id == checkins.c.member_id)
+        .where(members.c.community_id == community_id, checkins.c.week_start.in_(list(weeks)))
+    )
+    return {(r.member_id, r.week_start) for r in rows}
+
+
+async def cached_in_community(conn: AsyncConnection, community_id: int) -> dict[int, Cached]:
+    """The cached streak of every member of a community who has checked in, by member id."""
+    rows = await conn.execute(
+        sa.select(streaks)
+        .join(members, members.c.id == streaks.c.member_id)
+        .where(members.c.community_id == community_id)
+    )
+    return {r.member_id: _cached(r) for r in rows}
+
+
+def _cached(row: sa.Row[Any]) -> Cached:
+    return Cached(row.through_week, Streak(row.current_weeks, row.best_weeks, row.freezes))
+
+
+async def cache(
+    db: Database, conn: AsyncConnection, member_id: int, through: date, streak: Streak
+) -> None:
+    values = {
+        "member_id": member_id,
+        "through_week": through,
+        "current_weeks": streak.current,
+        "best_weeks": streak.best,
+        "freezes": streak.freezes,
+    }
+    await conn.execute(db.upsert(streaks, values, ("member_id",)))

@@ -1,0 +1,26 @@
+"""The weekly reading digest, as a scheduled job."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.communities.model import Community, Purpose, Schedule
+from bot.digests.service import DigestService
+from bot.scheduler import Job, Occurrence
+
+
+def weekly_digest(digests: DigestService) -> Job:
+    def schedule(community: Community) -> Schedule | None:
+        if Purpose.DIGEST not in community.channels:
+            return None
+        return community.schedule(Purpose.DIGEST)
+
+    async def run(conn: AsyncConnection, community: Community, occurrence: Occurrence) -> None:
+        # One digest per local ISO week, even when organizers move the day mid-week. It is
+        # built from stored items only: fetching happens in the refresher, never in here.
+        year, week, _ = occurrence.local_date.isocalendar()
+        await digests.post(
+            conn, community, f"{year}-W{week:02d}", occurrence.due_at, occurrence.late
+        )
+
+    return Job("digest", schedule, run)

@@ -1,0 +1,100 @@
+"""Queries for members' goals."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.goals.model import Goal
+from bot.members import store as members_store
+from bot.members.model import Member
+from bot.storage.tables import goals, members
+
+
+def _goal(row: sa.Row[Any]) -> Goal:
+    return Goal(
+        id=row.id,
+        member_id=row.member_id,
+        number=row.number,
+        text=row.text,
+        due_on=row.due_on,
+        created_at=row.created_at,
+        done_at=row.done_at,
+    )
+
+
+async def add(
+    conn: AsyncConnection, member_id: int, text: str, due_on: date | None, now: datetime
+) -> Goal:
+    """A new goal, numbered after the member's newest one."""
+    newest = await conn.scalar(
+        sa.select(sa.func.max(goals.c.number)).where(goals.c.member_id == member_id)
+    )
+    number = int(newest or 0) + 1
+    result = await conn.execute(
+        goals.insert()
+        .values(member_id=member_id, number=number, text=text, due_on=due_on, created_at=now)
+        .returning(goals.c.id)
+    )
+    return Goal(result.scalar_one(), member_id, number, text, due_on, now, None)
+
+
+async def of_member(conn: AsyncConnection, member_id: int) -> list[Goal]:
+    rows = await conn.execute(
+        sa.select(goals).where(goals.c.member_id == member_id).order_by(goals.c.number)
+    )
+    return [_goal(r) for r in rows]
+
+
+async def count_open(conn: AsyncConnection, member_id: int) -> int:
+    count = await conn.scalar(
+        sa.select(sa.func.count())
+        .select_from(goals)
+        .where(goals.c.member_id == member_id, goals.c.done_at.is_(None))
+    )
+    return int(count or 0)
+
+
+async def get(conn: AsyncConnection, member_id: int, number: int) -> Goal | None:
+    row = (
+        await conn.execute(
+            sa.select(goals).where(goals.c.member_id == member_id, goals.c.number == number)
+        )
+    ).one_or_none()
+    return None if row is None else _goal(row)
+
+
+async def mark_done(conn: AsyncConnection, goal_id: int, now: datetime) -> None:
+    await conn.execute(goals.update().where(goals.c.id == goal_id).values(done_at=now))
+
+
+async def open_due(
+    conn: AsyncConnection, community_id: int, days: Collection[date]
+) -> list[tuple[Member, Goal]]:
+    """Open goals due on one of these days, of the community's active members who take
+    reminders, each with its member."""
+    rows = await conn.execute(
+        sa.select(goals)
+        .join(members, members.c.id == goals.c.member_id)
+        .where(
+            members.c.community_id == community_id,
+            goals.c.done_at.is_(None),
+            goals.c.due_on.in_(list(days)),
+        )
+    )
+    due = [_goal(r) for r in rows]
+    if not due:
+        return []
+    owners = await members_store.in_community(
+        conn,
+        community_id,
+        members.c.id.in_({g.member_id for g in due}),
+        members.c.left_at.is_(None),
+        members.c.nudges.is_(True),
+    )
+    by_id = {m.id: m for m in owners}
+    return [(by_id[g.member_id], g) for g in due if g.member_id in by_id]

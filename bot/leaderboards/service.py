@@ -1,0 +1,119 @@
+"""Leaderboard logic: who ranks where on streaks, hours or milestones, over a period.
+
+Only active members who are public (`profile set public:false` hides a member) are listed;
+the caller always learns their own rank, even when hidden. Ranks are shared on ties
+(1, 2, 2, 4). Periods follow check-in weeks in the community's time zone: `week` is the open
+week, `month` the open week and the three before it, `all` everything. Streaks are always
+counted to today, whatever the period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.checkins.service import streaks_now
+from bot.checkins.weeks import WEEK, open_week
+from bot.communities.model import Community
+from bot.leaderboards import store
+from bot.members import store as members_store
+from bot.members.model import Member
+from bot.storage.database import Database
+from bot.storage.tables import members
+
+TOP = 10
+
+
+class Board(StrEnum):
+    STREAK = "streak"
+    HOURS = "hours"
+    MILESTONES = "milestones"
+
+
+class Period(StrEnum):
+    WEEK = "week"
+    MONTH = "month"
+    ALL = "all"
+
+
+WEEKS_IN = {Period.WEEK: 1, Period.MONTH: 4}
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    rank: int
+    member: Member
+    score: int
+
+
+@dataclass(frozen=True, slots=True)
+class Leaderboard:
+    board: Board
+    period: Period
+    since: date | None  # the first week counted; None for all time
+    top: list[Standing]
+    caller: Standing | None  # None when the caller has not joined
+    caller_hidden: bool
+
+
+class LeaderboardService:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def leaderboard(
+        self, community: Community, user_id: str, board: Board, period: Period, now: datetime
+    ) -> Leaderboard:
+        since = None
+        if board is not Board.STREAK and period in WEEKS_IN:
+            since = open_week(now, community.timezone) - (WEEKS_IN[period] - 1) * WEEK
+        async with self._db.read() as conn:
+            active = await members_store.in_community(
+                conn, community.id, members.c.left_at.is_(None)
+            )
+            scores = await self._scores(conn, community, board, since, active, now)
+        caller = next((m for m in active if m.user_id == user_id), None)
+        shown = [m for m in active if m.public or m is caller]
+        ranked = rank(shown, scores)
+        mine = next((s for s in ranked if s.member is caller), None)
+        top = [s for s in ranked if s.member.public and s.score > 0][:TOP]
+        hidden = caller is not None and not caller.public
+        return Leaderboard(board, period, since, top, mine, hidden)
+
+    async def _scores(
+        self,
+        conn: AsyncConnection,
+        community: Community,
+        board: Board,
+        since: date | None,
+        active: list[Member],
+        now: datetime,
+    ) -> dict[int, int]:
+        if board is Board.STREAK:
+            streaks = await streaks_now(conn, community.id, active, now)
+            return {member_id: s.current for member_id, s in streaks.items()}
+        if board is Board.HOURS:
+            return await store.hours(conn, community.id, since)
+        start = None if since is None else period_start(since, community.timezone)
+        return await store.milestones(conn, community.id, start)
+
+
+def rank(members_: list[Member], scores: dict[int, int]) -> list[Standing]:
+    """Members by score, highest first, sharing ranks on ties."""
+    ordered = sorted(
+        members_, key=lambda m: (-scores.get(m.id, 0), m.display_name.casefold(), m.id)
+    )
+    standings: list[Standing] = []
+    for position, member in enumerate(ordered, 1):
+        score = scores.get(member.id, 0)
+        tied = standings and standings[-1].score == score
+        standings.append(Standing(standings[-1].rank if tied else position, member, score))
+    return standings
+
+
+def period_start(since: date, timezone: str) -> datetime:
+    """The instant a period's first week starts in the community's time zone."""
+    return datetime.combine(since, time(0), tzinfo=ZoneInfo(timezone))

@@ -1,0 +1,1 @@
+"""Milestones: ticking off the roadmap's milestones, the current phase as a checklist."""

@@ -1,0 +1,67 @@
+"""The milestones commands: `done <milestone-id>` and `milestones` (the phase checklist)."""
+
+from __future__ import annotations
+
+from bot.commands import Args, Autocomplete, Command, Option, OptionKind
+from bot.content.provider import ContentProvider
+from bot.dispatch import Context, Suggest
+from bot.members.service import MemberService
+from bot.milestones import messages
+from bot.milestones.service import MilestoneService
+from bot.replies import Answer
+from bot.storage.database import Database
+
+
+def suggester(db: Database, content: ContentProvider, members: MemberService) -> Suggest:
+    """Autocomplete for milestone ids, for `Dispatcher.add_suggester`."""
+    service = MilestoneService(db, content, members)
+
+    async def suggest(ctx: Context, typed: str) -> list[str]:
+        return await service.suggest(ctx.community, ctx.caller.member.user_id, typed, ctx.now)
+
+    return suggest
+
+
+def commands(db: Database, content: ContentProvider, members: MemberService) -> tuple[Command, ...]:
+    service = MilestoneService(db, content, members)
+
+    async def done(ctx: Context, args: Args) -> Answer:
+        result = await service.complete(
+            ctx.community,
+            ctx.caller.member.user_id,
+            args.text("milestone") or "",
+            args.text("evidence"),
+            ctx.now,
+        )
+        return messages.completed(result)
+
+    async def checklist(ctx: Context, args: Args) -> Answer:
+        result = await service.checklist(
+            ctx.community, ctx.caller.member.user_id, args.integer("phase"), ctx.now
+        )
+        return messages.checklist(result)
+
+    return (
+        Command(
+            "milestones",
+            "Your phase's milestones as a checklist, with your progress in every phase",
+            checklist,
+            options=(Option("phase", "Another phase, like 2", OptionKind.INTEGER, min_value=1),),
+        ),
+        Command(
+            "done",
+            "Mark a roadmap milestone done, with a link to your work if you like",
+            done,
+            options=(
+                Option(
+                    "milestone",
+                    "The milestone's id, like python-fluency",
+                    required=True,
+                    positional=True,
+                    max_length=64,
+                    autocomplete=Autocomplete.MILESTONE,
+                ),
+                Option("evidence", "A link to what you made", OptionKind.URL),
+            ),
+        ),
+    )

@@ -1,0 +1,64 @@
+"""Queries for the milestones members completed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.storage.tables import milestone_completions
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    milestone_id: str
+    evidence: str | None
+    completed_at: datetime
+
+
+async def completed(conn: AsyncConnection, member_id: int) -> dict[str, Completion]:
+    """Every milestone the member completed, by milestone id."""
+    rows = await conn.execute(
+        sa.select(milestone_completions).where(milestone_completions.c.member_id == member_id)
+    )
+    return {r.milestone_id: Completion(r.milestone_id, r.evidence, r.completed_at) for r in rows}
+
+
+async def record(
+    conn: AsyncConnection,
+    member_id: int,
+    milestone_ids: Sequence[str],
+    evidence: str | None,
+    now: datetime,
+) -> tuple[str, ...]:
+    """Mark milestones completed; returns the ones that were not already. Evidence given
+    for a milestone completed earlier replaces the old one."""
+    earlier = await completed(conn, member_id)
+    new = tuple(dict.fromkeys(i for i in milestone_ids if i not in earlier))
+    if new:
+        await conn.execute(
+            milestone_completions.insert(),
+            [
+                {
+                    "member_id": member_id,
+                    "milestone_id": i,
+                    "evidence": evidence,
+                    "completed_at": now,
+                }
+                for i in new
+            ],
+        )
+    again = [i for i in milestone_ids if i in earlier]
+    if evidence is not None and again:
+        await conn.execute(
+            milestone_completions.update()
+            .where(
+                milestone_completions.c.member_id == member_id,
+                milestone_completions.c.milestone_id.in_(again),
+            )
+            .values(evidence=evidence)
+        )
+    return new

@@ -1,0 +1,64 @@
+"""Pauses: `pause until:<date>` keeps a member's streak as it is and stops their reminders and
+matchups until that date, then they are back by themselves; `resume` ends a pause early.
+
+A pause starts on the member's today and ends on the `until` date (the first day back), both
+on the member's own clock. Weeks whose Sunday falls inside a pause are kept (see
+:mod:`bot.checkins.streaks`). Other features ask :meth:`PauseService.is_paused` or
+:meth:`PauseService.paused_members` whether someone is away on a given date.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from bot.checkins.streaks import Pause
+from bot.communities.model import Community
+from bot.errors import UserError
+from bot.members.service import active_member
+from bot.pauses import messages, store
+from bot.storage.database import Database
+
+SHORTEST = timedelta(days=7)
+"""Shorter pauses would only skip a check-in, which a freeze already covers."""
+LONGEST = timedelta(weeks=26)
+
+
+class PauseService:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def pause(self, community: Community, user_id: str, until: date, now: datetime) -> Pause:
+        """Pause the caller from today until `until`; a pause under way gets the new end."""
+        async with self._db.write() as conn:
+            member = await active_member(conn, community.id, user_id)
+            today = member.today(now)
+            if until < today + SHORTEST:
+                raise UserError(messages.too_short(today + SHORTEST))
+            if until > today + LONGEST:
+                raise UserError(messages.too_long(today + LONGEST))
+            under_way = await store.current(conn, member.id, today)
+            if under_way is None:
+                await store.add(conn, member.id, today, until, now)
+                return Pause(today, until)
+            pause_id, pause = under_way
+            await store.set_end(conn, pause_id, until)
+            return Pause(pause.starts_on, until)
+
+    async def resume(self, community: Community, user_id: str, now: datetime) -> None:
+        async with self._db.write() as conn:
+            member = await active_member(conn, community.id, user_id)
+            today = member.today(now)
+            under_way = await store.current(conn, member.id, today)
+            if under_way is None:
+                raise UserError(messages.NOT_PAUSED)
+            await store.set_end(conn, under_way[0], today)
+
+    async def is_paused(self, member_id: int, day: date) -> bool:
+        """Whether the member is paused on `day` (a date on their own clock)."""
+        async with self._db.read() as conn:
+            return any(p.covers(day) for p in await store.of_member(conn, member_id))
+
+    async def paused_members(self, community_id: int, day: date) -> set[int]:
+        """The ids of the community's members who are paused on `day`."""
+        async with self._db.read() as conn:
+            return await store.paused_on(conn, community_id, day)

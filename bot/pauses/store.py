@@ -1,0 +1,77 @@
+"""Queries for members' pauses. Dates are calendar dates on the member's own clock."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.checkins.streaks import Pause
+from bot.storage.tables import members, pauses
+
+
+async def of_member(conn: AsyncConnection, member_id: int) -> tuple[Pause, ...]:
+    rows = await conn.execute(
+        sa.select(pauses.c.starts_on, pauses.c.ends_on)
+        .where(pauses.c.member_id == member_id)
+        .order_by(pauses.c.starts_on)
+    )
+    return tuple(Pause(r.starts_on, r.ends_on) for r in rows)
+
+
+async def of_community(
+    conn: AsyncConnection, community_id: int, ending_after: date
+) -> dict[int, tuple[Pause, ...]]:
+    """The pauses of a community's members that end after a date, by member id."""
+    rows = await conn.execute(
+        sa.select(pauses.c.member_id, pauses.c.starts_on, pauses.c.ends_on)
+        .join(members, members.c.id == pauses.c.member_id)
+        .where(members.c.community_id == community_id, pauses.c.ends_on > ending_after)
+    )
+    found: defaultdict[int, list[Pause]] = defaultdict(list)
+    for r in rows:
+        found[r.member_id].append(Pause(r.starts_on, r.ends_on))
+    return {member_id: tuple(p) for member_id, p in found.items()}
+
+
+async def paused_on(conn: AsyncConnection, community_id: int, day: date) -> set[int]:
+    """The ids of a community's members who are paused on `day`."""
+    rows = await conn.execute(
+        sa.select(pauses.c.member_id)
+        .join(members, members.c.id == pauses.c.member_id)
+        .where(
+            members.c.community_id == community_id,
+            pauses.c.starts_on <= day,
+            pauses.c.ends_on > day,
+        )
+    )
+    return {r.member_id for r in rows}
+
+
+async def current(conn: AsyncConnection, member_id: int, day: date) -> tuple[int, Pause] | None:
+    """The pause that covers `day` or starts after it, with its row id."""
+    row = (
+        await conn.execute(
+            sa.select(pauses.c.id, pauses.c.starts_on, pauses.c.ends_on)
+            .where(pauses.c.member_id == member_id, pauses.c.ends_on > day)
+            .order_by(pauses.c.starts_on)
+            .limit(1)
+        )
+    ).one_or_none()
+    return None if row is None else (row.id, Pause(row.starts_on, row.ends_on))
+
+
+async def add(
+    conn: AsyncConnection, member_id: int, starts_on: date, ends_on: date, now: datetime
+) -> None:
+    await conn.execute(
+        pauses.insert().values(
+            member_id=member_id, starts_on=starts_on, ends_on=ends_on, created_at=now
+        )
+    )
+
+
+async def set_end(conn: AsyncConnection, pause_id: int, ends_on: date) -> None:
+    await conn.execute(pauses.update().where(pauses.c.id == pause_id).values(ends_on=ends_on))

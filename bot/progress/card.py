@@ -1,0 +1,172 @@
+"""The PNG pictures: a member's progress card and the organizer's stats chart.
+
+They are drawn on matplotlib's Agg canvas through its object API, so no global backend or
+pyplot state is touched. matplotlib is imported inside the functions: it takes a moment to
+load and nothing else needs it. The functions are CPU-bound; callers run them in a thread.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+from bot.checkins.messages import counted
+from bot.checkins.streaks import Mark
+from bot.checkins.weeks import week_key
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from bot.progress.service import Progress, Stats
+
+GREEN = "#2da44e"
+COLORS = {
+    Mark.CHECKED: GREEN,
+    Mark.FROZEN: "#54aeff",
+    Mark.HOLIDAY: "#8250df",
+    Mark.PAUSED: "#afb8c1",
+    Mark.MISSED: "#ff8182",
+    Mark.OPEN: "#fff8c5",
+    None: "#eaeef2",
+}
+LABELS = {
+    Mark.CHECKED: "checked in",
+    Mark.FROZEN: "freeze",
+    Mark.HOLIDAY: "holiday",
+    Mark.PAUSED: "paused",
+    Mark.MISSED: "missed",
+    Mark.OPEN: "open",
+}
+MUTED = "#57606a"
+WIDTH, HEIGHT, DPI = 8.0, 4.8, 100
+
+
+def _literal(text: str) -> str:
+    """Text matplotlib shows as written: a `$` would otherwise start mathematics."""
+    return text.replace("$", r"\$")
+
+
+def _figure() -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI)
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def _week_ticks(axes: Axes, weeks: list[str]) -> None:
+    """Label every fourth week, counting back from the newest so it is always labelled."""
+    shown = [i for i in range(len(weeks)) if (len(weeks) - 1 - i) % 4 == 0]
+    axes.set_xticks(shown, [weeks[i] for i in shown], fontsize=8, color=MUTED)
+    axes.set_xlim(-0.6, len(weeks) - 0.4)
+
+
+def _plain(axes: Axes) -> None:
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+
+
+def progress_card(progress: Progress) -> bytes:
+    """The last 26 weeks as a check-in heatmap, hours per week and progress per phase."""
+    from matplotlib.patches import Patch
+
+    figure = _figure()
+    grid = figure.add_gridspec(
+        3, 1, height_ratios=(0.8, 3, 2.2), hspace=0.85, left=0.14, right=0.97, top=0.86
+    )
+    streak = progress.streak
+    figure.suptitle(
+        _literal(progress.member.display_name[:60]), x=0.03, ha="left", fontsize=15, weight="bold"
+    )
+    figure.text(
+        0.03,
+        0.895,
+        f"streak {streak.current} (best {streak.best}) · {counted(streak.freezes, 'freeze')} · "
+        f"{progress.checked} of {len(progress.weeks)} weeks · {progress.hours} h",
+        fontsize=10,
+        color=MUTED,
+    )
+    labels = [week_key(w.week)[5:] for w in progress.weeks]
+    x = list(range(len(progress.weeks)))
+
+    heat = figure.add_subplot(grid[0])
+    heat.bar(x, 1, width=0.86, color=[COLORS[w.mark] for w in progress.weeks])
+    heat.set_yticks([])
+    heat.set_xticks([])  # the hours chart right below labels the same weeks
+    heat.set_xlim(-0.6, len(labels) - 0.4)
+    heat.set_ylabel("weeks", rotation=0, ha="right", va="center", fontsize=9, color=MUTED)
+    _plain(heat)
+    heat.spines["bottom"].set_visible(False)
+    present = [m for m in LABELS if any(w.mark is m for w in progress.weeks)]
+    heat.legend(
+        handles=[Patch(color=COLORS[m], label=LABELS[m]) for m in present],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.05),
+        ncols=max(1, len(present)),
+        frameon=False,
+        fontsize=8,
+        handlelength=1,
+    )
+
+    hours = figure.add_subplot(grid[1])
+    hours.bar(
+        x,
+        [w.hours for w in progress.weeks],
+        width=0.7,
+        color=[GREEN if w.mark is Mark.CHECKED else "#d0d7de" for w in progress.weeks],
+    )
+    hours.axhline(progress.member.weekly_hours, color=MUTED, linestyle="--", linewidth=1)
+    hours.set_ylabel("hours", rotation=0, ha="right", va="center", fontsize=9, color=MUTED)
+    hours.tick_params(axis="y", labelsize=8, colors=MUTED)
+    _week_ticks(hours, labels)
+    _plain(hours)
+    hours.spines["left"].set_visible(True)
+
+    phases = figure.add_subplot(grid[2])
+    y = list(range(len(progress.phases)))[::-1]
+    phases.barh(y, [p.total for p in progress.phases], color="#eaeef2", height=0.6)
+    phases.barh(y, [p.done for p in progress.phases], color=GREEN, height=0.6)
+    phases.set_yticks(
+        y, [f"phase {p.phase.number}" for p in progress.phases], fontsize=8, color=MUTED
+    )
+    for row, p in zip(y, progress.phases, strict=True):
+        phases.text(p.total + 0.2, row, f"{p.done}/{p.total}", va="center", fontsize=8)
+    phases.set_xticks([])
+    phases.set_xlim(0, max(p.total for p in progress.phases) * 1.15)
+    _plain(phases)
+    phases.spines["bottom"].set_visible(False)
+    return _png(figure)
+
+
+def stats_chart(stats: Stats) -> bytes:
+    """Members checked in per week against those expected to, and the check-in rate."""
+    figure = _figure()
+    axes = figure.add_axes((0.08, 0.14, 0.84, 0.7))
+    figure.suptitle(
+        f"Weekly check-ins · {stats.active} active members", x=0.03, ha="left", fontsize=14
+    )
+    x = list(range(len(stats.weeks)))
+    axes.bar(x, [w.expected for w in stats.weeks], width=0.75, color="#eaeef2", label="expected")
+    axes.bar(x, [w.checked_in for w in stats.weeks], width=0.5, color=GREEN, label="checked in")
+    axes.set_ylabel("members", fontsize=9, color=MUTED)
+    axes.tick_params(axis="y", labelsize=8, colors=MUTED)
+    _week_ticks(axes, [week_key(w.week)[5:] for w in stats.weeks])
+    rate = axes.twinx()
+    rates = [(i, w.rate * 100) for i, w in zip(x, stats.weeks, strict=True) if w.rate is not None]
+    if rates:
+        rate.plot(*zip(*rates, strict=True), color="#0969da", marker="o", label="rate")
+    rate.set_ylim(0, 105)
+    rate.set_ylabel("check-in rate %", fontsize=9, color="#0969da")
+    rate.tick_params(axis="y", labelsize=8, colors="#0969da")
+    axes.legend(loc="upper left", frameon=False, fontsize=8, ncols=2)
+    axes.spines["top"].set_visible(False)
+    rate.spines["top"].set_visible(False)
+    return _png(figure)

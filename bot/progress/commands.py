@@ -1,0 +1,56 @@
+"""The `progress` command and the organizer `stats` command."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.commands import Access, Args, Command, Option, OptionKind
+from bot.content.provider import ContentProvider
+from bot.dispatch import Context
+from bot.members.service import MemberService
+from bot.progress import card, messages
+from bot.progress.service import ProgressService
+from bot.replies import Answer
+from bot.storage.database import Database
+
+
+def commands(db: Database, content: ContentProvider, members: MemberService) -> tuple[Command, ...]:
+    service = ProgressService(db, content, members)
+
+    async def progress(ctx: Context, args: Args) -> Answer:
+        result = await service.progress(
+            ctx.community,
+            ctx.caller.member.user_id,
+            ctx.is_organizer,
+            args.text("member"),
+            ctx.now,
+        )
+        return messages.progress(result, await asyncio.to_thread(card.progress_card, result))
+
+    async def stats(ctx: Context, args: Args) -> Answer:
+        result = await service.stats(ctx.community, ctx.now)
+        return messages.stats(result, await asyncio.to_thread(card.stats_chart, result))
+
+    return (
+        Command(
+            "progress",
+            "Your weeks, hours and phases as text and a picture, or another member's",
+            progress,
+            options=(
+                Option(
+                    "member",
+                    "Someone else's progress (if they are public)",
+                    OptionKind.MEMBER,
+                    positional=True,
+                ),
+            ),
+            slow=True,
+        ),
+        Command(
+            "stats",
+            "How the community is doing: weekly active members, check-in rate, who is at risk",
+            stats,
+            access=Access.ORGANIZER,
+            slow=True,
+        ),
+    )

@@ -1,0 +1,180 @@
+"""The `feeds`, `digest focus` and `reading` commands through the dispatcher."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from bot.app import Cohort
+from bot.clock import ManualClock
+from bot.replies import Tone
+from tests.fakes.feed_server import FeedServer, Post, rss20
+from tests.support import caller, reply, text_of
+
+ORGANIZER = caller("org", admin=True)
+DOCUMENT = rss20([Post("One", "https://a.org/1", "1"), Post("Two", "https://a.org/2", "2")])
+
+
+async def run(cohort: Cohort, line: str, who: str | None = None) -> str:
+    return text_of(await cohort.dispatcher.run_line(caller(who) if who else ORGANIZER, line))
+
+
+async def test_feeds_can_be_added_with_tags_listed_and_removed(
+    digest_core: Cohort, feed_server: FeedServer
+) -> None:
+    feed_server.serve("/f", DOCUMENT)
+    added = reply(
+        await digest_core.dispatcher.run_line(
+            ORGANIZER,
+            f'feeds add {feed_server.url("/f")} tags:"LLMs, retrieval-augmented generation"',
+        )
+    )
+    assert added.tone is Tone.SUCCESS
+    assert "2 current item(s) count as already seen" in added.body
+    listed = await run(digest_core, "feeds")
+    assert "1 Test feed" in listed
+    assert "llms, rag" in listed
+    assert "healthy, checked just now, 2 item(s) stored" in listed
+    again = reply(
+        await digest_core.dispatcher.run_line(ORGANIZER, f"feeds add {feed_server.url('/f')}")
+    )
+    assert "already follows that feed as `1`" in again.body
+    assert "Stopped following Test feed" in await run(digest_core, "feeds remove id:1")
+    assert "follows no feeds yet" in await run(digest_core, "feeds list")
+    missing = reply(await digest_core.dispatcher.run_line(ORGANIZER, "feeds remove id:1"))
+    assert "There is no feed `1`" in missing.body
+
+
+@pytest.mark.parametrize(
+    ("setup", "problem"),
+    [
+        (
+            lambda s: s.serve("/f", b"<!doctype html><h1>Blog</h1>", content_type="text/html"),
+            "web page (HTML)",
+        ),
+        (lambda s: s.serve("/f", b""), "the response was empty"),
+        (lambda s: s.status("/f", 410), "HTTP 410"),
+        (lambda s: s.status("/f", 404), "HTTP 404"),
+        (lambda s: s.huge("/f", 20 * 1024 * 1024, declared=True), "larger than"),
+    ],
+    ids=["html", "empty", "gone", "missing", "huge"],
+)
+async def test_an_address_that_is_not_a_working_feed_is_refused(
+    digest_core: Cohort,
+    feed_server: FeedServer,
+    setup: Callable[[FeedServer], object],
+    problem: str,
+) -> None:
+    setup(feed_server)
+    answer = reply(
+        await digest_core.dispatcher.run_line(ORGANIZER, f"feeds add {feed_server.url('/f')}")
+    )
+    assert answer.tone is Tone.ERROR
+    assert "I did not add" in text_of(answer)
+    assert problem in text_of(answer)
+    assert "follows no feeds yet" in await run(digest_core, "feeds")
+
+
+async def test_a_feed_failing_for_now_is_followed_with_a_warning(
+    digest_core: Cohort, feed_server: FeedServer
+) -> None:
+    feed_server.drip("/f", 0.05)
+    answer = reply(
+        await digest_core.dispatcher.run_line(ORGANIZER, f"feeds add {feed_server.url('/f')}")
+    )
+    assert answer.tone is Tone.WARNING
+    assert "the first check failed: no complete answer within 1 s" in text_of(answer)
+    assert "failing, 1 time(s) in a row" in await run(digest_core, "feeds")
+
+
+async def test_unknown_tags_are_refused_with_the_topics_to_choose_from(
+    digest_core: Cohort, feed_server: FeedServer
+) -> None:
+    feed_server.serve("/f", DOCUMENT)
+    answer = reply(
+        await digest_core.dispatcher.run_line(
+            ORGANIZER, f"feeds add {feed_server.url('/f')} tags:rag,cooking"
+        )
+    )
+    assert answer.tone is Tone.ERROR
+    assert "Unknown topic(s): cooking" in text_of(answer)
+    assert "`rag`" in answer.body
+    assert feed_server.hits == []
+
+
+async def test_members_cannot_manage_feeds_or_the_focus(digest_core: Cohort) -> None:
+    for line in ("feeds", "feeds add https://a.org/feed", "feeds defaults on", "digest focus rag"):
+        answer = reply(await digest_core.dispatcher.run_line(caller("eve"), line))
+        assert "Only organizers" in answer.body
+
+
+async def test_the_built_in_feeds_are_switched_on_and_off_together(
+    digest_core: Cohort, feed_server: FeedServer
+) -> None:
+    pack = digest_core.content.builtin()
+    feed_server.serve("/mine", DOCUMENT)
+    await run(digest_core, f"feeds add {feed_server.url('/mine')}")
+    on = await run(digest_core, "feeds defaults on")
+    assert f"Following {len(pack.feeds)} built-in feeds" in on
+    assert "what they hold today counts as already seen" in on
+    listed = await run(digest_core, "feeds list")
+    assert f"{len(pack.feeds) + 1} feed(s)" in listed
+    assert listed.count("built-in · not checked yet") == len(pack.feeds)
+    assert f"All {len(pack.feeds)} built-in feeds are already followed" in await run(
+        digest_core, "feeds defaults on"
+    )
+    off = await run(digest_core, "feeds defaults off")
+    assert f"Stopped following {len(pack.feeds)} built-in feed(s)" in off
+    assert "1 feed(s)" in await run(digest_core, "feeds")
+
+
+async def test_the_focus_follows_members_until_organizers_choose(digest_core: Cohort) -> None:
+    assert "No focus topics yet" in await run(digest_core, "digest focus")
+    await digest_core.dispatcher.run_line(caller("ada"), 'join focus:"nlp, llm apps"')
+    await digest_core.dispatcher.run_line(caller("bob"), 'join focus:"LLMs"')
+    derived = await run(digest_core, "digest focus")
+    assert "leans towards Large language models and Natural language processing" in derived
+    assert "taken from members' profile focus" in derived
+    chosen = await run(digest_core, 'digest focus "rag, agents"')
+    assert "Retrieval-augmented generation and Agents and tool use (chosen by organizers)" in chosen
+    back = await run(digest_core, "digest focus auto")
+    assert "taken from members' profile focus" in back
+    unknown = reply(await digest_core.dispatcher.run_line(ORGANIZER, "digest focus knitting"))
+    assert unknown.tone is Tone.ERROR
+
+
+async def test_reading_lists_curated_readings_for_a_phase_or_topic(
+    digest_core: Cohort, clock: ManualClock
+) -> None:
+    pack = digest_core.content.builtin()
+    first = await run(digest_core, "reading", "zed")
+    assert "Curated readings: phase 1, " in first
+    assert pack.readings[0].title in first
+    await digest_core.dispatcher.run_line(caller("ada"), 'join start:2026-04-01 focus:"llm apps"')
+    mine = reply(await digest_core.dispatcher.run_line(caller("ada"), "reading"))
+    phase = pack.phase_for_month(8)
+    assert f"phase {phase.number}, {phase.title}" in (mine.title or "")
+    on_focus = [r for r in pack.readings if phase.number in r.phases and "llms" in r.topics]
+    assert on_focus
+    assert all(r.url in item for r, item in zip(on_focus, mine.items, strict=False))
+    rag = await run(digest_core, "reading rag", "zed")
+    assert "Curated readings: Retrieval-augmented generation" in rag
+    both = await run(digest_core, "reading rag phase:3", "zed")
+    assert "Retrieval-augmented generation · phase 3" in both
+    by_number = await run(digest_core, "reading 2", "zed")
+    assert "Curated readings: phase 2" in by_number
+    for line, problem in [
+        ("reading phase:9", "There is no phase 9"),
+        ("reading knitting", "Unknown topic"),
+    ]:
+        answer = reply(await digest_core.dispatcher.run_line(caller("zed"), line))
+        assert answer.tone is Tone.ERROR
+        assert problem in answer.body
+
+
+@pytest.mark.parametrize("url", ["http://10.1.2.3/feed.xml", "http://localhost:8080/rss"])
+async def test_private_addresses_are_refused_outright(cohort: Cohort, url: str) -> None:
+    answer = reply(await cohort.dispatcher.run_line(ORGANIZER, f"feeds add {url}"))
+    assert answer.tone is Tone.ERROR
+    assert "local addresses are not fetched" in text_of(answer)

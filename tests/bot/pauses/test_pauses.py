@@ -1,0 +1,91 @@
+"""Pausing: limits, a kept streak, resuming early or by itself, and the service other
+features ask whether a member is away."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from bot.app import Cohort
+from bot.clock import ManualClock
+from bot.pauses.service import PauseService
+from bot.replies import Reply, Tone
+from tests.support import caller, reply
+
+WEEK = timedelta(days=7)
+
+
+async def _run(cohort: Cohort, line: str) -> Reply:
+    return reply(await cohort.dispatcher.run_line(caller(), line))
+
+
+async def _ok(cohort: Cohort, line: str) -> Reply:
+    answer = await _run(cohort, line)
+    assert answer.tone is not Tone.ERROR, answer.body
+    return answer
+
+
+async def _field(cohort: Cohort, line: str, name: str) -> str:
+    answer = await _ok(cohort, line)
+    return next(f.value for f in answer.fields if f.name == name)
+
+
+async def _member_id(cohort: Cohort) -> int:
+    community = await cohort.communities.resolve(caller().member.community)
+    member = await cohort.members.require(community.id, "ada")
+    return member.id
+
+
+async def test_a_pause_lasts_between_one_and_twenty_six_weeks(cohort: Cohort) -> None:
+    await _ok(cohort, "join timezone:Europe/Berlin")
+    too_short = await _run(cohort, "pause until:2026-12-05")
+    assert "no earlier than 2026-12-06" in too_short.body
+    too_long = await _run(cohort, "pause until:2027-06-01")
+    assert "no later than 2027-05-30" in too_long.body
+    assert "You are not paused" in (await _run(cohort, "resume")).body
+    paused = await _ok(cohort, "pause until:2026-12-14")
+    assert "Until Monday 2026-12-14" in paused.body
+
+
+async def test_paused_weeks_keep_the_streak_without_spending_a_freeze(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _ok(cohort, "join timezone:Europe/Berlin")
+    await _ok(cohort, "checkin hours:3 done:x")
+    await _ok(cohort, "pause until:2026-12-21")  # covers the Sundays of W49 and W50
+    clock.advance(3 * WEEK)
+    assert await _field(cohort, "checkin hours:3 done:back", "Streak") == "2 weeks"
+
+
+async def test_resuming_early_makes_the_next_week_count_again(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _ok(cohort, "join timezone:Europe/Berlin")
+    await _ok(cohort, "checkin hours:3 done:x")
+    await _ok(cohort, "pause until:2026-12-21")
+    clock.advance(timedelta(days=2))
+    await _ok(cohort, "resume")
+    clock.advance(3 * WEEK)  # W49 and W50 now need check-ins, and there were none
+    assert await _field(cohort, "checkin hours:3 done:late", "Streak") == "1 week"
+
+
+async def test_other_features_can_ask_who_is_paused_on_a_date(cohort: Cohort) -> None:
+    await _ok(cohort, "join timezone:Europe/Berlin")
+    await _ok(cohort, "pause until:2026-12-14")
+    pauses = PauseService(cohort.db)
+    member_id = await _member_id(cohort)
+    community = await cohort.communities.resolve(caller().member.community)
+    assert await pauses.is_paused(member_id, date(2026, 11, 29))
+    assert await pauses.is_paused(member_id, date(2026, 12, 13))
+    assert not await pauses.is_paused(member_id, date(2026, 12, 14))  # back by itself
+    assert await pauses.paused_members(community.id, date(2026, 12, 1)) == {member_id}
+    assert await pauses.paused_members(community.id, date(2026, 12, 14)) == set()
+
+
+async def test_pausing_again_moves_the_end_of_the_pause(cohort: Cohort) -> None:
+    await _ok(cohort, "join timezone:Europe/Berlin")
+    await _ok(cohort, "pause until:2026-12-14")
+    await _ok(cohort, "pause until:2027-01-04")
+    pauses = PauseService(cohort.db)
+    member_id = await _member_id(cohort)
+    assert await pauses.is_paused(member_id, date(2027, 1, 3))
+    assert not await pauses.is_paused(member_id, date(2027, 1, 4))

@@ -1,0 +1,34 @@
+"""Moving a test clock through scheduled occurrences, as the ticker and the console do."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.app import Cohort
+from bot.clock import ManualClock
+from bot.outbox import Message
+from tests.fakes.sender import RecordingSender
+
+
+async def step_until(
+    cohort: Cohort, clock: ManualClock, end: datetime
+) -> list[tuple[datetime, Message]]:
+    """Run every occurrence of the core's scheduler up to `end`, each at its own time, and
+    return what the outbox delivered on the way, with when."""
+    sender = RecordingSender()
+    drainer = cohort.drainer(sender)
+    delivered: list[tuple[datetime, Message]] = []
+
+    async def run() -> None:
+        await cohort.scheduler.tick()
+        await drainer.drain()
+        delivered.extend((clock.now(), m) for m in sender.delivered)
+        sender.delivered.clear()
+
+    while (due := await cohort.scheduler.next_due(clock.now(), end)) is not None:
+        clock.set(due)
+        await run()
+    if end > clock.now():
+        clock.set(end)
+    await run()
+    return delivered
