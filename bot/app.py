@@ -25,6 +25,9 @@ from bot.goals.commands import commands as goal_commands
 from bot.help.commands import commands as help_commands
 from bot.holidays.commands import commands as holiday_commands
 from bot.leaderboards.commands import commands as leaderboard_commands
+from bot.matchups.commands import commands as matchup_commands
+from bot.matchups.jobs import matchup_round
+from bot.matchups.service import MatchService
 from bot.members.commands import commands as member_commands
 from bot.members.service import MemberService
 from bot.milestones.commands import commands as milestone_commands
@@ -56,6 +59,7 @@ class Cohort:
             settings.content_dir or default_content_dir(), settings.content_packs_dir
         )
         self.challenges = ChallengeService(db, clock, self.content, self.members)
+        self.matchups = MatchService(db, clock, self.content, self.members)
         fetch_limits = FetchLimits()
         self.digests = DigestService(
             db, clock, self.content, FeedFetcher(session_factory(fetch_limits), fetch_limits, clock)
@@ -75,6 +79,7 @@ class Cohort:
                 *privacy_commands(db, self.members),
                 *holiday_commands(db),
                 *challenge_commands(self.challenges, self.communities),
+                *matchup_commands(self.matchups),
                 *digest_commands(self.digests),
                 *admin_commands(self.communities, self.content),
                 *delivery_commands(db),
@@ -89,6 +94,7 @@ class Cohort:
             clock,
             jobs=[
                 weekly_challenge(self.challenges),
+                matchup_round(self.matchups),
                 weekly_digest(self.digests),
                 checkin_prompt(db),
                 reminders(db, clock),

@@ -117,8 +117,10 @@ async def enqueue(
     target: Target,
     reply: Reply,
     now: datetime,
+    not_before: datetime | None = None,
 ) -> bool:
-    """Queue a message in the caller's transaction. False when the key was already queued."""
+    """Queue a message in the caller's transaction, to go out now or from `not_before`.
+    False when the key was already queued."""
     result = await conn.execute(
         db.insert_ignoring_conflicts(
             outbox,
@@ -132,7 +134,7 @@ async def enqueue(
                 "payload": encode(reply),
                 "status": Status.PENDING.value,
                 "attempts": 0,
-                "next_attempt_at": now,
+                "next_attempt_at": not_before or now,
                 "created_at": now,
             },
         )

@@ -60,7 +60,7 @@ class PrivacyService:
         async with self._db.read() as conn:
             profile = await store.member_row(conn, member.id)
             tables = await store.rows(conn, member.id)
-            sent = await store.direct_messages(conn, community.id, user_id)
+            sent = await store.messages_to_you(conn, community.id, user_id)
         for message in sent:
             message["payload"] = json.loads(str(message["payload"]))
         document = {
@@ -72,7 +72,7 @@ class PrivacyService:
             },
             "member": profile,
             "tables": tables,
-            "direct_messages": sent,
+            "messages_to_you": sent,
         }
         data = json.dumps(document, ensure_ascii=False, indent=2).encode()
         counts = {name: len(rows) for name, rows in tables.items() if rows}

@@ -3,7 +3,8 @@
 A table belongs to members when it has a foreign key to members.id; each such table is found
 from the table definitions, so a feature added later is exported and forgotten without being
 listed here. Those foreign keys cascade on delete, so deleting the member row removes every
-row of theirs. Direct messages queued or sent to the member are outbox rows, found by target.
+row of theirs. Messages queued or sent to the member (direct messages, and group
+conversations such as matchup intros) are outbox rows, found by their target.
 """
 
 from __future__ import annotations
@@ -44,11 +45,14 @@ def _record(row: sa.RowMapping) -> Record:
     return {str(key): _plain(value) for key, value in row.items()}
 
 
-def _direct(community_id: int, user_id: str) -> sa.ColumnElement[bool]:
+def _addressed_to(community_id: int, user_id: str) -> sa.ColumnElement[bool]:
+    """Outbox rows whose recipients include the member: `user_ids` is a comma-separated
+    list, so the member's id is looked for between commas."""
+    recipients = sa.literal(",") + outbox.c.user_ids + sa.literal(",")
     return sa.and_(
         outbox.c.community_id == community_id,
-        outbox.c.target_kind == TargetKind.DIRECT.value,
-        outbox.c.user_ids == user_id,
+        outbox.c.target_kind.in_((TargetKind.DIRECT.value, TargetKind.GROUP.value)),
+        recipients.contains(f",{user_id},", autoescape=True),
     )
 
 
@@ -78,7 +82,7 @@ async def counts(conn: AsyncConnection, member_id: int) -> dict[str, int]:
     return found
 
 
-async def direct_messages(conn: AsyncConnection, community_id: int, user_id: str) -> list[Record]:
+async def messages_to_you(conn: AsyncConnection, community_id: int, user_id: str) -> list[Record]:
     result = await conn.execute(
         sa.select(
             outbox.c.key,
@@ -86,12 +90,12 @@ async def direct_messages(conn: AsyncConnection, community_id: int, user_id: str
             outbox.c.payload,
             outbox.c.created_at,
             outbox.c.sent_at,
-        ).where(_direct(community_id, user_id))
+        ).where(_addressed_to(community_id, user_id))
     )
     return [_record(r) for r in result.mappings()]
 
 
 async def delete(conn: AsyncConnection, community_id: int, member_id: int, user_id: str) -> None:
     """Delete the member and, through the cascades, everything of theirs."""
-    await conn.execute(outbox.delete().where(_direct(community_id, user_id)))
+    await conn.execute(outbox.delete().where(_addressed_to(community_id, user_id)))
     await conn.execute(members.delete().where(members.c.id == member_id))

@@ -421,3 +421,103 @@ digest_settings = sa.Table(
     ),
     sa.Column("focus", sa.String(300), nullable=False, server_default=""),  # topic ids
 )
+
+# Peer matchups (migration 0006). Member-owned rows reference members.id with ON DELETE
+# CASCADE. A block names the blocked person by platform user id, not by member row: their own
+# export must not reveal who blocked them, and forgetting or rejoining must not lift a block.
+
+match_settings = sa.Table(
+    "match_settings",
+    metadata,
+    sa.Column(
+        "community_id",
+        sa.Integer,
+        sa.ForeignKey("communities.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("cadence", sa.String(16), nullable=False, server_default="weekly"),
+    sa.Column("size", sa.SmallInteger, nullable=False, server_default="2"),
+    sa.Column("mode", sa.String(16), nullable=False, server_default="peers"),
+)
+
+match_members = sa.Table(
+    "match_members",
+    metadata,
+    sa.Column(
+        "member_id",
+        sa.Integer,
+        sa.ForeignKey("members.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("status", sa.String(16), nullable=False),  # active | left | idle
+    sa.Column("interests", sa.String(300), nullable=False, server_default=""),  # comma-separated
+    sa.Column("share_blockers", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("skip_next", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("ignored", sa.SmallInteger, nullable=False, server_default="0"),  # rounds in a row
+    sa.Column("joined_at", UtcDateTime, nullable=False),
+)
+
+match_blocks = sa.Table(
+    "match_blocks",
+    metadata,
+    sa.Column(
+        "member_id",
+        sa.Integer,
+        sa.ForeignKey("members.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("blocked_user_id", sa.String(64), primary_key=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+match_rounds = sa.Table(
+    "match_rounds",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "community_id",
+        sa.Integer,
+        sa.ForeignKey("communities.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("week", sa.String(10), nullable=False),  # ISO week in the community's zone
+    sa.Column("week_start", sa.Date, nullable=False),  # its Monday
+    sa.Column("size", sa.SmallInteger, nullable=False),
+    sa.Column("mode", sa.String(16), nullable=False),
+    sa.Column("pool", sa.Integer, nullable=False),  # members considered
+    sa.Column("repeats", sa.Integer, nullable=False),
+    sa.Column("repeats_avoided", sa.Integer, nullable=False),
+    sa.Column("settled", sa.Boolean, nullable=False, server_default=sa.false()),  # ignores counted
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("community_id", "week"),
+)
+
+match_groups = sa.Table(
+    "match_groups",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "round_id", sa.Integer, sa.ForeignKey("match_rounds.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("number", sa.Integer, nullable=False),  # 1, 2, ... within the round
+    sa.Column("score", sa.Integer, nullable=False),
+    sa.UniqueConstraint("round_id", "number"),
+)
+
+match_group_members = sa.Table(
+    "match_group_members",
+    metadata,
+    sa.Column(
+        "group_id",
+        sa.Integer,
+        sa.ForeignKey("match_groups.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "member_id", sa.Integer, sa.ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("odd", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("met", sa.Boolean, nullable=True),  # the answer to "did you meet?"; null: none
+    sa.Column("answered_at", UtcDateTime, nullable=True),
+    sa.Index("ix_match_group_members_member", "member_id"),
+)

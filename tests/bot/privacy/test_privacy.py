@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from bot.app import Cohort
 from bot.clock import ManualClock
+from bot.outbox import Target, enqueue
 from bot.privacy.store import member_tables
 from bot.replies import Reply, Tone, decode, encode
 from bot.storage.tables import (
@@ -139,10 +140,10 @@ async def test_the_export_holds_every_row_of_the_member_and_nobody_elses(
     assert len(tables["reviews"]) == 1
     assert len(tables["kudos"]) == 1
     assert tables["submissions"] == []  # bob's, not ada's
-    assert document["direct_messages"] == []  # ada was paused: no reminder
+    assert document["messages_to_you"] == []  # ada was paused: no reminder
     bob_export = json.loads((await _run(cohort, "export", "bob")).attachment.data)  # type: ignore[union-attr]
-    assert [m["key"] for m in bob_export["direct_messages"]] == [f"nudge:1:{bob}:2026-W49"]
-    assert bob_export["direct_messages"][0]["payload"]["title"] == "Your 1-week streak is waiting"
+    assert [m["key"] for m in bob_export["messages_to_you"]] == [f"nudge:1:{bob}:2026-W49"]
+    assert bob_export["messages_to_you"][0]["payload"]["title"] == "Your 1-week streak is waiting"
 
 
 async def test_the_export_travels_through_the_outbox_encoding(
@@ -185,3 +186,29 @@ async def test_forget_me_asks_first_then_deletes_everything_of_the_member(
     )
     rejoined = await _run(cohort, "join")
     assert "Welcome aboard" in rejoined.body
+
+
+async def test_forget_me_also_deletes_group_messages_the_member_was_in(cohort: Cohort) -> None:
+    for user in ("ada", "bob"):
+        await _run(cohort, "join", user)
+    community = await cohort.communities.resolve(COMMUNITY)
+    async with cohort.db.write() as conn:
+        for key, users in (("intro", ("bob", "ada")), ("other", ("bob", "adam"))):
+            await enqueue(
+                cohort.db,
+                conn,
+                community_id=community.id,
+                platform=community.ref.platform,
+                key=key,
+                target=Target.group("matchups", users),
+                reply=Reply(body="Meet each other"),
+                now=cohort.clock.now(),
+            )
+    export = (await _run(cohort, "export")).attachment
+    assert export is not None
+    assert [m["key"] for m in json.loads(export.data)["messages_to_you"]] == ["intro"]
+    preview = await _run(cohort, "forget-me")
+    await _run(cohort, preview.actions[0].command)
+    async with cohort.db.read() as conn:
+        keys = [r.key for r in await conn.execute(sa.select(outbox.c.key))]
+    assert keys == ["other"]  # "adam" is not "ada"

@@ -1,0 +1,1 @@
+"""Peer matchups: weekly groups that fit by time zone, interests and roadmap phase."""

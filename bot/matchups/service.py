@@ -1,0 +1,519 @@
+"""Matchups logic: who takes part, making a round in the scheduler's transaction (groups,
+intros and the "did you meet?" follow-ups all written together), answers, and what organizers
+see.
+
+A round is named `<community>:<ISO week>` (the week in the community's zone) and stored with
+its groups in the same transaction as its outbox rows, so a crash before the commit leaves
+nothing and the next attempt computes the same groups again (the matching is deterministic
+for a round id), and an attempt after the commit finds the stored round and does nothing.
+
+The follow-up is an outbox row written with the round whose delivery is due five days later;
+the outbox delivers nothing before a row's `next_attempt_at`. A member "ignored" a round when
+neither they answered nor a groupmate said they met; three ignored rounds in a row put their
+matchups on hold (status `idle`) with a message saying how to come back. A round is only
+judged once its follow-up went out, when the next round is made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.checkins.streaks import Pause
+from bot.checkins.weeks import WEEK, week_key, week_start
+from bot.clock import Clock
+from bot.communities.model import Community, Purpose
+from bot.content.model import ContentPack, Milestone, Phase
+from bot.content.provider import ContentProvider
+from bot.errors import UserError
+from bot.matchups import messages, store
+from bot.matchups.overlap import shared_hours
+from bot.matchups.pairing import REPEAT_HORIZON, Grouping, Mode, Past, Person, make_groups, pair_key
+from bot.matchups.store import Entry, MatchSettings, Participant, Round, Seat, Status, Totals
+from bot.members.model import Member
+from bot.members.service import MemberService
+from bot.outbox import Target, enqueue
+from bot.pauses import store as pauses_store
+from bot.replies import Reply
+from bot.roadmap.service import Standing, standing
+from bot.scheduler import Occurrence, next_fire, trigger
+from bot.storage.database import Database
+
+FOLLOW_UP_AFTER = timedelta(days=5)
+RUN_GAP = timedelta(days=6)
+"""`match run` waits this long after the last round."""
+IDLE_AFTER = 3
+"""Rounds ignored in a row after which a member's matchups are put on hold."""
+BLOCKER_WEEKS = 3
+"""Only a check-in from the last three weeks is recent enough to share its blocker."""
+MAX_INTERESTS = 8
+MAX_INTEREST_LENGTH = 40
+MAX_BLOCKER = 200
+CADENCES = ("weekly", "biweekly")
+_SEPARATORS = re.compile(r"[,;\n]+")
+
+
+def _normalized(text: str) -> list[str]:
+    found: list[str] = []
+    for part in _SEPARATORS.split(text):
+        interest = " ".join(part.split()).lower()
+        if interest and interest not in found:
+            found.append(interest)
+    return found
+
+
+def parse_interests(text: str) -> tuple[str, ...]:
+    """Interests typed as a list ("NLP, LLM apps; vision"), lower-cased, without repeats."""
+    found = _normalized(text)
+    if len(found) > MAX_INTERESTS:
+        raise UserError(messages.too_many_interests(MAX_INTERESTS))
+    if any(len(i) > MAX_INTEREST_LENGTH for i in found):
+        raise UserError(messages.interest_too_long(MAX_INTEREST_LENGTH))
+    return tuple(found)
+
+
+def round_id(community_id: int, monday: date) -> str:
+    return f"{community_id}:{week_key(monday)}"
+
+
+def first_line(text: str, limit: int = MAX_BLOCKER) -> str:
+    """The first non-empty line of a check-in answer, cut to `limit` characters."""
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def pick(options: tuple[str, ...], seed: str) -> str | None:
+    """One of `options`, the same for the same seed."""
+    if not options:
+        return None
+    digest = hashlib.sha256(seed.encode()).digest()
+    return options[int.from_bytes(digest[:4], "big") % len(options)]
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What a group's intro says about one member."""
+
+    member: Member
+    phase: Phase | None  # None before their start date
+    month_in_phase: int
+    phase_months: int
+    milestone: Milestone | None
+    blocker: str | None
+    interests: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The groups a round makes (or would make), with who they were made from."""
+
+    round_id: str
+    week: str
+    monday: date
+    settings: MatchSettings
+    entries: dict[int, Entry]  # the pool, by member id
+    standings: dict[int, Standing]
+    grouping: Grouping
+
+
+@dataclass(frozen=True, slots=True)
+class Made:
+    round: Round
+    groups: int
+    unplaced: int
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """A member's matchups: taking part or not, their newest group, a pause under way."""
+
+    participant: Participant | None
+    latest: tuple[Round, list[Seat]] | None
+    pause: Pause | None
+
+
+class MatchService:
+    def __init__(
+        self, db: Database, clock: Clock, content: ContentProvider, members: MemberService
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._content = content
+        self._members = members
+
+    # -- members -----------------------------------------------------------------------------
+
+    async def join(
+        self, community: Community, user_id: str, interests: str | None, share: bool | None
+    ) -> tuple[Participant, bool]:
+        """Take part (again), optionally changing interests and blocker sharing. Returns the
+        participation and whether the member was not taking part before."""
+        member = await self._members.require(community.id, user_id)
+        parsed = None if interests is None else parse_interests(interests)
+        async with self._db.write() as conn:
+            existing = await store.participant(conn, member.id)
+            if existing is None:
+                await store.save_participant(
+                    self._db,
+                    conn,
+                    member.id,
+                    status=Status.ACTIVE,
+                    interests=store.join_interests(parsed or ()),
+                    share_blockers=bool(share),
+                    skip_next=False,
+                    ignored=0,
+                    joined_at=self._clock.now(),
+                )
+            else:
+                values: dict[str, object] = {"status": Status.ACTIVE, "ignored": 0}
+                if parsed is not None:
+                    values["interests"] = store.join_interests(parsed)
+                if share is not None:
+                    values["share_blockers"] = share
+                await store.update_participant(conn, member.id, **values)
+            joined = await store.participant(conn, member.id)
+        if joined is None:
+            raise RuntimeError("participation missing right after it was written")
+        return joined, existing is None or existing.status != Status.ACTIVE
+
+    async def _require_active(self, conn: AsyncConnection, member: Member) -> None:
+        found = await store.participant(conn, member.id)
+        if found is None or found.status != Status.ACTIVE:
+            raise UserError(messages.NOT_TAKING_PART)
+
+    async def leave(self, community: Community, user_id: str) -> None:
+        member = await self._members.require(community.id, user_id)
+        async with self._db.write() as conn:
+            await self._require_active(conn, member)
+            await store.update_participant(conn, member.id, status=Status.LEFT, skip_next=False)
+
+    async def skip(self, community: Community, user_id: str, undo: bool) -> None:
+        member = await self._members.require(community.id, user_id)
+        async with self._db.write() as conn:
+            await self._require_active(conn, member)
+            await store.update_participant(conn, member.id, skip_next=not undo)
+
+    async def block(self, community: Community, user_id: str, other: str, undo: bool) -> bool:
+        """Block (or unblock) another member by platform user id; False when nothing changed."""
+        if other == user_id:
+            raise UserError(messages.BLOCK_YOURSELF)
+        if len(other) > 64:
+            raise UserError(messages.NOT_A_MEMBER_ID)
+        member = await self._members.require(community.id, user_id)
+        async with self._db.write() as conn:
+            if undo:
+                return await store.remove_block(conn, member.id, other)
+            return await store.add_block(self._db, conn, member.id, other, self._clock.now())
+
+    async def overview(self, community: Community, user_id: str) -> Overview:
+        member = await self._members.require(community.id, user_id)
+        today = member.today(self._clock.now())
+        async with self._db.read() as conn:
+            participation = await store.participant(conn, member.id)
+            latest = await store.latest_group(conn, member.id)
+            under_way = await pauses_store.current(conn, member.id, today)
+        pause = under_way[1] if under_way and under_way[1].covers(today) else None
+        return Overview(participation, latest, pause)
+
+    async def answer(self, community: Community, user_id: str, round_row: int, met: bool) -> None:
+        """Record whether the member met their group of a round (the round's row id)."""
+        member = await self._members.require(community.id, user_id)
+        async with self._db.write() as conn:
+            found = await store.round_by_id(conn, community.id, round_row)
+            if found is None or not await store.answer(
+                conn, found.id, member.id, met, self._clock.now()
+            ):
+                raise UserError(messages.NOT_IN_ROUND)
+
+    # -- organizers --------------------------------------------------------------------------
+
+    async def settings(self, community: Community) -> MatchSettings:
+        async with self._db.read() as conn:
+            return await store.settings(conn, community.id)
+
+    async def configure(
+        self, community: Community, cadence: str | None, size: int | None, mode: str | None
+    ) -> MatchSettings:
+        async with self._db.write() as conn:
+            chosen = await store.settings(conn, community.id)
+            if cadence is not None:
+                chosen = replace(chosen, cadence=cadence)
+            if size is not None:
+                chosen = replace(chosen, size=size)
+            if mode is not None:
+                chosen = replace(chosen, mode=Mode(mode))
+            await store.save_settings(self._db, conn, community.id, chosen)
+        return chosen
+
+    async def stats(self, community: Community) -> Totals:
+        async with self._db.read() as conn:
+            return await store.totals(conn, community.id)
+
+    async def preview(self, community: Community) -> Plan:
+        """The groups the next round would make if it were made now."""
+        now = self._clock.now()
+        async with self._db.read() as conn:
+            chosen = await store.settings(conn, community.id)
+            monday = await self._next_round_week(conn, community, chosen, now)
+            return await self._plan(conn, community, monday, chosen, now)
+
+    async def run_now(self, community: Community) -> Made:
+        """Make the next round (the one `preview` shows) now; the schedule then skips its
+        week. Refused within six days of the last round, so a second press or a second
+        organizer never makes two rounds in a row."""
+        now = self._clock.now()
+        async with self._db.write() as conn:
+            latest = await store.latest_round(conn, community.id)
+            if latest is not None and now - latest.created_at < RUN_GAP:
+                raise UserError(messages.too_soon(latest.created_at))
+            chosen = await store.settings(conn, community.id)
+            monday = await self._next_round_week(conn, community, chosen, now)
+            made = await self._make(conn, community, monday, now)
+        if made is None:
+            raise UserError(messages.NOBODY)
+        return made
+
+    # -- rounds ------------------------------------------------------------------------------
+
+    async def scheduled(
+        self, conn: AsyncConnection, community: Community, occurrence: Occurrence
+    ) -> None:
+        """The scheduled round of the occurrence's week, in the claiming transaction."""
+        monday = week_start(occurrence.local_date)
+        chosen = await store.settings(conn, community.id)
+        if not await self._due(conn, community.id, chosen, monday):
+            return
+        await self._make(conn, community, monday, self._clock.now())
+
+    async def _due(
+        self, conn: AsyncConnection, community_id: int, chosen: MatchSettings, monday: date
+    ) -> bool:
+        """Whether the schedule makes a round in the week of `monday`: once a week, or every
+        other week counted from the last round (`biweekly` skips the week after a round)."""
+        if await store.round_of_week(conn, community_id, week_key(monday)):
+            return False
+        if chosen.cadence == "biweekly":
+            return await store.round_of_week(conn, community_id, week_key(monday - WEEK)) is None
+        return True
+
+    async def _next_round_week(
+        self, conn: AsyncConnection, community: Community, chosen: MatchSettings, now: datetime
+    ) -> date:
+        zone = ZoneInfo(community.timezone)
+        cron = trigger(community.schedule(Purpose.MATCHUPS), community.timezone)
+        cursor = now
+        for _ in range(3):  # this week, next week, or the week after (biweekly)
+            fire = next_fire(cron, cursor)
+            if fire is None:
+                break
+            monday = week_start(fire.astimezone(zone).date())
+            if await self._due(conn, community.id, chosen, monday):
+                return monday
+            cursor = fire
+        return week_start(now.astimezone(zone).date())
+
+    async def _plan(
+        self,
+        conn: AsyncConnection,
+        community: Community,
+        monday: date,
+        chosen: MatchSettings,
+        now: datetime,
+    ) -> Plan:
+        pack = self._content.for_community(community)
+        # Pauses are dates on each member's own clock, up to a day away from UTC's.
+        pauses = await pauses_store.of_community(conn, community.id, now.date() - timedelta(days=2))
+        entries = {
+            e.member.id: e
+            for e in await store.active(conn, community.id)
+            if not e.participant.skip_next
+            and not any(p.covers(e.member.today(now)) for p in pauses.get(e.member.id, ()))
+        }
+        standings = {i: standing(pack, e.member, now) for i, e in entries.items()}
+        people = [
+            Person(
+                id=i,
+                timezone=e.member.timezone,
+                phase=_phase(pack, standings[i]).number,
+                interests=frozenset(_interests(e)),
+            )
+            for i, e in entries.items()
+        ]
+        since = monday - timedelta(weeks=REPEAT_HORIZON)
+        met = {
+            pair: (monday - week).days // 7
+            for pair, week in (await store.history(conn, community.id, since, monday)).items()
+        }
+        past = Past(
+            met=met,
+            odd=frozenset(await store.previous_odd(conn, community.id, monday)),
+            blocked=frozenset(
+                pair_key(a, b) for a, b in await store.blocked_pairs(conn, community.id)
+            ),
+        )
+        name = round_id(community.id, monday)
+        grouping = make_groups(people, chosen.size, chosen.mode, past, name, monday)
+        return Plan(name, week_key(monday), monday, chosen, entries, standings, grouping)
+
+    async def _make(
+        self, conn: AsyncConnection, community: Community, monday: date, now: datetime
+    ) -> Made | None:
+        """Make the round of the week of `monday`; None when it was made already, or when
+        nobody takes part (then no round is stored, so one can still be made that week)."""
+        week = week_key(monday)
+        if await store.round_of_week(conn, community.id, week) is not None:
+            return None
+        channel = community.channels.get(Purpose.MATCHUPS)
+        if channel is None:
+            raise UserError(messages.NO_CHANNEL)
+        chosen = await store.settings(conn, community.id)
+        for member in await self._settle(conn, community.id, now):
+            await self._queue(
+                conn,
+                community,
+                f"match-idle:{community.id}:{week}:{member.id}",
+                Target.direct(member.user_id),
+                messages.idled(IDLE_AFTER),
+                now,
+            )
+        plan = await self._plan(conn, community, monday, chosen, now)
+        if not plan.entries:
+            return None
+        grouping = plan.grouping
+        new_id = await store.add_round(
+            conn,
+            community_id=community.id,
+            week=week,
+            week_start=monday,
+            size=chosen.size,
+            mode=chosen.mode.value,
+            pool=len(plan.entries),
+            repeats=grouping.repeats,
+            repeats_avoided=grouping.repeats_avoided,
+            created_at=now,
+        )
+        await store.add_groups(conn, new_id, grouping.groups)
+        await store.clear_skips(conn, community.id)
+        pack = self._content.for_community(community)
+        since = monday - timedelta(weeks=BLOCKER_WEEKS)
+        blockers = await store.recent_blockers(conn, community.id, since)
+        for number, group in enumerate(grouping.groups, 1):
+            profiles = [
+                _profile(pack, plan.entries[i], plan.standings[i], blockers.get(i))
+                for i in group.members
+            ]
+            users = [p.member.user_id for p in profiles]
+            target = Target.group(channel, users)
+            hours = shared_hours(tuple(p.member.timezone for p in profiles), monday)
+            icebreaker = pick(pack.icebreakers, f"{plan.round_id}:{number}")
+            await self._queue(
+                conn,
+                community,
+                f"match:{community.id}:{week}:{number}",
+                target,
+                messages.intro(week, profiles, hours, icebreaker),
+                now,
+            )
+            # Written now, delivered from five days later: see the module's docstring.
+            await self._queue(
+                conn,
+                community,
+                f"match-met:{community.id}:{week}:{number}",
+                target,
+                messages.follow_up(new_id, week, users),
+                now,
+                not_before=now + FOLLOW_UP_AFTER,
+            )
+        for member_id in grouping.unplaced:
+            user = plan.entries[member_id].member.user_id
+            await self._queue(
+                conn,
+                community,
+                f"match-alone:{community.id}:{week}:{member_id}",
+                Target.direct(user),
+                messages.alone(week),
+                now,
+            )
+        made = await store.round_of_week(conn, community.id, week)
+        if made is None:
+            raise RuntimeError("the round vanished right after it was written")
+        return Made(made, len(grouping.groups), len(grouping.unplaced))
+
+    async def _queue(
+        self,
+        conn: AsyncConnection,
+        community: Community,
+        key: str,
+        target: Target,
+        reply: Reply,
+        now: datetime,
+        not_before: datetime | None = None,
+    ) -> None:
+        await enqueue(
+            self._db,
+            conn,
+            community_id=community.id,
+            platform=community.ref.platform,
+            key=key,
+            target=target,
+            reply=reply,
+            now=now,
+            not_before=not_before,
+        )
+
+    async def _settle(
+        self, conn: AsyncConnection, community_id: int, now: datetime
+    ) -> list[Member]:
+        """Judge every earlier round whose follow-up went out: who engaged and who ignored it.
+        Returns the members whose matchups this put on hold."""
+        for earlier in await store.unsettled(conn, community_id):
+            if earlier.created_at + FOLLOW_UP_AFTER > now:
+                continue
+            groups: defaultdict[int, list[Seat]] = defaultdict(list)
+            for seat in await store.seats(conn, earlier.id):
+                groups[seat.group_id].append(seat)
+            engaged: list[int] = []
+            ignored: list[int] = []
+            for seats in groups.values():
+                someone_met = any(s.met for s in seats)
+                for seat in seats:
+                    answered = seat.met is not None or someone_met
+                    (engaged if answered else ignored).append(seat.member_id)
+            await store.count_ignored(conn, engaged, ignored)
+            await store.mark_settled(conn, earlier.id)
+        return await store.idle_out(conn, community_id, IDLE_AFTER)
+
+
+def _phase(pack: ContentPack, where: Standing) -> Phase:
+    """The member's phase; before their start date, the first one."""
+    return pack.phases[0] if where.plan is None else where.plan.phase
+
+
+def _interests(entry: Entry) -> tuple[str, ...]:
+    """Interests given to matchups, or else the profile's focus read the same way."""
+    if entry.participant.interests:
+        return entry.participant.interests
+    focus = _normalized(entry.member.focus)[:MAX_INTERESTS]
+    return tuple(i[:MAX_INTEREST_LENGTH] for i in focus)
+
+
+def _profile(pack: ContentPack, entry: Entry, where: Standing, blocker: str | None) -> Profile:
+    plan = where.plan
+    milestone = None
+    if plan is not None and not plan.beyond_plan:
+        milestone = plan.milestones[0] if plan.milestones else plan.carried
+    return Profile(
+        member=entry.member,
+        phase=None if plan is None else plan.phase,
+        month_in_phase=0 if plan is None else plan.month_in_phase,
+        phase_months=0 if plan is None else plan.phase_months,
+        milestone=milestone,
+        blocker=None if blocker is None else first_line(blocker),
+        interests=_interests(entry),
+    )
