@@ -38,6 +38,12 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def references(name: str, table: str, **options: Any) -> sa.Column[int]:
+    """An integer column pointing at another table's id, deleted with the row it points at
+    (so removing a community or a member removes everything that belongs to it)."""
+    return sa.Column(name, sa.Integer, sa.ForeignKey(f"{table}.id", ondelete="CASCADE"), **options)
+
+
 communities = sa.Table(
     "communities",
     metadata,
@@ -54,12 +60,7 @@ communities = sa.Table(
 community_channels = sa.Table(
     "community_channels",
     metadata,
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    references("community_id", "communities", primary_key=True),
     sa.Column("purpose", sa.String(16), primary_key=True),
     sa.Column("channel_id", sa.String(64), nullable=False),
 )
@@ -67,12 +68,7 @@ community_channels = sa.Table(
 schedules = sa.Table(
     "schedules",
     metadata,
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    references("community_id", "communities", primary_key=True),
     sa.Column("kind", sa.String(16), primary_key=True),
     sa.Column("weekday", sa.SmallInteger, nullable=False),  # 0 = Monday
     sa.Column("local_time", sa.String(5), nullable=False),  # HH:MM in the community's zone
@@ -83,12 +79,7 @@ schedules = sa.Table(
 organizers = sa.Table(
     "organizers",
     metadata,
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    references("community_id", "communities", primary_key=True),
     sa.Column("user_id", sa.String(64), primary_key=True),
     sa.Column("added_by", sa.String(64), nullable=False),
     sa.Column("added_at", UtcDateTime, nullable=False),
@@ -98,12 +89,7 @@ members = sa.Table(
     "members",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    references("community_id", "communities", nullable=False),
     sa.Column("user_id", sa.String(64), nullable=False),
     sa.Column("display_name", sa.String(100), nullable=False),
     sa.Column("timezone", sa.String(64), nullable=False),
@@ -121,12 +107,7 @@ outbox = sa.Table(
     "outbox",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    references("community_id", "communities", nullable=False),
     sa.Column("platform", sa.String(16), nullable=False),
     sa.Column("key", sa.String(200), nullable=False, unique=True),
     sa.Column("target_kind", sa.String(16), nullable=False),
@@ -147,12 +128,7 @@ outbox = sa.Table(
 occurrences = sa.Table(
     "occurrences",
     metadata,
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    references("community_id", "communities", primary_key=True),
     sa.Column("kind", sa.String(32), primary_key=True),
     sa.Column("local_key", sa.String(16), primary_key=True),  # YYYY-MM-DDTHH:MM, local wall time
     sa.Column("due_at", UtcDateTime, nullable=False),
@@ -164,12 +140,7 @@ challenge_posts = sa.Table(
     "challenge_posts",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    references("community_id", "communities", nullable=False),
     sa.Column("challenge_id", sa.String(64), nullable=False),
     sa.Column("posted_at", UtcDateTime, nullable=False),
     sa.Column("deadline_at", UtcDateTime, nullable=False),
@@ -181,15 +152,8 @@ submissions = sa.Table(
     "submissions",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "post_id",
-        sa.Integer,
-        sa.ForeignKey("challenge_posts.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
-    sa.Column(
-        "member_id", sa.Integer, sa.ForeignKey("members.id", ondelete="CASCADE"), nullable=False
-    ),
+    references("post_id", "challenge_posts", nullable=False),
+    references("member_id", "members", nullable=False),
     sa.Column("link", sa.String(500), nullable=False),
     sa.Column("note", sa.String(1000), nullable=False, server_default=""),
     sa.Column("submitted_at", UtcDateTime, nullable=False),
@@ -201,15 +165,8 @@ reviews = sa.Table(
     "reviews",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "submission_id",
-        sa.Integer,
-        sa.ForeignKey("submissions.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
-    sa.Column(
-        "reviewer_id", sa.Integer, sa.ForeignKey("members.id", ondelete="CASCADE"), nullable=False
-    ),
+    references("submission_id", "submissions", nullable=False),
+    references("reviewer_id", "members", nullable=False),
     sa.Column("score", sa.SmallInteger, nullable=False),
     sa.Column("comment", sa.String(1000), nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
@@ -219,15 +176,8 @@ reviews = sa.Table(
 kudos = sa.Table(
     "kudos",
     metadata,
-    sa.Column(
-        "submission_id",
-        sa.Integer,
-        sa.ForeignKey("submissions.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    sa.Column(
-        "member_id", sa.Integer, sa.ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
-    ),
+    references("submission_id", "submissions", primary_key=True),
+    references("member_id", "members", primary_key=True),
     sa.Column("created_at", UtcDateTime, nullable=False),
 )
 
@@ -239,9 +189,7 @@ checkins = sa.Table(
     "checkins",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "member_id", sa.Integer, sa.ForeignKey("members.id", ondelete="CASCADE"), nullable=False
-    ),
+    references("member_id", "members", nullable=False),
     sa.Column("week_start", sa.Date, nullable=False),  # the Monday of the member-local ISO week
     sa.Column("done", sa.String(1000), nullable=False),
     sa.Column("hours", sa.SmallInteger, nullable=False),
@@ -258,12 +206,7 @@ checkins = sa.Table(
 streaks = sa.Table(
     "streaks",
     metadata,
-    sa.Column(
-        "member_id",
-        sa.Integer,
-        sa.ForeignKey("members.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    references("member_id", "members", primary_key=True),
     sa.Column("through_week", sa.Date, nullable=False),  # the member's newest check-in week
     sa.Column("current_weeks", sa.SmallInteger, nullable=False),
     sa.Column("best_weeks", sa.SmallInteger, nullable=False),
@@ -273,12 +216,7 @@ streaks = sa.Table(
 holiday_weeks = sa.Table(
     "holiday_weeks",
     metadata,
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    references("community_id", "communities", primary_key=True),
     sa.Column("week_start", sa.Date, primary_key=True),
     sa.Column("declared_by", sa.String(64), nullable=False),
     sa.Column("declared_at", UtcDateTime, nullable=False),
@@ -288,9 +226,7 @@ pauses = sa.Table(
     "pauses",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "member_id", sa.Integer, sa.ForeignKey("members.id", ondelete="CASCADE"), nullable=False
-    ),
+    references("member_id", "members", nullable=False),
     sa.Column("starts_on", sa.Date, nullable=False),
     sa.Column("ends_on", sa.Date, nullable=False),  # the day the member is back (exclusive)
     sa.Column("created_at", UtcDateTime, nullable=False),
@@ -300,12 +236,7 @@ pauses = sa.Table(
 milestone_completions = sa.Table(
     "milestone_completions",
     metadata,
-    sa.Column(
-        "member_id",
-        sa.Integer,
-        sa.ForeignKey("members.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    references("member_id", "members", primary_key=True),
     sa.Column("milestone_id", sa.String(64), primary_key=True),
     sa.Column("evidence", sa.String(500), nullable=True),
     sa.Column("completed_at", UtcDateTime, nullable=False),
@@ -315,9 +246,7 @@ goals = sa.Table(
     "goals",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "member_id", sa.Integer, sa.ForeignKey("members.id", ondelete="CASCADE"), nullable=False
-    ),
+    references("member_id", "members", nullable=False),
     sa.Column("number", sa.Integer, nullable=False),  # shown to the member: goal 1, 2, ...
     sa.Column("text", sa.String(1000), nullable=False),
     sa.Column("due_on", sa.Date, nullable=True),
@@ -331,12 +260,7 @@ feeds = sa.Table(
     "feeds",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    references("community_id", "communities", nullable=False),
     sa.Column("url", sa.String(500), nullable=False),
     sa.Column("title", sa.String(200), nullable=False, server_default=""),
     sa.Column("tags", sa.String(300), nullable=False, server_default=""),  # topic ids, a,b,c
@@ -362,7 +286,7 @@ feed_items = sa.Table(
     "feed_items",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("feed_id", sa.Integer, sa.ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False),
+    references("feed_id", "feeds", nullable=False),
     sa.Column("uid", sa.String(64), nullable=False),  # sha256 of the entry's guid or link
     sa.Column("url", sa.String(1000), nullable=False),
     sa.Column("canonical", sa.String(64), nullable=False),  # sha256 of the canonical URL
@@ -380,12 +304,7 @@ digests = sa.Table(
     "digests",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    references("community_id", "communities", nullable=False),
     sa.Column("week", sa.String(10), nullable=False),  # ISO week in the community's zone
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("readings", sa.String(500), nullable=False, server_default=""),  # reading ids
@@ -397,9 +316,7 @@ digest_entries = sa.Table(
     "digest_entries",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "digest_id", sa.Integer, sa.ForeignKey("digests.id", ondelete="CASCADE"), nullable=False
-    ),
+    references("digest_id", "digests", nullable=False),
     sa.Column("position", sa.SmallInteger, nullable=False),
     sa.Column("topic", sa.String(64), nullable=False),
     sa.Column("title", sa.String(300), nullable=False),
@@ -413,12 +330,7 @@ digest_entries = sa.Table(
 digest_settings = sa.Table(
     "digest_settings",
     metadata,
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    references("community_id", "communities", primary_key=True),
     sa.Column("focus", sa.String(300), nullable=False, server_default=""),  # topic ids
 )
 
@@ -429,12 +341,7 @@ digest_settings = sa.Table(
 match_settings = sa.Table(
     "match_settings",
     metadata,
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    references("community_id", "communities", primary_key=True),
     sa.Column("cadence", sa.String(16), nullable=False, server_default="weekly"),
     sa.Column("size", sa.SmallInteger, nullable=False, server_default="2"),
     sa.Column("mode", sa.String(16), nullable=False, server_default="peers"),
@@ -443,12 +350,7 @@ match_settings = sa.Table(
 match_members = sa.Table(
     "match_members",
     metadata,
-    sa.Column(
-        "member_id",
-        sa.Integer,
-        sa.ForeignKey("members.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    references("member_id", "members", primary_key=True),
     sa.Column("status", sa.String(16), nullable=False),  # active | left | idle
     sa.Column("interests", sa.String(300), nullable=False, server_default=""),  # comma-separated
     sa.Column("share_blockers", sa.Boolean, nullable=False, server_default=sa.false()),
@@ -460,12 +362,7 @@ match_members = sa.Table(
 match_blocks = sa.Table(
     "match_blocks",
     metadata,
-    sa.Column(
-        "member_id",
-        sa.Integer,
-        sa.ForeignKey("members.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    references("member_id", "members", primary_key=True),
     sa.Column("blocked_user_id", sa.String(64), primary_key=True),
     sa.Column("created_at", UtcDateTime, nullable=False),
 )
@@ -474,12 +371,7 @@ match_rounds = sa.Table(
     "match_rounds",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    references("community_id", "communities", nullable=False),
     sa.Column("week", sa.String(10), nullable=False),  # ISO week in the community's zone
     sa.Column("week_start", sa.Date, nullable=False),  # its Monday
     sa.Column("size", sa.SmallInteger, nullable=False),
@@ -496,9 +388,7 @@ match_groups = sa.Table(
     "match_groups",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "round_id", sa.Integer, sa.ForeignKey("match_rounds.id", ondelete="CASCADE"), nullable=False
-    ),
+    references("round_id", "match_rounds", nullable=False),
     sa.Column("number", sa.Integer, nullable=False),  # 1, 2, ... within the round
     sa.Column("score", sa.Integer, nullable=False),
     sa.UniqueConstraint("round_id", "number"),
@@ -507,15 +397,8 @@ match_groups = sa.Table(
 match_group_members = sa.Table(
     "match_group_members",
     metadata,
-    sa.Column(
-        "group_id",
-        sa.Integer,
-        sa.ForeignKey("match_groups.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    sa.Column(
-        "member_id", sa.Integer, sa.ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
-    ),
+    references("group_id", "match_groups", primary_key=True),
+    references("member_id", "members", primary_key=True),
     sa.Column("odd", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("met", sa.Boolean, nullable=True),  # the answer to "did you meet?"; null: none
     sa.Column("answered_at", UtcDateTime, nullable=True),
