@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.admin.commands import commands as admin_commands
 from bot.challenges.commands import commands as challenge_commands
+from bot.challenges.commands import suggester as challenge_suggester
 from bot.challenges.jobs import weekly_challenge
 from bot.challenges.service import ChallengeService
 from bot.checkins.commands import commands as checkin_commands
@@ -89,6 +90,7 @@ class Cohort:
         self.dispatcher.add_suggester(
             Autocomplete.MILESTONE, milestone_suggester(db, self.content, self.members)
         )
+        self.dispatcher.add_suggester(Autocomplete.CHALLENGE, challenge_suggester(self.challenges))
         self.scheduler = Scheduler(
             db,
             clock,

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from bot.challenges import messages
 from bot.challenges.service import TRACKS, ChallengeService
-from bot.commands import Access, Args, Command, Option, OptionKind
+from bot.commands import Access, Args, Autocomplete, Command, Option, OptionKind
 from bot.communities.service import CommunityService
-from bot.dispatch import Context
+from bot.dispatch import Context, Suggest
 from bot.errors import UserError
 from bot.replies import Answer
 
 
 def commands(challenges: ChallengeService, communities: CommunityService) -> tuple[Command, ...]:
     async def show(ctx: Context, args: Args) -> Answer:
+        if challenge_id := args.text("id"):
+            return messages.one(challenges.find(ctx.community, challenge_id))
         current = await challenges.current(ctx.community)
         if current is None:
             raise UserError(messages.NOTHING_POSTED)
@@ -68,7 +70,20 @@ def commands(challenges: ChallengeService, communities: CommunityService) -> tup
             "challenge",
             "This week's challenge: see it, submit your work, review and cheer peers",
             subcommands=(
-                Command("show", "See the current challenge", show),
+                Command(
+                    "show",
+                    "See the current challenge, or any challenge of the pack by id",
+                    show,
+                    options=(
+                        Option(
+                            "id",
+                            "A challenge id, like p1-word-stats",
+                            positional=True,
+                            max_length=64,
+                            autocomplete=Autocomplete.CHALLENGE,
+                        ),
+                    ),
+                ),
                 Command(
                     "submit",
                     "Submit your work for the current challenge (again to update it)",
@@ -133,3 +148,12 @@ def commands(challenges: ChallengeService, communities: CommunityService) -> tup
             default="show",
         ),
     )
+
+
+def suggester(challenges: ChallengeService) -> Suggest:
+    """Autocomplete for challenge ids, for `Dispatcher.add_suggester`."""
+
+    async def suggest(ctx: Context, typed: str) -> list[str]:
+        return challenges.suggest_ids(ctx.community, typed)
+
+    return suggest

@@ -26,6 +26,10 @@ def empty_track(track: str) -> str:
     return f"The content pack has no challenges for track `{escape(track)}`."
 
 
+def unknown_challenge(challenge_id: str, hint: str) -> str:
+    return f"There is no challenge `{escape(challenge_id)}` in this community's pack.{hint}"
+
+
 def closed(deadline: datetime) -> str:
     return (
         f"This week's challenge closed on {deadline:%Y-%m-%d %H:%M} UTC. "
@@ -84,6 +88,16 @@ def current(challenge: Challenge, deadline: datetime, is_open: bool) -> Reply:
     return Reply(
         title=f"Challenge: {challenge.title}",
         body=f"{_body(challenge)}\n\n{state}",
+        fields=_details(challenge),
+        items=tuple(challenge.checklist),
+    )
+
+
+def one(challenge: Challenge) -> Reply:
+    """A challenge looked up by id: to read, or to do on your own outside its week."""
+    return Reply(
+        title=f"Challenge: {challenge.title}",
+        body=f"{_body(challenge)}\n\nSubmissions open when it is the week's challenge.",
         fields=_details(challenge),
         items=tuple(challenge.checklist),
     )

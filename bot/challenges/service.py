@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.challenges import messages, store
 from bot.challenges.store import Post, Submission
 from bot.clock import Clock
+from bot.commands import suggest
 from bot.communities.model import Community, Purpose
 from bot.content.model import Challenge, ContentPack
 from bot.content.provider import ContentProvider
@@ -133,6 +134,21 @@ class ChallengeService:
                 now=now,
             )
             await store.mark_summarized(conn, post.id)
+
+    def find(self, community: Community, challenge_id: str) -> Challenge:
+        """A challenge of the community's pack by id, or an error naming the nearest ids."""
+        challenges = self._content.for_community(community).challenges
+        found = next((c for c in challenges if c.id == challenge_id), None)
+        if found is None:
+            hint = suggest(challenge_id, [c.id for c in challenges])
+            raise UserError(messages.unknown_challenge(challenge_id, hint))
+        return found
+
+    def suggest_ids(self, community: Community, typed: str) -> list[str]:
+        """Challenge ids whose id or title contains what was typed, in track order."""
+        needle = typed.lower()
+        order = track_order(self._content.for_community(community), community.challenge_track)
+        return [c.id for c in order if needle in c.id or needle in c.title.lower()]
 
     async def current(self, community: Community) -> Current | None:
         async with self._db.read() as conn:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.app import Cohort
 from bot.clock import ManualClock
+from bot.commands import Autocomplete
 from bot.replies import Tone
 from tests.fakes.sender import RecordingSender
 from tests.support import caller, reply, text_of
@@ -187,3 +188,14 @@ async def test_organizers_preview_and_post_now_and_choose_the_track(
     assert nxt.title != preview.title
     refused = reply(await cohort.dispatcher.run_line(caller("eve"), "challenge post-now"))
     assert "Only organizers" in refused.body
+
+
+async def test_any_challenge_can_be_looked_up_by_id_with_suggestions(cohort: Cohort) -> None:
+    shown = reply(await cohort.dispatcher.run_line(caller(), "challenge show p1-word-stats"))
+    assert shown.title == "Challenge: Word statistics with plain Python"
+    unknown = reply(await cohort.dispatcher.run_line(caller(), "challenge show p1-word-stat"))
+    assert "Did you mean `p1-word-stats`" in unknown.body
+    found = await cohort.dispatcher.suggestions(caller(), Autocomplete.CHALLENGE, "word")
+    assert found == ["p1-word-stats"]
+    everything = await cohort.dispatcher.suggestions(caller(), Autocomplete.CHALLENGE, "")
+    assert len(everything) == 25  # the platforms' cap
