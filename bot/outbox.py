@@ -157,16 +157,26 @@ class RetryPolicy:
 
 class Pacer:
     """Spaces requests: at most `per_second` overall and one per `channel_interval` per
-    channel, measured on the monotonic clock so it holds whatever the logical clock does."""
+    channel, measured on the monotonic clock; and keeps a channel the platform said is rate
+    limited quiet until then, on the logical clock that also schedules retries."""
 
-    def __init__(self, per_second: float, channel_interval: float) -> None:
+    MAX_HOLD = 60.0  # seconds; a longer wait is left to the rows' own next attempt
+
+    def __init__(self, clock: Clock, per_second: float, channel_interval: float) -> None:
+        self._clock = clock
         self._gap = 1.0 / per_second if per_second > 0 else 0.0
         self._channel_interval = channel_interval
         self._next_global = 0.0
         self._next_channel: dict[str, float] = {}
+        self._held: dict[str, datetime] = {}
         self._lock = asyncio.Lock()
 
     async def wait(self, channel: str) -> None:
+        held = self._held.pop(channel, None)
+        if held is not None:
+            quiet = (held - self._clock.now()).total_seconds()
+            if quiet > 0:
+                await asyncio.sleep(quiet)
         async with self._lock:
             now = time.monotonic()
             start = max(now, self._next_global, self._next_channel.get(channel, 0.0))
@@ -178,8 +188,8 @@ class Pacer:
 
     def hold_channel(self, channel: str, seconds: float) -> None:
         """Keep a channel quiet for a while (the platform told us it is rate limited)."""
-        until = time.monotonic() + seconds
-        self._next_channel[channel] = max(self._next_channel.get(channel, 0.0), until)
+        if seconds <= self.MAX_HOLD:
+            self._held[channel] = self._clock.now() + timedelta(seconds=seconds)
 
 
 class Drainer:
@@ -198,7 +208,7 @@ class Drainer:
         self._sender = sender
         self._policy = policy or RetryPolicy()
         self._batch = batch
-        self._pacer = Pacer(sender.global_per_second, sender.channel_interval)
+        self._pacer = Pacer(clock, sender.global_per_second, sender.channel_interval)
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
