@@ -117,10 +117,6 @@ class Dispatcher:
                 f"If it keeps happening, give an organizer this error id: `{error_id}`."
             )
 
-    async def context_for(self, caller: Caller) -> Context:
-        """The context a caller would run commands in (adapters use it for autocomplete)."""
-        return await self._context(caller)
-
     def _leaf(self, path: Sequence[str]) -> Command:
         _, command, used = self.catalogue.resolve(list(path))
         if used != len(path):

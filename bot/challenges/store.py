@@ -27,7 +27,6 @@ class Submission:
     post_id: int
     member_id: int
     author: str
-    author_user_id: str
     link: str
     note: str
     reviews: int
@@ -149,7 +148,6 @@ def _submission_query() -> sa.Select[Any]:
     return sa.select(
         submissions,
         members.c.display_name,
-        members.c.user_id,
         review_count.label("review_count"),
         review_average.label("review_average"),
         kudos_count.label("kudos_count"),
@@ -163,7 +161,6 @@ def _submission(row: sa.Row[Any]) -> Submission:
         post_id=row.post_id,
         member_id=row.member_id,
         author=row.display_name,
-        author_user_id=row.user_id,
         link=row.link,
         note=row.note,
         reviews=int(row.review_count),

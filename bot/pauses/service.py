@@ -3,8 +3,8 @@ matchups until that date, then they are back by themselves; `resume` ends a paus
 
 A pause starts on the member's today and ends on the `until` date (the first day back), both
 on the member's own clock. Weeks whose Sunday falls inside a pause are kept (see
-:mod:`bot.checkins.streaks`). Other features ask :meth:`PauseService.is_paused` or
-:meth:`PauseService.paused_members` whether someone is away on a given date.
+:mod:`bot.checkins.streaks`). Other features read a member's pauses, or a community's, from
+:mod:`bot.pauses.store` inside their own transaction and ask `Pause.covers(day)`.
 """
 
 from __future__ import annotations
@@ -52,13 +52,3 @@ class PauseService:
             if under_way is None:
                 raise UserError(messages.NOT_PAUSED)
             await store.set_end(conn, under_way[0], today)
-
-    async def is_paused(self, member_id: int, day: date) -> bool:
-        """Whether the member is paused on `day` (a date on their own clock)."""
-        async with self._db.read() as conn:
-            return any(p.covers(day) for p in await store.of_member(conn, member_id))
-
-    async def paused_members(self, community_id: int, day: date) -> set[int]:
-        """The ids of the community's members who are paused on `day`."""
-        async with self._db.read() as conn:
-            return await store.paused_on(conn, community_id, day)

@@ -36,20 +36,6 @@ async def of_community(
     return {member_id: tuple(p) for member_id, p in found.items()}
 
 
-async def paused_on(conn: AsyncConnection, community_id: int, day: date) -> set[int]:
-    """The ids of a community's members who are paused on `day`."""
-    rows = await conn.execute(
-        sa.select(pauses.c.member_id)
-        .join(members, members.c.id == pauses.c.member_id)
-        .where(
-            members.c.community_id == community_id,
-            pauses.c.starts_on <= day,
-            pauses.c.ends_on > day,
-        )
-    )
-    return {r.member_id for r in rows}
-
-
 async def current(conn: AsyncConnection, member_id: int, day: date) -> tuple[int, Pause] | None:
     """The pause that covers `day` or starts after it, with its row id."""
     row = (
