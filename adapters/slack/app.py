@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 COMMAND = "/cohort"
 # What the App Home shows, as command lines run for the member who opens it.
-HOME_LINES = ("profile", "help")
+HOME_LINES = ("progress", "profile")
 # Buttons on the App Home; those whose command is not in the catalogue are left out.
 QUICK_ACTIONS = (
     Action("Check in", "checkin", ActionStyle.PRIMARY),
