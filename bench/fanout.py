@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.clock import SystemClock
-from bot.communities.store import ensure
+from bot.communities.store import ensure, load
 from bot.identity import CommunityRef, Platform
 from bot.outbox import Drainer, Message, RetryLater, Target, enqueue
 from bot.replies import Reply
@@ -68,13 +68,15 @@ async def main(channels: int, rate: float) -> None:
         await migrate.upgrade(db)
         clock = SystemClock()
         async with db.write() as conn:
-            community = await ensure(db, conn, CommunityRef(Platform.CONSOLE, "bench"), clock.now())
+            community_id = await ensure(
+                db, conn, CommunityRef(Platform.CONSOLE, "bench"), clock.now()
+            )
+            community = await load(conn, community_id)
             for n in range(channels):
                 await enqueue(
                     db,
                     conn,
-                    community_id=community,
-                    platform=Platform.CONSOLE,
+                    community=community,
                     key=f"challenge:{n}:2026-W49",
                     target=Target.channel(f"channel-{n}"),
                     reply=Reply(body="This week's challenge", private=False),

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import Clock
+from bot.communities.model import Community
 from bot.identity import Platform
 from bot.replies import Reply, decode, encode
 from bot.storage.database import Database
@@ -111,8 +112,7 @@ async def enqueue(
     db: Database,
     conn: AsyncConnection,
     *,
-    community_id: int,
-    platform: Platform,
+    community: Community,
     key: str,
     target: Target,
     reply: Reply,
@@ -125,8 +125,8 @@ async def enqueue(
         db.insert_ignoring_conflicts(
             outbox,
             {
-                "community_id": community_id,
-                "platform": platform.value,
+                "community_id": community.id,
+                "platform": community.ref.platform.value,
                 "key": key[:200],
                 "target_kind": target.kind.value,
                 "channel_id": target.channel_id,

@@ -93,8 +93,7 @@ class ChallengeService:
         queued = await enqueue(
             self._db,
             conn,
-            community_id=community.id,
-            platform=community.ref.platform,
+            community=community,
             key=key,
             target=Target.channel(channel),
             reply=messages.announcement(challenge, deadline, late),
@@ -126,8 +125,7 @@ class ChallengeService:
             await enqueue(
                 self._db,
                 conn,
-                community_id=community.id,
-                platform=community.ref.platform,
+                community=community,
                 key=f"challenge-summary:{community.id}:{post.id}",
                 target=Target.channel(channel),
                 reply=messages.summary(titles.get(post.challenge_id, post.challenge_id), entries),

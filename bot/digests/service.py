@@ -422,8 +422,7 @@ class DigestService:
             queued = await enqueue(
                 self._db,
                 conn,
-                community_id=community.id,
-                platform=community.ref.platform,
+                community=community,
                 key=f"feed-disabled:{community.id}:{feed.id}:{now:%Y%m%dT%H%M%S}:{index}",
                 target=target,
                 reply=messages.feed_disabled(feed, reason),
@@ -495,8 +494,7 @@ class DigestService:
             queued = await enqueue(
                 self._db,
                 conn,
-                community_id=community.id,
-                platform=community.ref.platform,
+                community=community,
                 key=f"digest:{community.id}:{week}:{number}",
                 target=Target.channel(channel),
                 reply=reply,

@@ -458,8 +458,7 @@ class MatchService:
         await enqueue(
             self._db,
             conn,
-            community_id=community.id,
-            platform=community.ref.platform,
+            community=community,
             key=key,
             target=target,
             reply=reply,

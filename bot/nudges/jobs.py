@@ -40,8 +40,7 @@ async def _post(
     await enqueue(
         db,
         conn,
-        community_id=community.id,
-        platform=community.ref.platform,
+        community=community,
         key=key,
         target=target,
         reply=reply,

@@ -22,8 +22,7 @@ def posting_job(db: Database) -> Job:
         await enqueue(
             db,
             conn,
-            community_id=community.id,
-            platform=community.ref.platform,
+            community=community,
             key=f"test:{community.id}:{occurrence.local_key}",
             target=Target.channel(community.channels[Purpose.CHALLENGES]),
             reply=Reply(body=f"post for {occurrence.local_key}{note}", private=False),

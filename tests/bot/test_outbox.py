@@ -23,8 +23,7 @@ async def _queue(cohort: Cohort, key: str, body: str = "hello") -> bool:
         return await enqueue(
             cohort.db,
             conn,
-            community_id=community.id,
-            platform=Platform.CONSOLE,
+            community=community,
             key=key,
             target=Target.channel("general"),
             reply=Reply(body=body, private=False),

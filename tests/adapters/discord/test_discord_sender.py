@@ -45,8 +45,7 @@ async def queue(cohort: Cohort, key: str, target: Target, reply: Reply) -> None:
         await enqueue(
             cohort.db,
             conn,
-            community_id=community.id,
-            platform=Platform.DISCORD,
+            community=community,
             key=key,
             target=target,
             reply=reply,

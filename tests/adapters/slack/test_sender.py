@@ -15,7 +15,6 @@ from adapters.slack.convert import community
 from adapters.slack.sender import METADATA_EVENT, SlackSender, marker
 from bot.app import Cohort
 from bot.clock import ManualClock
-from bot.identity import Platform
 from bot.markdown import escape
 from bot.outbox import Message, PermanentFailure, RetryLater, Target, enqueue
 from bot.replies import Action, Image, Reply
@@ -55,8 +54,7 @@ async def queue(cohort: Cohort, clock: ManualClock, key: str, target: Target) ->
         assert await enqueue(
             cohort.db,
             conn,
-            community_id=found.id,
-            platform=Platform.SLACK,
+            community=found,
             key=key,
             target=target,
             reply=WEEKLY,

@@ -16,7 +16,6 @@ from adapters.slack.convert import community
 from adapters.slack.serve import serve
 from bot.app import Cohort
 from bot.clock import ManualClock
-from bot.identity import Platform
 from bot.outbox import Target, enqueue
 from bot.replies import Reply
 from bot.settings import Settings
@@ -62,8 +61,7 @@ async def queue_post(cohort: Cohort, clock: ManualClock, key: str) -> None:
         await enqueue(
             cohort.db,
             conn,
-            community_id=found.id,
-            platform=Platform.SLACK,
+            community=found,
             key=key,
             target=Target.channel(CHANNEL),
             reply=Reply(body="This week's challenge is up."),

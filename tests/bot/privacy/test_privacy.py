@@ -197,8 +197,7 @@ async def test_forget_me_also_deletes_group_messages_the_member_was_in(cohort: C
             await enqueue(
                 cohort.db,
                 conn,
-                community_id=community.id,
-                platform=community.ref.platform,
+                community=community,
                 key=key,
                 target=Target.group("matchups", users),
                 reply=Reply(body="Meet each other"),
