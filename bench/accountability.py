@@ -157,7 +157,7 @@ async def bench(
     await populate(cohort, count, weeks, seed=7)
     print(f"setup took {time.perf_counter() - started:.1f} s on {cohort.db.dialect}")
     if freeze_gc:
-        gc.freeze()  # what a long-running process may do once started: old objects stay put
+        gc.freeze()  # as `cohort run` does once started: old objects stay put
     community = await cohort.communities.resolve(COMMUNITY)
     users = random.Random(11).sample(range(count), min(count, 2 * runs + 20))
 
@@ -231,9 +231,10 @@ def main() -> None:
     parser.add_argument("--card-runs", type=int, default=100, help="progress cards to draw")
     parser.add_argument("--database", help="a database URL; default: a temporary SQLite file")
     parser.add_argument(
-        "--freeze-gc",
-        action="store_true",
-        help="gc.freeze() after setup, so full collections skip the objects made at start",
+        "--no-freeze-gc",
+        dest="freeze_gc",
+        action="store_false",
+        help="skip the gc.freeze() that `cohort run` does after start-up",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
