@@ -20,8 +20,11 @@ def overview(catalogue: Catalogue, is_organizer: bool) -> Reply:
     for command in catalogue.commands:
         line = f"- `{command.name}`: {command.description}"
         if command.subcommands:
-            subs = ", ".join(s.name for s in command.subcommands)
-            line += f" ({subs})"
+            # Members see the subcommands they may run; organizer-only ones are for organizers.
+            runnable = [
+                s.name for s in command.subcommands if is_organizer or s.access is Access.MEMBER
+            ]
+            line += f" ({', '.join(runnable)})"
         (organizer_lines if command.access is Access.ORGANIZER else member_lines).append(line)
     body = "\n".join(member_lines)
     if is_organizer and organizer_lines:
@@ -35,7 +38,8 @@ def detail(catalogue: Catalogue, command: Command) -> Reply:
     for path, leaf in catalogue.leaves():
         if path[0] != command.name:
             continue
-        lines.append(f"`{usage(path, leaf)}`")
+        organizers_only = " (organizers)" if leaf.access is Access.ORGANIZER else ""
+        lines.append(f"`{usage(path, leaf)}`{organizers_only}")
         lines.append(f"{leaf.description}.")
         lines.extend(f"- `{o.name}`: {o.description}" for o in leaf.options)
         lines.append("")

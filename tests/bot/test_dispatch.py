@@ -61,3 +61,14 @@ async def test_time_zone_suggestions_match_what_was_typed(cohort: Cohort) -> Non
     found = await cohort.dispatcher.suggestions(caller(), Autocomplete.TIMEZONE, "berl")
     assert found[0] == "Europe/Berlin"
     assert len(await cohort.dispatcher.suggestions(caller(), Autocomplete.TIMEZONE, "")) == 25
+
+
+async def test_members_are_not_shown_organizer_subcommands(cohort: Cohort) -> None:
+    member_help = text_of(await cohort.dispatcher.run_line(caller(), "help"))
+    challenge_line = next(line for line in member_help.splitlines() if "- challenge:" in line)
+    assert "submit" in challenge_line
+    assert "post-now" not in challenge_line
+    organizer_help = text_of(await cohort.dispatcher.run_line(caller(admin=True), "help"))
+    assert "post-now" in organizer_help
+    detail = text_of(await cohort.dispatcher.run_line(caller(), "help challenge"))
+    assert "challenge post-now (organizers)" in detail
