@@ -124,8 +124,7 @@ class Dispatcher:
         return command
 
     async def _context(self, caller: Caller) -> Context:
-        community = await self._communities.resolve(caller.member.community)
-        is_organizer = await self._communities.is_organizer(community, caller)
+        community, is_organizer = await self._communities.for_caller(caller)
         return Context(caller, community, is_organizer, self._clock.now())
 
 

@@ -30,9 +30,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import Clock
 from bot.communities.model import WEEKDAYS, Community, Schedule
-from bot.communities.store import load
+from bot.communities.store import load_all
 from bot.storage.database import Database
-from bot.storage.tables import communities, occurrences
+from bot.storage.tables import occurrences
 
 log = logging.getLogger(__name__)
 
@@ -147,8 +147,7 @@ class Scheduler:
 
     async def _communities(self) -> list[Community]:
         async with self._db.read() as conn:
-            ids = [r.id for r in await conn.execute(sa.select(communities.c.id))]
-            return [await load(conn, community_id) for community_id in ids]
+            return await load_all(conn)
 
     async def _settle(
         self, job: Job, community: Community, schedule: Schedule, now: datetime

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from bot.clock import Clock
 from bot.communities import store
 from bot.communities.model import Community, Purpose, Schedule
@@ -28,11 +30,23 @@ class CommunityService:
         async with self._db.read() as conn:
             return await store.load(conn, community_id)
 
-    async def is_organizer(self, community: Community, caller: Caller) -> bool:
+    async def for_caller(self, caller: Caller) -> tuple[Community, bool]:
+        """The caller's community and whether they organize it, in one read once the
+        community exists: every command starts here. Organizers are the platform's admins
+        and the members an organizer named."""
+        async with self._db.read() as conn:
+            community_id = await store.find(conn, caller.member.community)
+            if community_id is not None:
+                community = await store.load(conn, community_id)
+                return community, await self._organizes(conn, community, caller)
+        community = await self.resolve(caller.member.community)  # first use: create it
+        return community, caller.is_platform_admin
+
+    @staticmethod
+    async def _organizes(conn: AsyncConnection, community: Community, caller: Caller) -> bool:
         if caller.is_platform_admin:
             return True
-        async with self._db.read() as conn:
-            return await store.is_organizer(conn, community.id, caller.member.user_id)
+        return await store.is_organizer(conn, community.id, caller.member.user_id)
 
     async def add_organizer(self, community: Community, user_id: str, added_by: str) -> bool:
         async with self._db.write() as conn:
