@@ -40,7 +40,6 @@ from bot.members.model import Member
 from bot.members.service import MemberService
 from bot.outbox import Target, enqueue
 from bot.pauses import store as pauses_store
-from bot.replies import Reply
 from bot.roadmap.service import Standing, standing
 from bot.scheduler import Occurrence, next_fire, trigger
 from bot.storage.database import Database
@@ -374,13 +373,14 @@ class MatchService:
             raise UserError(messages.NO_CHANNEL)
         chosen = await store.settings(conn, community.id)
         for member in await self._settle(conn, community.id, now):
-            await self._queue(
+            await enqueue(
+                self._db,
                 conn,
-                community,
-                f"match-idle:{community.id}:{week}:{member.id}",
-                Target.direct(member.user_id),
-                messages.idled(IDLE_AFTER),
-                now,
+                community=community,
+                key=f"match-idle:{community.id}:{week}:{member.id}",
+                target=Target.direct(member.user_id),
+                reply=messages.idled(IDLE_AFTER),
+                now=now,
             )
         plan = await self._plan(conn, community, monday, chosen, now)
         if not plan.entries:
@@ -412,59 +412,41 @@ class MatchService:
             target = Target.group(channel, users)
             hours = shared_hours(tuple(p.member.timezone for p in profiles), monday)
             icebreaker = pick(pack.icebreakers, f"{plan.round_id}:{number}")
-            await self._queue(
+            await enqueue(
+                self._db,
                 conn,
-                community,
-                f"match:{community.id}:{week}:{number}",
-                target,
-                messages.intro(week, profiles, hours, icebreaker),
-                now,
+                community=community,
+                key=f"match:{community.id}:{week}:{number}",
+                target=target,
+                reply=messages.intro(week, profiles, hours, icebreaker),
+                now=now,
             )
             # Written now, delivered from five days later: see the module's docstring.
-            await self._queue(
+            await enqueue(
+                self._db,
                 conn,
-                community,
-                f"match-met:{community.id}:{week}:{number}",
-                target,
-                messages.follow_up(new_id, week, users),
-                now,
+                community=community,
+                key=f"match-met:{community.id}:{week}:{number}",
+                target=target,
+                reply=messages.follow_up(new_id, week, users),
+                now=now,
                 not_before=now + FOLLOW_UP_AFTER,
             )
         for member_id in grouping.unplaced:
             user = plan.entries[member_id].member.user_id
-            await self._queue(
+            await enqueue(
+                self._db,
                 conn,
-                community,
-                f"match-alone:{community.id}:{week}:{member_id}",
-                Target.direct(user),
-                messages.alone(week),
-                now,
+                community=community,
+                key=f"match-alone:{community.id}:{week}:{member_id}",
+                target=Target.direct(user),
+                reply=messages.alone(week),
+                now=now,
             )
         made = await store.round_of_week(conn, community.id, week)
         if made is None:
             raise RuntimeError("the round vanished right after it was written")
         return Made(made, len(grouping.groups), len(grouping.unplaced))
-
-    async def _queue(
-        self,
-        conn: AsyncConnection,
-        community: Community,
-        key: str,
-        target: Target,
-        reply: Reply,
-        now: datetime,
-        not_before: datetime | None = None,
-    ) -> None:
-        await enqueue(
-            self._db,
-            conn,
-            community=community,
-            key=key,
-            target=target,
-            reply=reply,
-            now=now,
-            not_before=not_before,
-        )
 
     async def _settle(
         self, conn: AsyncConnection, community_id: int, now: datetime

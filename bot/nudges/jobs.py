@@ -8,8 +8,6 @@ each member is reminded on their own clock; each goes once (key
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.checkins.weeks import open_week, week_key
@@ -20,32 +18,10 @@ from bot.holidays import store as holidays_store
 from bot.nudges import messages, store
 from bot.nudges.service import reminders_due
 from bot.outbox import Target, enqueue
-from bot.replies import Reply
 from bot.scheduler import Job, Occurrence
 from bot.storage.database import Database
 
 HOURLY = "0 * * * *"
-
-
-async def _post(
-    db: Database,
-    conn: AsyncConnection,
-    community: Community,
-    key: str,
-    target: Target,
-    reply: Reply,
-    now: datetime,
-) -> None:
-    """Queue a message on the community's platform, in the job's transaction."""
-    await enqueue(
-        db,
-        conn,
-        community=community,
-        key=key,
-        target=target,
-        reply=reply,
-        now=now,
-    )
 
 
 def checkin_prompt(db: Database) -> Job:
@@ -58,14 +34,14 @@ def checkin_prompt(db: Database) -> Job:
         week = open_week(occurrence.due_at, community.timezone)
         holiday = week in await holidays_store.weeks(conn, community.id)
         checked_in = await store.count_checked_in(conn, community.id, week)
-        await _post(
+        await enqueue(
             db,
             conn,
-            community,
-            f"checkin-prompt:{community.id}:{week_key(week)}",
-            Target.channel(community.channels[Purpose.CHECKINS]),
-            messages.prompt(week, checked_in, holiday, occurrence.late),
-            occurrence.due_at,
+            community=community,
+            key=f"checkin-prompt:{community.id}:{week_key(week)}",
+            target=Target.channel(community.channels[Purpose.CHECKINS]),
+            reply=messages.prompt(week, checked_in, holiday, occurrence.late),
+            now=occurrence.due_at,
         )
 
     return Job("checkin-prompt", schedule, run)
@@ -82,10 +58,16 @@ def reminders(db: Database, clock: Clock) -> Job:
         for due in await reminders_due(conn, community.id, now):
             key = f"nudge:{community.id}:{due.member.id}:{week_key(due.week)}"
             target = Target.direct(due.member.user_id)
-            await _post(db, conn, community, key, target, messages.reminder(due), now)
+            reply = messages.reminder(due)
+            await enqueue(
+                db, conn, community=community, key=key, target=target, reply=reply, now=now
+            )
         for member, goal in await due_reminders(conn, community.id, now):
             key = f"goal-due:{community.id}:{goal.id}"
             target = Target.direct(member.user_id)
-            await _post(db, conn, community, key, target, messages.goal_due(goal), now)
+            reply = messages.goal_due(goal)
+            await enqueue(
+                db, conn, community=community, key=key, target=target, reply=reply, now=now
+            )
 
     return Job("reminders", schedule, run)
