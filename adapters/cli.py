@@ -134,6 +134,8 @@ async def _run_platforms(settings: Settings) -> int:
     lock = SchedulerLock(settings.database_url)
     try:
         await cohort.start()
+        if cohort.parse_workers is not None:
+            await cohort.parse_workers.start()
         # What start-up built lives as long as the process: keep it out of the collector's
         # full passes, which otherwise add tens of milliseconds to a reply now and then.
         gc.freeze()
@@ -212,7 +214,3 @@ async def _until_signal(work: Callable[[], Awaitable[None]]) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):
                 loop.remove_signal_handler(sig)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

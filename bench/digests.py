@@ -36,7 +36,7 @@ from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.communities.model import Purpose
 from bot.digests.fetcher import FeedFetcher, FetchLimits, FetchRequest
-from bot.digests.parse import parse_feed
+from bot.digests.parse import parse_in_thread
 from bot.identity import CommunityRef, Platform
 from bot.settings import Settings
 from bot.storage.database import Database
@@ -105,6 +105,8 @@ async def prepared(path: Path, port: int, count: int, concurrency: int) -> Cohor
     clock = ManualClock(NOW)
     cohort = Cohort(settings, clock, Database.connect(settings.database_url))
     await cohort.start()
+    if cohort.parse_workers is not None:  # as `cohort run` does
+        await cohort.parse_workers.start()
     limits = FetchLimits(concurrency=concurrency, public_only=False)
     cohort.digests.fetcher = FeedFetcher(
         lambda: aiohttp.ClientSession(
@@ -155,7 +157,8 @@ async def slowest_alone(cohort: Cohort, port: int, count: int) -> float:
     start = time.perf_counter()
     async with cohort.digests.fetcher.batch() as batch:
         result = await batch.fetch(FetchRequest(f"http://127.0.0.1:{port}/feed/{slowest}"))
-    await parse_feed(result.body, result.content_type, result.final_url, NOW)
+    parse = cohort.parse_workers or parse_in_thread
+    await parse(result.body, result.content_type, result.final_url, NOW)
     return time.perf_counter() - start
 
 

@@ -20,7 +20,9 @@ from bot.deliveries.commands import commands as delivery_commands
 from bot.digests.commands import commands as digest_commands
 from bot.digests.fetcher import FeedFetcher, FetchLimits, session_factory
 from bot.digests.jobs import weekly_digest
+from bot.digests.parse import parse_in_thread
 from bot.digests.service import DigestService
+from bot.digests.workers import ParseWorkers, default_workers
 from bot.dispatch import Dispatcher
 from bot.goals.commands import commands as goal_commands
 from bot.help.commands import commands as help_commands
@@ -62,8 +64,15 @@ class Cohort:
         self.challenges = ChallengeService(db, clock, self.content, self.members)
         self.matchups = MatchService(db, clock, self.content, self.members)
         fetch_limits = FetchLimits()
+        workers = default_workers() if settings.parse_workers is None else settings.parse_workers
+        # Started on first use; `cohort run` starts them up front.
+        self.parse_workers = ParseWorkers(workers) if workers else None
         self.digests = DigestService(
-            db, clock, self.content, FeedFetcher(session_factory(fetch_limits), fetch_limits, clock)
+            db,
+            clock,
+            self.content,
+            FeedFetcher(session_factory(fetch_limits), fetch_limits, clock),
+            self.parse_workers or parse_in_thread,
         )
         self.catalogue = Catalogue(
             (
@@ -127,4 +136,6 @@ class Cohort:
         await migrate.upgrade(self.db)
 
     async def close(self) -> None:
+        if self.parse_workers is not None:
+            await self.parse_workers.close()
         await self.db.dispose()

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", validation_alias=_env("COHORT_LOG_LEVEL"))
     catchup_hours: int = Field(12, ge=0, le=168, validation_alias=_env("COHORT_CATCHUP_HOURS"))
     tick_seconds: float = Field(30.0, gt=0, le=3600, validation_alias=_env("COHORT_TICK_SECONDS"))
+    parse_workers: int | None = Field(
+        None, ge=0, le=32, validation_alias=_env("COHORT_PARSE_WORKERS")
+    )
     http_host: str = Field("127.0.0.1", validation_alias=_env("COHORT_HTTP_HOST"))
     http_port: int = Field(3000, ge=0, le=65535, validation_alias=_env("COHORT_HTTP_PORT"))
 

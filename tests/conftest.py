@@ -112,7 +112,8 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, _env_file=None)  # type: ignore[call-arg]
+    # Feeds are parsed in threads here: tests/bot/digests/test_workers.py covers the processes.
+    return Settings(database_url=database_url, parse_workers=0, _env_file=None)  # type: ignore[call-arg]
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from bot.content.provider import ContentProvider
 from bot.digests import messages, store
 from bot.digests.fetcher import Batch, FeedFetcher, FetchRequest, FetchResult, Outcome
 from bot.digests.model import Digest, Item, Section
-from bot.digests.parse import ParsedFeed, ParseError, parse_feed
+from bot.digests.parse import Parse, ParsedFeed, ParseError, parse_in_thread
 from bot.digests.rank import (
     FRESH_FOR,
     MAX_AGE,
@@ -115,12 +115,14 @@ class DigestService:
         clock: Clock,
         content: ContentProvider,
         fetcher: FeedFetcher,
+        parse: Parse = parse_in_thread,
         policy: Policy | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
         self._content = content
         self.fetcher = fetcher  # replaceable: tests point it at a loopback server
+        self._parse = parse
         self.policy = policy or Policy()
         # One writer at a time in this process: on SQLite, concurrent BEGIN IMMEDIATEs from
         # the fetch tasks would only queue up on the busy timeout.
@@ -328,7 +330,7 @@ class DigestService:
         if result.outcome is not Outcome.FETCHED:
             return _Fetched(result, None, result.problem)
         try:
-            parsed = await parse_feed(result.body, result.content_type, result.final_url, now)
+            parsed = await self._parse(result.body, result.content_type, result.final_url, now)
         except ParseError as error:
             return _Fetched(result, None, str(error))
         return _Fetched(result, parsed, "")
@@ -353,19 +355,30 @@ class DigestService:
         # Items drop off a feed as new ones arrive: forget those gone long ago.
         grown = [feed_id for feed_id, n in new.items() if n]
         await store.prune_items(conn, grown, now - self.policy.forget_after)
+        changes: list[tuple[int, dict[str, object]]] = []
+        disabled: list[tuple[Feed, str]] = []
+        moved_to: set[tuple[int, str]] = set()
         for feed, fetched in checks:
-            await self._apply(conn, feed, fetched, now, report)
+            values, disable = await self._state(conn, feed, fetched, now, moved_to, report)
+            changes.append((feed.id, values))
+            if disable is not None:
+                disabled.append((feed, disable))
+        await store.update_feeds(conn, changes)
+        for feed, reason in disabled:
+            await self._notify(conn, feed, reason, now, report)
 
-    async def _apply(
+    async def _state(
         self,
         conn: AsyncConnection,
         feed: Feed,
         fetched: _Fetched,
         now: datetime,
+        moved_to: set[tuple[int, str]],
         report: RefreshReport,
-    ) -> None:
-        """Record one feed's state in one update: healthy again, or failing and backing off,
-        or disabled with a notice to the organizers."""
+    ) -> tuple[dict[str, object], str | None]:
+        """A feed's new state after a check, and why it is disabled, if it is: healthy
+        again, or failing and backing off, or disabled. `moved_to` holds the addresses feeds
+        of this batch move to, which the database does not show yet."""
         report.checked += 1
         result = fetched.result
         values: dict[str, object] = {"checked_at": now, "claimed_until": None}
@@ -396,16 +409,18 @@ class DigestService:
                     values["title"] = fetched.parsed.title
             moved = result.moved_to
             if moved and moved != feed.url and len(moved) <= 500:
-                if await store.feed_by_url(conn, feed.community_id, moved) is None:
+                target = (feed.community_id, moved)
+                if target not in moved_to and (
+                    await store.feed_by_url(conn, feed.community_id, moved) is None
+                ):
                     values["url"] = moved
+                    moved_to.add(target)
                 else:
                     disable = messages.moved_onto(moved)
         if disable is not None:
             values.update(enabled=False, disabled_reason=disable[:300], next_check_at=None)
-        await store.update_feed(conn, feed.id, **values)
-        if disable is not None:
             report.disabled += 1
-            await self._notify(conn, feed, disable, now, report)
+        return values, disable
 
     async def _notify(
         self, conn: AsyncConnection, feed: Feed, reason: str, now: datetime, report: RefreshReport

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.digests.parse import Entry, canonical_url, digest, title_key
+from bot.digests.parse import Entry
 from bot.digests.rank import Candidate
 from bot.members.model import Member
 from bot.storage.database import Database
@@ -138,6 +138,24 @@ async def update_feed(conn: AsyncConnection, feed_id: int, **values: Any) -> Non
     await conn.execute(feeds.update().where(feeds.c.id == feed_id).values(**values))
 
 
+async def update_feeds(
+    conn: AsyncConnection, changes: Sequence[tuple[int, Mapping[str, Any]]]
+) -> None:
+    """Apply many feeds' changes: one statement run for all the rows that change the same
+    columns (after a refresh, that is most of them)."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for feed_id, values in changes:
+        row = {f"new_{name}": value for name, value in values.items()}
+        groups.setdefault(tuple(sorted(values)), []).append({"feed": feed_id, **row})
+    for columns, rows in groups.items():
+        statement = (
+            feeds.update()
+            .where(feeds.c.id == sa.bindparam("feed"))
+            .values({name: sa.bindparam(f"new_{name}") for name in columns})
+        )
+        await conn.execute(statement, rows)
+
+
 async def restart_feed(conn: AsyncConnection, feed_id: int, tags: Sequence[str]) -> None:
     """Follow a disabled feed again from a clean slate; what it holds now counts as seen."""
     await conn.execute(feed_items.delete().where(feed_items.c.feed_id == feed_id))
@@ -258,9 +276,9 @@ async def _store_chunk(
                     "feed_id": check.feed_id,
                     "uid": entry.uid,
                     "url": entry.url,
-                    "canonical": digest(canonical_url(entry.url)),
+                    "canonical": entry.canonical,
                     "title": entry.title,
-                    "title_key": title_key(entry.title),
+                    "title_key": entry.title_key,
                     "published_at": entry.published_at,
                     "first_seen_at": now,
                     "last_seen_at": now,

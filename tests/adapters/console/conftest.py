@@ -33,7 +33,7 @@ def run(
         text: str, *, command: str = "console", **env: str
     ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(  # noqa: S603 - our interpreter, our CLI, a word the tests pick
-            [sys.executable, "-m", "adapters.cli", command],
+            [sys.executable, "-m", "adapters.main", command],
             input=text,
             capture_output=True,
             text=True,

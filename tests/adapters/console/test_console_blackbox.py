@@ -91,7 +91,7 @@ def test_sigterm_shuts_the_console_down_cleanly(
     db: Database, database_url: str, tmp_path: Path
 ) -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "adapters.cli", "console"],
+        [sys.executable, "-m", "adapters.main", "console"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

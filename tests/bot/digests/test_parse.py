@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from bot.digests.parse import (
     ParseError,
     canonical_url,
+    digest,
     near_duplicates,
-    parse_feed,
+    parse_in_thread,
     parse_sync,
     title_key,
 )
@@ -165,7 +166,7 @@ def test_an_entry_without_a_title_is_named_by_its_link() -> None:
 
 async def test_parsing_runs_off_the_event_loop_and_gives_the_same_result() -> None:
     body = rss20([Post("One", "https://a.org/1")])
-    assert await parse_feed(body, "", BASE, NOW) == parse_sync(body, "", BASE, NOW)
+    assert await parse_in_thread(body, "", BASE, NOW) == parse_sync(body, "", BASE, NOW)
 
 
 # --- Canonical URLs ------------------------------------------------------------------------------
@@ -281,3 +282,32 @@ def test_title_keys_are_stable_and_case_and_spacing_blind(title: str) -> None:
 @given(st.text(min_size=1, max_size=60).filter(lambda t: title_key(t) != ""))
 def test_every_title_with_words_is_its_own_near_duplicate(title: str) -> None:
     assert near_duplicates(title_key(title), title_key(title))
+
+
+def test_relative_guids_and_links_resolve_against_the_feed_address() -> None:
+    body = rss20([Post("Relative", "/posts/1", "posts/1"), Post("Tagged", "/posts/2", "tag:a,2:2")])
+    first, second = parse_sync(body, "", BASE, NOW).entries
+    assert first.uid == digest("http://feeds.example.org/posts/1")
+    assert second.uid == digest("tag:a,2:2")
+
+
+def test_atom_xml_base_is_honoured() -> None:
+    body = (
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"'
+        b' xml:base="https://blog.example.org/2026/"><title>B</title>'
+        b'<entry><title>One</title><id>urn:x:1</id><link href="one.html"/></entry></feed>'
+    )
+    assert _parse(body) == [("One", "https://blog.example.org/2026/one.html")]
+
+
+def test_a_link_urllib_cannot_read_drops_the_entry() -> None:
+    assert _parse(rss20([Post("Broken", "http://[bad"), Post("Fine", "https://a.org/2")])) == [
+        ("Fine", "https://a.org/2")
+    ]
+
+
+def test_entries_carry_the_keys_dedupe_compares() -> None:
+    body = rss20([Post("Big &amp; News!", "https://WWW.a.org/p/?utm_source=x")])
+    (entry,) = parse_sync(body, "", BASE, NOW).entries
+    assert entry.canonical == digest("https://a.org/p")
+    assert entry.title_key == "big news"

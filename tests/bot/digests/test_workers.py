@@ -1,0 +1,109 @@
+"""Parsing in worker processes: the same results as in a thread, a refresh through them, and a
+document that kills its worker failing alone."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.app import Cohort
+from bot.clock import ManualClock
+from bot.digests.parse import ParsedFeed, ParseError, parse_sync
+from bot.digests.workers import ParseWorkers
+from bot.settings import Settings
+from bot.storage.database import Database
+from tests.fakes.feed_server import FeedServer, Post, loopback_fetcher, rss20
+from tests.support import caller, reply
+
+NOW = datetime(2026, 11, 29, 15, 0, tzinfo=UTC)
+BASE = "http://feeds.example.org/feed.xml"
+CRASH = b"this document kills the process that parses it"
+
+
+def parse_or_die(body: bytes, content_type: str, base_url: str, now: datetime) -> ParsedFeed:
+    """parse_sync, except that one document ends its process the way a crash in the parser
+    would."""
+    if body == CRASH:
+        os._exit(70)
+    return parse_sync(body, content_type, base_url, now)
+
+
+def document(name: str, count: int = 3) -> bytes:
+    return rss20(
+        [Post(f"{name} {n}", f"https://{name}.org/{n}", f"{name}-{n}") for n in range(count)]
+    )
+
+
+@pytest.fixture
+async def workers() -> AsyncIterator[ParseWorkers]:
+    pool = ParseWorkers(2, parse=parse_or_die)
+    await pool.start()
+    yield pool
+    await pool.close()
+
+
+async def test_worker_processes_parse_exactly_as_a_thread_does(workers: ParseWorkers) -> None:
+    bodies = [document(f"site{n}") for n in range(6)]
+    parsed = await asyncio.gather(*(workers(b, "application/rss+xml", BASE, NOW) for b in bodies))
+    assert parsed == [parse_sync(b, "application/rss+xml", BASE, NOW) for b in bodies]
+
+
+async def test_a_document_that_is_not_a_feed_is_a_parse_error_from_a_worker_too(
+    workers: ParseWorkers,
+) -> None:
+    with pytest.raises(ParseError, match="web page"):
+        await workers(b"<!DOCTYPE html><html><body>Blog</body></html>", "text/html", BASE, NOW)
+
+
+async def test_a_document_that_kills_its_worker_fails_alone_and_new_workers_take_over(
+    workers: ParseWorkers,
+) -> None:
+    good = [document(f"site{n}") for n in range(4)]
+    results = await asyncio.gather(
+        *(workers(b, "", BASE, NOW) for b in [good[0], CRASH, *good[1:]]),
+        return_exceptions=True,
+    )
+    crashed = results.pop(1)
+    assert isinstance(crashed, ParseError)
+    assert "crash" in str(crashed)
+    assert results == [parse_sync(b, "", BASE, NOW) for b in good]
+    assert await workers(good[0], "", BASE, NOW) == parse_sync(good[0], "", BASE, NOW)
+
+
+async def test_a_refresh_parses_in_worker_processes_when_the_settings_ask_for_them(
+    settings: Settings, clock: ManualClock, db: Database, feed_server: FeedServer
+) -> None:
+    core = Cohort(settings.model_copy(update={"parse_workers": 2}), clock, db)
+    assert core.parse_workers is not None
+    core.digests.fetcher = loopback_fetcher(clock)
+    await core.start()
+    try:
+        old = [Post(f"Old story {n}", f"https://old.org/{n}", f"old-{n}") for n in range(3)]
+        feed_server.serve("/f", rss20(old))
+        organizer = caller("org", admin=True)
+        await core.dispatcher.run_line(organizer, f"feeds add {feed_server.url('/f')}")
+        fresh = Post("Fresh news", "https://new.org/1", "new-1", clock.now())
+        feed_server.serve("/f", rss20([fresh, *old]))
+        clock.advance(timedelta(hours=1))
+        report = await core.digests.refresh()
+        assert (report.checked, report.new_items, report.failed) == (1, 1, 0)
+        preview = reply(await core.dispatcher.run_line(organizer, "digest preview")).body
+        assert "Fresh news" in preview
+        assert "Old story" not in preview
+    finally:
+        await core.parse_workers.close()
+
+
+def test_no_workers_means_parsing_in_a_thread(
+    settings: Settings, clock: ManualClock, db: Database
+) -> None:
+    assert Cohort(settings.model_copy(update={"parse_workers": 0}), clock, db).parse_workers is None
+
+
+def test_a_pool_needs_a_worker() -> None:
+    with pytest.raises(ValueError, match="at least one"):
+        ParseWorkers(0)
