@@ -2,7 +2,7 @@
 
 It imports the bot only once a command runs: the feed parser processes start by importing the
 program's main module again (multiprocessing does that), and a light one keeps each of them at
-the parser's size, about 25 MB, rather than the whole bot's, about 95 MB.
+the parser's size, about 20 MB, rather than the whole bot's, about 95 MB.
 """
 
 from __future__ import annotations

@@ -10,10 +10,11 @@ it never touches the network.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -87,6 +88,7 @@ class _Fetched:
     result: FetchResult
     parsed: ParsedFeed | None
     problem: str  # why it failed, or ""
+    body_hash: str | None = None  # of the body parsed
 
     @property
     def definitive(self) -> bool:
@@ -122,7 +124,7 @@ class DigestService:
         self._clock = clock
         self._content = content
         self.fetcher = fetcher  # replaceable: tests point it at a loopback server
-        self._parse = parse
+        self.parse = parse  # replaceable: tests count what is parsed
         self.policy = policy or Policy()
         # One writer at a time in this process: on SQLite, concurrent BEGIN IMMEDIATEs from
         # the fetch tasks would only queue up on the busy timeout.
@@ -170,7 +172,7 @@ class DigestService:
             raise UserError(messages.too_many_feeds(self.policy.max_feeds))
         now = self._clock.now()
         async with self.fetcher.batch() as batch:
-            fetched = await self._fetch(batch, FetchRequest(url), now)
+            fetched = await self._fetch(batch, FetchRequest(url), None, now)
         if fetched.definitive:
             raise UserError(messages.not_added(url, fetched.problem))
         final = fetched.result.moved_to or url
@@ -270,16 +272,19 @@ class DigestService:
             claimed = set(
                 await store.claim(conn, [f.id for f in due], now, now + self.policy.lease)
             )
-        groups: dict[tuple[str, str | None, str | None], list[Feed]] = {}
+        groups: dict[tuple[str, str | None, str | None, str | None], list[Feed]] = {}
         for feed in due:
             if feed.id in claimed:
-                groups.setdefault((feed.url, feed.etag, feed.last_modified), []).append(feed)
+                key = (feed.url, feed.etag, feed.last_modified, feed.body_hash)
+                groups.setdefault(key, []).append(feed)
         results: asyncio.Queue[tuple[list[Feed], _Fetched] | None] = asyncio.Queue()
 
-        async def fetch(key: tuple[str, str | None, str | None], feeds: list[Feed]) -> None:
-            url, etag, last_modified = key
-            fetched = await self._fetch(batch, FetchRequest(url, etag, last_modified), now)
-            await results.put((feeds, fetched))
+        async def fetch(
+            key: tuple[str, str | None, str | None, str | None], feeds: list[Feed]
+        ) -> None:
+            url, etag, last_modified, body_hash = key
+            request = FetchRequest(url, etag, last_modified)
+            await results.put((feeds, await self._fetch(batch, request, body_hash, now)))
 
         writer = asyncio.ensure_future(self._write(results, now, report))
         try:
@@ -325,15 +330,22 @@ class DigestService:
                 # These feeds stay claimed until their lease ends; a later round retries them.
                 log.exception("recording %d feed check(s) failed", len(checked))
 
-    async def _fetch(self, batch: Batch, request: FetchRequest, now: datetime) -> _Fetched:
+    async def _fetch(
+        self, batch: Batch, request: FetchRequest, last_hash: str | None, now: datetime
+    ) -> _Fetched:
         result = await batch.fetch(request)
         if result.outcome is not Outcome.FETCHED:
             return _Fetched(result, None, result.problem)
+        body_hash = hashlib.sha256(result.body).hexdigest()
+        if body_hash == last_hash:
+            # The document parsed last time, from a server that sends no validators to say
+            # so with a 304: it counts as one, and is not parsed again.
+            return _Fetched(replace(result, outcome=Outcome.NOT_MODIFIED, body=b""), None, "")
         try:
-            parsed = await self._parse(result.body, result.content_type, result.final_url, now)
+            parsed = await self.parse(result.body, result.content_type, result.final_url, now)
         except ParseError as error:
             return _Fetched(result, None, str(error))
-        return _Fetched(result, parsed, "")
+        return _Fetched(result, parsed, "", body_hash)
 
     async def _record(
         self,
@@ -397,7 +409,6 @@ class DigestService:
             values.update(
                 succeeded_at=now,
                 failures=0,
-                problem=None,
                 etag=(result.etag or "")[:300] or None,
                 last_modified=(result.last_modified or "")[:100] or None,
                 next_check_at=now + self.policy.period,
@@ -405,8 +416,12 @@ class DigestService:
             if fetched.parsed is not None:
                 values["baselined"] = True
                 values["problem"] = fetched.parsed.warning
+                values["body_hash"] = fetched.body_hash
                 if fetched.parsed.title and not feed.default_id:
                     values["title"] = fetched.parsed.title
+            elif feed.failures:
+                # The failure is over; a warning from the last parse, if any, still holds.
+                values["problem"] = None
             moved = result.moved_to
             if moved and moved != feed.url and len(moved) <= 500:
                 target = (feed.community_id, moved)

@@ -38,6 +38,7 @@ class Feed:
     disabled_reason: str | None
     etag: str | None
     last_modified: str | None
+    body_hash: str | None
     checked_at: datetime | None
     succeeded_at: datetime | None
     next_check_at: datetime | None
@@ -63,6 +64,7 @@ def _feed(row: sa.Row[Any]) -> Feed:
         disabled_reason=row.disabled_reason,
         etag=row.etag,
         last_modified=row.last_modified,
+        body_hash=row.body_hash,
         checked_at=row.checked_at,
         succeeded_at=row.succeeded_at,
         next_check_at=row.next_check_at,
@@ -166,6 +168,7 @@ async def restart_feed(conn: AsyncConnection, feed_id: int, tags: Sequence[str])
         disabled_reason=None,
         etag=None,
         last_modified=None,
+        body_hash=None,
         next_check_at=None,
         claimed_until=None,
         failures=0,

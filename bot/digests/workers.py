@@ -29,7 +29,7 @@ MAX_WORKERS = 4
 
 def default_workers() -> int:
     """One worker per core, at most four: a refresh is short, and each worker holds about
-    30 MB."""
+    20 MB."""
     return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -15,6 +15,7 @@ from adapters.slack.render import fallback as slack_fallback
 from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.digests import store
+from bot.digests.parse import ParsedFeed
 from bot.digests.rank import NEVER
 from bot.digests.refresher import run_refresher
 from bot.digests.service import RefreshReport
@@ -114,6 +115,46 @@ async def test_a_redirect_onto_a_followed_feed_disables_the_duplicate(
     assert report.disabled == 1
     listed = text_of(await digest_core.dispatcher.run_line(ORGANIZER, "feeds list"))
     assert "which this community already follows" in listed
+
+
+async def test_two_feeds_moving_to_one_address_in_one_round_keep_one_and_disable_the_other(
+    digest_core: Cohort, clock: ManualClock, feed_server: FeedServer
+) -> None:
+    for path in ("/a", "/b"):
+        feed_server.serve(path, rss20(posts(path[1:], 1, clock)))
+        await add(digest_core, feed_server, path)
+    feed_server.serve("/c", rss20(posts("c", 1, clock)))
+    feed_server.redirect("/a", "/c", 301)
+    feed_server.redirect("/b", "/c", 301)
+    report = await refresh(digest_core, clock)
+    assert (report.checked, report.disabled) == (2, 1)
+    listed = text_of(await digest_core.dispatcher.run_line(ORGANIZER, "feeds list"))
+    assert listed.count(feed_server.url("/c")) == 2  # the moved feed, and the other's reason
+    assert "which this community already follows" in listed
+
+
+async def test_an_unchanged_body_from_a_server_without_validators_is_not_parsed_again(
+    digest_core: Cohort, clock: ManualClock, feed_server: FeedServer
+) -> None:
+    parsed: list[str] = []
+    parse = digest_core.digests.parse
+
+    async def counting(body: bytes, content_type: str, url: str, now: datetime) -> ParsedFeed:
+        parsed.append(url)
+        return await parse(body, content_type, url, now)
+
+    digest_core.digests.parse = counting
+    feed_server.serve("/f", rss20(posts("a", 2, clock)))
+    await add(digest_core, feed_server, "/f")
+    for _ in range(2):
+        report = await refresh(digest_core, clock)
+        assert (report.checked, report.new_items, report.failed) == (1, 0, 0)
+    assert len(parsed) == 1
+    feed_server.serve("/f", rss20([*posts("b", 1, clock), *posts("a", 2, clock)]))
+    assert (await refresh(digest_core, clock)).new_items == 1
+    assert len(parsed) == 2
+    listed = text_of(await digest_core.dispatcher.run_line(ORGANIZER, "feeds list"))
+    assert "healthy, checked just now, 3 item(s) stored" in listed
 
 
 async def test_failures_back_off_and_honour_retry_after(
