@@ -168,36 +168,49 @@ def select(
     limit: int = ITEMS,
 ) -> list[Ranked]:
     """The best items, best first: fresh, on the community's focus, from varied feeds, and
-    none the same story as another one chosen or one an earlier digest carried."""
-    heap: list[tuple[float, float, int, int, Ranked]] = []
+    none the same story as another one chosen or one an earlier digest carried.
+
+    Items wait in a heap under the best score they could have (their freshness with a full
+    focus match) and are only matched against topics and earlier digests when they reach the
+    top: a digest takes a dozen items from thousands, so most are never looked at closely.
+    The result is the one scoring every item first would give."""
+    best_match = FOCUS_WEIGHT if focus else 0.0
+    heap: list[_Waiting] = []
     for candidate in candidates:
-        if not eligible(candidate, now) or shown.holds(candidate):
-            continue
-        topics = _merge(matcher.match(candidate.title), candidate.feed_tags)
-        ranked = Ranked(candidate, score(topics, candidate.moment, focus, now), topics)
-        heapq.heappush(heap, _entry(ranked, 0))
+        if eligible(candidate, now):
+            bound = FRESHNESS_WEIGHT * freshness(candidate.moment, now) + best_match
+            heap.append(_waiting(bound, candidate, 0, None))
+    heapq.heapify(heap)
     chosen: list[Ranked] = []
     per_feed: Counter[int] = Counter()
     while heap and len(chosen) < limit:
-        _, _, _, penalised, ranked = heapq.heappop(heap)
-        feed = ranked.candidate.feed_id
+        _, _, _, penalised, ranked, candidate = heapq.heappop(heap)
+        feed = candidate.feed_id
         if per_feed[feed] >= PER_SOURCE:
             continue
-        if penalised != per_feed[feed]:  # the feed had items chosen since: score it again
-            heapq.heappush(heap, _entry(ranked, per_feed[feed]))
+        if ranked is None:  # at the top for the first time: score it exactly
+            if shown.holds(candidate):
+                continue
+            topics = _merge(matcher.match(candidate.title), candidate.feed_tags)
+            ranked = Ranked(candidate, score(topics, candidate.moment, focus, now), topics)
+        elif penalised == per_feed[feed]:
+            if not any(_same_story(candidate, c.candidate) for c in chosen):
+                chosen.append(ranked)
+                per_feed[feed] += 1
             continue
-        if any(_same_story(ranked.candidate, c.candidate) for c in chosen):
-            continue
-        chosen.append(ranked)
-        per_feed[feed] += 1
+        # Scored just now, or its feed had items chosen since: back in line at its score.
+        heapq.heappush(heap, _waiting(ranked.score, candidate, per_feed[feed], ranked))
     return chosen
 
 
-def _entry(ranked: Ranked, penalty: int) -> tuple[float, float, int, int, Ranked]:
-    adjusted = ranked.score * DIVERSITY**penalty
-    candidate = ranked.candidate
-    # Highest score first, then the newest, then the item stored first: a total order.
-    return (-adjusted, -candidate.moment.timestamp(), candidate.item_id, penalty, ranked)
+_Waiting = tuple[float, float, int, int, "Ranked | None", Candidate]
+
+
+def _waiting(score: float, candidate: Candidate, penalty: int, ranked: Ranked | None) -> _Waiting:
+    # Highest score first, then the newest, then the item stored first: a total order, so
+    # the tuple never compares its last two members.
+    adjusted = score * DIVERSITY**penalty
+    return (-adjusted, -candidate.moment.timestamp(), candidate.item_id, penalty, ranked, candidate)
 
 
 def _same_story(a: Candidate, b: Candidate) -> bool:

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
+from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.content.loader import default_content_dir, load_pack
 from bot.content.model import ContentPack, Reading, Topic
-from bot.digests.parse import canonical_url, digest, title_key
+from bot.digests.parse import canonical_url, digest, near_duplicates, title_key
 from bot.digests.rank import (
+    DIVERSITY,
+    ITEMS,
     OTHER,
     PER_SOURCE,
     Candidate,
     Ranked,
     Shown,
     TopicMatcher,
+    eligible,
     focus_topics,
     freshness,
     group,
@@ -246,6 +253,75 @@ def test_ties_are_broken_the_same_way_every_time(matcher: TopicMatcher) -> None:
     assert titles(select(list(reversed(twins)), matcher, (), Shown(), NOW)) == [
         t.title for t in twins
     ]
+
+
+def scored_first(
+    candidates: Sequence[Candidate],
+    matcher: TopicMatcher,
+    focus: Sequence[str],
+    shown: Shown,
+    now: datetime,
+) -> list[Ranked]:
+    """The rules of select() applied the plain way, scoring every item before choosing: the
+    reference its lazy heap must agree with."""
+    pool = []
+    for c in candidates:
+        if eligible(c, now) and not shown.holds(c):
+            topics = tuple(dict.fromkeys([*matcher.match(c.title), *c.feed_tags]))
+            pool.append(Ranked(c, score(topics, c.moment, focus, now), topics))
+    chosen: list[Ranked] = []
+    while pool and len(chosen) < ITEMS:
+        per_feed = Counter(r.candidate.feed_id for r in chosen)
+        best = min(pool, key=functools.partial(_reference_order, per_feed=per_feed))
+        pool.remove(best)
+        repeat = any(
+            best.candidate.canonical == c.candidate.canonical
+            or near_duplicates(best.candidate.title_key, c.candidate.title_key)
+            for c in chosen
+        )
+        if per_feed[best.candidate.feed_id] < PER_SOURCE and not repeat:
+            chosen.append(best)
+    return chosen
+
+
+def _reference_order(r: Ranked, per_feed: Counter[int]) -> tuple[float, float, int]:
+    adjusted = r.score * DIVERSITY ** per_feed[r.candidate.feed_id]
+    return (-adjusted, -r.candidate.moment.timestamp(), r.candidate.item_id)
+
+
+_WORDS = ["rag", "agents", "llm", "vision", "gpu", "launch", "model", "paper", "open", "news"]
+
+
+@st.composite
+def _candidates(draw: st.DrawFn) -> list[Candidate]:
+    found = []
+    for _ in range(draw(st.integers(0, 40))):
+        words = draw(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=6))
+        found.append(
+            item(
+                " ".join(words),
+                feed=draw(st.integers(1, 5)),
+                age=timedelta(hours=draw(st.integers(0, 24 * 40))),
+                url=f"https://x.org/{draw(st.integers(0, 30))}",
+                tags=tuple(draw(st.lists(st.sampled_from(["rag", "agents", "mlops"]), max_size=2))),
+                dated=draw(st.booleans()),
+            )
+        )
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    _candidates(),
+    st.lists(st.sampled_from(["rag", "agents", "llms", "mlops"]), max_size=3, unique=True),
+    st.lists(st.sampled_from(_WORDS), max_size=3),
+)
+def test_choosing_lazily_gives_what_scoring_every_item_first_gives(
+    matcher: TopicMatcher, candidates: list[Candidate], focus: list[str], shown_words: list[str]
+) -> None:
+    shown = Shown(title_keys=[" ".join(shown_words)] if shown_words else [])
+    lazy = select(candidates, matcher, focus, shown, NOW)
+    assert lazy == scored_first(candidates, matcher, focus, shown, NOW)
 
 
 def test_sections_follow_topics_and_single_items_go_to_also_new(matcher: TopicMatcher) -> None:
