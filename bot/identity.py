@@ -39,3 +39,4 @@ class Caller:
     display_name: str
     is_platform_admin: bool = False
     channel_id: str | None = None
+    shows_images: bool = True  # False where a reply's picture cannot appear (Slack's App Home)

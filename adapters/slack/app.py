@@ -14,7 +14,7 @@ import logging
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import aiohttp
@@ -388,7 +388,8 @@ class SlackAdapter:
         return str(response["channel"]["id"])
 
     async def _publish_home(self, team_id: str, user_id: str) -> None:
-        caller = await self._caller(team_id, user_id, "", None)
+        # The App Home shows blocks only: a picture there would be drawn for nothing.
+        caller = replace(await self._caller(team_id, user_id, "", None), shows_images=False)
         replies: list[Reply] = []
         for line in self._home_lines:
             answer = await self._dispatcher.run_line(caller, line)

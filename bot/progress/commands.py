@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from typing import TypeVar
 
 from bot.commands import Access, Args, Command, Option, OptionKind
 from bot.content.provider import ContentProvider
@@ -12,6 +14,8 @@ from bot.progress import card, messages
 from bot.progress.service import ProgressService
 from bot.replies import Answer
 from bot.storage.database import Database
+
+T = TypeVar("T")
 
 
 def commands(db: Database, content: ContentProvider, members: MemberService) -> tuple[Command, ...]:
@@ -25,11 +29,11 @@ def commands(db: Database, content: ContentProvider, members: MemberService) -> 
             args.text("member"),
             ctx.now,
         )
-        return messages.progress(result, await asyncio.to_thread(card.progress_card, result))
+        return messages.progress(result, await _picture(ctx, card.progress_card, result))
 
     async def stats(ctx: Context, args: Args) -> Answer:
         result = await service.stats(ctx.community, ctx.now)
-        return messages.stats(result, await asyncio.to_thread(card.stats_chart, result))
+        return messages.stats(result, await _picture(ctx, card.stats_chart, result))
 
     return (
         Command(
@@ -54,3 +58,9 @@ def commands(db: Database, content: ContentProvider, members: MemberService) -> 
             slow=True,
         ),
     )
+
+
+async def _picture(ctx: Context, draw: Callable[[T], bytes], result: T) -> bytes | None:
+    """The reply's picture, drawn off the event loop; None, and not drawn, where the caller
+    cannot see it."""
+    return await asyncio.to_thread(draw, result) if ctx.caller.shows_images else None

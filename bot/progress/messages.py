@@ -39,7 +39,7 @@ def _where(progress: Progress) -> str:
     return f"Week {standing.week} of the journey, phase {phase.number}: {phase.title}."
 
 
-def progress(result: Progress, card: bytes) -> Reply:
+def progress(result: Progress, card: bytes | None) -> Reply:
     member = result.member
     streak = result.streak
     lines = [
@@ -66,7 +66,7 @@ def progress(result: Progress, card: bytes) -> Reply:
         title=f"Progress of {name}",
         body="\n\n".join(lines),
         fields=(*streak_fields(streak), *progress_fields(result.phases)),
-        image=Image("progress.png", card, alt),
+        image=None if card is None else Image("progress.png", card, alt),
         actions=(Action("Milestones", "milestones"), Action("Leaderboard", "leaderboard")),
     )
 
@@ -80,7 +80,7 @@ def _rate(stats: Stats) -> str:
     return f"{round(100 * checked / expected)}% over the last {len(closed)} weeks"
 
 
-def stats(result: Stats, chart: bytes) -> Reply:
+def stats(result: Stats, chart: bytes | None) -> Reply:
     now = result.weeks[-1]
     last = result.weeks[-2] if len(result.weeks) > 1 else None
     fields = [
@@ -115,5 +115,5 @@ def stats(result: Stats, chart: bytes) -> Reply:
         body=body,
         fields=tuple(fields),
         items=items,
-        image=Image("stats.png", chart, alt),
+        image=None if chart is None else Image("stats.png", chart, alt),
     )

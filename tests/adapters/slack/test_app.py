@@ -179,6 +179,7 @@ async def test_the_app_home_shows_progress_and_quick_actions(
     assert home["type"] == "home"
     shown = texts(home["blocks"])
     assert any("Streak" in t for t in shown)  # progress first
+    assert not any(":frame_with_picture:" in t for t in shown)  # no card drawn for the Home
     assert "Profile of Ada" in shown
     assert any("*Journey*" in t for t in shown)
     assert any("*Weekly target*\n6 h" in t for t in shown)

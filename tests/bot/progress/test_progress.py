@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.app import Cohort
@@ -46,6 +47,17 @@ async def test_progress_answers_with_text_and_a_card(cohort: Cohort, clock: Manu
     assert answer.image is not None
     assert _png_size(answer.image.data) == (800, 480)
     assert "checked in 1 of the last 26 weeks" in answer.image.alt
+
+
+async def test_no_picture_is_drawn_where_the_caller_cannot_see_one(cohort: Cohort) -> None:
+    await _ok(cohort, "join")
+    blind = replace(caller("ada"), shows_images=False)
+    answer = reply(await cohort.dispatcher.run_line(blind, "progress"))
+    assert "Streak" in answer.body
+    assert answer.image is None
+    stats = reply(await cohort.dispatcher.run_line(replace(blind, is_platform_admin=True), "stats"))
+    assert stats.title == "Community stats"
+    assert stats.image is None
 
 
 async def test_the_card_marks_each_of_the_last_26_weeks(cohort: Cohort, clock: ManualClock) -> None:
