@@ -136,6 +136,7 @@ async def _run_platforms(settings: Settings) -> int:
         await cohort.start()
         if cohort.parse_workers is not None:
             await cohort.parse_workers.start()
+            log.info("parsing feeds in %d worker process(es)", cohort.parse_workers.workers)
         # What start-up built lives as long as the process: keep it out of the collector's
         # full passes, which otherwise add tens of milliseconds to a reply now and then.
         gc.freeze()

@@ -4,6 +4,7 @@ SQLite a file lock makes sure only one process schedules."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
 import logging
 import os
@@ -58,16 +59,31 @@ class SchedulerLock:
             self._fd = None
 
 
+STOP_GRACE = 10.0
+"""Seconds a tick under way at shutdown may take to finish its transaction."""
+
+
 async def run_ticker(scheduler: Scheduler, seconds: float, after_tick: Callable[[], None]) -> None:
     """Tick until cancelled. A slow tick is never run twice at once, and missed ticks are
-    coalesced into one: each tick already catches up on everything due."""
+    coalesced into one: each tick already catches up on everything due. When cancelled, a
+    tick under way finishes first (within STOP_GRACE seconds), so a shutdown neither cuts a
+    round of posts in half nor logs the cut as a failure."""
+    under_way: asyncio.Task[None] | None = None
 
-    async def tick() -> None:
+    async def tick_once() -> None:
         try:
             if await scheduler.tick():
                 after_tick()
         except Exception:
             log.exception("scheduler tick failed")
+
+    async def tick() -> None:
+        nonlocal under_way
+        under_way = asyncio.ensure_future(tick_once())
+        # Shielded: APScheduler cancels its jobs when it shuts down, and the finally below
+        # decides how long this one may still take.
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.shield(under_way)
 
     aps = AsyncIOScheduler(timezone=UTC)
     aps.add_job(
@@ -82,3 +98,9 @@ async def run_ticker(scheduler: Scheduler, seconds: float, after_tick: Callable[
         await asyncio.Event().wait()
     finally:
         aps.shutdown(wait=False)
+        if under_way is not None and not under_way.done():
+            log.info("letting the scheduler tick under way finish")
+            try:
+                await asyncio.wait_for(under_way, STOP_GRACE)
+            except TimeoutError:
+                log.warning("the scheduler tick did not finish in %g s; stopped it", STOP_GRACE)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 
 import pytest
 
+from bot import ticker
 from bot.ticker import SchedulerBusy, SchedulerLock, run_ticker
 
 
@@ -55,3 +57,51 @@ async def test_the_ticker_keeps_ticking_through_failures_and_stops_when_cancelle
     await asyncio.gather(task, return_exceptions=True)
     assert task.cancelled()
     assert len(woken) >= 2  # every successful tick that ran something woke the senders
+
+
+class BlockingScheduler:
+    """A scheduler whose tick waits until the test lets it finish."""
+
+    def __init__(self) -> None:
+        self.started = asyncio.Event()
+        self.release = asyncio.Event()
+        self.finished = False
+
+    async def tick(self) -> int:
+        self.started.set()
+        await self.release.wait()
+        self.finished = True
+        return 1
+
+
+async def test_a_tick_under_way_at_shutdown_finishes_instead_of_failing(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    scheduler = BlockingScheduler()
+    woken: list[int] = []
+    task = asyncio.ensure_future(
+        run_ticker(scheduler, 60, lambda: woken.append(1))  # type: ignore[arg-type]
+    )
+    await asyncio.wait_for(scheduler.started.wait(), timeout=30)
+    task.cancel()
+    await asyncio.sleep(0.05)
+    assert not task.done()  # waiting for the tick
+    scheduler.release.set()
+    await asyncio.gather(task, return_exceptions=True)
+    assert scheduler.finished
+    assert woken == [1]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_tick_that_outlasts_the_grace_period_is_stopped_with_a_warning(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ticker, "STOP_GRACE", 0.05)
+    scheduler = BlockingScheduler()
+    task = asyncio.ensure_future(run_ticker(scheduler, 60, lambda: None))  # type: ignore[arg-type]
+    await asyncio.wait_for(scheduler.started.wait(), timeout=30)
+    task.cancel()
+    await asyncio.wait_for(asyncio.gather(task, return_exceptions=True), timeout=30)
+    assert not scheduler.finished
+    assert "did not finish in 0.05 s" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
