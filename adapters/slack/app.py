@@ -20,6 +20,7 @@ from typing import Any
 import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -47,6 +48,19 @@ QUICK_ACTIONS = (
     Action("Help", "help"),
 )
 USER_CACHE_SECONDS = 60.0
+BOLT_LOGGER = "adapters.slack.bolt"
+
+
+class _ClientWinsOnPurpose(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself, finds the client Cohort built
+    from that same token, and warns at every start that the client wins over the token. That
+    is the intent, so the warning is dropped; every other Bolt message passes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+logging.getLogger(BOLT_LOGGER).addFilter(_ClientWinsOnPurpose())
 WORK_SLOTS = 16  # commands worked on at once, after their acknowledgement
 
 
@@ -165,7 +179,7 @@ class SlackAdapter:
             name="cohort",
             client=client,
             signing_secret=signing_secret or "",
-            logger=logging.getLogger("adapters.slack.bolt"),
+            logger=logging.getLogger(BOLT_LOGGER),
         )
         self.app.middleware(self._skip_repeated_events)
         self.app.command(COMMAND)(self._on_command)
