@@ -109,6 +109,12 @@ class CohortTree(app_commands.CommandTree[discord.Client]):
         await super().on_error(interaction, error)
 
 
+# Cohort never joins voice channels: discord.py's start-up warnings that the voice libraries
+# are missing would only make operators look for a problem that is not there.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
+
 class CohortClient(discord.Client):
     """Cohort on Discord. `tree` holds the catalogue's slash commands; registering them with
     Discord is a separate step (`cohort discord sync`), not done on every start."""

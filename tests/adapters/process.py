@@ -1,0 +1,50 @@
+"""Running `cohort run` as a real process, the way an operator starts and stops it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+async def run_cohort(
+    workdir: Path, environment: Mapping[str, str], ready: Callable[[], Awaitable[None]]
+) -> tuple[int | None, str]:
+    """Start `cohort run` in `workdir` with `environment` added, wait for `ready`, send
+    SIGTERM; the exit code and everything it logged."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "adapters.main",
+        "run",
+        cwd=workdir,
+        env={
+            **os.environ,
+            "COHORT_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'cohort.db'}",
+            "PYTHONPATH": str(REPO),
+            **environment,
+        },
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await asyncio.wait_for(ready(), 30)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, log = await asyncio.wait_for(process.communicate(), 30)
+    return process.returncode, log.decode()
+
+
+def assert_clean(log: str, *secrets: str) -> None:
+    """What a healthy start and stop logs: no traceback, no warning, no secret."""
+    assert "shutting down" in log, log
+    assert "Traceback" not in log, log
+    assert "WARNING" not in log, log
+    assert "leaked" not in log, log  # multiprocessing's note about what a pool left behind
+    for secret in secrets:
+        assert secret not in log
