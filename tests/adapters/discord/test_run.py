@@ -3,7 +3,6 @@ loopback fake Discord's gateway, and stopping cleanly on SIGTERM."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from tests.adapters.discord.conftest import TOKEN
@@ -14,10 +13,6 @@ from tests.fakes.discord_fake import FakeDiscord
 async def test_cohort_run_connects_to_discord_and_stops_on_sigterm(
     fake: FakeDiscord, tmp_path: Path
 ) -> None:
-    async def connected() -> None:
-        while fake.connections == 0:
-            await asyncio.sleep(0.05)
-
     code, log = await run_cohort(
         tmp_path,
         {
@@ -26,7 +21,7 @@ async def test_cohort_run_connects_to_discord_and_stops_on_sigterm(
             "DISCORD_GATEWAY_URL": fake.gateway_url,
             "COHORT_PARSE_WORKERS": "1",
         },
-        connected,
+        fake.wait_connected,
     )
     assert code == 0, log
     assert "parsing feeds in 1 worker process(es)" in log
