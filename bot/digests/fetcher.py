@@ -86,6 +86,7 @@ class FetchResult:
     status: int | None = None
     problem: str = ""
     retry_after: float | None = None  # seconds the server asked us to wait
+    seconds: float = 0.0  # how long the fetch took, whatever its outcome
 
 
 class _Refused(Exception):
@@ -182,6 +183,12 @@ class FeedFetcher:
         self, session: aiohttp.ClientSession, request: FetchRequest
     ) -> FetchResult:
         """Fetch one feed; never raises for anything the network or the server does."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        result = await self._bounded(session, request)
+        return replace(result, seconds=loop.time() - started)
+
+    async def _bounded(self, session: aiohttp.ClientSession, request: FetchRequest) -> FetchResult:
         seconds = self.limits.timeout
         try:
             async with asyncio.timeout(seconds):

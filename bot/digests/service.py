@@ -54,6 +54,8 @@ CANDIDATES_PER_FEED = 50
 """The newest unseen items of each feed a digest considers; only three per feed go in."""
 SHOWN_FOR = timedelta(days=90)
 """How far back earlier digests are checked for repeats; older items are excluded anyway."""
+_UNKNOWN_MS = 1_000_000
+"""How long a refresh expects a feed it never fetched to take: longer than any it knows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,11 +288,14 @@ class DigestService:
             request = FetchRequest(url, etag, last_modified)
             await results.put((feeds, await self._fetch(batch, request, body_hash, now)))
 
+        # The slowest first (a feed never fetched counts as slow): when there are more feeds
+        # than fetch slots, a slow feed started last would keep the whole round waiting.
+        ordered = sorted(groups.items(), key=lambda group: -_expected_ms(group[1]))
         writer = asyncio.ensure_future(self._write(results, now, report))
         try:
             async with self.fetcher.batch() as batch:
                 outcomes = await asyncio.gather(
-                    *(fetch(key, feeds) for key, feeds in groups.items()), return_exceptions=True
+                    *(fetch(key, feeds) for key, feeds in ordered), return_exceptions=True
                 )
         finally:
             await results.put(None)
@@ -393,7 +398,11 @@ class DigestService:
         of this batch move to, which the database does not show yet."""
         report.checked += 1
         result = fetched.result
-        values: dict[str, object] = {"checked_at": now, "claimed_until": None}
+        values: dict[str, object] = {
+            "checked_at": now,
+            "claimed_until": None,
+            "fetch_ms": round(result.seconds * 1000),
+        }
         disable: str | None = None
         if result.outcome is Outcome.GONE:
             disable = messages.gone()
@@ -626,6 +635,12 @@ class DigestService:
             None if found is None else (found.number, found.title),
         )
         return title, chosen
+
+
+def _expected_ms(feeds: Sequence[Feed]) -> int:
+    """How long fetching these feeds (one address) should take, from their last checks."""
+    known = [f.fetch_ms for f in feeds if f.fetch_ms is not None]
+    return max(known) if len(known) == len(feeds) else _UNKNOWN_MS
 
 
 def _phase(pack: ContentPack, member: Member, now: datetime) -> int:

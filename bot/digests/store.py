@@ -39,6 +39,7 @@ class Feed:
     etag: str | None
     last_modified: str | None
     body_hash: str | None
+    fetch_ms: int | None
     checked_at: datetime | None
     succeeded_at: datetime | None
     next_check_at: datetime | None
@@ -65,6 +66,7 @@ def _feed(row: sa.Row[Any]) -> Feed:
         etag=row.etag,
         last_modified=row.last_modified,
         body_hash=row.body_hash,
+        fetch_ms=row.fetch_ms,
         checked_at=row.checked_at,
         succeeded_at=row.succeeded_at,
         next_check_at=row.next_check_at,
@@ -318,8 +320,19 @@ async def candidates(
     newest = sa.func.row_number().over(
         partition_by=feed_items.c.feed_id, order_by=(moment.desc(), feed_items.c.id)
     )
+    item = feed_items.c
     ranked = (
-        sa.select(feed_items, newest.label("newest"))
+        sa.select(
+            item.id,
+            item.feed_id,
+            item.url,
+            item.canonical,
+            item.title,
+            item.title_key,
+            item.published_at,
+            item.first_seen_at,
+            newest.label("newest"),
+        )
         .join(feeds, feeds.c.id == feed_items.c.feed_id)
         .where(
             feeds.c.community_id == community_id,
@@ -335,7 +348,6 @@ async def candidates(
         )
         .join(feeds, feeds.c.id == ranked.c.feed_id)
         .where(ranked.c.newest <= per_feed)
-        .order_by(ranked.c.id)
     )
     return [
         Candidate(

@@ -3,8 +3,9 @@ parse shares one core with the event loop; in processes a refresh uses every cor
 keeps answering commands while it parses.
 
 A worker that dies (a document that crashes or exhausts the parser) breaks the whole pool in
-:mod:`concurrent.futures`; the pool is then replaced, each document that was in flight is tried
-once more, and a document that breaks a fresh pool too is that feed's parse error.
+:mod:`concurrent.futures`; the pool is then replaced, each document that was in flight is parsed
+again in a process of its own, and the one that kills that process too is its feed's parse
+error.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
+from multiprocessing.context import BaseContext
 
 from bot.digests.parse import ParsedFeed, ParseError, parse_sync
 
@@ -37,6 +39,17 @@ def _ready() -> bool:
     return True
 
 
+def _context() -> BaseContext:
+    """forkserver where the system has it: workers fork from a small clean process that has
+    already imported the parser, so they start in milliseconds and inherit none of the bot's
+    threads or sockets (which plain fork would copy mid-flight)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([parse_sync.__module__])
+    return context
+
+
 class ParseWorkers:
     """A pool of parser processes, started on first use or by :meth:`start`. Call it like
     :func:`bot.digests.parse.parse_in_thread`."""
@@ -50,15 +63,7 @@ class ParseWorkers:
 
     def _executor(self) -> Executor:
         if self._pool is None:
-            methods = multiprocessing.get_all_start_methods()
-            # forkserver: workers fork from a small clean process that has already imported
-            # the parser, so they start in milliseconds and inherit no threads or sockets of
-            # the bot (which plain fork would copy mid-flight).
-            method = "forkserver" if "forkserver" in methods else "spawn"
-            context = multiprocessing.get_context(method)
-            if method == "forkserver":
-                context.set_forkserver_preload([parse_sync.__module__])
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=_context())
         return self._pool
 
     async def start(self) -> None:
@@ -70,27 +75,26 @@ class ParseWorkers:
     async def __call__(
         self, body: bytes, content_type: str, base_url: str, now: datetime
     ) -> ParsedFeed:
-        try:
-            return await self._run(body, content_type, base_url, now)
-        except BrokenProcessPool:
-            # Some document in flight killed its worker and which one is unknown: each is
-            # tried once more in a fresh pool, where the culprit breaks it again.
-            try:
-                return await self._run(body, content_type, base_url, now)
-            except BrokenProcessPool:
-                raise ParseError("the document made the feed parser crash") from None
-
-    async def _run(
-        self, body: bytes, content_type: str, base_url: str, now: datetime
-    ) -> ParsedFeed:
         pool = self._executor()
         try:
-            return await asyncio.get_running_loop().run_in_executor(
-                pool, self._parse, body, content_type, base_url, now
-            )
+            return await self._run(pool, body, content_type, base_url, now)
         except BrokenProcessPool:
             self._replace(pool)
-            raise
+        # Some document in flight killed its worker, and which one is unknown: each of them
+        # is parsed again in a process of its own, where only the culprit fails.
+        alone = ProcessPoolExecutor(1, mp_context=_context())
+        try:
+            return await self._run(alone, body, content_type, base_url, now)
+        except BrokenProcessPool:
+            raise ParseError("the document made the feed parser crash") from None
+        finally:
+            await asyncio.to_thread(alone.shutdown, wait=True)
+
+    async def _run(
+        self, pool: Executor, body: bytes, content_type: str, base_url: str, now: datetime
+    ) -> ParsedFeed:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(pool, self._parse, body, content_type, base_url, now)
 
     def _replace(self, broken: Executor) -> None:
         """Drop a broken pool, once however many parses saw it break."""

@@ -272,6 +272,7 @@ feeds = sa.Table(
     sa.Column("etag", sa.String(300), nullable=True),
     sa.Column("last_modified", sa.String(100), nullable=True),
     sa.Column("body_hash", sa.String(64), nullable=True),  # sha256 of the last body parsed
+    sa.Column("fetch_ms", sa.Integer, nullable=True),  # how long the last check took
     sa.Column("checked_at", UtcDateTime, nullable=True),
     sa.Column("succeeded_at", UtcDateTime, nullable=True),
     sa.Column("next_check_at", UtcDateTime, nullable=True),  # null: due now

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -22,7 +23,7 @@ from bot.digests.service import RefreshReport
 from bot.identity import CommunityRef, Platform
 from bot.markdown import Kind, plain, tokenize
 from bot.replies import Tone
-from tests.fakes.feed_server import FeedServer, Post, atom, rss10, rss20
+from tests.fakes.feed_server import LIMITS, FeedServer, Post, atom, loopback_fetcher, rss10, rss20
 from tests.fakes.sender import RecordingSender
 from tests.support import COMMUNITY, caller, reply, text_of
 
@@ -155,6 +156,20 @@ async def test_an_unchanged_body_from_a_server_without_validators_is_not_parsed_
     assert len(parsed) == 2
     listed = text_of(await digest_core.dispatcher.run_line(ORGANIZER, "feeds list"))
     assert "healthy, checked just now, 3 item(s) stored" in listed
+
+
+async def test_the_slowest_feeds_are_fetched_first_when_they_wait_for_a_slot(
+    cohort: Cohort, clock: ManualClock, feed_server: FeedServer
+) -> None:
+    cohort.digests.fetcher = loopback_fetcher(clock, replace(LIMITS, concurrency=1))
+    for path in ("/fast", "/slow", "/medium"):
+        feed_server.serve(path, rss20(posts(path[1:], 1, clock)))
+        await add(cohort, feed_server, path)
+    feed_server.latency.update({"/slow": 0.3, "/medium": 0.1})
+    await refresh(cohort, clock)  # learns how long each takes
+    feed_server.hits.clear()
+    await refresh(cohort, clock)
+    assert [h.path for h in feed_server.hits] == ["/slow", "/medium", "/fast"]
 
 
 async def test_failures_back_off_and_honour_retry_after(

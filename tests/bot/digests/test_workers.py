@@ -62,7 +62,7 @@ async def test_a_document_that_is_not_a_feed_is_a_parse_error_from_a_worker_too(
 async def test_a_document_that_kills_its_worker_fails_alone_and_new_workers_take_over(
     workers: ParseWorkers,
 ) -> None:
-    good = [document(f"site{n}") for n in range(4)]
+    good = [document(f"site{n}") for n in range(10)]
     results = await asyncio.gather(
         *(workers(b, "", BASE, NOW) for b in [good[0], CRASH, *good[1:]]),
         return_exceptions=True,
