@@ -21,7 +21,7 @@ from pathlib import Path
 from bot.clock import SystemClock
 from bot.communities.store import ensure, load
 from bot.identity import CommunityRef, Platform
-from bot.outbox import Drainer, Message, RetryLater, Target, enqueue
+from bot.outbox import Delivered, Drainer, Message, RetryLater, Target, enqueue
 from bot.replies import Reply
 from bot.storage import migrate
 from bot.storage.database import Database
@@ -45,7 +45,7 @@ class RateLimitedPlatform:
     def __post_init__(self) -> None:
         self._tokens = self.rate  # a full bucket: the platform allows a one-second burst
 
-    async def deliver(self, message: Message) -> str:
+    async def deliver(self, message: Message) -> Delivered:
         await asyncio.sleep(0.005)  # a request's round trip
         now = time.monotonic()
         self._tokens = min(self.rate, self._tokens + (now - self._refilled) * self.rate)
@@ -59,7 +59,7 @@ class RateLimitedPlatform:
         self._tokens -= 1
         self._channel_last[channel] = now
         self.received[message.key] += 1
-        return f"m{sum(self.received.values())}"
+        return Delivered(f"m{sum(self.received.values())}")
 
 
 async def main(channels: int, rate: float) -> None:

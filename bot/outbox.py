@@ -51,6 +51,7 @@ class Target:
     kind: TargetKind
     channel_id: str | None = None
     user_ids: tuple[str, ...] = ()
+    follows: str | None = None  # the key of an earlier message whose conversation this continues
 
     @classmethod
     def channel(cls, channel_id: str) -> Target:
@@ -61,8 +62,10 @@ class Target:
         return cls(TargetKind.DIRECT, user_ids=(user_id,))
 
     @classmethod
-    def group(cls, channel_id: str | None, user_ids: Sequence[str]) -> Target:
-        return cls(TargetKind.GROUP, channel_id=channel_id, user_ids=tuple(user_ids))
+    def group(
+        cls, channel_id: str | None, user_ids: Sequence[str], follows: str | None = None
+    ) -> Target:
+        return cls(TargetKind.GROUP, channel_id, tuple(user_ids), follows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,17 @@ class Message:
     reply: Reply
     attempts: int
     recovering: bool  # an earlier attempt may have landed before its process died
+    conversation_id: str | None = None  # where the message it follows landed, when known
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    """Where a sender put a message: the platform's id for it, and the conversation it opened
+    when the target alone does not say which (a Discord thread for a group), so that a
+    message following it can land there too."""
+
+    message_id: str
+    conversation_id: str | None = None
 
 
 class RetryLater(Exception):
@@ -102,8 +116,8 @@ class Sender(Protocol):
     global_per_second: float  # requests per second across all channels
     channel_interval: float  # seconds between two posts in one channel
 
-    async def deliver(self, message: Message) -> str:
-        """Post the message and return the platform's message id, or raise RetryLater or
+    async def deliver(self, message: Message) -> Delivered:
+        """Post the message and say where it landed, or raise RetryLater or
         PermanentFailure."""
         ...
 
@@ -131,6 +145,7 @@ async def enqueue(
                 "target_kind": target.kind.value,
                 "channel_id": target.channel_id,
                 "user_ids": ",".join(target.user_ids),
+                "follows": target.follows,
                 "payload": encode(reply),
                 "status": Status.PENDING.value,
                 "attempts": 0,
@@ -267,13 +282,17 @@ class Drainer:
                 )
             )
             external = await _external_ids(conn, {r.community_id for r in rows})
-        return [_message(row, external[row.community_id]) for row in rows]
+            conversations = await _conversations(conn, {r.follows for r in rows if r.follows})
+        return [
+            _message(row, external[row.community_id], conversations.get(row.follows))
+            for row in rows
+        ]
 
     async def _deliver(self, message: Message) -> None:
         channel = message.target.channel_id or ",".join(message.target.user_ids)
         await self._pacer.wait(channel)
         try:
-            platform_id = await self._sender.deliver(message)
+            delivered = await self._sender.deliver(message)
         except RetryLater as retry:
             if retry.after:
                 self._pacer.hold_channel(channel, retry.after)
@@ -287,7 +306,8 @@ class Drainer:
             await self._mark(
                 message.id,
                 status=Status.SENT.value,
-                platform_message_id=platform_id[:100],
+                platform_message_id=delivered.message_id[:100],
+                conversation_id=(delivered.conversation_id or "")[:100] or None,
                 sent_at=self._clock.now(),
                 lease_until=None,
                 last_error=None,
@@ -332,7 +352,19 @@ async def _external_ids(conn: AsyncConnection, community_ids: set[int]) -> dict[
     return {r.id: r.external_id for r in rows}
 
 
-def _message(row: sa.Row[Any], community_external_id: str) -> Message:
+async def _conversations(conn: AsyncConnection, keys: set[str]) -> dict[str, str]:
+    """The conversations the messages with these keys landed in, where they say."""
+    if not keys:
+        return {}
+    rows = await conn.execute(
+        sa.select(outbox.c.key, outbox.c.conversation_id).where(
+            outbox.c.key.in_(keys), outbox.c.conversation_id.is_not(None)
+        )
+    )
+    return {r.key: r.conversation_id for r in rows}
+
+
+def _message(row: sa.Row[Any], community_external_id: str, conversation_id: str | None) -> Message:
     return Message(
         id=row.id,
         key=row.key,
@@ -341,8 +373,10 @@ def _message(row: sa.Row[Any], community_external_id: str) -> Message:
             TargetKind(row.target_kind),
             channel_id=row.channel_id,
             user_ids=tuple(u for u in row.user_ids.split(",") if u),
+            follows=row.follows,
         ),
         reply=decode(row.payload),
         attempts=row.attempts,
         recovering=row.status == Status.SENDING.value,
+        conversation_id=conversation_id,
     )

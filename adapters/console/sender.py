@@ -6,7 +6,7 @@ from typing import TextIO
 
 from adapters.console import render
 from bot.identity import Platform
-from bot.outbox import Message, TargetKind
+from bot.outbox import Delivered, Message, TargetKind
 
 
 class ConsoleSender:
@@ -17,7 +17,7 @@ class ConsoleSender:
     def __init__(self, out: TextIO) -> None:
         self._out = out
 
-    async def deliver(self, message: Message) -> str:
+    async def deliver(self, message: Message) -> Delivered:
         target = message.target
         if target.kind is TargetKind.CHANNEL:
             where = f"#{target.channel_id}"
@@ -27,4 +27,4 @@ class ConsoleSender:
             where = "group " + ", ".join(target.user_ids)
         self._out.write(f"--- post to {where} ---\n{render.reply(message.reply)}\n---\n")
         self._out.flush()
-        return f"console-{message.id}"
+        return Delivered(f"console-{message.id}")

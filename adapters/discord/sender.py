@@ -11,7 +11,7 @@ import discord
 
 from adapters.discord import render
 from bot.identity import Platform
-from bot.outbox import Message, PermanentFailure, RetryLater, TargetKind
+from bot.outbox import Delivered, Message, PermanentFailure, RetryLater, TargetKind
 from bot.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class DiscordSender:
         # this process posts in the same thread instead of opening a second one.
         self._threads: dict[str, int] = {}
 
-    async def deliver(self, message: Message) -> str:
+    async def deliver(self, message: Message) -> Delivered:
         try:
             return await self._deliver(message)
         except discord.RateLimited as error:
@@ -63,12 +63,13 @@ class DiscordSender:
         except (aiohttp.ClientError, OSError, TimeoutError) as error:
             raise RetryLater(f"could not reach Discord: {type(error).__name__}") from error
 
-    async def _deliver(self, message: Message) -> str:
+    async def _deliver(self, message: Message) -> Delivered:
         target = message.target
         if target.kind is TargetKind.CHANNEL:
-            return await self._post(_snowflake(target.channel_id), message.key, message.reply)
+            channel_id = _snowflake(target.channel_id)
+            return Delivered(await self._post(channel_id, message.key, message.reply))
         if target.kind is TargetKind.DIRECT:
-            return await self._direct(message)
+            return Delivered(await self._direct(message))
         return await self._group(message)
 
     async def _post(
@@ -114,14 +115,28 @@ class DiscordSender:
                 raise RetryLater("Discord's anti-spam paused DMs", after=ANTI_SPAM_PAUSE) from error
             raise
 
-    async def _group(self, message: Message) -> str:
-        """A private thread with the members in the target channel, falling back to a post in
-        the channel that mentions them when threads are not allowed there."""
+    async def _group(self, message: Message) -> Delivered:
+        """A private thread with the members in the target channel (the thread of the message
+        this one follows, when there is one), falling back to a post in the channel that
+        mentions them when threads are not allowed there."""
         target = message.target
         channel_id = _snowflake(target.channel_id)
         members = [u for u in target.user_ids if u.isdigit()]
         mentions = discord.AllowedMentions(users=[discord.Object(int(u)) for u in members])
         content = render.mentions(members)
+        followed = message.conversation_id
+        if followed is not None and followed.isdigit():
+            try:
+                sent = await self._post(
+                    int(followed), message.key, message.reply, content=content, mentions=mentions
+                )
+                return Delivered(sent, followed)
+            except (discord.NotFound, discord.Forbidden) as error:
+                log.info(
+                    "outbox %s: the thread it follows is gone (%s); opening a new one",
+                    message.id,
+                    error.status,
+                )
         thread_id = self._threads.get(message.key)
         if thread_id is None:
             try:
@@ -140,8 +155,10 @@ class DiscordSender:
                     message.id,
                     error.status,
                 )
-                return await self._post(
-                    channel_id, message.key, message.reply, content=content, mentions=mentions
+                return Delivered(
+                    await self._post(
+                        channel_id, message.key, message.reply, content=content, mentions=mentions
+                    )
                 )
             thread_id = int(thread["id"])
             self._threads[message.key] = thread_id
@@ -154,7 +171,7 @@ class DiscordSender:
             thread_id, message.key, message.reply, content=content, mentions=mentions
         )
         del self._threads[message.key]
-        return sent
+        return Delivered(sent, str(thread_id))
 
 
 def _snowflake(value: str | None) -> int:

@@ -19,7 +19,7 @@ from adapters.slack.client import error_code, retry_after
 from adapters.slack.files import upload_image
 from adapters.slack.memory import Recent
 from bot.identity import Platform
-from bot.outbox import Message, PermanentFailure, RetryLater, Target, TargetKind
+from bot.outbox import Delivered, Message, PermanentFailure, RetryLater, Target, TargetKind
 
 log = logging.getLogger(__name__)
 
@@ -62,15 +62,17 @@ class SlackSender:
         self._client = client
         self._conversations: Recent[tuple[str, ...], str] = Recent(4096)
 
-    async def deliver(self, message: Message) -> str:
+    async def deliver(self, message: Message) -> Delivered:
+        # A group's conversation is plain from its members (conversations.open gives the same
+        # one each time), so no conversation is reported for messages that follow.
         try:
             channel = await self._conversation(message.target)
             if message.recovering:
                 landed = await self._landed(channel, message.key)
                 if landed is not None:
                     log.info("outbox row %s had already landed as %s", message.id, landed)
-                    return landed
-            return await self._post(channel, message)
+                    return Delivered(landed)
+            return Delivered(await self._post(channel, message))
         except SlackApiError as error:
             raise _classify(error) from error
         except (aiohttp.ClientError, TimeoutError, SlackRequestError) as error:

@@ -410,24 +410,26 @@ class MatchService:
             ]
             users = [p.member.user_id for p in profiles]
             target = Target.group(channel, users)
+            intro = f"match:{community.id}:{week}:{number}"
             hours = shared_hours(tuple(p.member.timezone for p in profiles), monday)
             icebreaker = pick(pack.icebreakers, f"{plan.round_id}:{number}")
             await enqueue(
                 self._db,
                 conn,
                 community=community,
-                key=f"match:{community.id}:{week}:{number}",
+                key=intro,
                 target=target,
                 reply=messages.intro(week, profiles, hours, icebreaker),
                 now=now,
             )
-            # Written now, delivered from five days later: see the module's docstring.
+            # Written now, delivered from five days later (see the module's docstring), in
+            # the intro's conversation: on Discord, the same private thread.
             await enqueue(
                 self._db,
                 conn,
                 community=community,
                 key=f"match-met:{community.id}:{week}:{number}",
-                target=target,
+                target=Target.group(channel, users, follows=intro),
                 reply=messages.follow_up(new_id, week, users),
                 now=now,
                 not_before=now + FOLLOW_UP_AFTER,

@@ -120,6 +120,8 @@ outbox = sa.Table(
     sa.Column("lease_until", UtcDateTime, nullable=True),
     sa.Column("last_error", sa.String(500), nullable=True),
     sa.Column("platform_message_id", sa.String(100), nullable=True),
+    sa.Column("follows", sa.String(200), nullable=True),  # key of the message it continues
+    sa.Column("conversation_id", sa.String(100), nullable=True),  # where it landed, if not plain
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("sent_at", UtcDateTime, nullable=True),
     sa.Index("ix_outbox_due", "platform", "status", "next_attempt_at"),

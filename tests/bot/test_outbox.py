@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.identity import Platform
-from bot.outbox import Drainer, Message, RetryPolicy, Target, enqueue
+from bot.outbox import Delivered, Drainer, Message, RetryPolicy, Target, enqueue
 from bot.replies import Action, Field, Image, Reply, decode, encode
 from bot.storage.tables import outbox
 from tests.fakes.sender import RecordingSender, forbidden, server_error, too_many_requests
@@ -138,7 +138,7 @@ async def test_a_delivery_cut_short_by_a_crash_is_retried_after_its_lease(
     started = asyncio.Event()
 
     class Hangs(RecordingSender):
-        async def deliver(self, message: Message) -> str:
+        async def deliver(self, message: Message) -> Delivered:
             started.set()
             await asyncio.Event().wait()  # the platform call never returns...
             raise AssertionError("unreachable")
@@ -162,3 +162,41 @@ async def test_each_platform_drains_only_its_own_rows(cohort: Cohort) -> None:
     slack = RecordingSender(platform=Platform.SLACK)
     assert await cohort.drainer(slack).drain() == 0
     assert slack.delivered == []
+
+
+async def test_a_message_following_another_is_handed_the_conversation_it_landed_in(
+    cohort: Cohort,
+) -> None:
+    community = await cohort.communities.resolve(COMMUNITY)
+    intro = Target.group("general", ["ada", "bob"])
+    async with cohort.db.write() as conn:
+        for key, target in (
+            ("intro", intro),
+            ("channel-post", Target.channel("general")),
+        ):
+            await enqueue(
+                cohort.db,
+                conn,
+                community=community,
+                key=key,
+                target=target,
+                reply=Reply(body=key),
+                now=cohort.clock.now(),
+            )
+    sender = RecordingSender()
+    await cohort.drainer(sender).drain()
+    async with cohort.db.write() as conn:
+        for key, follows in (("follow-up", "intro"), ("after-post", "channel-post")):
+            await enqueue(
+                cohort.db,
+                conn,
+                community=community,
+                key=key,
+                target=Target.group("general", ["ada", "bob"], follows=follows),
+                reply=Reply(body=key),
+                now=cohort.clock.now(),
+            )
+    await cohort.drainer(sender).drain()
+    handed = {m.key: m.conversation_id for m in sender.delivered}
+    assert handed["follow-up"] == "c1"  # where the intro landed (RecordingSender's c<n>)
+    assert handed["after-post"] is None  # a channel post opens no conversation of its own

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from bot.identity import Platform
-from bot.outbox import Message, PermanentFailure, RetryLater
+from bot.outbox import Delivered, Message, PermanentFailure, RetryLater, TargetKind
 
 
 @dataclass
@@ -21,14 +21,17 @@ class RecordingSender:
     delivered: list[Message] = field(default_factory=list)
     attempts: int = 0
 
-    async def deliver(self, message: Message) -> str:
+    async def deliver(self, message: Message) -> Delivered:
+        """Group messages land in a conversation of their own, `c<n>`, like a Discord thread."""
         self.attempts += 1
         if self.script:
             outcome = self.script.pop(0)
             if outcome is not None:
                 raise outcome
         self.delivered.append(message)
-        return f"m{len(self.delivered)}"
+        number = len(self.delivered)
+        group = message.target.kind is TargetKind.GROUP
+        return Delivered(f"m{number}", f"c{number}" if group else None)
 
     def keys(self) -> Counter[str]:
         return Counter(m.key for m in self.delivered)

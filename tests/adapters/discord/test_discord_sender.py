@@ -203,6 +203,43 @@ async def test_a_group_retry_posts_in_the_thread_it_already_made(
     assert (await row(cohort, "matchup:1")).status == Status.SENT
 
 
+async def test_a_follow_up_lands_in_the_thread_of_the_message_it_follows(
+    fake: FakeDiscord, sender: DiscordSender, cohort: Cohort
+) -> None:
+    members = [str(MEMBER_ID), str(GRACE)]
+    await queue(cohort, "match:1", Target.group(str(CHANNEL_ID), members), Reply(title="Hello"))
+    await cohort.drainer(sender).drain()
+    follow_up = Target.group(str(CHANNEL_ID), members, follows="match:1")
+    await queue(cohort, "match-met:1", follow_up, Reply(title="Did you meet?"))
+    await cohort.drainer(sender).drain()
+
+    [thread_id] = fake.threads
+    assert len(fake.calls_to("POST", rf"/channels/{CHANNEL_ID}/threads")) == 1
+    assert [m["embeds"][0]["title"] for m in fake.messages[thread_id]] == [
+        "Hello",
+        "Did you meet?",
+    ]
+    assert (await row(cohort, "match-met:1")).conversation_id == str(thread_id)
+
+
+async def test_a_follow_up_whose_thread_is_gone_opens_a_new_one(
+    fake: FakeDiscord, sender: DiscordSender, cohort: Cohort
+) -> None:
+    members = [str(MEMBER_ID)]
+    await queue(cohort, "match:1", Target.group(str(CHANNEL_ID), members), Reply(title="Hello"))
+    await cohort.drainer(sender).drain()
+    [deleted] = fake.threads
+    del fake.threads[deleted], fake.messages[deleted]  # an organizer deleted the thread
+    follow_up = Target.group(str(CHANNEL_ID), members, follows="match:1")
+    await queue(cohort, "match-met:1", follow_up, Reply(title="Did you meet?"))
+    await cohort.drainer(sender).drain()
+
+    [thread_id] = fake.threads
+    assert thread_id != deleted
+    assert [m["embeds"][0]["title"] for m in fake.messages[thread_id]] == ["Did you meet?"]
+    assert (await row(cohort, "match-met:1")).status == Status.SENT
+
+
 async def test_a_group_falls_back_to_the_channel_when_threads_are_refused(
     fake: FakeDiscord, sender: DiscordSender, cohort: Cohort
 ) -> None:

@@ -16,7 +16,7 @@ from adapters.slack.sender import METADATA_EVENT, SlackSender, marker
 from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.markdown import escape
-from bot.outbox import Message, PermanentFailure, RetryLater, Target, enqueue
+from bot.outbox import Delivered, Message, PermanentFailure, RetryLater, Target, enqueue
 from bot.replies import Action, Image, Reply
 from bot.storage.tables import outbox
 from tests.adapters.slack.conftest import ADA, BOB, CHANNEL, PNG, slack_settings
@@ -70,10 +70,10 @@ async def outbox_row(cohort: Cohort, key: str) -> Any:
 async def test_a_channel_post_carries_its_key_escaped_text_and_buttons(
     sender: SlackSender, fake: FakeSlack
 ) -> None:
-    posted_id = await sender.deliver(row("challenge:T:2026-W49", Target.channel(CHANNEL)))
+    posted = await sender.deliver(row("challenge:T:2026-W49", Target.channel(CHANNEL)))
 
     (post,) = fake.calls_to("chat.postMessage")
-    assert posted_id == f"{CHANNEL}:{fake.messages[CHANNEL][0]['ts']}"
+    assert posted == Delivered(f"{CHANNEL}:{fake.messages[CHANNEL][0]['ts']}")
     params = post.params
     assert params["metadata"] == {
         "event_type": METADATA_EVENT,

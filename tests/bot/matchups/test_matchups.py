@@ -5,6 +5,7 @@ same groups after a crash."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,7 +17,7 @@ from bot.matchups import store
 from bot.outbox import Message, TargetKind
 from bot.replies import Tone
 from bot.scheduler import Occurrence
-from bot.storage.tables import match_blocks, match_group_members, match_members
+from bot.storage.tables import match_blocks, match_group_members, match_members, outbox
 from tests.fakes.sender import RecordingSender
 from tests.support import caller, reply, text_of
 
@@ -45,6 +46,15 @@ async def _round(cohort: Cohort, clock: ManualClock, week: int = 0) -> list[Mess
     clock.set(TUESDAY_10 + timedelta(weeks=week, seconds=20))
     await cohort.scheduler.tick()
     return await _deliver(cohort)
+
+
+async def _conversation(cohort: Cohort, key: str) -> str | None:
+    """Where the outbox says the message with `key` landed."""
+    async with cohort.db.read() as conn:
+        found: str | None = await conn.scalar(
+            sa.select(outbox.c.conversation_id).where(outbox.c.key == key)
+        )
+    return found
 
 
 async def _deliver(cohort: Cohort) -> list[Message]:
@@ -99,7 +109,10 @@ async def test_a_round_introduces_each_group_with_an_agenda_and_asks_five_days_l
             "match met round:1 answer:no",
         ]
         intro = next(m for m in intros if m.key.endswith(follow_up.key[-2:]))
-        assert follow_up.target == intro.target
+        # Same members, same channel, and the intro's own conversation (a Discord thread).
+        assert follow_up.target == replace(intro.target, follows=intro.key)
+        assert follow_up.conversation_id is not None
+        assert follow_up.conversation_id == await _conversation(cohort, intro.key)
 
 
 async def test_answers_are_recorded_and_counted_in_the_stats(
