@@ -149,7 +149,7 @@ async def populate(cohort: Cohort, count: int, weeks: int, seed: int) -> None:
 async def bench(
     url: str, count: int, weeks: int, runs: int, card_runs: int, freeze_gc: bool
 ) -> None:
-    settings = Settings(database_url=url, _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(database_url=url, _env_file=None)
     clock = ManualClock(NOW)
     cohort = Cohort(settings, clock, Database.connect(url))
     await cohort.start()

@@ -256,10 +256,16 @@ class Drainer:
             sa.and_(outbox.c.status == Status.PENDING.value, outbox.c.next_attempt_at <= now),
             sa.and_(outbox.c.status == Status.SENDING.value, outbox.c.lease_until < now),
         )
+        mine = sa.and_(outbox.c.platform == self._sender.platform.value, due)
+        # Look before taking the write lock: most polls find nothing, and on SQLite a write
+        # transaction would make every command's write wait behind an idle poll.
+        async with self._db.read() as conn:
+            if await conn.scalar(sa.select(outbox.c.id).where(mine).limit(1)) is None:
+                return []
         async with self._db.write() as conn:
             candidates = (
                 sa.select(outbox.c.id)
-                .where(outbox.c.platform == self._sender.platform.value, due)
+                .where(mine)
                 .order_by(outbox.c.id)
                 .limit(self._batch)
                 .with_for_update(skip_locked=True)

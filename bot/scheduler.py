@@ -18,8 +18,9 @@ Rules, all tested:
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -61,7 +62,9 @@ class Job:
     run: Callable[[AsyncConnection, Community, Occurrence], Awaitable[None]]
 
 
+@functools.lru_cache(maxsize=1024)
 def trigger(schedule: Schedule, timezone: str) -> CronTrigger:
+    """The schedule's cron trigger; cached, since every tick asks for each community's."""
     zone = ZoneInfo(timezone)
     if schedule.cron:
         return CronTrigger.from_crontab(schedule.cron, timezone=zone)
@@ -119,9 +122,34 @@ class Scheduler:
 
     async def tick(self) -> int:
         """Run every due occurrence once; returns how many ran (late ones included)."""
+        return await self._tick(await self._communities())
+
+    async def step_until(
+        self,
+        move_to: Callable[[datetime], None],
+        until: datetime,
+        after_tick: Callable[[], Awaitable[object]],
+    ) -> None:
+        """Move a simulated clock (`move_to` sets it) through every occurrence up to `until`,
+        ticking at each and then calling `after_tick` (deliver what the tick queued): how the
+        console and tests make time pass."""
+        while True:
+            communities = await self._communities()
+            due = self._first_due(communities, self._clock.now(), until)
+            if due is None:
+                break
+            move_to(due)
+            await self._tick(communities)
+            await after_tick()
+        if until > self._clock.now():
+            move_to(until)
+        await self.tick()
+        await after_tick()
+
+    async def _tick(self, communities: Sequence[Community]) -> int:
         now = self._clock.now()
         ran = 0
-        for community in await self._communities():
+        for community in communities:
             for job in self._jobs:
                 schedule = job.schedule(community)
                 if schedule is None or not schedule.enabled:
@@ -133,9 +161,14 @@ class Scheduler:
         return ran
 
     async def next_due(self, after: datetime, until: datetime) -> datetime | None:
-        """The first occurrence of any job in (after, until], for stepping a console clock."""
+        """The first occurrence of any job in (after, until], for stepping a simulated clock."""
+        return self._first_due(await self._communities(), after, until)
+
+    def _first_due(
+        self, communities: Sequence[Community], after: datetime, until: datetime
+    ) -> datetime | None:
         best: datetime | None = None
-        for community in await self._communities():
+        for community in communities:
             for job in self._jobs:
                 schedule = job.schedule(community)
                 if schedule is None or not schedule.enabled:

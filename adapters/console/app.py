@@ -121,15 +121,8 @@ class Console:
             self._clock.advance_to(target)
             self._print(f"Clock moved, but nothing scheduled runs here: {self._scheduler_busy}")
             return
-        scheduler = self._cohort.scheduler
         await self._cohort.digests.refresh()  # the digest job only reads stored feed items
-        while (due := await scheduler.next_due(self._clock.now(), target)) is not None:
-            self._clock.advance_to(due)
-            await scheduler.tick()
-            await self._drainer.drain()
-        self._clock.advance_to(target)
-        await scheduler.tick()
-        await self._drainer.drain()
+        await self._cohort.scheduler.step_until(self._clock.advance_to, target, self._drainer.drain)
         self._print(f"Clock is now {self._clock.now():%Y-%m-%d %H:%M} UTC.")
 
     async def _command(self, line: str) -> None:

@@ -19,16 +19,10 @@ async def step_until(
     drainer = cohort.drainer(sender)
     delivered: list[tuple[datetime, Message]] = []
 
-    async def run() -> None:
-        await cohort.scheduler.tick()
+    async def deliver() -> None:
         await drainer.drain()
         delivered.extend((clock.now(), m) for m in sender.delivered)
         sender.delivered.clear()
 
-    while (due := await cohort.scheduler.next_due(clock.now(), end)) is not None:
-        clock.set(due)
-        await run()
-    if end > clock.now():
-        clock.set(end)
-    await run()
+    await cohort.scheduler.step_until(clock.set, end, deliver)
     return delivered

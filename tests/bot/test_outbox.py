@@ -200,3 +200,17 @@ async def test_a_message_following_another_is_handed_the_conversation_it_landed_
     handed = {m.key: m.conversation_id for m in sender.delivered}
     assert handed["follow-up"] == "c1"  # where the intro landed (RecordingSender's c<n>)
     assert handed["after-post"] is None  # a channel post opens no conversation of its own
+
+
+async def test_an_idle_drain_does_not_wait_for_another_writer(cohort: Cohort) -> None:
+    await _queue(cohort, "later")
+    async with cohort.db.write() as conn:
+        await conn.execute(
+            outbox.update().values(next_attempt_at=cohort.clock.now() + timedelta(hours=1))
+        )
+    async with cohort.db.write() as busy:
+        # Another writer holds the database (on SQLite, its write lock) for a while: a drain
+        # with nothing due returns at once instead of queuing behind it.
+        await busy.execute(outbox.update().values(last_error="held"))
+        handled = await asyncio.wait_for(cohort.drainer(RecordingSender()).drain(), timeout=5)
+    assert handled == 0
