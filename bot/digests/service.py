@@ -270,10 +270,9 @@ class DigestService:
         report = RefreshReport()
         if not due:
             return report
+        until = now + self.policy.lease
         async with self._writing, self._db.write() as conn:
-            claimed = set(
-                await store.claim(conn, [f.id for f in due], now, now + self.policy.lease)
-            )
+            claimed = set(await store.claim(conn, [f.id for f in due], now, until))
         groups: dict[tuple[str, str | None, str | None, str | None], list[Feed]] = {}
         for feed in due:
             if feed.id in claimed:
@@ -291,15 +290,26 @@ class DigestService:
         # The slowest first (a feed never fetched counts as slow): when there are more feeds
         # than fetch slots, a slow feed started last would keep the whole round waiting.
         ordered = sorted(groups.items(), key=lambda group: -_expected_ms(group[1]))
-        writer = asyncio.ensure_future(self._write(results, now, report))
+        recorded: set[int] = set()
+        writer = asyncio.ensure_future(self._write(results, now, report, recorded))
+        stopped = False
         try:
             async with self.fetcher.batch() as batch:
                 outcomes = await asyncio.gather(
                     *(fetch(key, feeds) for key, feeds in ordered), return_exceptions=True
                 )
+        except asyncio.CancelledError:
+            stopped = True
+            raise
         finally:
             await results.put(None)
             await writer
+            if stopped:
+                # The bot is stopping: what was fetched is recorded above, and the feeds not
+                # reached are freed now rather than when their lease ends, so the next start
+                # checks them at once.
+                async with self._writing, self._db.write() as conn:
+                    await store.release(conn, claimed - recorded, until)
         for outcome in outcomes:
             if isinstance(outcome, BaseException):
                 # The feed stays claimed until its lease ends, then a later round retries it.
@@ -311,9 +321,11 @@ class DigestService:
         results: asyncio.Queue[tuple[list[Feed], _Fetched] | None],
         now: datetime,
         report: RefreshReport,
+        recorded: set[int],
     ) -> None:
         """Record fetch results as they arrive, all those waiting in one transaction, until
-        the None that says fetching is over. Writing overlaps the fetches still under way."""
+        the None that says fetching is over; add the ids of the feeds recorded to `recorded`.
+        Writing overlaps the fetches still under way."""
         finished = False
         while not finished:
             ready = [await results.get()]
@@ -323,14 +335,11 @@ class DigestService:
             checked = [r for r in ready if r is not None]
             if not checked:
                 continue
+            checks = [(f, fetched) for feeds, fetched in checked for f in feeds]
             try:
                 async with self._writing, self._db.write() as conn:
-                    await self._record(
-                        conn,
-                        [(f, fetched) for feeds, fetched in checked for f in feeds],
-                        now,
-                        report,
-                    )
+                    await self._record(conn, checks, now, report)
+                recorded.update(feed.id for feed, _ in checks)
             except Exception:
                 # These feeds stay claimed until their lease ends; a later round retries them.
                 log.exception("recording %d feed check(s) failed", len(checked))

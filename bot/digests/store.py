@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -222,6 +222,16 @@ async def claim(
         .returning(feeds.c.id)
     )
     return list(result.scalars())
+
+
+async def release(conn: AsyncConnection, feed_ids: Collection[int], until: datetime) -> None:
+    """Give up claims taken until `until` on feeds that were not checked after all."""
+    if feed_ids:
+        await conn.execute(
+            feeds.update()
+            .where(feeds.c.id.in_(list(feed_ids)), feeds.c.claimed_until == until)
+            .values(claimed_until=None)
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -172,6 +172,25 @@ async def test_the_slowest_feeds_are_fetched_first_when_they_wait_for_a_slot(
     assert [h.path for h in feed_server.hits] == ["/slow", "/medium", "/fast"]
 
 
+async def test_feeds_a_stopped_refresh_did_not_reach_are_checked_at_the_next_start(
+    digest_core: Cohort, clock: ManualClock, feed_server: FeedServer
+) -> None:
+    for path in ("/fast", "/slow"):
+        feed_server.serve(path, rss20(posts(path[1:], 1, clock)))
+        await add(digest_core, feed_server, path)
+    feed_server.latency["/slow"] = 0.9  # within the 1 s limit: still on its way when stopped
+    clock.advance(HOUR)
+    stopping = asyncio.ensure_future(digest_core.digests.refresh())
+    await asyncio.sleep(0.4)  # the fast feed is recorded within milliseconds
+    stopping.cancel()
+    await asyncio.gather(stopping, return_exceptions=True)
+    assert stopping.cancelled()
+    # A restart at once: only the feed the stopped refresh did not reach is checked.
+    report = await asyncio.wait_for(digest_core.digests.refresh(), BOUND)
+    assert report.checked == 1
+    assert [h.path for h in feed_server.hits].count("/fast") == 2  # added, then the stopped round
+
+
 async def test_failures_back_off_and_honour_retry_after(
     digest_core: Cohort, clock: ManualClock, feed_server: FeedServer
 ) -> None:
