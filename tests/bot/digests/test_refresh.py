@@ -90,6 +90,21 @@ async def test_an_unchanged_feed_answers_304_and_keeps_its_validators(
     assert "healthy, checked just now, 2 item(s) stored" in listed
 
 
+async def test_a_repaired_feeds_warning_stays_while_it_answers_304(
+    digest_core: Cohort, clock: ManualClock, feed_server: FeedServer
+) -> None:
+    sloppy = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Tips & tricks</title>'
+        b"<item><title>One</title><link>https://a.org/1</link></item></channel></rss>"
+    )
+    feed_server.conditional("/f", sloppy, '"v1"', "Sat, 28 Nov 2026 10:00:00 GMT")
+    await add(digest_core, feed_server, "/f")
+    await refresh(digest_core, clock)
+    assert feed_server.hits[-1].headers.get("If-None-Match") == '"v1"'  # answered 304
+    listed = text_of(await digest_core.dispatcher.run_line(ORGANIZER, "feeds list"))
+    assert "warning: not well-formed XML" in listed
+
+
 async def test_a_permanent_redirect_updates_the_stored_address(
     digest_core: Cohort, clock: ManualClock, feed_server: FeedServer
 ) -> None:
