@@ -47,7 +47,6 @@ from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.communities.model import Purpose
 from bot.digests.fetcher import FeedFetcher, FetchLimits, FetchRequest
-from bot.digests.parse import parse_in_thread
 from bot.identity import CommunityRef, Platform
 from bot.settings import Settings
 from bot.storage.database import Database
@@ -186,9 +185,9 @@ async def timed_round(cohort: Cohort, clock: ManualClock, week: str) -> Round:
 
 async def parsing_alone(cohort: Cohort, count: int, items: int) -> float:
     """Seconds the parser takes for every first-check document at once, with no network."""
-    parse = cohort.parse_workers or parse_in_thread
     bodies = [document(n, items) for n in range(count)]
     start = time.perf_counter()
+    parse = cohort.digests.parse
     await asyncio.gather(*(parse(b, "application/rss+xml", "http://bench/", NOW) for b in bodies))
     return time.perf_counter() - start
 
@@ -199,8 +198,7 @@ async def slowest_alone(cohort: Cohort, port: int, count: int) -> float:
     start = time.perf_counter()
     async with cohort.digests.fetcher.batch() as batch:
         result = await batch.fetch(FetchRequest(f"http://127.0.0.1:{port}/feed/{slowest}"))
-    parse = cohort.parse_workers or parse_in_thread
-    await parse(result.body, result.content_type, result.final_url, NOW)
+    await cohort.digests.parse(result.body, result.content_type, result.final_url, NOW)
     return time.perf_counter() - start
 
 

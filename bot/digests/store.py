@@ -138,10 +138,6 @@ async def feed_by_url(conn: AsyncConnection, community_id: int, url: str) -> Fee
     return None if row is None else _feed(row)
 
 
-async def update_feed(conn: AsyncConnection, feed_id: int, **values: Any) -> None:
-    await conn.execute(feeds.update().where(feeds.c.id == feed_id).values(**values))
-
-
 async def update_feeds(
     conn: AsyncConnection, changes: Sequence[tuple[int, Mapping[str, Any]]]
 ) -> None:
@@ -163,21 +159,20 @@ async def update_feeds(
 async def restart_feed(conn: AsyncConnection, feed_id: int, tags: Sequence[str]) -> None:
     """Follow a disabled feed again from a clean slate; what it holds now counts as seen."""
     await conn.execute(feed_items.delete().where(feed_items.c.feed_id == feed_id))
-    await update_feed(
-        conn,
-        feed_id,
-        enabled=True,
-        disabled_reason=None,
-        etag=None,
-        last_modified=None,
-        body_hash=None,
-        next_check_at=None,
-        claimed_until=None,
-        failures=0,
-        problem=None,
-        baselined=False,
-        tags=",".join(tags),
-    )
+    clean_slate = {
+        "enabled": True,
+        "disabled_reason": None,
+        "etag": None,
+        "last_modified": None,
+        "body_hash": None,
+        "next_check_at": None,
+        "claimed_until": None,
+        "failures": 0,
+        "problem": None,
+        "baselined": False,
+        "tags": ",".join(tags),
+    }
+    await update_feeds(conn, [(feed_id, clean_slate)])
 
 
 async def delete_feeds(conn: AsyncConnection, feed_ids: Sequence[int]) -> None:

@@ -16,8 +16,10 @@ from bot.storage.tables import outbox
 from tests.fakes.sender import RecordingSender, forbidden, server_error, too_many_requests
 from tests.support import COMMUNITY
 
+GENERAL = Target.channel("general")
 
-async def _queue(cohort: Cohort, key: str, body: str = "hello") -> bool:
+
+async def _queue(cohort: Cohort, key: str, body: str = "hello", target: Target = GENERAL) -> bool:
     community = await cohort.communities.resolve(COMMUNITY)
     async with cohort.db.write() as conn:
         return await enqueue(
@@ -25,7 +27,7 @@ async def _queue(cohort: Cohort, key: str, body: str = "hello") -> bool:
             conn,
             community=community,
             key=key,
-            target=Target.channel("general"),
+            target=target,
             reply=Reply(body=body, private=False),
             now=cohort.clock.now(),
         )
@@ -167,35 +169,13 @@ async def test_each_platform_drains_only_its_own_rows(cohort: Cohort) -> None:
 async def test_a_message_following_another_is_handed_the_conversation_it_landed_in(
     cohort: Cohort,
 ) -> None:
-    community = await cohort.communities.resolve(COMMUNITY)
-    intro = Target.group("general", ["ada", "bob"])
-    async with cohort.db.write() as conn:
-        for key, target in (
-            ("intro", intro),
-            ("channel-post", Target.channel("general")),
-        ):
-            await enqueue(
-                cohort.db,
-                conn,
-                community=community,
-                key=key,
-                target=target,
-                reply=Reply(body=key),
-                now=cohort.clock.now(),
-            )
+    pair = ("ada", "bob")
+    await _queue(cohort, "intro", target=Target.group("general", pair))
+    await _queue(cohort, "channel-post")
     sender = RecordingSender()
     await cohort.drainer(sender).drain()
-    async with cohort.db.write() as conn:
-        for key, follows in (("follow-up", "intro"), ("after-post", "channel-post")):
-            await enqueue(
-                cohort.db,
-                conn,
-                community=community,
-                key=key,
-                target=Target.group("general", ["ada", "bob"], follows=follows),
-                reply=Reply(body=key),
-                now=cohort.clock.now(),
-            )
+    await _queue(cohort, "follow-up", target=Target.group("general", pair, follows="intro"))
+    await _queue(cohort, "after-post", target=Target.group("general", pair, "channel-post"))
     await cohort.drainer(sender).drain()
     handed = {m.key: m.conversation_id for m in sender.delivered}
     assert handed["follow-up"] == "c1"  # where the intro landed (RecordingSender's c<n>)

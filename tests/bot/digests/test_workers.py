@@ -12,7 +12,7 @@ import pytest
 
 from bot.app import Cohort
 from bot.clock import ManualClock
-from bot.digests.parse import ParsedFeed, ParseError, parse_sync
+from bot.digests.parse import ParsedFeed, ParseError, parse_in_thread, parse_sync
 from bot.digests.workers import ParseWorkers
 from bot.settings import Settings
 from bot.storage.database import Database
@@ -79,6 +79,7 @@ async def test_a_refresh_parses_in_worker_processes_when_the_settings_ask_for_th
 ) -> None:
     core = Cohort(settings.model_copy(update={"parse_workers": 2}), clock, db)
     assert core.parse_workers is not None
+    assert core.digests.parse is core.parse_workers
     core.digests.fetcher = loopback_fetcher(clock)
     await core.start()
     try:
@@ -101,7 +102,9 @@ async def test_a_refresh_parses_in_worker_processes_when_the_settings_ask_for_th
 def test_no_workers_means_parsing_in_a_thread(
     settings: Settings, clock: ManualClock, db: Database
 ) -> None:
-    assert Cohort(settings.model_copy(update={"parse_workers": 0}), clock, db).parse_workers is None
+    core = Cohort(settings.model_copy(update={"parse_workers": 0}), clock, db)
+    assert core.parse_workers is None
+    assert core.digests.parse is parse_in_thread
 
 
 def test_a_pool_needs_a_worker() -> None:
