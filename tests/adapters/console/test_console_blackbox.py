@@ -72,9 +72,11 @@ def test_debug_logging_never_prints_tokens(run: Run) -> None:
 
 
 def test_advance_runs_the_schedule_and_prints_each_post_with_its_channel(run: Run) -> None:
+    # A week from any start crosses exactly one Monday 09:00, whatever the day and hour the test
+    # runs at (the community, created by setup, never runs occurrences from before it existed).
     result = run(
         "/setup challenges:#challenges post:challenges day:mon time:09:00\n"
-        ":advance 2d\n/challenge\n"
+        ":advance 7d\n/challenge\n"
     )
     assert result.stdout.count("--- post to #challenges ---") == 1
     assert "== Weekly challenge: " in result.stdout
