@@ -10,6 +10,7 @@ import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from importlib.metadata import version
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -33,6 +34,7 @@ REFRESH_SECONDS = 300.0
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cohort", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"cohort {version('cohort-bot')}")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser(
         "run", help="start every platform whose credentials are set (the console when none is)"
@@ -85,6 +87,10 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
         return _write_docs(settings, Path(args.output))
     if args.command == "db":
         return asyncio.run(_db_upgrade(settings))
+    half_set = settings.half_set_credentials()
+    if args.command == "run" and half_set:
+        print(f"cohort: {half_set}", file=sys.stderr)
+        return 2
     if args.command == "console" or not (settings.discord_enabled or settings.slack_enabled):
         return asyncio.run(_console(settings))
     return asyncio.run(_run_platforms(settings))
@@ -93,7 +99,15 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
 def _write_docs(settings: Settings, output: Path) -> int:
     # The catalogue needs no database: an in-memory one keeps this from creating data/.
     cohort = Cohort(settings, SystemClock(), Database.connect("sqlite+aiosqlite://"))
-    output.write_text(reference(cohort.catalogue), encoding="utf-8")
+    try:
+        output.write_text(reference(cohort.catalogue), encoding="utf-8")
+    except OSError as error:
+        print(
+            f"cohort: cannot write {output}: {error.strerror}; run it from the repository root "
+            "or pass --output",
+            file=sys.stderr,
+        )
+        return 2
     print(f"wrote {output}")
     return 0
 

@@ -72,6 +72,26 @@ class Settings(BaseSettings):
             self.slack_app_token is not None or self.slack_signing_secret is not None
         )
 
+    def half_set_credentials(self) -> str | None:
+        """What a half-set platform configuration lacks, as one sentence naming the settings;
+        None when each platform is either fully configured or not at all."""
+        slack_modes = _named(
+            SLACK_APP_TOKEN=self.slack_app_token, SLACK_SIGNING_SECRET=self.slack_signing_secret
+        )
+        if self.slack_bot_token is not None and not slack_modes:
+            return (
+                "SLACK_BOT_TOKEN is set without SLACK_APP_TOKEN (Socket Mode) or "
+                "SLACK_SIGNING_SECRET (HTTP mode); set one of them, or unset SLACK_BOT_TOKEN"
+            )
+        if slack_modes and self.slack_bot_token is None:
+            return f"{slack_modes} set without SLACK_BOT_TOKEN; set SLACK_BOT_TOKEN too"
+        shards = _named(
+            DISCORD_SHARD_COUNT=self.discord_shard_count, DISCORD_SHARD_IDS=self.discord_shard_ids
+        )
+        if shards and self.discord_token is None:
+            return f"{shards} set without DISCORD_TOKEN; set DISCORD_TOKEN too"
+        return None
+
     def secrets(self) -> list[str]:
         """Every secret value set, so logging can redact them wherever they appear."""
         candidates = (
@@ -81,3 +101,8 @@ class Settings(BaseSettings):
             self.slack_signing_secret,
         )
         return [s.get_secret_value() for s in candidates if s and s.get_secret_value()]
+
+
+def _named(**values: object) -> str:
+    """The names of the settings that are set, joined with "and"; empty when none is."""
+    return " and ".join(name for name, value in values.items() if value is not None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
 import sys
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
@@ -48,3 +49,27 @@ def assert_clean(log: str, *secrets: str) -> None:
     assert "leaked" not in log, log  # multiprocessing's note about what a pool left behind
     for secret in secrets:
         assert secret not in log
+
+
+def clean_environment(**env: str) -> dict[str, str]:
+    """This machine's environment without any Cohort or platform setting, plus `env`."""
+    kept = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "COHORT_"))
+    }
+    return {**kept, "PYTHONPATH": str(REPO), **env}
+
+
+def run_command(
+    workdir: Path, *args: str, stdin: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
+    """`cohort <args>` in `workdir` with only the settings in `env`, to its end."""
+    return subprocess.run(  # noqa: S603 - our interpreter, our CLI, arguments the tests pick
+        [sys.executable, "-m", "adapters.main", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=workdir,
+        env=clean_environment(**env),
+        timeout=60,
+        check=False,
+    )

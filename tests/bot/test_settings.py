@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from pydantic import ValidationError
+from pydantic import AliasChoices, ValidationError
 
 from bot.settings import Settings
 
@@ -24,3 +26,58 @@ def test_a_negative_number_of_parse_workers_is_refused_by_name(
     monkeypatch.setenv("COHORT_PARSE_WORKERS", "-1")
     with pytest.raises(ValidationError, match="COHORT_PARSE_WORKERS"):
         Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def _names() -> list[str]:
+    """The environment name of every setting."""
+    names = []
+    for field in Settings.model_fields.values():
+        alias = field.validation_alias
+        assert isinstance(alias, AliasChoices)
+        names.append(str(alias.choices[0]))
+    return names
+
+
+@pytest.mark.parametrize("name", _names())
+def test_an_empty_value_means_the_default_for_every_setting(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str
+) -> None:
+    defaults = Settings(_env_file=None)  # type: ignore[call-arg]
+    monkeypatch.setenv(name, "")
+    assert Settings(_env_file=None) == defaults  # type: ignore[call-arg]
+    monkeypatch.delenv(name)
+    (tmp_path / ".env").write_text(f"{name}=\n", encoding="utf-8")
+    assert Settings(_env_file=tmp_path / ".env") == defaults  # type: ignore[call-arg]
+
+
+def test_every_setting_is_read_from_the_environment() -> None:
+    assert len(_names()) == len(set(_names())) == len(Settings.model_fields)
+    assert all(name.isupper() for name in _names())
+
+
+@pytest.mark.parametrize(
+    ("env", "problem"),
+    [
+        ({}, None),
+        ({"SLACK_BOT_TOKEN": "b", "SLACK_APP_TOKEN": "a"}, None),
+        ({"SLACK_BOT_TOKEN": "b", "SLACK_SIGNING_SECRET": "s"}, None),
+        ({"DISCORD_TOKEN": "d", "DISCORD_SHARD_COUNT": "2"}, None),
+        ({"SLACK_BOT_TOKEN": "b"}, "SLACK_BOT_TOKEN is set without SLACK_APP_TOKEN"),
+        ({"SLACK_APP_TOKEN": "a"}, "SLACK_APP_TOKEN set without SLACK_BOT_TOKEN"),
+        ({"SLACK_SIGNING_SECRET": "s"}, "SLACK_SIGNING_SECRET set without SLACK_BOT_TOKEN"),
+        ({"DISCORD_SHARD_IDS": "0"}, "DISCORD_SHARD_IDS set without DISCORD_TOKEN"),
+    ],
+)
+def test_half_set_credentials_name_the_missing_setting(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], problem: str | None
+) -> None:
+    for name in _names():
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    found = Settings(_env_file=None).half_set_credentials()  # type: ignore[call-arg]
+    if problem is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert problem in found
