@@ -58,8 +58,10 @@ _SENTENCE: TypeAdapter[str] = TypeAdapter(Sentence, config=ConfigDict(strict=Tru
 
 
 def default_content_dir() -> Path:
-    """The built-in pack shipped with Cohort."""
-    return Path(bot.__file__).resolve().parents[1] / "content"
+    """The built-in pack: in an installed wheel it is package data (bot/content/pack, mapped
+    from content/ by pyproject.toml); in a checkout or an editable install, content/ itself."""
+    packaged = Path(__file__).resolve().parent / "pack"
+    return packaged if packaged.is_dir() else Path(bot.__file__).resolve().parents[1] / "content"
 
 
 def load_pack(root: Path) -> ContentPack:

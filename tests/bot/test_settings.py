@@ -81,3 +81,10 @@ def test_half_set_credentials_name_the_missing_setting(
     else:
         assert found is not None
         assert problem in found
+
+
+def test_env_example_copied_as_is_changes_no_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in _names():
+        monkeypatch.delenv(name, raising=False)
+    example = Path(__file__).resolve().parents[2] / ".env.example"
+    assert Settings(_env_file=example) == Settings(_env_file=None)  # type: ignore[call-arg]
