@@ -49,6 +49,11 @@ class OffsetClock:
     def __init__(self) -> None:
         self._offset = timedelta(0)
 
+    @property
+    def offset(self) -> timedelta:
+        """How far ahead of the machine's clock this one is."""
+        return self._offset
+
     def now(self) -> datetime:
         return datetime.now(UTC) + self._offset
 

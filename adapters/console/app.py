@@ -3,6 +3,7 @@
 `/<command> ...` runs a command as the current user; `:as <name>` switches user;
 `:organizer <name>` makes that user an organizer; `:advance <duration>` moves the clock and
 runs whatever the scheduler has due; `:quit` ends. Works the same piped and interactive.
+The clock's lead over real time is kept in the database, so a restart never goes back in time.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from bot.clock import OffsetClock
 from bot.grammar import quote
 from bot.identity import Caller, CommunityRef, MemberRef, Platform
 from bot.replies import Answer, Form
+from bot.storage.host_values import HostValues
 
 COMMUNITY = CommunityRef(Platform.CONSOLE, "local")
 OPERATOR = "you"
 CHANNEL = "console"
+CLOCK_OFFSET = "console.clock_offset_seconds"
 _DURATION = re.compile(r"^(\d+)([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -57,6 +60,7 @@ class Console:
         self._user = OPERATOR
         self._scheduler_busy = scheduler_busy
         self._drainer = cohort.drainer(ConsoleSender(out))
+        self._host_values = HostValues(cohort.db)
 
     def _caller(self) -> Caller:
         return Caller(
@@ -73,6 +77,7 @@ class Console:
     async def run(self) -> None:
         if self._interactive:
             self._print("Cohort console. Type /help for commands, :quit to leave.")
+        await self._restore_clock()
         while True:
             line = await self._read_line(f"{self._user}> " if self._interactive else "")
             if line is None:
@@ -113,16 +118,34 @@ class Console:
             )
         return True
 
+    async def _restore_clock(self) -> None:
+        """Put the clock as far ahead as an earlier `:advance` on this database left it."""
+        stored = await self._host_values.get(CLOCK_OFFSET)
+        if stored is None or float(stored) <= 0:
+            return
+        self._clock.advance(timedelta(seconds=float(stored)))
+        self._print(
+            f"Clock is at {self._clock.now():%Y-%m-%d %H:%M} UTC, "
+            f"{_span(self._clock.offset)} ahead of real time, as :advance left it."
+        )
+
     async def _advance(self, delta: timedelta) -> None:
         """Move the clock forward, stopping at every scheduled occurrence on the way so each
         one runs on time, and print what the outbox delivers."""
         target = self._clock.now() + delta
-        if self._scheduler_busy:
-            self._clock.advance_to(target)
-            self._print(f"Clock moved, but nothing scheduled runs here: {self._scheduler_busy}")
-            return
-        await self._cohort.digests.refresh()  # the digest job only reads stored feed items
-        await self._cohort.scheduler.step_until(self._clock.advance_to, target, self._drainer.drain)
+        try:
+            if self._scheduler_busy:
+                self._clock.advance_to(target)
+                self._print(f"Clock moved, but nothing scheduled runs here: {self._scheduler_busy}")
+                return
+            await self._cohort.digests.refresh()  # the digest job only reads stored feed items
+            await self._cohort.scheduler.step_until(
+                self._clock.advance_to, target, self._drainer.drain
+            )
+        finally:
+            # Kept even when interrupted half-way: what ran on the way already happened.
+            offset = self._clock.offset.total_seconds()
+            await self._host_values.put(CLOCK_OFFSET, f"{offset:.6f}")
         self._print(f"Clock is now {self._clock.now():%Y-%m-%d %H:%M} UTC.")
 
     async def _command(self, line: str) -> None:
@@ -160,6 +183,14 @@ class Console:
             [*form.command, *(f"{k}:{quote(v)}" for k, v in values.items() if v.strip())]
         )
         await self._command(line)
+
+
+def _span(delta: timedelta) -> str:
+    """`14d 3h`, `2h 5m` or `under a minute`: a clock offset for people, to the minute."""
+    hours, minutes = divmod(round(delta.total_seconds() / 60), 60)
+    days, hours = divmod(hours, 24)
+    parts = [f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "m")) if n]
+    return " ".join(parts) or "under a minute"
 
 
 async def stdin_reader(prompt: str) -> str | None:

@@ -411,3 +411,10 @@ match_group_members = sa.Table(
     sa.Column("answered_at", UtcDateTime, nullable=True),
     sa.Index("ix_match_group_members_member", "member_id"),
 )
+
+host_values = sa.Table(
+    "host_values",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(200), nullable=False),
+)

@@ -117,3 +117,14 @@ def test_export_prints_the_members_data_as_json(run: Run) -> None:
     exported = result.stdout[result.stdout.index("{") :]
     assert '"timezone": "Asia/Tokyo"' in exported
     assert '"done": "linear algebra"' in exported
+
+
+def test_a_restarted_console_keeps_the_clock_where_advance_left_it(run: Run) -> None:
+    first = run("/join\n:advance 15d\n/profile\n:quit\n")
+    assert "Journey: week 3" in first.stdout, first.stdout
+    second = run("/profile\n")
+    assert "ahead of real time, as :advance left it." in second.stdout
+    assert "15d" in second.stdout
+    assert "Journey: week 3" in second.stdout, second.stdout  # not back in week 1
+    third = run(":advance 7d\n/profile\n")
+    assert "Journey: week 4" in third.stdout, third.stdout
