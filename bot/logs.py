@@ -43,3 +43,8 @@ def configure_logging(level: str, secrets: Iterable[str]) -> None:
     root.setLevel(level)
     # Migrations announce every step at INFO; only their problems matter to an operator.
     logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))
+    # APScheduler logs two INFO lines for every tick of the ticker (every 30 s by default);
+    # they are only worth seeing when debugging, where the ticker says what each tick did.
+    logging.getLogger("apscheduler").setLevel(
+        logging.DEBUG if root.level <= logging.DEBUG else max(logging.WARNING, root.level)
+    )

@@ -72,7 +72,9 @@ async def run_ticker(scheduler: Scheduler, seconds: float, after_tick: Callable[
 
     async def tick_once() -> None:
         try:
-            if await scheduler.tick():
+            ran = await scheduler.tick()
+            log.debug("scheduler tick: %s", "ran what was due" if ran else "nothing due")
+            if ran:
                 after_tick()
         except Exception:
             log.exception("scheduler tick failed")

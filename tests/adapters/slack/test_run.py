@@ -4,6 +4,7 @@ cleanly on SIGTERM."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from tests.adapters.process import assert_clean, run_cohort
@@ -35,3 +36,27 @@ async def test_cohort_run_serves_slack_with_its_parse_workers_and_stops_on_sigte
     assert "parsing feeds in 2 worker process(es)" in log
     assert "Slack HTTP mode: listening" in log
     assert_clean(log, TOKEN, SECRET)
+
+
+async def test_idle_scheduler_ticks_log_nothing_at_info(fake: FakeSlack, tmp_path: Path) -> None:
+    port = free_port()
+
+    async def several_ticks() -> None:
+        assert await get_until_up(f"http://127.0.0.1:{port}/healthz") == 200
+        await asyncio.sleep(1.5)  # ten ticks at 0.15 s, none of them with anything due
+
+    code, log = await run_cohort(
+        tmp_path,
+        {
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": fake.api_url,
+            "COHORT_HTTP_PORT": str(port),
+            "COHORT_PARSE_WORKERS": "0",
+            "COHORT_TICK_SECONDS": "0.15",
+        },
+        several_ticks,
+    )
+    assert code == 0, log
+    assert "apscheduler" not in log, log
+    assert len(log.splitlines()) < 8, log  # start-up and shutdown lines only
