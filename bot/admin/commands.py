@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.triggers.cron import CronTrigger
+
 from bot.admin import messages
 from bot.commands import Access, Args, Autocomplete, Command, Option, OptionKind
 from bot.communities.model import WEEKDAYS, Community, Purpose, Schedule
@@ -13,7 +18,7 @@ from bot.dispatch import Context
 from bot.errors import UserError
 from bot.markdown import escape, mention
 from bot.replies import Answer
-from bot.scheduler import trigger
+from bot.scheduler import next_fire, trigger
 
 _PURPOSES = tuple(p.value for p in Purpose)
 
@@ -126,13 +131,32 @@ def _schedule(args: Args, community: Community) -> Schedule | None:
 
 def _crontab(line: str, timezone: str) -> str:
     try:
-        trigger(Schedule(Purpose.CHALLENGES, 0, "00:00", cron=line), timezone)
+        cron = trigger(Schedule(Purpose.CHALLENGES, 0, "00:00", cron=line), timezone)
     except ValueError as error:
         raise UserError(
             f"`cron` expects five fields (minute hour day month weekday), like "
             f"`0 9 * * mon`: {error}."
         ) from None
+    gap = _shortest_gap(cron)
+    if gap is not None and gap < timedelta(hours=1):
+        raise UserError(messages.cron_too_often(line, gap))
     return line
+
+
+CRON_SAMPLE_FROM = datetime(2026, 1, 1, tzinfo=UTC)
+"""Where the sample of a crontab's fire times starts: any fixed moment does, since a line that
+fires twice in an hour does so in every hour it fires in."""
+
+
+def _shortest_gap(cron: CronTrigger, fires: int = 24) -> timedelta | None:
+    """The shortest time between two of the crontab's first `fires` fire times."""
+    times: list[datetime] = []
+    cursor: datetime | None = CRON_SAMPLE_FROM
+    while cursor is not None and len(times) < fires:
+        cursor = next_fire(cron, cursor)
+        if cursor is not None:
+            times.append(cursor)
+    return min((b - a for a, b in itertools.pairwise(times)), default=None)
 
 
 def _pack(content: ContentProvider, name: str) -> ContentPack:

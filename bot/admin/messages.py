@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.communities.model import WEEKDAYS, Community, Purpose, Schedule
 from bot.markdown import escape, mention
 from bot.replies import Field, Reply, Tone
@@ -37,3 +39,13 @@ def overview(community: Community, organizers: list[str], changes: list[str]) ->
         "`setup timezone:Europe/Berlin challenges:#challenges post:challenges day:mon time:09:00`."
     )
     return Reply(title="Community setup", body=body, fields=tuple(fields))
+
+
+def cron_too_often(line: str, gap: timedelta) -> str:
+    """A crontab line refused because it would post more often than once an hour."""
+    minutes = int(gap.total_seconds() // 60)
+    apart = "1 minute" if minutes == 1 else f"{minutes} minutes"
+    return (
+        f"`cron` may post at most once an hour, and {escape(line)} would post {apart} apart. "
+        "Give one minute of the hour, like `0 9 * * mon`."
+    )

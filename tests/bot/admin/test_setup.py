@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.app import Cohort
 from bot.replies import Tone
 from tests.support import caller, reply, text_of
@@ -57,3 +59,32 @@ async def test_a_crontab_line_can_replace_day_and_time(cohort: Cohort) -> None:
     assert "five fields" in bad.body
     back = reply(await cohort.dispatcher.run_line(admin, "setup post:digest cron:off day:tue"))
     assert "Digest: no channel yet, tue 16:00" in text_of(back)
+
+
+@pytest.mark.parametrize(
+    ("line", "apart"),
+    [
+        ("* * * * *", "1 minute apart"),
+        ("*/30 9 * * mon", "30 minutes apart"),
+        ("0,45 9 * * mon", "45 minutes apart"),
+        ("0,10 9 29 2 *", "10 minutes apart"),  # only on 29 February, still twice an hour
+    ],
+)
+async def test_a_crontab_firing_more_often_than_hourly_is_refused(
+    cohort: Cohort, line: str, apart: str
+) -> None:
+    admin = caller("owner", admin=True)
+    answer = reply(await cohort.dispatcher.run_line(admin, f'setup post:digest cron:"{line}"'))
+    assert answer.tone is Tone.ERROR
+    assert "at most once an hour" in answer.body
+    assert apart in answer.body
+    assert "Digest: no channel yet, fri 16:00" in text_of(
+        await cohort.dispatcher.run_line(admin, "setup")
+    )
+
+
+@pytest.mark.parametrize("line", ["0 * * * *", "30 9,10 * * mon", "0 9 * * *"])
+async def test_a_crontab_firing_at_most_hourly_is_saved(cohort: Cohort, line: str) -> None:
+    admin = caller("owner", admin=True)
+    answer = reply(await cohort.dispatcher.run_line(admin, f'setup post:digest cron:"{line}"'))
+    assert answer.tone is Tone.SUCCESS, answer.body
