@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import TextIO
 
 from adapters.console import render
+from adapters.console.files import Shelf
 from adapters.console.sender import ConsoleSender
 from bot.app import Cohort
 from bot.clock import OffsetClock
@@ -59,7 +60,8 @@ class Console:
         self._interactive = interactive
         self._user = OPERATOR
         self._scheduler_busy = scheduler_busy
-        self._drainer = cohort.drainer(ConsoleSender(out))
+        self._shelf = Shelf()
+        self._drainer = cohort.drainer(ConsoleSender(out, self._shelf))
         self._host_values = HostValues(cohort.db)
 
     def _caller(self) -> Caller:
@@ -151,10 +153,12 @@ class Console:
     async def _command(self, line: str) -> None:
         answer = await self._cohort.dispatcher.run_line(self._caller(), line)
         await self._show(answer)
+        # What the command queued (`match run`, `challenge post-now`) is posted at once.
+        await self._drainer.drain()
 
     async def _show(self, answer: Answer) -> None:
         if not isinstance(answer, Form):
-            self._print(render.reply(answer))
+            self._print(render.reply(answer, self._shelf))
             return
         if self._interactive:
             await self._fill(answer)

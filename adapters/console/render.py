@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from adapters.console.files import Shelf
 from bot.markdown import plain
 from bot.replies import Form, FormField, Reply, Tone
 
 
-def reply(answer: Reply) -> str:
+def reply(answer: Reply, shelf: Shelf) -> str:
+    """The reply as text; its picture and file are written with `shelf`, and their paths shown."""
     lines: list[str] = []
     if answer.title:
         lines.append(f"== {plain(answer.title)} ==")
@@ -16,13 +18,11 @@ def reply(answer: Reply) -> str:
     lines.extend(f"{plain(f.name)}: {plain(f.value)}" for f in answer.fields)
     lines.extend(f"- {plain(item)}" for item in answer.items)
     if answer.image:
-        lines.append(f"[picture: {answer.image.filename}, {plain(answer.image.alt)}]")
+        path = shelf.keep(answer.image.filename, answer.image.data)
+        lines.append(f"[picture: {plain(answer.image.alt)}] saved to {path}")
     if answer.attachment:
-        lines.append(f"--- {answer.attachment.filename} ---")
-        if answer.attachment.media_type.startswith(("text/", "application/json")):
-            lines.append(answer.attachment.data.decode("utf-8", errors="replace"))
-        else:
-            lines.append(f"({len(answer.attachment.data)} bytes)")
+        path = shelf.keep(answer.attachment.filename, answer.attachment.data)
+        lines.append(f"[file: {len(answer.attachment.data)} bytes] saved to {path}")
     if answer.actions:
         lines.append("Next: " + " | ".join(f"/{a.command}" for a in answer.actions))
     return "\n".join(lines)

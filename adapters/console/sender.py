@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from adapters.console import render
+from adapters.console.files import Shelf
 from bot.identity import Platform
 from bot.outbox import Delivered, Message, TargetKind
 
@@ -14,8 +15,9 @@ class ConsoleSender:
     global_per_second = 0.0
     channel_interval = 0.0
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, shelf: Shelf) -> None:
         self._out = out
+        self._shelf = shelf
 
     async def deliver(self, message: Message) -> Delivered:
         target = message.target
@@ -25,6 +27,8 @@ class ConsoleSender:
             where = f"DM to {target.user_ids[0]}"
         else:
             where = "group " + ", ".join(target.user_ids)
-        self._out.write(f"--- post to {where} ---\n{render.reply(message.reply)}\n---\n")
+        self._out.write(
+            f"--- post to {where} ---\n{render.reply(message.reply, self._shelf)}\n---\n"
+        )
         self._out.flush()
         return Delivered(f"console-{message.id}")

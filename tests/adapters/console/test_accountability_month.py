@@ -91,4 +91,4 @@ def test_a_month_of_checkins_reminders_and_a_freeze(run: Run) -> None:
     progress = out.split("== Progress of ada ==")[1]
     assert "Checked in 5 of the last 26 weeks, 20 h in all." in progress
     assert "Streak: 5 weeks" in progress
-    assert "[picture: progress.png" in progress
+    assert "saved to cohort-files/progress.png" in progress

@@ -112,11 +112,22 @@ def test_sigterm_shuts_the_console_down_cleanly(
     assert "Traceback" not in errors
 
 
-def test_export_prints_the_members_data_as_json(run: Run) -> None:
-    result = run('/join timezone:Asia/Tokyo\n/checkin hours:3 done:"linear algebra"\n/export\n')
-    exported = result.stdout[result.stdout.index("{") :]
+def test_export_writes_the_members_data_to_a_file_and_says_where(run: Run, tmp_path: Path) -> None:
+    result = run(
+        '/join timezone:Asia/Tokyo\n/checkin hours:3 done:"linear algebra"\n/export\n/export\n'
+    )
+    assert "saved to cohort-files/cohort-export.json" in result.stdout, result.stdout
+    assert "saved to cohort-files/cohort-export-2.json" in result.stdout  # never overwritten
+    exported = (tmp_path / "cohort-files" / "cohort-export.json").read_text(encoding="utf-8")
     assert '"timezone": "Asia/Tokyo"' in exported
     assert '"done": "linear algebra"' in exported
+
+
+def test_a_picture_is_written_to_a_file_and_its_path_printed(run: Run, tmp_path: Path) -> None:
+    result = run("/join\n/progress\n")
+    assert "saved to cohort-files/progress.png" in result.stdout, result.stdout
+    png = (tmp_path / "cohort-files" / "progress.png").read_bytes()
+    assert png.startswith(b"\x89PNG\r\n")
 
 
 def test_a_restarted_console_keeps_the_clock_where_advance_left_it(run: Run) -> None:
@@ -128,3 +139,13 @@ def test_a_restarted_console_keeps_the_clock_where_advance_left_it(run: Run) -> 
     assert "Journey: week 3" in second.stdout, second.stdout  # not back in week 1
     third = run(":advance 7d\n/profile\n")
     assert "Journey: week 4" in third.stdout, third.stdout
+
+
+def test_posts_made_by_a_command_appear_at_once(run: Run) -> None:
+    result = run(
+        "/setup challenges:#challenges matchups:#matchups\n/challenge post-now\n/help\n"
+        ":as ann\n/join\n/match join\n:as bob\n/join\n/match join\n:as you\n/match run\n/help\n"
+    )
+    first, rest = result.stdout.split("== Cohort commands ==", 1)
+    assert "--- post to #challenges ---\n== Weekly challenge:" in first, first
+    assert "--- post to group ann, bob ---" in rest.split("== Cohort commands ==")[0], rest
