@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 MAX_TEXT = 1000
 MAX_URL = 500
+# The largest value an INTEGER column holds on PostgreSQL (int4): every integer option stays
+# within it, so no number a user types can overflow a query on either database.
+MAX_ID = 2**31 - 1
 
 
 class Access(StrEnum):
@@ -275,9 +278,10 @@ def _convert(option: Option, text: str, today: date) -> object:
             number = int(text)
         except ValueError:
             raise UserError(f"`{name}` expects a whole number, not `{text[:40]}`.") from None
-        low, high = option.min_value, option.max_value
-        if (low is not None and number < low) or (high is not None and number > high):
-            raise UserError(f"`{name}` must be between {low} and {high}; you gave {number}.")
+        low = -MAX_ID if option.min_value is None else option.min_value
+        high = MAX_ID if option.max_value is None else option.max_value
+        if not low <= number <= high:
+            raise UserError(f"`{name}` must be between {low} and {high}; you gave {text[:40]}.")
         return number
     if kind is OptionKind.BOOLEAN:
         lowered = text.lower()

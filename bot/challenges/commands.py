@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.challenges import messages
 from bot.challenges.service import TRACKS, ChallengeService
-from bot.commands import Access, Args, Autocomplete, Command, Option, OptionKind
+from bot.commands import MAX_ID, Access, Args, Autocomplete, Command, Option, OptionKind
 from bot.communities.service import CommunityService
 from bot.dispatch import Context, Suggest
 from bot.errors import UserError
@@ -63,7 +63,12 @@ def commands(challenges: ChallengeService, communities: CommunityService) -> tup
         return messages.track_set(community.challenge_track, await challenges.next_for(community))
 
     submission_id = Option(
-        "id", "The submission's number", OptionKind.INTEGER, required=True, min_value=1
+        "id",
+        "The submission's number",
+        OptionKind.INTEGER,
+        required=True,
+        min_value=1,
+        max_value=MAX_ID,
     )
     return (
         Command(
@@ -106,7 +111,11 @@ def commands(challenges: ChallengeService, communities: CommunityService) -> tup
                     review,
                     options=(
                         Option(
-                            "id", "The submission you reviewed", OptionKind.INTEGER, min_value=1
+                            "id",
+                            "The submission you reviewed",
+                            OptionKind.INTEGER,
+                            min_value=1,
+                            max_value=MAX_ID,
                         ),
                         Option(
                             "score",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands import Access, Args, Command, Option, OptionKind
+from bot.commands import MAX_ID, Access, Args, Command, Option, OptionKind
 from bot.deliveries import messages, store
 from bot.dispatch import Context
 from bot.errors import UserError
@@ -62,6 +62,7 @@ def commands(db: Database) -> tuple[Command, ...]:
                             OptionKind.INTEGER,
                             required=True,
                             min_value=1,
+                            max_value=MAX_ID,
                         ),
                     ),
                 ),

@@ -3,7 +3,7 @@ stats and settings for organizers."""
 
 from __future__ import annotations
 
-from bot.commands import Access, Args, Command, Option, OptionKind
+from bot.commands import MAX_ID, Access, Args, Command, Option, OptionKind
 from bot.dispatch import Context
 from bot.matchups import messages
 from bot.matchups.pairing import Mode
@@ -125,6 +125,7 @@ def commands(matchups: MatchService) -> tuple[Command, ...]:
                             OptionKind.INTEGER,
                             required=True,
                             min_value=1,
+                            max_value=MAX_ID,
                         ),
                         Option(
                             "answer",
