@@ -43,16 +43,22 @@ def _profile_fields(member: Member, now: datetime) -> tuple[Field, ...]:
     )
 
 
-def joined(member: Member, now: datetime, returning: bool) -> Reply:
+def joined(member: Member, now: datetime, returning: bool, zone_of_community: bool) -> Reply:
     intro = (
-        "Welcome back! Your earlier history is still here."
+        "Welcome back! Your profile and earlier history are still here."
         if returning
         else "Welcome aboard! You're on the AI-engineer roadmap."
+    )
+    zone = (
+        f" You have the community's time zone, {escape(member.timezone)}; yours may differ: "
+        "`profile set timezone:Area/City`."
+        if zone_of_community
+        else ""
     )
     return Reply(
         title=f"{escape(member.display_name)} joined",
         body=(
-            f"{intro} Check in once a week with `checkin`, see where you stand with "
+            f"{intro}{zone} Check in once a week with `checkin`, see where you stand with "
             "`roadmap`, and change any of this with `profile set`."
         ),
         fields=_profile_fields(member, now),
