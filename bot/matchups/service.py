@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -403,9 +404,10 @@ class MatchService:
         pack = self._content.for_community(community)
         since = monday - timedelta(weeks=BLOCKER_WEEKS)
         blockers = await store.recent_blockers(conn, community.id, since)
+        done = await store.completed_milestones(conn, community.id)
         for number, group in enumerate(grouping.groups, 1):
             profiles = [
-                _profile(pack, plan.entries[i], plan.standings[i], blockers.get(i))
+                _profile(pack, plan.entries[i], plan.standings[i], blockers.get(i), done.get(i))
                 for i in group.members
             ]
             users = [p.member.user_id for p in profiles]
@@ -486,11 +488,24 @@ def _interests(entry: Entry) -> tuple[str, ...]:
     return tuple(i[:MAX_INTEREST_LENGTH] for i in focus)
 
 
-def _profile(pack: ContentPack, entry: Entry, where: Standing, blocker: str | None) -> Profile:
+def _working_on(pack: ContentPack, where: Standing, done: Collection[str]) -> Milestone | None:
+    """The member's first unfinished milestone, from their phase on in the pack's order
+    (so one left from an earlier month comes before this month's); None before their start."""
+    if where.plan is None:
+        return None
+    later = (p for p in pack.phases if p.number >= where.plan.phase.number)
+    return next((m for p in later for m in p.milestones if m.id not in done), None)
+
+
+def _profile(
+    pack: ContentPack,
+    entry: Entry,
+    where: Standing,
+    blocker: str | None,
+    done: Collection[str] | None,
+) -> Profile:
     plan = where.plan
-    milestone = None
-    if plan is not None and not plan.beyond_plan:
-        milestone = plan.milestones[0] if plan.milestones else plan.carried
+    milestone = _working_on(pack, where, done or ())
     return Profile(
         member=entry.member,
         phase=None if plan is None else plan.phase,

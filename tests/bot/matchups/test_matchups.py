@@ -380,3 +380,18 @@ async def test_the_export_holds_a_members_matchups_but_never_who_blocked_them(
         }
     # cy, blocked from ada's group, had no match; bob and cy remain.
     assert left == {"match_blocks": 0, "match_members": 2, "match_group_members": 1}
+
+
+async def test_the_intro_names_each_members_first_unfinished_milestone(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _community(cohort, ("ada", BERLIN), ("bob", BERLIN))
+    await _say(cohort, "ada", "done python-fluency")
+    await _say(cohort, "ada", "done dev-environment")
+    await _say(cohort, "bob", "done dev-environment")
+    delivered = await _round(cohort, clock)
+    (intro,) = [m for m in delivered if m.key.startswith("match:")]
+    ada = next(i for i in intro.reply.items if "ada" in i)
+    bob = next(i for i in intro.reply.items if "bob" in i)
+    assert "working on *Use Git and GitHub every day*" in ada
+    assert "working on *Write idiomatic Python*" in bob
