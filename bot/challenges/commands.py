@@ -19,7 +19,10 @@ def commands(challenges: ChallengeService, communities: CommunityService) -> tup
         current = await challenges.current(ctx.community)
         if current is None:
             raise UserError(messages.NOTHING_POSTED)
-        return messages.current(current.challenge, current.post.deadline_at, current.open(ctx.now))
+        zone = await challenges.reader_zone(ctx.community, ctx.caller.member.user_id)
+        return messages.current(
+            current.challenge, current.post.deadline_at, current.open(ctx.now), zone
+        )
 
     async def submit(ctx: Context, args: Args) -> Answer:
         current, created = await challenges.submit(
@@ -54,7 +57,9 @@ def commands(challenges: ChallengeService, communities: CommunityService) -> tup
         return messages.preview(await challenges.next_for(ctx.community))
 
     async def post_now(ctx: Context, args: Args) -> Answer:
-        return messages.posted(await challenges.post_now(ctx.community))
+        posted = await challenges.post_now(ctx.community)
+        zone = await challenges.reader_zone(ctx.community, ctx.caller.member.user_id)
+        return messages.posted(posted.challenge, posted.post.deadline_at, zone)
 
     async def track(ctx: Context, args: Args) -> Answer:
         community = await communities.configure(

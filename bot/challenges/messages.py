@@ -7,6 +7,7 @@ from datetime import datetime
 from bot.challenges.store import Submission
 from bot.content.model import Challenge
 from bot.markdown import escape, link
+from bot.moments import when
 from bot.replies import Action, ActionStyle, Field, Reply, Tone
 
 NO_CHANNEL = (
@@ -30,9 +31,9 @@ def unknown_challenge(challenge_id: str, hint: str) -> str:
     return f"There is no challenge `{escape(challenge_id)}` in this community's pack.{hint}"
 
 
-def closed(deadline: datetime) -> str:
+def closed(deadline: datetime, zone: str) -> str:
     return (
-        f"This week's challenge closed on {deadline:%Y-%m-%d %H:%M} UTC. "
+        f"This week's challenge closed on {when(deadline, zone, weekday=False)}. "
         "The next one is posted at the community's challenge time."
     )
 
@@ -61,13 +62,13 @@ def _body(challenge: Challenge) -> str:
     )
 
 
-def announcement(challenge: Challenge, deadline: datetime, late: bool) -> Reply:
+def announcement(challenge: Challenge, deadline: datetime, late: bool, zone: str) -> Reply:
     note = "\n\n*Posted late: Cohort was offline at the scheduled time.*" if late else ""
     return Reply(
         title=f"Weekly challenge: {challenge.title}",
         body=(
             f"{_body(challenge)}\n\n**Done when** every item below holds. Open until "
-            f"{deadline:%A %Y-%m-%d %H:%M} UTC. {SUBMIT_HINT}{note}"
+            f"{when(deadline, zone)}. {SUBMIT_HINT}{note}"
         ),
         fields=_details(challenge),
         items=tuple(challenge.checklist),
@@ -79,11 +80,11 @@ def announcement(challenge: Challenge, deadline: datetime, late: bool) -> Reply:
     )
 
 
-def current(challenge: Challenge, deadline: datetime, is_open: bool) -> Reply:
+def current(challenge: Challenge, deadline: datetime, is_open: bool, zone: str) -> Reply:
     state = (
-        f"Open until {deadline:%A %Y-%m-%d %H:%M} UTC. {SUBMIT_HINT}"
+        f"Open until {when(deadline, zone)}. {SUBMIT_HINT}"
         if is_open
-        else f"Closed on {deadline:%Y-%m-%d %H:%M} UTC."
+        else f"Closed on {when(deadline, zone, weekday=False)}."
     )
     return Reply(
         title=f"Challenge: {challenge.title}",
@@ -112,9 +113,13 @@ def preview(challenge: Challenge) -> Reply:
     )
 
 
-def posted(challenge: Challenge) -> Reply:
+def posted(challenge: Challenge, deadline: datetime, zone: str) -> Reply:
     return Reply(
-        body=f"Posting **{challenge.title}** in the challenges channel now.", tone=Tone.SUCCESS
+        body=(
+            f"Posting **{challenge.title}** in the challenges channel now. It is open until "
+            f"{when(deadline, zone)}, when the next scheduled challenge replaces it."
+        ),
+        tone=Tone.SUCCESS,
     )
 
 

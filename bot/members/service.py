@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import Clock
+from bot.communities.model import Community
 from bot.errors import UserError
 from bot.identity import Caller
 from bot.members import messages, store
@@ -58,6 +59,11 @@ class MemberService:
     async def find(self, community_id: int, user_id: str) -> Member | None:
         async with self._db.read() as conn:
             return await store.get(conn, community_id, user_id)
+
+    async def zone_of(self, community: Community, user_id: str) -> str:
+        """The time zone a user reads times in: their own, or else the community's."""
+        member = await self.find(community.id, user_id)
+        return community.timezone if member is None else member.timezone
 
     async def require(self, community_id: int, user_id: str) -> Member:
         """The caller's active membership, or a message telling them how to join."""

@@ -199,3 +199,45 @@ async def test_any_challenge_can_be_looked_up_by_id_with_suggestions(cohort: Coh
     assert found == ["p1-word-stats"]
     everything = await cohort.dispatcher.suggestions(caller(), Autocomplete.CHALLENGE, "")
     assert len(everything) == 25  # the platforms' cap
+
+
+async def test_a_challenge_posted_now_announces_the_deadline_it_really_has(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await cohort.dispatcher.run_line(
+        ORGANIZER,
+        "setup timezone:Europe/Berlin challenges:#challenges post:challenges day:mon time:09:00",
+    )
+    saturday = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
+    clock.set(saturday)
+    posted = text_of(await cohort.dispatcher.run_line(ORGANIZER, "challenge post-now"))
+    # The Monday post replaces it, so its deadline is Monday 09:00 in Berlin, and says so.
+    assert "Monday 2026-12-07 09:00 (Europe/Berlin)" in posted
+    sender = RecordingSender()
+    await cohort.drainer(sender).drain()
+    (announcement,) = sender.delivered
+    assert "Open until Monday 2026-12-07 09:00 (Europe/Berlin)" in announcement.reply.body
+    await _members(cohort, "ada")
+    clock.set(datetime(2026, 12, 7, 7, 59, tzinfo=UTC))
+    ok = reply(await cohort.dispatcher.run_line(caller("ada"), "challenge submit https://a.org/1"))
+    assert ok.tone is Tone.SUCCESS
+    clock.set(datetime(2026, 12, 7, 8, 0, 20, tzinfo=UTC))
+    await cohort.scheduler.tick()
+    await cohort.drainer(sender).drain()
+    summary, weekly = sender.delivered[1:]
+    assert summary.key == "challenge-summary:1:1"  # closed when it said, summarized at once
+    assert "Open until Monday 2026-12-14 09:00 (Europe/Berlin)" in weekly.reply.body
+
+
+async def test_a_members_deadline_is_shown_in_their_own_time_zone(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _posted(cohort, clock)
+    await cohort.dispatcher.run_line(caller("ada"), "join timezone:America/New_York")
+    shown = text_of(await cohort.dispatcher.run_line(caller("ada"), "challenge"))
+    assert "Open until Monday 2026-12-07 04:00 (America/New_York)" in shown
+    stranger = text_of(await cohort.dispatcher.run_line(caller("zed"), "challenge"))
+    assert "Open until Monday 2026-12-07 09:00 UTC" in stranger
+    clock.set(MONDAY_9 + timedelta(days=7, seconds=5))
+    closed = text_of(await cohort.dispatcher.run_line(caller("ada"), "challenge submit https://a"))
+    assert "closed on 2026-12-07 04:00 (America/New_York)" in closed
