@@ -60,7 +60,8 @@ def progress(result: Progress, card: bytes | None) -> Reply:
     name = escape(member.display_name)
     alt = (
         f"Progress card of {member.display_name}: checked in {result.checked} of the last "
-        f"{weeks(len(result.weeks))}, {counted(result.hours, "hour")}, streak {weeks(streak.current)}."
+        f"{weeks(len(result.weeks))}, {counted(result.hours, 'hour')}, "
+        f"streak {weeks(streak.current)}."
     )
     return Reply(
         title=f"Progress of {name}",
