@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -291,6 +292,20 @@ def _group_line(seats: Sequence[str], odd: Sequence[str], score: int, repeats: i
     return f"{names} ({'; '.join(notes)})"
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def group_sizes(sizes: Sequence[int]) -> str:
+    """Like `2 groups of 2`, or `2 groups (1 of 2 and 1 of 3)` when their sizes differ."""
+    counts = Counter(sizes)
+    groups = _plural(len(sizes), "group")
+    if len(counts) <= 1:
+        return groups + "".join(f" of {size}" for size in counts)
+    parts = [f"{n} of {size}" for size, n in sorted(counts.items())]
+    return f"{groups} ({', '.join(parts[:-1])} and {parts[-1]})"
+
+
 def preview(plan: Plan) -> Reply:
     user = {i: e.member.user_id for i, e in plan.entries.items()}
     grouping = plan.grouping
@@ -306,11 +321,12 @@ def preview(plan: Plan) -> Reply:
     shown = lines[:PREVIEW_ITEMS]
     if len(lines) > len(shown):
         shown.append(f"…and {len(lines) - len(shown)} more groups")
+    sizes = group_sizes([len(g.members) for g in grouping.groups])
     body = (
-        f"Only you see this. {len(plan.entries)} member(s) in the pool make "
-        f"{len(grouping.groups)} group(s) of {plan.settings.size} ({plan.settings.mode.value}), "
-        f"with {grouping.repeats} repeat(s). Who joins, skips or pauses before the round "
-        "changes it."
+        f"Only you see this. {_plural(len(plan.entries), 'member')} in the pool make "
+        f"{sizes} in {plan.settings.mode.value} mode, with "
+        f"{_plural(grouping.repeats, 'repeat')}. "
+        "Who joins, skips or pauses before the round changes it."
     )
     if grouping.unplaced:
         body += f"\n\nNo match for: {', '.join(mention(user[i]) for i in grouping.unplaced)}."
@@ -318,9 +334,10 @@ def preview(plan: Plan) -> Reply:
 
 
 def ran(made: Made) -> Reply:
-    alone_note = f" {made.unplaced} member(s) had no match." if made.unplaced else ""
+    alone = _plural(made.unplaced, "member")
+    alone_note = f" {alone} had no match." if made.unplaced else ""
     return Reply(
-        body=f"Made the round of {made.round.week}: {made.groups} group(s); the intros go out "
+        body=f"Made the round of {made.round.week}: {group_sizes(made.sizes)}; the intros go out "
         f"now, and the schedule skips that week.{alone_note}",
         tone=Tone.SUCCESS,
     )

@@ -125,7 +125,7 @@ class Plan:
 @dataclass(frozen=True, slots=True)
 class Made:
     round: Round
-    groups: int
+    sizes: tuple[int, ...]  # of each group made
     unplaced: int
 
 
@@ -450,7 +450,8 @@ class MatchService:
         made = await store.round_of_week(conn, community.id, week)
         if made is None:
             raise RuntimeError("the round vanished right after it was written")
-        return Made(made, len(grouping.groups), len(grouping.unplaced))
+        sizes = tuple(len(g.members) for g in grouping.groups)
+        return Made(made, sizes, len(grouping.unplaced))
 
     async def _settle(
         self, conn: AsyncConnection, community_id: int, now: datetime

@@ -302,7 +302,7 @@ async def test_organizers_run_a_round_now_and_choose_the_settings(
     bad = reply(await cohort.dispatcher.run_line(ORGANIZER, "match settings size:5"))
     assert "between 2 and 4" in bad.body
     ran = await _org(cohort, "match run")  # on Sunday: the round due on Tuesday, made now
-    assert "Made the round of 2026-W49: 1 group(s)" in ran
+    assert "Made the round of 2026-W49: 1 group of 2;" in ran
     (intro,) = await _deliver(cohort)
     assert intro.key == "match:1:2026-W49:1"
     assert "52.5 hours this week fall between 09:00 and 21:00" in intro.reply.body
@@ -395,3 +395,12 @@ async def test_the_intro_names_each_members_first_unfinished_milestone(
     bob = next(i for i in intro.reply.items if "bob" in i)
     assert "working on *Use Git and GitHub every day*" in ada
     assert "working on *Write idiomatic Python*" in bob
+
+
+async def test_the_preview_counts_groups_by_their_real_size(cohort: Cohort) -> None:
+    await _community(cohort, *((name, BERLIN) for name in ("ada", "bob", "cy", "dee", "eve")))
+    shown = await _org(cohort, "match preview")
+    assert "5 members in the pool make 2 groups (1 of 2 and 1 of 3) in peers mode" in shown
+    assert "group(s)" not in shown
+    ran = await _org(cohort, "match run")
+    assert "Made the round of 2026-W49: 2 groups (1 of 2 and 1 of 3)" in ran
