@@ -13,10 +13,10 @@ from bot.replies import Answer
 
 def commands(matchups: MatchService) -> tuple[Command, ...]:
     async def join(ctx: Context, args: Args) -> Answer:
-        joined, new = await matchups.join(
+        joined = await matchups.join(
             ctx.community, ctx.caller.member.user_id, args.text("interests"), args.boolean("share")
         )
-        return messages.joined(joined.interests, joined.share_blockers, new)
+        return messages.joined(joined)
 
     async def leave(ctx: Context, args: Args) -> Answer:
         await matchups.leave(ctx.community, ctx.caller.member.user_id)

@@ -14,7 +14,7 @@ from bot.matchups.store import MatchSettings, Status, Totals
 from bot.replies import Action, ActionStyle, Field, Reply, Tone
 
 if TYPE_CHECKING:  # the service imports this module for its wording
-    from bot.matchups.service import Made, Overview, Plan, Profile
+    from bot.matchups.service import Interests, Joined, Made, Overview, Plan, Profile
 
 PREVIEW_ITEMS = 40
 
@@ -52,8 +52,11 @@ def _people(user_ids: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _interests(interests: Sequence[str]) -> str:
-    return escape(", ".join(interests)) if interests else "none given"
+def _interests(interests: Interests) -> str:
+    if not interests.words:
+        return "none given"
+    words = escape(", ".join(interests.words))
+    return f"{words} (your profile's focus)" if interests.from_focus else words
 
 
 def _settings_fields(settings: MatchSettings, community: Community) -> tuple[Field, ...]:
@@ -70,18 +73,27 @@ def _settings_fields(settings: MatchSettings, community: Community) -> tuple[Fie
 # -- members ---------------------------------------------------------------------------------
 
 
-def joined(interests: Sequence[str], share: bool, new: bool) -> Reply:
-    intro = "You're in the weekly matchups!" if new else "Your matchups are updated."
+def joined(joined: Joined) -> Reply:
+    intro = "You're in the weekly matchups!" if joined.new else "Your matchups are updated."
+    warning = (
+        ""
+        if joined.has_channel
+        else "\n\nNote: no matchups channel is set, so no round runs until an organizer sets "
+        "one with `setup matchups:#channel`."
+    )
     return Reply(
         title="Matchups",
         body=(
             f"{intro} Each round I introduce you to a peer whose hours overlap yours and who is "
             "at a fitting point of the roadmap. Skip one round with `match skip`, stop with "
-            "`match leave`."
+            f"`match leave`.{warning}"
         ),
         fields=(
-            Field("Interests", _interests(interests)),
-            Field("Blocker in intros", "shared" if share else "kept private"),
+            Field("Interests", _interests(joined.interests)),
+            Field(
+                "Blocker in intros",
+                "shared" if joined.participant.share_blockers else "kept private",
+            ),
         ),
         tone=Tone.SUCCESS,
     )
@@ -163,19 +175,23 @@ def status(overview: Overview, user_id: str) -> Reply:
             actions = _answer_actions(round_.id)
         else:
             lines.append("You told me you met." if mine.met else "You told me you didn't meet.")
-    else:
+    elif not overview.paused_for_next:
         lines.append("You haven't been matched yet: the next round introduces you.")
     if overview.pause is not None:
         lines.append(
             f"You're paused until {overview.pause.ends_on.isoformat()}: no matchups until then."
         )
+    if overview.paused_for_next:
+        next_round = "not for you: you're paused"
+    else:
+        next_round = "you skip it" if taking_part.skip_next else "you're in"
     return Reply(
         title="Your matchups",
         body="\n\n".join(lines),
         fields=(
-            Field("Interests", _interests(taking_part.interests)),
+            Field("Interests", _interests(overview.interests)),
             Field("Blocker in intros", "shared" if taking_part.share_blockers else "kept private"),
-            Field("Next round", "you skip it" if taking_part.skip_next else "you're in"),
+            Field("Next round", next_round),
         ),
         actions=actions,
     )

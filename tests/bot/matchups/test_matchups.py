@@ -404,3 +404,35 @@ async def test_the_preview_counts_groups_by_their_real_size(cohort: Cohort) -> N
     assert "group(s)" not in shown
     ran = await _org(cohort, "match run")
     assert "Made the round of 2026-W49: 2 groups (1 of 2 and 1 of 3)" in ran
+
+
+async def test_a_member_paused_over_the_next_round_is_not_told_they_are_in(
+    cohort: Cohort,
+) -> None:
+    await _community(cohort, ("ada", BERLIN), ("bob", BERLIN))
+    await _say(cohort, "ada", "pause until:2026-12-14")
+    paused = await _say(cohort, "ada", "match")
+    assert "paused until 2026-12-14" in paused
+    assert "you're in" not in paused
+    assert "Next round: not for you: you're paused" in paused
+    assert "the next round introduces you" not in paused
+    await _say(cohort, "bob", "pause until:2026-11-30")  # ends before Tuesday's round
+    assert "Next round: you're in" in await _say(cohort, "bob", "match")
+
+
+async def test_match_shows_the_focus_it_uses_as_interests(cohort: Cohort) -> None:
+    await _community(cohort)
+    await _say(cohort, "ada", 'join focus:"NLP, vision"')
+    joined = await _say(cohort, "ada", "match join")
+    assert "Interests: nlp, vision (your profile's focus)" in joined
+    assert "Interests: nlp, vision (your profile's focus)" in await _say(cohort, "ada", "match")
+    await _say(cohort, "ada", 'match join interests:"rag"')
+    assert "Interests: rag" in await _say(cohort, "ada", "match")
+
+
+async def test_match_join_warns_when_no_round_can_run(cohort: Cohort) -> None:
+    await _say(cohort, "ada", "join")
+    warned = await _say(cohort, "ada", "match join")
+    assert "no matchups channel is set" in warned
+    await cohort.dispatcher.run_line(ORGANIZER, "setup matchups:#matchups")
+    assert "no matchups channel" not in await _say(cohort, "ada", "match join")
