@@ -57,3 +57,27 @@ async def test_a_crontab_line_can_replace_day_and_time(cohort: Cohort) -> None:
     assert "five fields" in bad.body
     back = reply(await cohort.dispatcher.run_line(admin, "setup post:digest cron:off day:tue"))
     assert "Digest: no channel yet, tue 16:00" in text_of(back)
+
+
+async def test_removing_someone_who_is_not_an_organizer_saves_nothing(cohort: Cohort) -> None:
+    admin = caller("owner", admin=True)
+    answer = reply(await cohort.dispatcher.run_line(admin, "setup remove-organizer:@nobody"))
+    assert "Saved" not in answer.body
+    assert "Nothing changed: @nobody was not a named organizer." in text_of(answer)
+    both = text_of(
+        await cohort.dispatcher.run_line(
+            admin, "setup timezone:Asia/Tokyo remove-organizer:@nobody"
+        )
+    )
+    assert "Saved: time zone Asia/Tokyo." in both
+    assert "Unchanged: @nobody was not a named organizer." in both
+
+
+async def test_a_schedule_option_without_post_names_the_option_given(cohort: Cohort) -> None:
+    admin = caller("owner", admin=True)
+    answer = reply(await cohort.dispatcher.run_line(admin, 'setup cron:"0 9 * * mon"'))
+    assert answer.tone is Tone.ERROR
+    assert answer.body.startswith("`cron` sets the schedule of one kind of post: add `post:`")
+    assert "day and time" not in answer.body
+    timed = reply(await cohort.dispatcher.run_line(admin, "setup time:10:00"))
+    assert timed.body.startswith("`time` sets the schedule")
