@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.commands import Args, Autocomplete, Catalogue, Command, Option, suggest
+from bot.commands import Args, Autocomplete, Catalogue, Command, Option, clip, suggest
 from bot.dispatch import Context
 from bot.errors import UserError
 from bot.help import messages
@@ -21,7 +21,8 @@ def commands(catalogue: Callable[[], Catalogue]) -> tuple[Command, ...]:
             return messages.overview(whole, ctx.is_organizer)
         command = whole.get(name.lstrip("/").lower())
         if command is None:
-            raise UserError(f"There is no command `{name}`.{suggest(name, whole.names())}")
+            hint = suggest(name, whole.names()) if len(name) <= 40 else ""
+            raise UserError(f"There is no command `{clip(name)}`.{hint}")
         return messages.detail(whole, command)
 
     return (
