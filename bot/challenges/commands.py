@@ -72,6 +72,7 @@ def commands(challenges: ChallengeService, communities: CommunityService) -> tup
         "The submission's number",
         OptionKind.INTEGER,
         required=True,
+        positional=True,
         min_value=1,
         max_value=MAX_ID,
     )
@@ -119,6 +120,7 @@ def commands(challenges: ChallengeService, communities: CommunityService) -> tup
                             "id",
                             "The submission you reviewed",
                             OptionKind.INTEGER,
+                            positional=True,
                             min_value=1,
                             max_value=MAX_ID,
                         ),

@@ -61,6 +61,7 @@ def commands(db: Database) -> tuple[Command, ...]:
                             "The post's number from `outbox failed`",
                             OptionKind.INTEGER,
                             required=True,
+                            positional=True,
                             min_value=1,
                             max_value=MAX_ID,
                         ),

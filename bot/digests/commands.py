@@ -103,6 +103,7 @@ def commands(digests: DigestService) -> tuple[Command, ...]:
                             "The feed's number from `feeds list`",
                             OptionKind.INTEGER,
                             required=True,
+                            positional=True,
                             min_value=1,
                             max_value=MAX_ID,
                         ),

@@ -12,7 +12,7 @@ from bot.commands import MAX_ID, OptionKind
 from bot.replies import Tone
 from bot.settings import Settings
 from bot.storage.database import Database
-from tests.support import caller, reply
+from tests.support import caller, reply, text_of
 
 HUGE = ["99999999999999999999999", "9223372036854775808", str(MAX_ID + 1), "-9223372036854775809"]
 
@@ -59,3 +59,34 @@ async def test_a_huge_number_gets_the_one_line_range_error(
     assert "must be between" in answer.body, answer.body
     assert "None" not in answer.body
     assert f"and {MAX_ID:,}" in answer.body or f"and {MAX_ID}" in answer.body
+
+
+def test_every_id_option_takes_a_bare_word_too() -> None:
+    settings = Settings(database_url="sqlite+aiosqlite://", _env_file=None)  # type: ignore[call-arg]
+    clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
+    catalogue = Cohort(settings, clock, Database.connect(settings.database_url)).catalogue
+    named = [
+        " ".join(path)
+        for path, command in catalogue.leaves()
+        for option in command.options
+        if option.name == "id" and not option.positional
+    ]
+    assert named == []
+
+
+@pytest.mark.parametrize(
+    ("line", "admin"),
+    [
+        ("goal done {n}", False),
+        ("challenge kudos {n}", False),
+        ("outbox retry {n}", True),
+        ("feeds remove {n}", True),
+    ],
+)
+async def test_a_positional_id_reads_like_id_colon(cohort: Cohort, line: str, admin: bool) -> None:
+    who = caller("ada", admin=admin)
+    await cohort.dispatcher.run_line(who, "join")
+    bare = text_of(await cohort.dispatcher.run_line(who, line.format(n="77")))
+    named = text_of(await cohort.dispatcher.run_line(who, line.format(n="id:77")))
+    assert bare == named
+    assert "don't know what to do" not in bare
