@@ -18,12 +18,13 @@ def commands(catalogue: Callable[[], Catalogue]) -> tuple[Command, ...]:
         whole = catalogue()
         name = args.text("command")
         if name is None:
-            return messages.overview(whole, ctx.is_organizer)
+            return messages.overview(whole, ctx.is_organizer, ctx.caller.member.community.platform)
         command = whole.get(name.lstrip("/").lower())
         if command is None:
             hint = suggest(name, whole.names()) if len(name) <= 40 else ""
             raise UserError(f"There is no command `{clip(name)}`.{hint}")
-        return messages.detail(whole, command)
+        platform = ctx.caller.member.community.platform
+        return messages.detail(whole, command, platform, ctx.today())
 
     return (
         Command(
