@@ -20,7 +20,10 @@ NOTHING_POSTED = (
 ALREADY_POSTING = "A challenge is being posted right now; try again in a moment."
 OWN_REVIEW = "That's your own submission: pick up someone else's with `challenge review`."
 OWN_KUDOS = "Kudos are for other people's work: yours already counts."
-SUBMIT_HINT = 'Submit with `challenge submit link:https://... note:"what you did"`.'
+SUBMIT_HINT = (
+    'Submit with `challenge submit https://github.com/you/repo note:"what you did"`, '
+    "with the link to your work."
+)
 
 
 def empty_track(track: str) -> str:
@@ -152,7 +155,10 @@ def submissions(challenge: Challenge, entries: list[Submission]) -> Reply:
     more = f" Showing the first {len(shown)}." if len(entries) > len(shown) else ""
     return Reply(
         title=f"Submissions: {challenge.title}",
-        body=f"{len(entries)} so far.{more} Give kudos with `challenge kudos id:<n>`.",
+        body=(
+            f"{len(entries)} so far.{more} Give kudos with a submission's number, like "
+            f"`challenge kudos {shown[0].id}`."
+        ),
         items=tuple(_entry(e) for e in shown),
     )
 
@@ -169,7 +175,7 @@ def review_assignment(challenge: Challenge, entry: Submission | None) -> Reply:
         body=(
             f"{link('Open the submission', entry.link)}{note}\n\nScore it from 1 to 5 "
             "against the checklist below, with a comment that helps them improve: "
-            f'`challenge review id:{entry.id} score:4 comment:"..."`'
+            f'`challenge review {entry.id} score:4 comment:"what works, what would help"`'
         ),
         items=tuple(challenge.checklist),
     )

@@ -9,8 +9,8 @@ from bot.members.model import Member
 from bot.replies import Action, ActionStyle, Field, Reply, Tone
 
 NOT_JOINED = (
-    "You haven't joined the roadmap here yet. Start with `join timezone:Area/City`, "
-    "for example `join timezone:Europe/Berlin hours:6`."
+    "You haven't joined the roadmap here yet. Start with `join`, or give your time zone and "
+    "weekly hours too: `join timezone:Europe/Berlin hours:6`."
 )
 ALREADY_JOINED = (
     "You're already on the roadmap here. Use `profile` to see your details and "
@@ -50,8 +50,8 @@ def joined(member: Member, now: datetime, returning: bool, zone_of_community: bo
         else "Welcome aboard! You're on the AI-engineer roadmap."
     )
     zone = (
-        f" You have the community's time zone, {escape(member.timezone)}; yours may differ: "
-        "`profile set timezone:Area/City`."
+        f" You have the community's time zone, {escape(member.timezone)}; if yours differs, "
+        "set it like `profile set timezone:America/New_York`."
         if zone_of_community
         else ""
     )

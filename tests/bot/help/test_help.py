@@ -35,7 +35,7 @@ async def test_every_help_example_runs_as_typed_on_the_callers_platform(
             assert line.startswith(PREFIX[platform]), line
             typed = line.removeprefix(PREFIX[platform])
             tokens = tokenize(typed)
-            path, leaf, used = cohort.catalogue.resolve([t.text for t in tokens])
+            _path, leaf, used = cohort.catalogue.resolve([t.text for t in tokens])
             if platform is Platform.DISCORD:  # Discord names every option: no bare words
                 assert all(t.key for t in tokens[used:]), line
             validate(leaf, bind(leaf, tokens[used:]), today)
