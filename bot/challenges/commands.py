@@ -59,7 +59,13 @@ def commands(challenges: ChallengeService, communities: CommunityService) -> tup
     async def post_now(ctx: Context, args: Args) -> Answer:
         posted = await challenges.post_now(ctx.community)
         zone = await challenges.reader_zone(ctx.community, ctx.caller.member.user_id)
-        return messages.posted(posted.challenge, posted.post.deadline_at, zone)
+        return messages.posted(
+            posted.current.challenge,
+            posted.current.post.deadline_at,
+            zone,
+            posted.replaces,
+            posted.next_post,
+        )
 
     async def track(ctx: Context, args: Args) -> Answer:
         community = await communities.configure(

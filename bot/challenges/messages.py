@@ -116,11 +116,23 @@ def preview(challenge: Challenge) -> Reply:
     )
 
 
-def posted(challenge: Challenge, deadline: datetime, zone: str) -> Reply:
+def posted(
+    challenge: Challenge,
+    deadline: datetime,
+    zone: str,
+    replaces: datetime | None,
+    next_post: datetime | None,
+) -> Reply:
+    if replaces is not None:
+        why = f", in place of the post due {when(replaces, zone)}"
+    elif next_post == deadline:
+        why = ", when the next weekly challenge is posted"
+    else:
+        why = ""
     return Reply(
         body=(
-            f"Posting **{challenge.title}** in the challenges channel now. It is open until "
-            f"{when(deadline, zone)}, when the next scheduled challenge replaces it."
+            f"Posting **{challenge.title}** in the challenges channel now, open until "
+            f"{when(deadline, zone)}{why}."
         ),
         tone=Tone.SUCCESS,
     )

@@ -4,8 +4,9 @@ and the rules for submissions, reviews and kudos."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import zip_longest
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -59,13 +60,30 @@ class Current:
         return now < self.post.deadline_at
 
 
+@dataclass(frozen=True, slots=True)
+class PostedNow:
+    current: Current
+    replaces: datetime | None  # the scheduled post it took the place of
+    next_post: datetime | None  # the scheduled post after it
+
+
+def next_post(community: Community, after: datetime) -> datetime | None:
+    """When the schedule next posts a challenge after `after`."""
+    return next_fire(trigger(community.schedule(Purpose.CHALLENGES), community.timezone), after)
+
+
 def closes_at(community: Community, now: datetime) -> datetime:
     """When a challenge posted at `now` stops taking submissions: a week later, or when the
-    next scheduled post replaces it if that comes sooner (after `challenge post-now`, or a
-    week that loses an hour to daylight saving time), so the announcement tells the truth."""
-    cron = trigger(community.schedule(Purpose.CHALLENGES), community.timezone)
-    following = next_fire(cron, now)
+    next scheduled post replaces it if that comes sooner (a challenge posted now in mid-week,
+    or a week that loses an hour to daylight saving time), so the announcement tells the truth."""
+    following = next_post(community, now)
     return min(now + OPEN_FOR, following) if following is not None else now + OPEN_FOR
+
+
+def weekly_key(community_id: int, local_day: date) -> str:
+    """The scheduled post's key: one challenge per ISO week of the community's calendar."""
+    year, week, _ = local_day.isocalendar()
+    return f"challenge:{community_id}:{year}-W{week:02d}"
 
 
 class ChallengeService:
@@ -93,7 +111,13 @@ class ChallengeService:
         return chosen
 
     async def post(
-        self, conn: AsyncConnection, community: Community, key: str, now: datetime, late: bool
+        self,
+        conn: AsyncConnection,
+        community: Community,
+        key: str,
+        now: datetime,
+        late: bool,
+        deadline: datetime | None = None,
     ) -> Challenge | None:
         """Summarize challenges whose deadline passed, then post the next one, all in the
         caller's transaction. None when the key was already used (nothing is posted twice)."""
@@ -102,7 +126,7 @@ class ChallengeService:
             raise UserError(messages.NO_CHANNEL)
         await self._summarize_due(conn, community, channel, now)
         challenge = await self._next(conn, community)
-        deadline = closes_at(community, now)
+        deadline = deadline or closes_at(community, now)
         queued = await enqueue(
             self._db,
             conn,
@@ -117,17 +141,31 @@ class ChallengeService:
         await store.add_post(conn, community.id, challenge.id, now, deadline)
         return challenge
 
-    async def post_now(self, community: Community) -> Current:
+    async def post_now(self, community: Community) -> PostedNow:
+        """Post the next challenge now. Days before the scheduled post (less than half a week),
+        it takes that post's place, with its week's key so the schedule finds it made, and
+        stays open until the post after; otherwise the scheduled post closes it."""
         now = self._clock.now()
+        following = next_post(community, now)
+        replaces = following if following and following - now < OPEN_FOR / 2 else None
         async with self._db.write() as conn:
-            latest = await store.latest_post(conn, community.id)
-            sequence = latest.id + 1 if latest else 1
-            key = f"challenge:{community.id}:now:{sequence}"
-            challenge = await self.post(conn, community, key, now, late=False)
+            challenge = None
+            if replaces is not None:
+                deadline = closes_at(community, replaces)
+                day = replaces.astimezone(ZoneInfo(community.timezone)).date()
+                key = weekly_key(community.id, day)
+                challenge = await self.post(conn, community, key, now, False, deadline)
+            if challenge is None:  # not so close, or that week's post was already made
+                replaces = None
+                latest = await store.latest_post(conn, community.id)
+                sequence = latest.id + 1 if latest else 1
+                key = f"challenge:{community.id}:now:{sequence}"
+                challenge = await self.post(conn, community, key, now, late=False)
             post = await store.latest_post(conn, community.id)
         if challenge is None or post is None:
             raise UserError(messages.ALREADY_POSTING)
-        return Current(post, challenge)
+        after = next_post(community, replaces or now)
+        return PostedNow(Current(post, challenge), replaces, after)
 
     async def _summarize_due(
         self, conn: AsyncConnection, community: Community, channel: str, now: datetime

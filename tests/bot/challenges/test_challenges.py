@@ -201,32 +201,61 @@ async def test_any_challenge_can_be_looked_up_by_id_with_suggestions(cohort: Coh
     assert len(everything) == 25  # the platforms' cap
 
 
-async def test_a_challenge_posted_now_announces_the_deadline_it_really_has(
+BERLIN_SETUP = (
+    "setup timezone:Europe/Berlin challenges:#challenges post:challenges day:mon time:09:00"
+)
+
+
+async def test_a_challenge_posted_days_before_the_weekly_post_takes_its_place(
     cohort: Cohort, clock: ManualClock
 ) -> None:
-    await cohort.dispatcher.run_line(
-        ORGANIZER,
-        "setup timezone:Europe/Berlin challenges:#challenges post:challenges day:mon time:09:00",
-    )
-    saturday = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
-    clock.set(saturday)
+    await cohort.dispatcher.run_line(ORGANIZER, BERLIN_SETUP)
+    clock.set(datetime(2026, 12, 5, 10, 0, tzinfo=UTC))  # Saturday; Monday's post is 2 days off
     posted = text_of(await cohort.dispatcher.run_line(ORGANIZER, "challenge post-now"))
-    # The Monday post replaces it, so its deadline is Monday 09:00 in Berlin, and says so.
-    assert "Monday 2026-12-07 09:00 (Europe/Berlin)" in posted
+    assert "open until Monday 2026-12-14 09:00 (Europe/Berlin)" in posted
+    assert "in place of the post due Monday 2026-12-07 09:00" in posted
+    sender = RecordingSender()
+    await cohort.drainer(sender).drain()
+    (announcement,) = sender.delivered
+    assert "Open until Monday 2026-12-14 09:00 (Europe/Berlin)" in announcement.reply.body
+    await _members(cohort, "ada")
+    clock.set(datetime(2026, 12, 7, 8, 0, 20, tzinfo=UTC))  # Monday's post: nothing replaces it
+    await cohort.scheduler.tick()
+    assert await cohort.drainer(sender).drain() == 0
+    clock.set(datetime(2026, 12, 14, 7, 59, tzinfo=UTC))  # the announced deadline still holds
+    ok = reply(await cohort.dispatcher.run_line(caller("ada"), "challenge submit https://a.org/1"))
+    assert ok.tone is Tone.SUCCESS
+    clock.set(datetime(2026, 12, 14, 8, 0, 20, tzinfo=UTC))
+    await cohort.scheduler.tick()
+    await cohort.drainer(sender).drain()
+    summary, weekly = sender.delivered[1:]
+    assert summary.key == "challenge-summary:1:1"
+    assert "1 submission(s)" in summary.reply.body
+    assert weekly.key == "challenge:1:2026-W51"
+    assert "Open until Monday 2026-12-21 09:00 (Europe/Berlin)" in weekly.reply.body
+
+
+async def test_a_challenge_posted_early_in_the_week_closes_when_it_says(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await cohort.dispatcher.run_line(ORGANIZER, BERLIN_SETUP)
+    clock.set(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))  # Tuesday; Monday's post is 6 days off
+    posted = text_of(await cohort.dispatcher.run_line(ORGANIZER, "challenge post-now"))
+    assert "open until Monday 2026-12-07 09:00 (Europe/Berlin)" in posted
+    assert "when the next weekly challenge is posted" in posted
     sender = RecordingSender()
     await cohort.drainer(sender).drain()
     (announcement,) = sender.delivered
     assert "Open until Monday 2026-12-07 09:00 (Europe/Berlin)" in announcement.reply.body
     await _members(cohort, "ada")
-    clock.set(datetime(2026, 12, 7, 7, 59, tzinfo=UTC))
-    ok = reply(await cohort.dispatcher.run_line(caller("ada"), "challenge submit https://a.org/1"))
-    assert ok.tone is Tone.SUCCESS
     clock.set(datetime(2026, 12, 7, 8, 0, 20, tzinfo=UTC))
+    closed = text_of(await cohort.dispatcher.run_line(caller("ada"), "challenge submit https://a"))
+    assert "closed on 2026-12-07 09:00 (Europe/Berlin)" in closed
     await cohort.scheduler.tick()
     await cohort.drainer(sender).drain()
     summary, weekly = sender.delivered[1:]
-    assert summary.key == "challenge-summary:1:1"  # closed when it said, summarized at once
-    assert "Open until Monday 2026-12-14 09:00 (Europe/Berlin)" in weekly.reply.body
+    assert summary.key == "challenge-summary:1:1"
+    assert weekly.key == "challenge:1:2026-W50"
 
 
 async def test_a_members_deadline_is_shown_in_their_own_time_zone(
