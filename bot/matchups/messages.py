@@ -11,6 +11,7 @@ from bot.admin.messages import when
 from bot.communities.model import Community, Purpose
 from bot.markdown import escape, mention
 from bot.matchups.store import MatchSettings, Status, Totals
+from bot.moments import when as moment
 from bot.replies import Action, ActionStyle, Field, Reply, Tone
 
 if TYPE_CHECKING:  # the service imports this module for its wording
@@ -359,9 +360,10 @@ def ran(made: Made) -> Reply:
     )
 
 
-def too_soon(last: datetime) -> str:
+def too_soon(last: datetime, zone: str) -> str:
     return (
-        f"The last round was made on {last:%Y-%m-%d}, less than a week ago. The next one goes "
+        f"The last round was made on {moment(last, zone, weekday=False)}, less than a week ago. "
+        "The next one goes "
         "out on schedule; `match preview` shows it."
     )
 

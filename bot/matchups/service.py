@@ -302,7 +302,7 @@ class MatchService:
         async with self._db.write() as conn:
             latest = await store.latest_round(conn, community.id)
             if latest is not None and now - latest.created_at < RUN_GAP:
-                raise UserError(messages.too_soon(latest.created_at))
+                raise UserError(messages.too_soon(latest.created_at, community.timezone))
             chosen = await store.settings(conn, community.id)
             monday = await self._next_round_week(conn, community, chosen, now)
             made = await self._make(conn, community, monday, now)

@@ -307,7 +307,7 @@ async def test_organizers_run_a_round_now_and_choose_the_settings(
     assert intro.key == "match:1:2026-W49:1"
     assert "52.5 hours this week fall between 09:00 and 21:00" in intro.reply.body
     again = reply(await cohort.dispatcher.run_line(ORGANIZER, "match run"))
-    assert "The last round was made on 2026-11-29, less than a week ago" in again.body
+    assert "The last round was made on 2026-11-29 15:00 UTC, less than a week ago" in again.body
     assert await _round(cohort, clock) == []  # the schedule skips the week made early
 
 
