@@ -1,4 +1,4 @@
-"""The milestones commands: `done <milestone-id>` and `milestones` (the phase checklist)."""
+"""The milestones commands: `done` (a milestone, by its id) and `milestones` (the checklist)."""
 
 from __future__ import annotations
 

@@ -4,18 +4,15 @@ through the catalogue (a `<n>` or `Area/City` placeholder cannot)."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from bot.app import Cohort
-from bot.clock import ManualClock
-from bot.commands import Catalogue, bind, validate
+from bot.commands import bind, validate
 from bot.errors import UserError
 from bot.grammar import tokenize
-from bot.settings import Settings
-from bot.storage.database import Database
+from tests.support import catalogue
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
 _SPAN = re.compile(r"(?<!`)`([^`\n{}]+)`(?!`)")
@@ -23,14 +20,8 @@ _SPAN = re.compile(r"(?<!`)`([^`\n{}]+)`(?!`)")
 ELSEWHERE = {"digests", "deliveries"}
 
 
-def _catalogue() -> Catalogue:
-    settings = Settings(database_url="sqlite+aiosqlite://", _env_file=None)  # type: ignore[call-arg]
-    clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
-    return Cohort(settings, clock, Database.connect(settings.database_url)).catalogue
-
-
 def _hints() -> list[tuple[str, str]]:
-    names = set(_catalogue().names())
+    names = set(catalogue().names())
     found = []
     for path in sorted(BOT.rglob("*.py")):
         if path.name not in ("messages.py", "commands.py") or path.parent.name in ELSEWHERE:
@@ -48,9 +39,10 @@ def test_the_scan_finds_the_hints() -> None:
 
 @pytest.mark.parametrize(("where", "hint"), _hints())
 def test_a_suggested_command_line_runs_as_typed(where: str, hint: str) -> None:
-    catalogue = _catalogue()
+    assert not re.search(r"<[a-z-]+>", hint), f"{where}: `{hint}` holds a placeholder"
+    whole = catalogue()
     tokens = tokenize(hint)
-    _path, command, used = catalogue.resolve([t.text for t in tokens])
+    _path, command, used = whole.resolve([t.text for t in tokens])
     rest = tokens[used:]
     if not rest:
         return  # names a command, like `feeds add`, to say which one

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from bot.app import Cohort
-from bot.clock import ManualClock
 from bot.commands import MAX_ID, OptionKind
 from bot.replies import Tone
-from bot.settings import Settings
-from bot.storage.database import Database
 from tests.support import caller, reply, text_of
+from tests.support import catalogue as whole_catalogue
 
 HUGE = ["99999999999999999999999", "9223372036854775808", str(MAX_ID + 1), "-9223372036854775809"]
 
 
 def test_every_integer_option_of_the_catalogue_has_both_bounds_within_a_column() -> None:
-    settings = Settings(database_url="sqlite+aiosqlite://", _env_file=None)  # type: ignore[call-arg]
-    clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
-    catalogue = Cohort(settings, clock, Database.connect(settings.database_url)).catalogue
+    catalogue = whole_catalogue()
     unbounded = [
         f"{' '.join(path)} {option.name}"
         for path, command in catalogue.leaves()
@@ -62,9 +56,7 @@ async def test_a_huge_number_gets_the_one_line_range_error(
 
 
 def test_every_id_option_takes_a_bare_word_too() -> None:
-    settings = Settings(database_url="sqlite+aiosqlite://", _env_file=None)  # type: ignore[call-arg]
-    clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
-    catalogue = Cohort(settings, clock, Database.connect(settings.database_url)).catalogue
+    catalogue = whole_catalogue()
     named = [
         " ".join(path)
         for path, command in catalogue.leaves()

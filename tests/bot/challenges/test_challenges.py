@@ -201,24 +201,32 @@ async def test_any_challenge_can_be_looked_up_by_id_with_suggestions(cohort: Coh
     assert len(everything) == 25  # the platforms' cap
 
 
-BERLIN_SETUP = (
-    "setup timezone:Europe/Berlin challenges:#challenges post:challenges day:mon time:09:00"
-)
+async def _post_now_in_berlin(
+    cohort: Cohort, clock: ManualClock, at: datetime, deadline: str
+) -> tuple[str, RecordingSender]:
+    """Challenges on Mondays 09:00 in Berlin, `challenge post-now` at `at`; checks that the
+    organizer's answer and the post both name `deadline`; returns the answer and the sender."""
+    await cohort.dispatcher.run_line(
+        ORGANIZER,
+        "setup timezone:Europe/Berlin challenges:#challenges post:challenges day:mon time:09:00",
+    )
+    clock.set(at)
+    posted = text_of(await cohort.dispatcher.run_line(ORGANIZER, "challenge post-now"))
+    assert f"open until {deadline} (Europe/Berlin)" in posted
+    sender = RecordingSender()
+    await cohort.drainer(sender).drain()
+    (announcement,) = sender.delivered
+    assert f"Open until {deadline} (Europe/Berlin)" in announcement.reply.body
+    await _members(cohort, "ada")
+    return posted, sender
 
 
 async def test_a_challenge_posted_days_before_the_weekly_post_takes_its_place(
     cohort: Cohort, clock: ManualClock
 ) -> None:
-    await cohort.dispatcher.run_line(ORGANIZER, BERLIN_SETUP)
-    clock.set(datetime(2026, 12, 5, 10, 0, tzinfo=UTC))  # Saturday; Monday's post is 2 days off
-    posted = text_of(await cohort.dispatcher.run_line(ORGANIZER, "challenge post-now"))
-    assert "open until Monday 2026-12-14 09:00 (Europe/Berlin)" in posted
+    saturday = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)  # Monday's post is 2 days off
+    posted, sender = await _post_now_in_berlin(cohort, clock, saturday, "Monday 2026-12-14 09:00")
     assert "in place of the post due Monday 2026-12-07 09:00" in posted
-    sender = RecordingSender()
-    await cohort.drainer(sender).drain()
-    (announcement,) = sender.delivered
-    assert "Open until Monday 2026-12-14 09:00 (Europe/Berlin)" in announcement.reply.body
-    await _members(cohort, "ada")
     clock.set(datetime(2026, 12, 7, 8, 0, 20, tzinfo=UTC))  # Monday's post: nothing replaces it
     await cohort.scheduler.tick()
     assert await cohort.drainer(sender).drain() == 0
@@ -238,16 +246,9 @@ async def test_a_challenge_posted_days_before_the_weekly_post_takes_its_place(
 async def test_a_challenge_posted_early_in_the_week_closes_when_it_says(
     cohort: Cohort, clock: ManualClock
 ) -> None:
-    await cohort.dispatcher.run_line(ORGANIZER, BERLIN_SETUP)
-    clock.set(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))  # Tuesday; Monday's post is 6 days off
-    posted = text_of(await cohort.dispatcher.run_line(ORGANIZER, "challenge post-now"))
-    assert "open until Monday 2026-12-07 09:00 (Europe/Berlin)" in posted
+    tuesday = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # Monday's post is 6 days off
+    posted, sender = await _post_now_in_berlin(cohort, clock, tuesday, "Monday 2026-12-07 09:00")
     assert "when the next weekly challenge is posted" in posted
-    sender = RecordingSender()
-    await cohort.drainer(sender).drain()
-    (announcement,) = sender.delivered
-    assert "Open until Monday 2026-12-07 09:00 (Europe/Berlin)" in announcement.reply.body
-    await _members(cohort, "ada")
     clock.set(datetime(2026, 12, 7, 8, 0, 20, tzinfo=UTC))
     closed = text_of(await cohort.dispatcher.run_line(caller("ada"), "challenge submit https://a"))
     assert "closed on 2026-12-07 09:00 (Europe/Berlin)" in closed
