@@ -1,4 +1,4 @@
-"""Helpers shared by tests: callers in a test community, and reading replies as text."""
+"""Helpers shared by tests: callers in a test community, the catalogue, replies as text."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from bot.commands import Catalogue
 from bot.identity import Caller, CommunityRef, MemberRef, Platform
 from bot.markdown import plain
 from bot.replies import Answer, Form, Reply
+from bot.settings import Settings
+from bot.storage.database import Database
 
 COMMUNITY = CommunityRef(Platform.CONSOLE, "test")
 
@@ -22,9 +24,6 @@ def caller(
 
 def catalogue() -> Catalogue:
     """The whole catalogue, built without a database or a clock that moves."""
-    from bot.settings import Settings
-    from bot.storage.database import Database
-
     settings = Settings(database_url="sqlite+aiosqlite://", _env_file=None)  # type: ignore[call-arg]
     clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
     return Cohort(settings, clock, Database.connect(settings.database_url)).catalogue
