@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 MAX_TEXT = 1000
 MAX_URL = 500
+# The largest value an INTEGER column holds on PostgreSQL (int4): every integer option stays
+# within it, so no number a user types can overflow a query on either database.
+MAX_ID = 2**31 - 1
 
 
 class Access(StrEnum):
@@ -151,7 +154,8 @@ class Catalogue:
         name = words[0].lstrip("/").lower()
         command = self.get(name)
         if command is None:
-            raise UserError(f"There is no command `{name}`.{suggest(name, self.names())}")
+            hint = suggest(name, self.names()) if len(name) <= 40 else ""
+            raise UserError(f"There is no command `{clip(name)}`.{hint}")
         if not command.subcommands:
             return (command.name,), command, 1
         if len(words) > 1 and (sub := command.subcommand(words[1].lower())):
@@ -160,13 +164,18 @@ class Catalogue:
             return (command.name, sub.name), sub, 1
         given = words[1] if len(words) > 1 else ""
         names = [s.name for s in command.subcommands]
-        hint = suggest(given, names) if given else ""
+        hint = suggest(given, names) if 0 < len(given) <= 40 else ""
         raise UserError(
             f"`{command.name}` needs one of: {', '.join(f'`{n}`' for n in names)}.{hint}"
         )
 
     def names(self) -> list[str]:
         return [c.name for c in self.commands]
+
+
+def clip(text: str, limit: int = 40) -> str:
+    """What a user typed, cut short enough to quote back in a one-line error."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def suggest(given: str, candidates: Iterable[str], limit: int = 3) -> str:
@@ -227,10 +236,11 @@ def bind(command: Command, tokens: Sequence[Token]) -> dict[str, str]:
     if loose:
         options = ", ".join(f"`{o.name}`" for o in command.options) or "none"
         stray = loose[0]
-        key = stray.split(":", 1)[0] if ":" in stray else ""
+        key = stray.split(":", 1)[0][:40] if ":" in stray else ""
         hint = suggest(key, [o.name for o in command.options]) if key else ""
         raise UserError(
-            f"I don't know what to do with `{stray[:60]}`.{hint} This command's options: {options}."
+            f"I don't know what to do with `{clip(stray)}`.{hint} "
+            f"This command's options: {options}."
         )
     return raw
 
@@ -274,10 +284,11 @@ def _convert(option: Option, text: str, today: date) -> object:
         try:
             number = int(text)
         except ValueError:
-            raise UserError(f"`{name}` expects a whole number, not `{text[:40]}`.") from None
-        low, high = option.min_value, option.max_value
-        if (low is not None and number < low) or (high is not None and number > high):
-            raise UserError(f"`{name}` must be between {low} and {high}; you gave {number}.")
+            raise UserError(f"`{name}` expects a whole number, not `{clip(text)}`.") from None
+        low = -MAX_ID if option.min_value is None else option.min_value
+        high = MAX_ID if option.max_value is None else option.max_value
+        if not low <= number <= high:
+            raise UserError(f"`{name}` must be between {low} and {high}; you gave {clip(text)}.")
         return number
     if kind is OptionKind.BOOLEAN:
         lowered = text.lower()
@@ -285,7 +296,7 @@ def _convert(option: Option, text: str, today: date) -> object:
             return True
         if lowered in _FALSE:
             return False
-        raise UserError(f"`{name}` expects true or false, not `{text[:40]}`.")
+        raise UserError(f"`{name}` expects true or false, not `{clip(text)}`.")
     if kind is OptionKind.DATE:
         return _parse_date(name, text, today)
     if kind is OptionKind.TIMEZONE:
@@ -295,12 +306,12 @@ def _convert(option: Option, text: str, today: date) -> object:
         if lowered not in option.choices:
             hint = suggest(lowered, option.choices)
             raise UserError(
-                f"`{name}` must be one of {', '.join(option.choices)}; `{text[:40]}` is not.{hint}"
+                f"`{name}` must be one of {', '.join(option.choices)}; `{clip(text)}` is not.{hint}"
             )
         return lowered
     if kind is OptionKind.TIME:
         if not (match := _TIME.match(text)):
-            raise UserError(f"`{name}` expects a 24-hour time like 09:30, not `{text[:40]}`.")
+            raise UserError(f"`{name}` expects a 24-hour time like 09:30, not `{clip(text)}`.")
         return f"{int(match.group(1)):02d}:{match.group(2)}"
     if kind is OptionKind.URL:
         return parse_url(name, text)
@@ -317,7 +328,7 @@ def _parse_date(name: str, text: str, today: date) -> date:
         return datetime.strptime(text, "%Y-%m-%d").date()  # noqa: DTZ007 - a calendar date, no time
     except ValueError:
         raise UserError(
-            f"`{name}` expects a date like {today.isoformat()} (YYYY-MM-DD), not `{text[:40]}`."
+            f"`{name}` expects a date like {today.isoformat()} (YYYY-MM-DD), not `{clip(text)}`."
         ) from None
 
 
@@ -326,7 +337,7 @@ def _parse_reference(name: str, text: str, platform_form: re.Pattern[str], what:
         return match.group(1)
     if match := _NAME.match(text):
         return match.group(1)
-    raise UserError(f"`{name}` expects {what}, not `{text[:40]}`.")
+    raise UserError(f"`{name}` expects {what}, not `{clip(text)}`.")
 
 
 def parse_url(name: str, text: str) -> str:
@@ -352,9 +363,9 @@ def parse_timezone(text: str, name: str = "timezone") -> str:
     by_lower = {z.lower(): z for z in zones}
     if text.lower() in by_lower:
         return by_lower[text.lower()]
-    close = difflib.get_close_matches(text, list(zones), n=3, cutoff=0.6)
+    close = difflib.get_close_matches(text, list(zones), n=3, cutoff=0.6) if len(text) < 64 else []
     hint = (" Did you mean " + " or ".join(f"`{c}`" for c in close) + "?") if close else ""
     raise UserError(
         f"`{name}` expects an IANA time zone name like Europe/Berlin or America/New_York; "
-        f"`{text[:60]}` is not one.{hint}"
+        f"`{clip(text)}` is not one.{hint}"
     )

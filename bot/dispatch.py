@@ -21,6 +21,7 @@ from bot.commands import (
     Catalogue,
     Command,
     bind,
+    clip,
     timezone_names,
     validate,
 )
@@ -120,7 +121,7 @@ class Dispatcher:
     def _leaf(self, path: Sequence[str]) -> Command:
         _, command, used = self.catalogue.resolve(list(path))
         if used != len(path):
-            raise UserError(f"There is no command `{' '.join(path)}`.")
+            raise UserError(f"There is no command `{clip(' '.join(path))}`.")
         return command
 
     async def _context(self, caller: Caller) -> Context:

@@ -2,7 +2,8 @@
 
 ``<command> [<subcommand>] [positional ...] [name:value | name:"a b"]``
 
-Tokens are separated by white space; double quotes group words (``\\"`` is a literal quote).
+Tokens are separated by white space; double quotes group words (``\\"`` is a literal quote),
+and so do single quotes where a value starts (``name:'a b'``; ``\\'`` is a literal quote).
 A token of the form ``name:value`` is an option only if the command declares ``name``;
 otherwise it is a positional value, so ``https://example.org`` stays a positional URL.
 """
@@ -13,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 _KEY = re.compile(r"^([a-z][a-z0-9_-]*):(.*)$", re.DOTALL)
+_KEY_ONLY = re.compile(r"^[a-z][a-z0-9_-]*:$")
 
 
 class GrammarError(ValueError):
@@ -30,7 +32,11 @@ class Token:
 
 
 def tokenize(line: str) -> list[Token]:
-    """Split a command line into tokens, honouring double quotes and backslash-escaped quotes."""
+    """Split a command line into tokens, honouring quotes and backslash-escaped quotes.
+
+    Double quotes group words anywhere. Single quotes group words the same way where a value
+    starts (a word's start, or just after ``name:``), so an apostrophe inside a word, as in
+    ``don't``, stays a plain character."""
     tokens: list[Token] = []
     i, n = 0, len(line)
     while i < n:
@@ -43,21 +49,9 @@ def tokenize(line: str) -> list[Token]:
         seen_quote = False
         while i < n and not line[i].isspace():
             ch = line[i]
-            if ch == '"':
+            if ch == '"' or (ch == "'" and _value_starts(raw, seen_quote)):
                 seen_quote = True
-                i += 1
-                while True:
-                    if i >= n:
-                        raise GrammarError("a double quote is not closed")
-                    if line[i] == "\\" and i + 1 < n and line[i + 1] in '"\\':
-                        raw.append(line[i + 1])
-                        i += 2
-                        continue
-                    if line[i] == '"':
-                        i += 1
-                        break
-                    raw.append(line[i])
-                    i += 1
+                i = _quoted(line, i, raw)
                 continue
             raw.append(ch)
             if not seen_quote:
@@ -73,8 +67,32 @@ def tokenize(line: str) -> list[Token]:
     return tokens
 
 
+def _value_starts(raw: list[str], seen_quote: bool) -> bool:
+    """Whether a value starts here: at the start of a word, or right after ``name:``."""
+    return not raw or (not seen_quote and _KEY_ONLY.match("".join(raw)) is not None)
+
+
+def _quoted(line: str, i: int, raw: list[str]) -> int:
+    """Read the quoted part opening at `i` into `raw`; returns the index after it."""
+    mark, n = line[i], len(line)
+    what = "a double quote" if mark == '"' else "a single quote"
+    i += 1
+    while True:
+        if i >= n:
+            raise GrammarError(f"{what} is not closed")
+        if line[i] == "\\" and i + 1 < n and line[i + 1] in (mark, "\\"):
+            raw.append(line[i + 1])
+            i += 2
+            continue
+        if line[i] == mark:
+            return i + 1
+        raw.append(line[i])
+        i += 1
+
+
 def quote(value: str) -> str:
     """Write a value so that :func:`tokenize` reads it back as one token."""
-    if value and not any(ch.isspace() or ch in '"\\' for ch in value) and ":" not in value:
+    plain = not any(ch.isspace() or ch in "\"'\\" for ch in value) and ":" not in value
+    if value and plain:
         return value
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,10 +1,17 @@
-"""Helpers shared by tests: callers in a test community, and reading replies as text."""
+"""Helpers shared by tests: callers in a test community, the catalogue, replies as text."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from bot.app import Cohort
+from bot.clock import ManualClock
+from bot.commands import Catalogue
 from bot.identity import Caller, CommunityRef, MemberRef, Platform
 from bot.markdown import plain
 from bot.replies import Answer, Form, Reply
+from bot.settings import Settings
+from bot.storage.database import Database
 
 COMMUNITY = CommunityRef(Platform.CONSOLE, "test")
 
@@ -13,6 +20,13 @@ def caller(
     user: str = "ada", *, admin: bool = False, community: CommunityRef = COMMUNITY
 ) -> Caller:
     return Caller(MemberRef(community, user), display_name=user, is_platform_admin=admin)
+
+
+def catalogue() -> Catalogue:
+    """The whole catalogue, built without a database or a clock that moves."""
+    settings = Settings(database_url="sqlite+aiosqlite://", _env_file=None)  # type: ignore[call-arg]
+    clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
+    return Cohort(settings, clock, Database.connect(settings.database_url)).catalogue
 
 
 def text_of(answer: Answer) -> str:

@@ -46,16 +46,19 @@ def commands(communities: CommunityService, content: ContentProvider) -> tuple[C
             schedule=schedule,
             content_dir="" if pack_name == BUILTIN else pack_name,
         )
+        unchanged: list[str] = []
         if added := args.text("organizer"):
-            new = await communities.add_organizer(community, added, ctx.caller.member.user_id)
-            changes.append(f"{mention(added)} {'is now' if new else 'was already'} an organizer")
+            if await communities.add_organizer(community, added, ctx.caller.member.user_id):
+                changes.append(f"{mention(added)} is now an organizer")
+            else:
+                unchanged.append(f"{mention(added)} was already an organizer")
         if removed := args.text("remove-organizer"):
-            gone = await communities.remove_organizer(community, removed)
-            changes.append(
-                f"{mention(removed)} {'is no longer' if gone else 'was not'} a named organizer"
-            )
+            if await communities.remove_organizer(community, removed):
+                changes.append(f"{mention(removed)} is no longer a named organizer")
+            else:
+                unchanged.append(f"{mention(removed)} was not a named organizer")
         organizers = await communities.organizers(community)
-        return messages.overview(community, organizers, changes)
+        return messages.overview(community, organizers, changes, unchanged)
 
     return (
         Command(
@@ -110,8 +113,9 @@ def _schedule(args: Args, community: Community) -> Schedule | None:
         args.text("cron"),
     )
     if post is None:
-        if day is not None or time is not None or cron is not None:
-            raise UserError(messages.SCHEDULE_NEEDS_POST)
+        given = [name for name in ("day", "time", "cron") if args.text(name) is not None]
+        if given:
+            raise UserError(messages.schedule_needs_post(given))
         return None
     purpose = Purpose(post)
     if day is None and time is None and cron is None:

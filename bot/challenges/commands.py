@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.challenges import messages
 from bot.challenges.service import TRACKS, ChallengeService
-from bot.commands import Access, Args, Autocomplete, Command, Option, OptionKind
+from bot.commands import MAX_ID, Access, Args, Autocomplete, Command, Option, OptionKind
 from bot.communities.service import CommunityService
 from bot.dispatch import Context, Suggest
 from bot.errors import UserError
@@ -19,7 +19,10 @@ def commands(challenges: ChallengeService, communities: CommunityService) -> tup
         current = await challenges.current(ctx.community)
         if current is None:
             raise UserError(messages.NOTHING_POSTED)
-        return messages.current(current.challenge, current.post.deadline_at, current.open(ctx.now))
+        zone = await challenges.reader_zone(ctx.community, ctx.caller.member.user_id)
+        return messages.current(
+            current.challenge, current.post.deadline_at, current.open(ctx.now), zone
+        )
 
     async def submit(ctx: Context, args: Args) -> Answer:
         current, created = await challenges.submit(
@@ -54,7 +57,15 @@ def commands(challenges: ChallengeService, communities: CommunityService) -> tup
         return messages.preview(await challenges.next_for(ctx.community))
 
     async def post_now(ctx: Context, args: Args) -> Answer:
-        return messages.posted(await challenges.post_now(ctx.community))
+        posted = await challenges.post_now(ctx.community)
+        zone = await challenges.reader_zone(ctx.community, ctx.caller.member.user_id)
+        return messages.posted(
+            posted.current.challenge,
+            posted.current.post.deadline_at,
+            zone,
+            posted.replaces,
+            posted.next_post,
+        )
 
     async def track(ctx: Context, args: Args) -> Answer:
         community = await communities.configure(
@@ -63,7 +74,13 @@ def commands(challenges: ChallengeService, communities: CommunityService) -> tup
         return messages.track_set(community.challenge_track, await challenges.next_for(community))
 
     submission_id = Option(
-        "id", "The submission's number", OptionKind.INTEGER, required=True, min_value=1
+        "id",
+        "The submission's number",
+        OptionKind.INTEGER,
+        required=True,
+        positional=True,
+        min_value=1,
+        max_value=MAX_ID,
     )
     return (
         Command(
@@ -106,7 +123,12 @@ def commands(challenges: ChallengeService, communities: CommunityService) -> tup
                     review,
                     options=(
                         Option(
-                            "id", "The submission you reviewed", OptionKind.INTEGER, min_value=1
+                            "id",
+                            "The submission you reviewed",
+                            OptionKind.INTEGER,
+                            positional=True,
+                            min_value=1,
+                            max_value=MAX_ID,
                         ),
                         Option(
                             "score",

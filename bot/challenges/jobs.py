@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.challenges.service import ChallengeService
+from bot.challenges.service import ChallengeService, weekly_key
 from bot.communities.model import Community, Purpose, Schedule
 from bot.scheduler import Job, Occurrence
 
@@ -17,8 +17,7 @@ def weekly_challenge(challenges: ChallengeService) -> Job:
 
     async def run(conn: AsyncConnection, community: Community, occurrence: Occurrence) -> None:
         # One challenge per local ISO week, even when organizers move the day mid-week.
-        year, week, _ = occurrence.local_date.isocalendar()
-        key = f"challenge:{community.id}:{year}-W{week:02d}"
+        key = weekly_key(community.id, occurrence.local_date)
         await challenges.post(conn, community, key, occurrence.due_at, occurrence.late)
 
     return Job("challenge", schedule, run)

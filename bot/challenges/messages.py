@@ -7,6 +7,7 @@ from datetime import datetime
 from bot.challenges.store import Submission
 from bot.content.model import Challenge
 from bot.markdown import escape, link
+from bot.moments import when
 from bot.replies import Action, ActionStyle, Field, Reply, Tone
 
 NO_CHANNEL = (
@@ -19,7 +20,10 @@ NOTHING_POSTED = (
 ALREADY_POSTING = "A challenge is being posted right now; try again in a moment."
 OWN_REVIEW = "That's your own submission: pick up someone else's with `challenge review`."
 OWN_KUDOS = "Kudos are for other people's work: yours already counts."
-SUBMIT_HINT = 'Submit with `challenge submit link:https://... note:"what you did"`.'
+SUBMIT_HINT = (
+    'Submit with `challenge submit https://github.com/you/repo note:"what you did"`, '
+    "with the link to your work."
+)
 
 
 def empty_track(track: str) -> str:
@@ -30,9 +34,9 @@ def unknown_challenge(challenge_id: str, hint: str) -> str:
     return f"There is no challenge `{escape(challenge_id)}` in this community's pack.{hint}"
 
 
-def closed(deadline: datetime) -> str:
+def closed(deadline: datetime, zone: str) -> str:
     return (
-        f"This week's challenge closed on {deadline:%Y-%m-%d %H:%M} UTC. "
+        f"This week's challenge closed on {when(deadline, zone, weekday=False)}. "
         "The next one is posted at the community's challenge time."
     )
 
@@ -61,13 +65,13 @@ def _body(challenge: Challenge) -> str:
     )
 
 
-def announcement(challenge: Challenge, deadline: datetime, late: bool) -> Reply:
+def announcement(challenge: Challenge, deadline: datetime, late: bool, zone: str) -> Reply:
     note = "\n\n*Posted late: Cohort was offline at the scheduled time.*" if late else ""
     return Reply(
         title=f"Weekly challenge: {challenge.title}",
         body=(
             f"{_body(challenge)}\n\n**Done when** every item below holds. Open until "
-            f"{deadline:%A %Y-%m-%d %H:%M} UTC. {SUBMIT_HINT}{note}"
+            f"{when(deadline, zone)}. {SUBMIT_HINT}{note}"
         ),
         fields=_details(challenge),
         items=tuple(challenge.checklist),
@@ -79,11 +83,11 @@ def announcement(challenge: Challenge, deadline: datetime, late: bool) -> Reply:
     )
 
 
-def current(challenge: Challenge, deadline: datetime, is_open: bool) -> Reply:
+def current(challenge: Challenge, deadline: datetime, is_open: bool, zone: str) -> Reply:
     state = (
-        f"Open until {deadline:%A %Y-%m-%d %H:%M} UTC. {SUBMIT_HINT}"
+        f"Open until {when(deadline, zone)}. {SUBMIT_HINT}"
         if is_open
-        else f"Closed on {deadline:%Y-%m-%d %H:%M} UTC."
+        else f"Closed on {when(deadline, zone, weekday=False)}."
     )
     return Reply(
         title=f"Challenge: {challenge.title}",
@@ -112,9 +116,25 @@ def preview(challenge: Challenge) -> Reply:
     )
 
 
-def posted(challenge: Challenge) -> Reply:
+def posted(
+    challenge: Challenge,
+    deadline: datetime,
+    zone: str,
+    replaces: datetime | None,
+    next_post: datetime | None,
+) -> Reply:
+    if replaces is not None:
+        why = f", in place of the post due {when(replaces, zone)}"
+    elif next_post == deadline:
+        why = ", when the next weekly challenge is posted"
+    else:
+        why = ""
     return Reply(
-        body=f"Posting **{challenge.title}** in the challenges channel now.", tone=Tone.SUCCESS
+        body=(
+            f"Posting **{challenge.title}** in the challenges channel now, open until "
+            f"{when(deadline, zone)}{why}."
+        ),
+        tone=Tone.SUCCESS,
     )
 
 
@@ -147,7 +167,10 @@ def submissions(challenge: Challenge, entries: list[Submission]) -> Reply:
     more = f" Showing the first {len(shown)}." if len(entries) > len(shown) else ""
     return Reply(
         title=f"Submissions: {challenge.title}",
-        body=f"{len(entries)} so far.{more} Give kudos with `challenge kudos id:<n>`.",
+        body=(
+            f"{len(entries)} so far.{more} Give kudos with a submission's number, like "
+            f"`challenge kudos {shown[0].id}`."
+        ),
         items=tuple(_entry(e) for e in shown),
     )
 
@@ -164,7 +187,7 @@ def review_assignment(challenge: Challenge, entry: Submission | None) -> Reply:
         body=(
             f"{link('Open the submission', entry.link)}{note}\n\nScore it from 1 to 5 "
             "against the checklist below, with a comment that helps them improve: "
-            f'`challenge review id:{entry.id} score:4 comment:"..."`'
+            f'`challenge review {entry.id} score:4 comment:"what works, what would help"`'
         ),
         items=tuple(challenge.checklist),
     )

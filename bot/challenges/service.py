@@ -4,8 +4,9 @@ and the rules for submissions, reviews and kudos."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import zip_longest
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -20,6 +21,7 @@ from bot.errors import UserError
 from bot.identity import Caller
 from bot.members.service import MemberService
 from bot.outbox import Target, enqueue
+from bot.scheduler import next_fire, trigger
 from bot.storage.database import Database
 
 OPEN_FOR = timedelta(days=7)
@@ -58,6 +60,32 @@ class Current:
         return now < self.post.deadline_at
 
 
+@dataclass(frozen=True, slots=True)
+class PostedNow:
+    current: Current
+    replaces: datetime | None  # the scheduled post it took the place of
+    next_post: datetime | None  # the scheduled post after it
+
+
+def next_post(community: Community, after: datetime) -> datetime | None:
+    """When the schedule next posts a challenge after `after`."""
+    return next_fire(trigger(community.schedule(Purpose.CHALLENGES), community.timezone), after)
+
+
+def closes_at(community: Community, now: datetime) -> datetime:
+    """When a challenge posted at `now` stops taking submissions: a week later, or when the
+    next scheduled post replaces it if that comes sooner (a challenge posted now in mid-week,
+    or a week that loses an hour to daylight saving time), so the announcement tells the truth."""
+    following = next_post(community, now)
+    return min(now + OPEN_FOR, following) if following is not None else now + OPEN_FOR
+
+
+def weekly_key(community_id: int, local_day: date) -> str:
+    """The scheduled post's key: one challenge per ISO week of the community's calendar."""
+    year, week, _ = local_day.isocalendar()
+    return f"challenge:{community_id}:{year}-W{week:02d}"
+
+
 class ChallengeService:
     def __init__(
         self, db: Database, clock: Clock, content: ContentProvider, members: MemberService
@@ -66,6 +94,9 @@ class ChallengeService:
         self._clock = clock
         self._content = content
         self._members = members
+
+    async def reader_zone(self, community: Community, user_id: str) -> str:
+        return await self._members.zone_of(community, user_id)
 
     async def next_for(self, community: Community) -> Challenge:
         async with self._db.read() as conn:
@@ -80,7 +111,13 @@ class ChallengeService:
         return chosen
 
     async def post(
-        self, conn: AsyncConnection, community: Community, key: str, now: datetime, late: bool
+        self,
+        conn: AsyncConnection,
+        community: Community,
+        key: str,
+        now: datetime,
+        late: bool,
+        deadline: datetime | None = None,
     ) -> Challenge | None:
         """Summarize challenges whose deadline passed, then post the next one, all in the
         caller's transaction. None when the key was already used (nothing is posted twice)."""
@@ -89,14 +126,14 @@ class ChallengeService:
             raise UserError(messages.NO_CHANNEL)
         await self._summarize_due(conn, community, channel, now)
         challenge = await self._next(conn, community)
-        deadline = now + OPEN_FOR
+        deadline = deadline or closes_at(community, now)
         queued = await enqueue(
             self._db,
             conn,
             community=community,
             key=key,
             target=Target.channel(channel),
-            reply=messages.announcement(challenge, deadline, late),
+            reply=messages.announcement(challenge, deadline, late, community.timezone),
             now=now,
         )
         if not queued:
@@ -104,16 +141,31 @@ class ChallengeService:
         await store.add_post(conn, community.id, challenge.id, now, deadline)
         return challenge
 
-    async def post_now(self, community: Community) -> Challenge:
+    async def post_now(self, community: Community) -> PostedNow:
+        """Post the next challenge now. Days before the scheduled post (less than half a week),
+        it takes that post's place, with its week's key so the schedule finds it made, and
+        stays open until the post after; otherwise the scheduled post closes it."""
         now = self._clock.now()
+        following = next_post(community, now)
+        replaces = following if following and following - now < OPEN_FOR / 2 else None
         async with self._db.write() as conn:
-            latest = await store.latest_post(conn, community.id)
-            sequence = latest.id + 1 if latest else 1
-            key = f"challenge:{community.id}:now:{sequence}"
-            challenge = await self.post(conn, community, key, now, late=False)
-        if challenge is None:
+            challenge = None
+            if replaces is not None:
+                deadline = closes_at(community, replaces)
+                day = replaces.astimezone(ZoneInfo(community.timezone)).date()
+                key = weekly_key(community.id, day)
+                challenge = await self.post(conn, community, key, now, False, deadline)
+            if challenge is None:  # not so close, or that week's post was already made
+                replaces = None
+                latest = await store.latest_post(conn, community.id)
+                sequence = latest.id + 1 if latest else 1
+                key = f"challenge:{community.id}:now:{sequence}"
+                challenge = await self.post(conn, community, key, now, late=False)
+            post = await store.latest_post(conn, community.id)
+        if challenge is None or post is None:
             raise UserError(messages.ALREADY_POSTING)
-        return challenge
+        after = next_post(community, replaces or now)
+        return PostedNow(Current(post, challenge), replaces, after)
 
     async def _summarize_due(
         self, conn: AsyncConnection, community: Community, channel: str, now: datetime
@@ -159,19 +211,19 @@ class ChallengeService:
             return None
         return Current(post, challenge)
 
-    async def _open(self, community: Community) -> Current:
+    async def _open(self, community: Community, reader_zone: str) -> Current:
         current = await self.current(community)
         if current is None:
             raise UserError(messages.NOTHING_POSTED)
         if not current.open(self._clock.now()):
-            raise UserError(messages.closed(current.post.deadline_at))
+            raise UserError(messages.closed(current.post.deadline_at, reader_zone))
         return current
 
     async def submit(
         self, community: Community, caller: Caller, link: str, note: str
     ) -> tuple[Current, bool]:
         member = await self._members.require(community.id, caller.member.user_id)
-        current = await self._open(community)
+        current = await self._open(community, member.timezone)
         async with self._db.write() as conn:
             created = await store.save_submission(
                 self._db, conn, current.post.id, member.id, link, note, self._clock.now()
@@ -190,7 +242,7 @@ class ChallengeService:
     ) -> tuple[Current, Submission | None]:
         """Someone else's submission to the current challenge, the least reviewed first."""
         member = await self._members.require(community.id, caller.member.user_id)
-        current = await self._open(community)
+        current = await self._open(community, member.timezone)
         async with self._db.read() as conn:
             entries = await store.submissions_for(conn, current.post.id)
             done = await store.reviewed_by(conn, current.post.id, member.id)
@@ -202,7 +254,7 @@ class ChallengeService:
         self, community: Community, caller: Caller, submission_id: int, score: int, comment: str
     ) -> Submission:
         member = await self._members.require(community.id, caller.member.user_id)
-        current = await self._open(community)
+        current = await self._open(community, member.timezone)
         async with self._db.write() as conn:
             entry = await store.submission(conn, submission_id)
             if entry is None or entry.post_id != current.post.id:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands import Access, Args, Command, Option, OptionKind
+from bot.commands import MAX_ID, Access, Args, Command, Option, OptionKind
 from bot.deliveries import messages, store
 from bot.dispatch import Context
 from bot.errors import UserError
@@ -61,7 +61,9 @@ def commands(db: Database) -> tuple[Command, ...]:
                             "The post's number from `outbox failed`",
                             OptionKind.INTEGER,
                             required=True,
+                            positional=True,
                             min_value=1,
+                            max_value=MAX_ID,
                         ),
                     ),
                 ),

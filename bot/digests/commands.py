@@ -6,7 +6,7 @@ Tags and focus topics are text checked against the community's content pack, lik
 
 from __future__ import annotations
 
-from bot.commands import Access, Args, Command, Option, OptionKind
+from bot.commands import MAX_ID, Access, Args, Command, Option, OptionKind
 from bot.communities.model import Purpose
 from bot.digests import messages
 from bot.digests.service import DigestService
@@ -103,7 +103,9 @@ def commands(digests: DigestService) -> tuple[Command, ...]:
                             "The feed's number from `feeds list`",
                             OptionKind.INTEGER,
                             required=True,
+                            positional=True,
                             min_value=1,
+                            max_value=MAX_ID,
                         ),
                     ),
                 ),
@@ -162,7 +164,13 @@ def commands(digests: DigestService) -> tuple[Command, ...]:
                 Option(
                     "topic", "A topic, like rag, or a phase number", positional=True, max_length=60
                 ),
-                Option("phase", "A phase of the roadmap, like 2", OptionKind.INTEGER, min_value=1),
+                Option(
+                    "phase",
+                    "A phase of the roadmap, like 2",
+                    OptionKind.INTEGER,
+                    min_value=1,
+                    max_value=MAX_ID,
+                ),
             ),
         ),
     )

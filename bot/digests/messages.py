@@ -30,6 +30,7 @@ NO_FEEDS = (
     "This community follows no feeds yet: organizers can add one with `feeds add url:https://...` "
     "or turn on the built-in set of AI research and engineering feeds with `feeds defaults on`."
 )
+NO_FEEDS_POSTED = "This community follows no feeds yet, so this digest holds curated readings only."
 ADDED_MEANWHILE = "another organizer added it at the same moment"
 READINGS_HINT = "Narrow or widen it with `reading <topic>` or `reading phase:<n>`."
 FOCUS_HINT = (
@@ -82,9 +83,9 @@ def reading_line(reading: Reading) -> str:
     return f"- [{reading.title}]({reading.url}) · {reading.kind}: {reading.why}"
 
 
-def _intro(digest: Digest, count: int) -> str:
+def _intro(digest: Digest, count: int, public: bool) -> str:
     if digest.feeds == 0:
-        return NO_FEEDS
+        return NO_FEEDS_POSTED if public else NO_FEEDS  # a channel gets no organizer commands
     focus = f", leaning towards {escape(_and(digest.focus))}" if digest.focus else ""
     feeds = "the feed" if digest.feeds == 1 else f"the {digest.feeds} feeds"
     if count == 0:
@@ -93,11 +94,11 @@ def _intro(digest: Digest, count: int) -> str:
     return f"**{count} new {reads}** from {feeds} this community follows{focus}."
 
 
-def _blocks(digest: Digest, count: int) -> list[tuple[str, list[str]]]:
+def _blocks(digest: Digest, count: int, public: bool = False) -> list[tuple[str, list[str]]]:
     """Paragraphs as a heading and its lines, in the order they are shown; `count` is how
     many items the whole digest has (a view may show fewer)."""
     several = len(digest.sections) > 1
-    blocks: list[tuple[str, list[str]]] = [(_intro(digest, count), [])]
+    blocks: list[tuple[str, list[str]]] = [(_intro(digest, count, public), [])]
     for section in digest.sections:
         heading = section.title if section.topic else ("Also new" if several else "New this week")
         blocks.append((f"**{escape(heading)}**", [_item(i) for i in section.items]))
@@ -144,7 +145,7 @@ def _week_title(week: str) -> str:
 
 def posts(digest: Digest, week: str, late: bool) -> list[Reply]:
     """The digest as the messages posted to the digest channel, split where it must be."""
-    blocks = _blocks(digest, digest.count)
+    blocks = _blocks(digest, digest.count, public=True)
     closing = "Catch up any time with `digest`; more curated readings with `reading`."
     if late:
         closing += "\n\n*Posted late: Cohort was offline at the scheduled time.*"

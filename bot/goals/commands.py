@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands import Args, Command, Option, OptionKind
+from bot.commands import MAX_ID, Args, Command, Option, OptionKind
 from bot.dispatch import Context
 from bot.goals import messages
 from bot.goals.service import GoalService
@@ -62,6 +62,7 @@ def commands(db: Database, members: MemberService) -> tuple[Command, ...]:
                             required=True,
                             positional=True,
                             min_value=1,
+                            max_value=MAX_ID,
                         ),
                     ),
                 ),

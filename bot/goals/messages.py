@@ -25,8 +25,8 @@ def due_too_far(latest: date) -> str:
 
 def too_many(limit: int) -> str:
     return (
-        f"You have {limit} open goals, the most there can be. Tick one off with "
-        "`goal done id:<n>` first."
+        f"You have {limit} open goals, the most there can be. Tick one off first: "
+        "`goal list` shows their numbers, and `goal done 1` ticks off goal 1."
     )
 
 
@@ -54,7 +54,7 @@ def added(goal: Goal, today: date) -> Reply:
     reminder = " I'll remind you on the day." if goal.due_on is not None else ""
     return Reply(
         title=f"Goal {goal.number} added",
-        body=f"{_line(goal, today)}.{reminder} Tick it off with `goal done id:{goal.number}`.",
+        body=f"{_line(goal, today)}.{reminder} Tick it off with `goal done {goal.number}`.",
         tone=Tone.SUCCESS,
     )
 
@@ -70,7 +70,7 @@ def listing(goals: Goals) -> Reply:
     items.extend(f"✅ {_line(g, goals.today)}" for g in done[:LISTED_DONE])
     body = f"{len(goals.open)} open, {len(goals.done)} done."
     if goals.open:
-        body += " Tick one off with `goal done id:<n>`."
+        body += f" Tick one off with its number, like `goal done {goals.open[0].number}`."
     return Reply(title="Your goals", body=body, items=tuple(items))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.commands import Args, Autocomplete, Catalogue, Command, Option, suggest
+from bot.commands import Args, Autocomplete, Catalogue, Command, Option, clip, suggest
 from bot.dispatch import Context
 from bot.errors import UserError
 from bot.help import messages
@@ -18,11 +18,13 @@ def commands(catalogue: Callable[[], Catalogue]) -> tuple[Command, ...]:
         whole = catalogue()
         name = args.text("command")
         if name is None:
-            return messages.overview(whole, ctx.is_organizer)
+            return messages.overview(whole, ctx.is_organizer, ctx.caller.member.community.platform)
         command = whole.get(name.lstrip("/").lower())
         if command is None:
-            raise UserError(f"There is no command `{name}`.{suggest(name, whole.names())}")
-        return messages.detail(whole, command)
+            hint = suggest(name, whole.names()) if len(name) <= 40 else ""
+            raise UserError(f"There is no command `{clip(name)}`.{hint}")
+        platform = ctx.caller.member.community.platform
+        return messages.detail(whole, command, platform, ctx.today())
 
     return (
         Command(

@@ -11,7 +11,8 @@ Generated from the command catalogue by `cohort docs`; a test fails when this fi
 
 On Discord each command is a slash command (`/profile set`). On Slack type `/cohort` and the
 same line (`/cohort profile set hours:8`). In the console type `/` and the same line.
-Options are written `name:value`; quote values with spaces: `focus:"nlp, llm apps"`.
+Options are written `name:value`; quote values with spaces, in double or single quotes:
+`focus:"nlp, llm apps"` or `focus:'nlp, llm apps'`. An id can be given bare: `goal done 2`.
 """
 
 

@@ -27,7 +27,7 @@ def commands(db: Database) -> tuple[Command, ...]:
         return messages.withdrawn(await service.withdraw(ctx.community, day, ctx.now))
 
     async def list_(ctx: Context, args: Args) -> Answer:
-        return messages.listing(await service.upcoming(ctx.community, ctx.now))
+        return messages.listing(await service.upcoming(ctx.community, ctx.now), ctx.today())
 
     return (
         Command(

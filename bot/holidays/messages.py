@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from bot.checkins.messages import week_label
 from bot.replies import Reply, Tone
@@ -41,11 +41,12 @@ def withdrawn(week: date) -> Reply:
     )
 
 
-def listing(weeks: list[date]) -> Reply:
+def listing(weeks: list[date], today: date) -> Reply:
     if not weeks:
         return Reply(
             title="Holiday weeks",
-            body="No holiday weeks ahead. Declare one with `holiday add week:<any day of it>`.",
+            body="No holiday weeks ahead. Declare one with any day of it, like "
+            f"`holiday add week:{(today + timedelta(weeks=1)).isoformat()}`.",
         )
     return Reply(
         title="Holiday weeks",

@@ -3,7 +3,7 @@ stats and settings for organizers."""
 
 from __future__ import annotations
 
-from bot.commands import Access, Args, Command, Option, OptionKind
+from bot.commands import MAX_ID, Access, Args, Command, Option, OptionKind
 from bot.dispatch import Context
 from bot.matchups import messages
 from bot.matchups.pairing import Mode
@@ -13,10 +13,10 @@ from bot.replies import Answer
 
 def commands(matchups: MatchService) -> tuple[Command, ...]:
     async def join(ctx: Context, args: Args) -> Answer:
-        joined, new = await matchups.join(
+        joined = await matchups.join(
             ctx.community, ctx.caller.member.user_id, args.text("interests"), args.boolean("share")
         )
-        return messages.joined(joined.interests, joined.share_blockers, new)
+        return messages.joined(joined)
 
     async def leave(ctx: Context, args: Args) -> Answer:
         await matchups.leave(ctx.community, ctx.caller.member.user_id)
@@ -125,6 +125,7 @@ def commands(matchups: MatchService) -> tuple[Command, ...]:
                             OptionKind.INTEGER,
                             required=True,
                             min_value=1,
+                            max_value=MAX_ID,
                         ),
                         Option(
                             "answer",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -10,10 +11,11 @@ from bot.admin.messages import when
 from bot.communities.model import Community, Purpose
 from bot.markdown import escape, mention
 from bot.matchups.store import MatchSettings, Status, Totals
+from bot.moments import when as moment
 from bot.replies import Action, ActionStyle, Field, Reply, Tone
 
 if TYPE_CHECKING:  # the service imports this module for its wording
-    from bot.matchups.service import Made, Overview, Plan, Profile
+    from bot.matchups.service import Interests, Joined, Made, Overview, Plan, Profile
 
 PREVIEW_ITEMS = 40
 
@@ -51,8 +53,11 @@ def _people(user_ids: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _interests(interests: Sequence[str]) -> str:
-    return escape(", ".join(interests)) if interests else "none given"
+def _interests(interests: Interests) -> str:
+    if not interests.words:
+        return "none given"
+    words = escape(", ".join(interests.words))
+    return f"{words} (your profile's focus)" if interests.from_focus else words
 
 
 def _settings_fields(settings: MatchSettings, community: Community) -> tuple[Field, ...]:
@@ -69,18 +74,27 @@ def _settings_fields(settings: MatchSettings, community: Community) -> tuple[Fie
 # -- members ---------------------------------------------------------------------------------
 
 
-def joined(interests: Sequence[str], share: bool, new: bool) -> Reply:
-    intro = "You're in the weekly matchups!" if new else "Your matchups are updated."
+def joined(joined: Joined) -> Reply:
+    intro = "You're in the weekly matchups!" if joined.new else "Your matchups are updated."
+    warning = (
+        ""
+        if joined.has_channel
+        else "\n\nNote: no matchups channel is set, so no round runs until an organizer sets "
+        "one with `setup matchups:#channel`."
+    )
     return Reply(
         title="Matchups",
         body=(
             f"{intro} Each round I introduce you to a peer whose hours overlap yours and who is "
             "at a fitting point of the roadmap. Skip one round with `match skip`, stop with "
-            "`match leave`."
+            f"`match leave`.{warning}"
         ),
         fields=(
-            Field("Interests", _interests(interests)),
-            Field("Blocker in intros", "shared" if share else "kept private"),
+            Field("Interests", _interests(joined.interests)),
+            Field(
+                "Blocker in intros",
+                "shared" if joined.participant.share_blockers else "kept private",
+            ),
         ),
         tone=Tone.SUCCESS,
     )
@@ -162,19 +176,23 @@ def status(overview: Overview, user_id: str) -> Reply:
             actions = _answer_actions(round_.id)
         else:
             lines.append("You told me you met." if mine.met else "You told me you didn't meet.")
-    else:
+    elif not overview.paused_for_next:
         lines.append("You haven't been matched yet: the next round introduces you.")
     if overview.pause is not None:
         lines.append(
             f"You're paused until {overview.pause.ends_on.isoformat()}: no matchups until then."
         )
+    if overview.paused_for_next:
+        next_round = "not for you: you're paused"
+    else:
+        next_round = "you skip it" if taking_part.skip_next else "you're in"
     return Reply(
         title="Your matchups",
         body="\n\n".join(lines),
         fields=(
-            Field("Interests", _interests(taking_part.interests)),
+            Field("Interests", _interests(overview.interests)),
             Field("Blocker in intros", "shared" if taking_part.share_blockers else "kept private"),
-            Field("Next round", "you skip it" if taking_part.skip_next else "you're in"),
+            Field("Next round", next_round),
         ),
         actions=actions,
     )
@@ -291,6 +309,20 @@ def _group_line(seats: Sequence[str], odd: Sequence[str], score: int, repeats: i
     return f"{names} ({'; '.join(notes)})"
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def group_sizes(sizes: Sequence[int]) -> str:
+    """Like `2 groups of 2`, or `2 groups (1 of 2 and 1 of 3)` when their sizes differ."""
+    counts = Counter(sizes)
+    groups = _plural(len(sizes), "group")
+    if len(counts) <= 1:
+        return groups + "".join(f" of {size}" for size in counts)
+    parts = [f"{n} of {size}" for size, n in sorted(counts.items())]
+    return f"{groups} ({', '.join(parts[:-1])} and {parts[-1]})"
+
+
 def preview(plan: Plan) -> Reply:
     user = {i: e.member.user_id for i, e in plan.entries.items()}
     grouping = plan.grouping
@@ -306,11 +338,12 @@ def preview(plan: Plan) -> Reply:
     shown = lines[:PREVIEW_ITEMS]
     if len(lines) > len(shown):
         shown.append(f"…and {len(lines) - len(shown)} more groups")
+    sizes = group_sizes([len(g.members) for g in grouping.groups])
     body = (
-        f"Only you see this. {len(plan.entries)} member(s) in the pool make "
-        f"{len(grouping.groups)} group(s) of {plan.settings.size} ({plan.settings.mode.value}), "
-        f"with {grouping.repeats} repeat(s). Who joins, skips or pauses before the round "
-        "changes it."
+        f"Only you see this. {_plural(len(plan.entries), 'member')} in the pool make "
+        f"{sizes} in {plan.settings.mode.value} mode, with "
+        f"{_plural(grouping.repeats, 'repeat')}. "
+        "Who joins, skips or pauses before the round changes it."
     )
     if grouping.unplaced:
         body += f"\n\nNo match for: {', '.join(mention(user[i]) for i in grouping.unplaced)}."
@@ -318,17 +351,19 @@ def preview(plan: Plan) -> Reply:
 
 
 def ran(made: Made) -> Reply:
-    alone_note = f" {made.unplaced} member(s) had no match." if made.unplaced else ""
+    alone = _plural(made.unplaced, "member")
+    alone_note = f" {alone} had no match." if made.unplaced else ""
     return Reply(
-        body=f"Made the round of {made.round.week}: {made.groups} group(s); the intros go out "
+        body=f"Made the round of {made.round.week}: {group_sizes(made.sizes)}; the intros go out "
         f"now, and the schedule skips that week.{alone_note}",
         tone=Tone.SUCCESS,
     )
 
 
-def too_soon(last: datetime) -> str:
+def too_soon(last: datetime, zone: str) -> str:
     return (
-        f"The last round was made on {last:%Y-%m-%d}, less than a week ago. The next one goes "
+        f"The last round was made on {moment(last, zone, weekday=False)}, less than a week ago. "
+        "The next one goes "
         "out on schedule; `match preview` shows it."
     )
 

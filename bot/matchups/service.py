@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -124,17 +125,36 @@ class Plan:
 @dataclass(frozen=True, slots=True)
 class Made:
     round: Round
-    groups: int
+    sizes: tuple[int, ...]  # of each group made
     unplaced: int
 
 
 @dataclass(frozen=True, slots=True)
+class Interests:
+    """The interests matchups use for a member, and whether they are the profile's focus."""
+
+    words: tuple[str, ...]
+    from_focus: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    participant: Participant
+    new: bool  # not taking part before
+    interests: Interests
+    has_channel: bool  # without a matchups channel no round is made
+
+
+@dataclass(frozen=True, slots=True)
 class Overview:
-    """A member's matchups: taking part or not, their newest group, a pause under way."""
+    """A member's matchups: taking part or not, their newest group, a pause under way, and
+    whether they are in the next round."""
 
     participant: Participant | None
     latest: tuple[Round, list[Seat]] | None
     pause: Pause | None
+    interests: Interests
+    paused_for_next: bool  # a pause covers the day of the next round
 
 
 class MatchService:
@@ -150,9 +170,8 @@ class MatchService:
 
     async def join(
         self, community: Community, user_id: str, interests: str | None, share: bool | None
-    ) -> tuple[Participant, bool]:
-        """Take part (again), optionally changing interests and blocker sharing. Returns the
-        participation and whether the member was not taking part before."""
+    ) -> Joined:
+        """Take part (again), optionally changing interests and blocker sharing."""
         member = await self._members.require(community.id, user_id)
         parsed = None if interests is None else parse_interests(interests)
         async with self._db.write() as conn:
@@ -179,7 +198,9 @@ class MatchService:
             joined = await store.participant(conn, member.id)
         if joined is None:
             raise RuntimeError("participation missing right after it was written")
-        return joined, existing is None or existing.status != Status.ACTIVE
+        new = existing is None or existing.status != Status.ACTIVE
+        has_channel = Purpose.MATCHUPS in community.channels
+        return Joined(joined, new, _interests(Entry(member, joined)), has_channel)
 
     async def _require_active(self, conn: AsyncConnection, member: Member) -> None:
         found = await store.participant(conn, member.id)
@@ -212,13 +233,24 @@ class MatchService:
 
     async def overview(self, community: Community, user_id: str) -> Overview:
         member = await self._members.require(community.id, user_id)
-        today = member.today(self._clock.now())
+        now = self._clock.now()
+        today = member.today(now)
         async with self._db.read() as conn:
             participation = await store.participant(conn, member.id)
             latest = await store.latest_group(conn, member.id)
             under_way = await pauses_store.current(conn, member.id, today)
+            chosen = await store.settings(conn, community.id)
+            next_round = await self._next_round_at(conn, community, chosen, now)
         pause = under_way[1] if under_way and under_way[1].covers(today) else None
-        return Overview(participation, latest, pause)
+        paused_for_next = (
+            under_way is not None
+            and next_round is not None
+            and under_way[1].covers(member.today(next_round))
+        )
+        interests = (
+            _interests(Entry(member, participation)) if participation else Interests((), False)
+        )
+        return Overview(participation, latest, pause, interests, paused_for_next)
 
     async def answer(self, community: Community, user_id: str, round_row: int, met: bool) -> None:
         """Record whether the member met their group of a round (the round's row id)."""
@@ -270,7 +302,7 @@ class MatchService:
         async with self._db.write() as conn:
             latest = await store.latest_round(conn, community.id)
             if latest is not None and now - latest.created_at < RUN_GAP:
-                raise UserError(messages.too_soon(latest.created_at))
+                raise UserError(messages.too_soon(latest.created_at, community.timezone))
             chosen = await store.settings(conn, community.id)
             monday = await self._next_round_week(conn, community, chosen, now)
             made = await self._make(conn, community, monday, now)
@@ -301,21 +333,29 @@ class MatchService:
             return await store.round_of_week(conn, community_id, week_key(monday - WEEK)) is None
         return True
 
-    async def _next_round_week(
+    async def _next_round_at(
         self, conn: AsyncConnection, community: Community, chosen: MatchSettings, now: datetime
-    ) -> date:
+    ) -> datetime | None:
+        """When the schedule makes the next round, if it does within three weeks."""
         zone = ZoneInfo(community.timezone)
         cron = trigger(community.schedule(Purpose.MATCHUPS), community.timezone)
         cursor = now
         for _ in range(3):  # this week, next week, or the week after (biweekly)
             fire = next_fire(cron, cursor)
             if fire is None:
-                break
-            monday = week_start(fire.astimezone(zone).date())
-            if await self._due(conn, community.id, chosen, monday):
-                return monday
+                return None
+            if await self._due(
+                conn, community.id, chosen, week_start(fire.astimezone(zone).date())
+            ):
+                return fire
             cursor = fire
-        return week_start(now.astimezone(zone).date())
+        return None
+
+    async def _next_round_week(
+        self, conn: AsyncConnection, community: Community, chosen: MatchSettings, now: datetime
+    ) -> date:
+        fire = await self._next_round_at(conn, community, chosen, now)
+        return week_start((fire or now).astimezone(ZoneInfo(community.timezone)).date())
 
     async def _plan(
         self,
@@ -340,7 +380,7 @@ class MatchService:
                 id=i,
                 timezone=e.member.timezone,
                 phase=_phase(pack, standings[i]).number,
-                interests=frozenset(_interests(e)),
+                interests=frozenset(_interests(e).words),
             )
             for i, e in entries.items()
         ]
@@ -403,9 +443,10 @@ class MatchService:
         pack = self._content.for_community(community)
         since = monday - timedelta(weeks=BLOCKER_WEEKS)
         blockers = await store.recent_blockers(conn, community.id, since)
+        done = await store.completed_milestones(conn, community.id)
         for number, group in enumerate(grouping.groups, 1):
             profiles = [
-                _profile(pack, plan.entries[i], plan.standings[i], blockers.get(i))
+                _profile(pack, plan.entries[i], plan.standings[i], blockers.get(i), done.get(i))
                 for i in group.members
             ]
             users = [p.member.user_id for p in profiles]
@@ -448,7 +489,8 @@ class MatchService:
         made = await store.round_of_week(conn, community.id, week)
         if made is None:
             raise RuntimeError("the round vanished right after it was written")
-        return Made(made, len(grouping.groups), len(grouping.unplaced))
+        sizes = tuple(len(g.members) for g in grouping.groups)
+        return Made(made, sizes, len(grouping.unplaced))
 
     async def _settle(
         self, conn: AsyncConnection, community_id: int, now: datetime
@@ -478,19 +520,32 @@ def _phase(pack: ContentPack, where: Standing) -> Phase:
     return pack.phases[0] if where.plan is None else where.plan.phase
 
 
-def _interests(entry: Entry) -> tuple[str, ...]:
+def _interests(entry: Entry) -> Interests:
     """Interests given to matchups, or else the profile's focus read the same way."""
     if entry.participant.interests:
-        return entry.participant.interests
+        return Interests(entry.participant.interests, from_focus=False)
     focus = _normalized(entry.member.focus)[:MAX_INTERESTS]
-    return tuple(i[:MAX_INTEREST_LENGTH] for i in focus)
+    return Interests(tuple(i[:MAX_INTEREST_LENGTH] for i in focus), from_focus=bool(focus))
 
 
-def _profile(pack: ContentPack, entry: Entry, where: Standing, blocker: str | None) -> Profile:
+def _working_on(pack: ContentPack, where: Standing, done: Collection[str]) -> Milestone | None:
+    """The member's first unfinished milestone, from their phase on in the pack's order
+    (so one left from an earlier month comes before this month's); None before their start."""
+    if where.plan is None:
+        return None
+    later = (p for p in pack.phases if p.number >= where.plan.phase.number)
+    return next((m for p in later for m in p.milestones if m.id not in done), None)
+
+
+def _profile(
+    pack: ContentPack,
+    entry: Entry,
+    where: Standing,
+    blocker: str | None,
+    done: Collection[str] | None,
+) -> Profile:
     plan = where.plan
-    milestone = None
-    if plan is not None and not plan.beyond_plan:
-        milestone = plan.milestones[0] if plan.milestones else plan.carried
+    milestone = _working_on(pack, where, done or ())
     return Profile(
         member=entry.member,
         phase=None if plan is None else plan.phase,
@@ -498,5 +553,5 @@ def _profile(pack: ContentPack, entry: Entry, where: Standing, blocker: str | No
         phase_months=0 if plan is None else plan.phase_months,
         milestone=milestone,
         blocker=None if blocker is None else first_line(blocker),
-        interests=_interests(entry),
+        interests=_interests(entry).words,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
@@ -23,6 +24,7 @@ from bot.storage.tables import (
     match_rounds,
     match_settings,
     members,
+    milestone_completions,
 )
 
 CHUNK = 500  # ids per IN (...) list, well under every driver's parameter limit
@@ -590,3 +592,17 @@ async def recent_blockers(conn: AsyncConnection, community_id: int, since: date)
     for r in rows:
         newest.setdefault(r.member_id, r.blockers)
     return {member_id: text for member_id, text in newest.items() if text.strip()}
+
+
+async def completed_milestones(conn: AsyncConnection, community_id: int) -> dict[int, set[str]]:
+    """The milestones each participant of the community completed, by member id."""
+    rows = await conn.execute(
+        sa.select(milestone_completions.c.member_id, milestone_completions.c.milestone_id)
+        .join(match_members, match_members.c.member_id == milestone_completions.c.member_id)
+        .join(members, members.c.id == milestone_completions.c.member_id)
+        .where(members.c.community_id == community_id)
+    )
+    done: defaultdict[int, set[str]] = defaultdict(set)
+    for r in rows:
+        done[r.member_id].add(r.milestone_id)
+    return done

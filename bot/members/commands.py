@@ -36,7 +36,8 @@ def commands(members: MemberService) -> tuple[Command, ...]:
         member, returning = await members.join(
             ctx.community.id, ctx.caller, ctx.community.timezone, _change(args)
         )
-        return messages.joined(member, ctx.now, returning)
+        zone_of_community = not returning and args.text("timezone") is None
+        return messages.joined(member, ctx.now, returning, zone_of_community)
 
     async def show(ctx: Context, args: Args) -> Answer:
         member = await members.require(ctx.community.id, ctx.caller.member.user_id)

@@ -9,8 +9,8 @@ from bot.members.model import Member
 from bot.replies import Action, ActionStyle, Field, Reply, Tone
 
 NOT_JOINED = (
-    "You haven't joined the roadmap here yet. Start with `join timezone:Area/City`, "
-    "for example `join timezone:Europe/Berlin hours:6`."
+    "You haven't joined the roadmap here yet. Start with `join`, or give your time zone and "
+    "weekly hours too: `join timezone:Europe/Berlin hours:6`."
 )
 ALREADY_JOINED = (
     "You're already on the roadmap here. Use `profile` to see your details and "
@@ -43,16 +43,22 @@ def _profile_fields(member: Member, now: datetime) -> tuple[Field, ...]:
     )
 
 
-def joined(member: Member, now: datetime, returning: bool) -> Reply:
+def joined(member: Member, now: datetime, returning: bool, zone_of_community: bool) -> Reply:
     intro = (
-        "Welcome back! Your earlier history is still here."
+        "Welcome back! Your profile and earlier history are still here."
         if returning
         else "Welcome aboard! You're on the AI-engineer roadmap."
+    )
+    zone = (
+        f" You have the community's time zone, {escape(member.timezone)}; if yours differs, "
+        "set it like `profile set timezone:America/New_York`."
+        if zone_of_community
+        else ""
     )
     return Reply(
         title=f"{escape(member.display_name)} joined",
         body=(
-            f"{intro} Check in once a week with `checkin`, see where you stand with "
+            f"{intro}{zone} Check in once a week with `checkin`, see where you stand with "
             "`roadmap`, and change any of this with `profile set`."
         ),
         fields=_profile_fields(member, now),

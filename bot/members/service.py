@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import Clock
+from bot.communities.model import Community
 from bot.errors import UserError
 from bot.identity import Caller
 from bot.members import messages, store
@@ -59,6 +60,11 @@ class MemberService:
         async with self._db.read() as conn:
             return await store.get(conn, community_id, user_id)
 
+    async def zone_of(self, community: Community, user_id: str) -> str:
+        """The time zone a user reads times in: their own, or else the community's."""
+        member = await self.find(community.id, user_id)
+        return community.timezone if member is None else member.timezone
+
     async def require(self, community_id: int, user_id: str) -> Member:
         """The caller's active membership, or a message telling them how to join."""
         member = await self.find(community_id, user_id)
@@ -76,17 +82,31 @@ class MemberService:
             existing = await store.get(conn, community_id, caller.member.user_id)
             if existing is not None and existing.active:
                 raise UserError(messages.ALREADY_JOINED)
-            timezone = change.timezone or (existing.timezone if existing else default_timezone)
-            start = change.start_date or now.astimezone(ZoneInfo(timezone)).date()
-            self._check_start(start, timezone)
-            values = {
+            if existing is None:
+                timezone = change.timezone or default_timezone
+                kept = {
+                    "timezone": timezone,
+                    "start_date": now.astimezone(ZoneInfo(timezone)).date(),
+                    "weekly_hours": DEFAULT_WEEKLY_HOURS,
+                    "focus": "",
+                    "public": True,
+                }
+            else:
+                # A returning member comes back where they were: what they give changes, the
+                # rest of the profile (start date, so the journey week too) stays.
+                kept = {
+                    "timezone": existing.timezone,
+                    "start_date": existing.start_date,
+                    "weekly_hours": existing.weekly_hours,
+                    "focus": existing.focus,
+                    "public": existing.public,
+                }
+            values = {**kept, **change.values()}
+            if change.start_date is not None:
+                self._check_start(change.start_date, str(values["timezone"]))
+            values |= {
                 "display_name": caller.display_name[:100],
-                "timezone": timezone,
-                "start_date": start,
-                "weekly_hours": change.weekly_hours or DEFAULT_WEEKLY_HOURS,
-                "focus": change.focus or "",
-                "public": True if change.public is None else change.public,
-                "joined_at": now,
+                "joined_at": now,  # the current membership, so weeks away are not expected
                 "left_at": None,
             }
             if existing is None:

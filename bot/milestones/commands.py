@@ -1,8 +1,8 @@
-"""The milestones commands: `done <milestone-id>` and `milestones` (the phase checklist)."""
+"""The milestones commands: `done` (a milestone, by its id) and `milestones` (the checklist)."""
 
 from __future__ import annotations
 
-from bot.commands import Args, Autocomplete, Command, Option, OptionKind
+from bot.commands import MAX_ID, Args, Autocomplete, Command, Option, OptionKind
 from bot.content.provider import ContentProvider
 from bot.dispatch import Context, Suggest
 from bot.members.service import MemberService
@@ -46,7 +46,15 @@ def commands(db: Database, content: ContentProvider, members: MemberService) -> 
             "milestones",
             "Your phase's milestones as a checklist, with your progress in every phase",
             checklist,
-            options=(Option("phase", "Another phase, like 2", OptionKind.INTEGER, min_value=1),),
+            options=(
+                Option(
+                    "phase",
+                    "Another phase, like 2",
+                    OptionKind.INTEGER,
+                    min_value=1,
+                    max_value=MAX_ID,
+                ),
+            ),
         ),
         Command(
             "done",

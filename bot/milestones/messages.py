@@ -98,10 +98,13 @@ def checklist(result: Checklist) -> Reply:
         items.append(line)
     where = "your phase now" if result.current else f"phase {phase.number}"
     shown = next(p for p in result.progress if p.phase.number == phase.number)
-    body = (
-        f"{phase.title} is {where}: {shown.done} of {shown.total} milestones done. "
-        "Tick one off with `done <milestone-id>`, with `evidence:<link>` if you like."
-    )
+    body = f"{phase.title} is {where}: {shown.done} of {shown.total} milestones done."
+    open_ = [m for m in phase.milestones if m.id not in result.completions]
+    if open_:
+        body += (
+            f" Tick one off by its id, with a link to your work if you like: "
+            f"`done {open_[0].id} evidence:https://github.com/you/repo`."
+        )
     if result.move_on is not None:
         body += "\n\n" + move_on_text(result.move_on)
     return Reply(

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from bot.checkins.streaks import Pause
 from bot.replies import Reply, Tone
 
-NOT_PAUSED = "You are not paused. To step away for a while, use `pause until:<date>`."
+
+def not_paused(today: date) -> str:
+    back = today + timedelta(weeks=2)
+    return (
+        "You are not paused. To step away for a while, give the day you are back, like "
+        f"`pause until:{back.isoformat()}`."
+    )
 
 
 def too_short(earliest: date) -> str:

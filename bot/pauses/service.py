@@ -50,5 +50,5 @@ class PauseService:
             today = member.today(now)
             under_way = await store.current(conn, member.id, today)
             if under_way is None:
-                raise UserError(messages.NOT_PAUSED)
+                raise UserError(messages.not_paused(today))
             await store.set_end(conn, under_way[0], today)

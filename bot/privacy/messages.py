@@ -17,17 +17,27 @@ def wrong_code() -> str:
 
 
 def _tally(counts: dict[str, int]) -> str:
-    if not counts:
-        return "no rows besides your membership"
     return ", ".join(f"{count} in {name.replace('_', ' ')}" for name, count in counts.items())
+
+
+def _what_goes(counts: dict[str, int]) -> str:
+    if not counts:
+        return (
+            "This deletes your membership; Cohort holds nothing else about you here. Any "
+            "messages it sent you go too."
+        )
+    return (
+        f"This deletes your membership and {_tally(counts)}, and the messages Cohort sent you here."
+    )
 
 
 def exported(result: Export) -> Reply:
     return Reply(
         title="Your data",
         body=(
-            f"Everything Cohort holds about you here, as JSON in cohort-export.json: your "
-            f"profile and {_tally(result.counts)}, plus the messages it sent you."
+            "Everything Cohort holds about you here, as JSON in cohort-export.json: your "
+            f"profile{' and ' + _tally(result.counts) if result.counts else ''}, plus the "
+            "messages it sent you."
         ),
         attachment=Attachment("cohort-export.json", result.data, "application/json"),
     )
@@ -37,8 +47,8 @@ def preview(result: Preview) -> Reply:
     return Reply(
         title="Forget me",
         body=(
-            f"This deletes your membership and {_tally(result.counts)}, and the messages "
-            "Cohort sent you here. It cannot be undone; `export` first if you want a copy.\n\n"
+            f"{_what_goes(result.counts)} It cannot be undone; `export` first if you want a "
+            "copy.\n\n"
             f"To go ahead, press the button or send `forget-me confirm:{result.code}`."
         ),
         actions=(

@@ -45,7 +45,7 @@ def progress(result: Progress, card: bytes | None) -> Reply:
     lines = [
         _where(result),
         f"Streak **{weeks(streak.current)}** (best {weeks(streak.best)}). "
-        f"Checked in {result.checked} of the last {len(result.weeks)} weeks, "
+        f"Checked in {result.checked} of the last {weeks(len(result.weeks))}, "
         f"{result.hours} h in all.",
     ]
     if result.pause is not None:
@@ -60,7 +60,8 @@ def progress(result: Progress, card: bytes | None) -> Reply:
     name = escape(member.display_name)
     alt = (
         f"Progress card of {member.display_name}: checked in {result.checked} of the last "
-        f"{len(result.weeks)} weeks, {result.hours} hours, streak {weeks(streak.current)}."
+        f"{weeks(len(result.weeks))}, {counted(result.hours, 'hour')}, "
+        f"streak {weeks(streak.current)}."
     )
     return Reply(
         title=f"Progress of {name}",
@@ -77,7 +78,8 @@ def _rate(stats: Stats) -> str:
         return "no closed week yet"
     expected = sum(w.expected for w in closed)
     checked = sum(w.checked_in for w in closed)
-    return f"{round(100 * checked / expected)}% over the last {len(closed)} weeks"
+    last = "the last week" if len(closed) == 1 else f"the last {len(closed)} weeks"
+    return f"{round(100 * checked / expected)}% over {last}"
 
 
 def stats(result: Stats, chart: bytes | None) -> Reply:
@@ -101,10 +103,14 @@ def stats(result: Stats, chart: bytes | None) -> Reply:
         "Members at risk missed the last two weeks on their own clock (holidays and pauses "
         "excused)."
         if items
-        else "Nobody is at risk: everyone checked in at least once in the last two weeks."
+        else "Nobody is at risk: nobody missed the last two weeks on their own clock (holidays, "
+        "pauses and members who joined since are excused)."
     )
     if more > 0:
         body += f" Showing {len(items)}; {more} more."
+    if result.never:
+        verb = "has" if result.never == 1 else "have"
+        body += f" {counted(result.never, 'member')} {verb} not checked in yet."
     people = counted(result.active, "active member")
     alt = (
         f"Check-ins per week over {len(result.weeks)} weeks for {people}; "

@@ -82,6 +82,7 @@ class Stats:
     open_week: date
     weeks: tuple[WeekStats, ...]  # oldest first, ending with the open week
     at_risk: tuple[tuple[Member, date | None], ...]  # with their newest check-in week
+    never: int  # active members without a single check-in yet
 
 
 class ProgressService:
@@ -162,7 +163,8 @@ class ProgressService:
             if _missed_two(m, last.get(m.id), Calendar(holidays, pauses.get(m.id, ())), now)
         ]
         at_risk.sort(key=lambda pair: (pair[1] or date.min, pair[0].display_name), reverse=True)
-        return Stats(len(active), end, tuple(weeks), tuple(at_risk))
+        never = sum(m.id not in last for m in active)
+        return Stats(len(active), end, tuple(weeks), tuple(at_risk), never)
 
 
 def _missed_two(member: Member, last: date | None, calendar: Calendar, now: datetime) -> bool:

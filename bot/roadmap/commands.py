@@ -8,7 +8,7 @@ work on every platform; a wrong value gets the nearest matches and the valid one
 
 from __future__ import annotations
 
-from bot.commands import Args, Command, Option, OptionKind
+from bot.commands import MAX_ID, Args, Command, Option, OptionKind
 from bot.content.model import LEVELS, ContentPack, Phase, Specialization, Topic
 from bot.content.problems import ContentError
 from bot.content.provider import ContentProvider
@@ -99,7 +99,10 @@ def commands(content: ContentProvider, members: MemberService) -> tuple[Command,
             return messages.specializations(pack)
         return messages.specialization(pack, _specialization(pack, text))
 
-    phase_option = Option("phase", "A phase of the roadmap, like 2", OptionKind.INTEGER)
+    # 0 is let through so the pack answers with the numbers it has ("phases 1 to 5").
+    phase_option = Option(
+        "phase", "A phase of the roadmap, like 2", OptionKind.INTEGER, min_value=0, max_value=MAX_ID
+    )
     return (
         Command(
             "roadmap",
@@ -107,7 +110,13 @@ def commands(content: ContentProvider, members: MemberService) -> tuple[Command,
             show_roadmap,
             options=(
                 phase_option,
-                Option("step", "A step of the guide, like 3", OptionKind.INTEGER),
+                Option(
+                    "step",
+                    "A step of the guide, like 3",
+                    OptionKind.INTEGER,
+                    min_value=0,
+                    max_value=MAX_ID,
+                ),
                 Option(
                     "month",
                     f"A month of the journey, 1 to {MAX_MONTH}",

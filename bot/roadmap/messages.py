@@ -404,7 +404,10 @@ def specializations(pack: ContentPack) -> Reply:
     def build(shown: tuple[str, ...], left: int) -> Reply:
         body = (
             "Year two is for depth: pick the industry whose problems you enjoy and learn its "
-            "data, rules and failure modes. `specializations industry:<id>` shows what to learn."
+            "data, rules and failure modes. Give one's id to see what to learn, like "
+            f"`specializations industry:{pack.specializations[0].id}`."
+            if pack.specializations
+            else "This content pack lists no specializations."
         )
         if left:
             body += f" Showing {len(shown)} of {len(lines)}."

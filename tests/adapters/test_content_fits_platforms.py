@@ -75,6 +75,6 @@ async def test_every_roadmap_view_fits_discord_and_slack(cohort: Cohort) -> None
 
 @pytest.mark.parametrize("challenge", PACK.challenges, ids=lambda c: c.id)
 def test_every_challenge_post_fits_discord_and_slack(challenge: Challenge) -> None:
-    post = announcement(challenge, datetime(2026, 12, 7, 9, tzinfo=UTC), late=True)
+    post = announcement(challenge, datetime(2026, 12, 7, 9, tzinfo=UTC), late=True, zone="UTC")
     _check_discord(post)
     _check_slack(post)

@@ -72,3 +72,12 @@ async def test_members_are_not_shown_organizer_subcommands(cohort: Cohort) -> No
     assert "post-now" in organizer_help
     detail = text_of(await cohort.dispatcher.run_line(caller(), "help challenge"))
     assert "challenge post-now (organizers)" in detail
+
+
+@pytest.mark.parametrize("line", ["{long}", "help {long}", "goal {long}"])
+async def test_an_unknown_long_word_is_not_echoed_whole(cohort: Cohort, line: str) -> None:
+    long = "x" * 10_000
+    answer = reply(await cohort.dispatcher.run_line(caller(), line.format(long=long)))
+    assert answer.tone is Tone.ERROR
+    assert len(answer.body) < 300
+    assert "x" * 60 not in answer.body

@@ -55,3 +55,42 @@ def test_quoted_option_values_keep_their_key(name: str, value: str) -> None:
     (token,) = tokenize(f"{name}:{quote(value)}")
     assert token.key == name
     assert token.value == value
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "goal add text:'ship it now'",
+            [Token("goal"), Token("add"), Token("text:ship it now", "text", "ship it now")],
+        ),
+        ("say 'a b'", [Token("say"), Token("a b")]),
+        ("say 'it\\'s'", [Token("say"), Token("it's")]),
+        ("note:don't", [Token("note:don't", "note", "don't")]),
+        ("say don't 'x y'", [Token("say"), Token("don't"), Token("x y")]),
+        ("text:'say \"hi\"'", [Token('text:say "hi"', "text", 'say "hi"')]),
+    ],
+)
+def test_single_quotes_group_words_where_a_value_starts(line: str, expected: list[Token]) -> None:
+    assert tokenize(line) == expected
+
+
+def test_an_unclosed_single_quote_is_named() -> None:
+    with pytest.raises(GrammarError, match="a single quote is not closed"):
+        tokenize("goal add text:'never closed")
+
+
+def _single(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _double(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@given(st.from_regex(r"[a-z][a-z0-9_-]{0,10}", fullmatch=True), st.text(max_size=40))
+def test_single_quotes_read_like_double_quotes(name: str, value: str) -> None:
+    for shape in ("cmd {q}", "cmd {n}:{q}", "cmd x {n}:{q} {q}"):
+        single = tokenize(shape.format(n=name, q=_single(value)))
+        double = tokenize(shape.format(n=name, q=_double(value)))
+        assert single == double

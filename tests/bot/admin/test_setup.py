@@ -88,3 +88,27 @@ async def test_a_crontab_firing_at_most_hourly_is_saved(cohort: Cohort, line: st
     admin = caller("owner", admin=True)
     answer = reply(await cohort.dispatcher.run_line(admin, f'setup post:digest cron:"{line}"'))
     assert answer.tone is Tone.SUCCESS, answer.body
+
+
+async def test_removing_someone_who_is_not_an_organizer_saves_nothing(cohort: Cohort) -> None:
+    admin = caller("owner", admin=True)
+    answer = reply(await cohort.dispatcher.run_line(admin, "setup remove-organizer:@nobody"))
+    assert "Saved" not in answer.body
+    assert "Nothing changed: @nobody was not a named organizer." in text_of(answer)
+    both = text_of(
+        await cohort.dispatcher.run_line(
+            admin, "setup timezone:Asia/Tokyo remove-organizer:@nobody"
+        )
+    )
+    assert "Saved: time zone Asia/Tokyo." in both
+    assert "Unchanged: @nobody was not a named organizer." in both
+
+
+async def test_a_schedule_option_without_post_names_the_option_given(cohort: Cohort) -> None:
+    admin = caller("owner", admin=True)
+    answer = reply(await cohort.dispatcher.run_line(admin, 'setup cron:"0 9 * * mon"'))
+    assert answer.tone is Tone.ERROR
+    assert answer.body.startswith("`cron` sets the schedule of one kind of post: add `post:`")
+    assert "day and time" not in answer.body
+    timed = reply(await cohort.dispatcher.run_line(admin, "setup time:10:00"))
+    assert timed.body.startswith("`time` sets the schedule")

@@ -199,3 +199,75 @@ async def test_any_challenge_can_be_looked_up_by_id_with_suggestions(cohort: Coh
     assert found == ["p1-word-stats"]
     everything = await cohort.dispatcher.suggestions(caller(), Autocomplete.CHALLENGE, "")
     assert len(everything) == 25  # the platforms' cap
+
+
+async def _post_now_in_berlin(
+    cohort: Cohort, clock: ManualClock, at: datetime, deadline: str
+) -> tuple[str, RecordingSender]:
+    """Challenges on Mondays 09:00 in Berlin, `challenge post-now` at `at`; checks that the
+    organizer's answer and the post both name `deadline`; returns the answer and the sender."""
+    await cohort.dispatcher.run_line(
+        ORGANIZER,
+        "setup timezone:Europe/Berlin challenges:#challenges post:challenges day:mon time:09:00",
+    )
+    clock.set(at)
+    posted = text_of(await cohort.dispatcher.run_line(ORGANIZER, "challenge post-now"))
+    assert f"open until {deadline} (Europe/Berlin)" in posted
+    sender = RecordingSender()
+    await cohort.drainer(sender).drain()
+    (announcement,) = sender.delivered
+    assert f"Open until {deadline} (Europe/Berlin)" in announcement.reply.body
+    await _members(cohort, "ada")
+    return posted, sender
+
+
+async def test_a_challenge_posted_days_before_the_weekly_post_takes_its_place(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    saturday = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)  # Monday's post is 2 days off
+    posted, sender = await _post_now_in_berlin(cohort, clock, saturday, "Monday 2026-12-14 09:00")
+    assert "in place of the post due Monday 2026-12-07 09:00" in posted
+    clock.set(datetime(2026, 12, 7, 8, 0, 20, tzinfo=UTC))  # Monday's post: nothing replaces it
+    await cohort.scheduler.tick()
+    assert await cohort.drainer(sender).drain() == 0
+    clock.set(datetime(2026, 12, 14, 7, 59, tzinfo=UTC))  # the announced deadline still holds
+    ok = reply(await cohort.dispatcher.run_line(caller("ada"), "challenge submit https://a.org/1"))
+    assert ok.tone is Tone.SUCCESS
+    clock.set(datetime(2026, 12, 14, 8, 0, 20, tzinfo=UTC))
+    await cohort.scheduler.tick()
+    await cohort.drainer(sender).drain()
+    summary, weekly = sender.delivered[1:]
+    assert summary.key == "challenge-summary:1:1"
+    assert "1 submission(s)" in summary.reply.body
+    assert weekly.key == "challenge:1:2026-W51"
+    assert "Open until Monday 2026-12-21 09:00 (Europe/Berlin)" in weekly.reply.body
+
+
+async def test_a_challenge_posted_early_in_the_week_closes_when_it_says(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    tuesday = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # Monday's post is 6 days off
+    posted, sender = await _post_now_in_berlin(cohort, clock, tuesday, "Monday 2026-12-07 09:00")
+    assert "when the next weekly challenge is posted" in posted
+    clock.set(datetime(2026, 12, 7, 8, 0, 20, tzinfo=UTC))
+    closed = text_of(await cohort.dispatcher.run_line(caller("ada"), "challenge submit https://a"))
+    assert "closed on 2026-12-07 09:00 (Europe/Berlin)" in closed
+    await cohort.scheduler.tick()
+    await cohort.drainer(sender).drain()
+    summary, weekly = sender.delivered[1:]
+    assert summary.key == "challenge-summary:1:1"
+    assert weekly.key == "challenge:1:2026-W50"
+
+
+async def test_a_members_deadline_is_shown_in_their_own_time_zone(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _posted(cohort, clock)
+    await cohort.dispatcher.run_line(caller("ada"), "join timezone:America/New_York")
+    shown = text_of(await cohort.dispatcher.run_line(caller("ada"), "challenge"))
+    assert "Open until Monday 2026-12-07 04:00 (America/New_York)" in shown
+    stranger = text_of(await cohort.dispatcher.run_line(caller("zed"), "challenge"))
+    assert "Open until Monday 2026-12-07 09:00 UTC" in stranger
+    clock.set(MONDAY_9 + timedelta(days=7, seconds=5))
+    closed = text_of(await cohort.dispatcher.run_line(caller("ada"), "challenge submit https://a"))
+    assert "closed on 2026-12-07 04:00 (America/New_York)" in closed

@@ -104,7 +104,7 @@ def _views(pack: ContentPack) -> list[tuple[str, Reply]]:
     views += [(f"step {s.number}", messages.step(pack, s)) for s in pack.steps]
     deadline = datetime(2026, 12, 6, 9, tzinfo=UTC)
     views += [
-        (f"challenge {c.id}", challenge_messages.announcement(c, deadline, late=True))
+        (f"challenge {c.id}", challenge_messages.announcement(c, deadline, late=True, zone="UTC"))
         for c in pack.challenges
     ]
     views += [(f"topic {t.id}", messages.topic_readings(pack, t, None)) for t in pack.topics]

@@ -302,12 +302,12 @@ async def test_organizers_run_a_round_now_and_choose_the_settings(
     bad = reply(await cohort.dispatcher.run_line(ORGANIZER, "match settings size:5"))
     assert "between 2 and 4" in bad.body
     ran = await _org(cohort, "match run")  # on Sunday: the round due on Tuesday, made now
-    assert "Made the round of 2026-W49: 1 group(s)" in ran
+    assert "Made the round of 2026-W49: 1 group of 2;" in ran
     (intro,) = await _deliver(cohort)
     assert intro.key == "match:1:2026-W49:1"
     assert "52.5 hours this week fall between 09:00 and 21:00" in intro.reply.body
     again = reply(await cohort.dispatcher.run_line(ORGANIZER, "match run"))
-    assert "The last round was made on 2026-11-29, less than a week ago" in again.body
+    assert "The last round was made on 2026-11-29 15:00 UTC, less than a week ago" in again.body
     assert await _round(cohort, clock) == []  # the schedule skips the week made early
 
 
@@ -380,3 +380,59 @@ async def test_the_export_holds_a_members_matchups_but_never_who_blocked_them(
         }
     # cy, blocked from ada's group, had no match; bob and cy remain.
     assert left == {"match_blocks": 0, "match_members": 2, "match_group_members": 1}
+
+
+async def test_the_intro_names_each_members_first_unfinished_milestone(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _community(cohort, ("ada", BERLIN), ("bob", BERLIN))
+    await _say(cohort, "ada", "done python-fluency")
+    await _say(cohort, "ada", "done dev-environment")
+    await _say(cohort, "bob", "done dev-environment")
+    delivered = await _round(cohort, clock)
+    (intro,) = [m for m in delivered if m.key.startswith("match:")]
+    ada = next(i for i in intro.reply.items if "ada" in i)
+    bob = next(i for i in intro.reply.items if "bob" in i)
+    assert "working on *Use Git and GitHub every day*" in ada
+    assert "working on *Write idiomatic Python*" in bob
+
+
+async def test_the_preview_counts_groups_by_their_real_size(cohort: Cohort) -> None:
+    await _community(cohort, *((name, BERLIN) for name in ("ada", "bob", "cy", "dee", "eve")))
+    shown = await _org(cohort, "match preview")
+    assert "5 members in the pool make 2 groups (1 of 2 and 1 of 3) in peers mode" in shown
+    assert "group(s)" not in shown
+    ran = await _org(cohort, "match run")
+    assert "Made the round of 2026-W49: 2 groups (1 of 2 and 1 of 3)" in ran
+
+
+async def test_a_member_paused_over_the_next_round_is_not_told_they_are_in(
+    cohort: Cohort,
+) -> None:
+    await _community(cohort, ("ada", BERLIN), ("bob", BERLIN))
+    await _say(cohort, "ada", "pause until:2026-12-14")
+    paused = await _say(cohort, "ada", "match")
+    assert "paused until 2026-12-14" in paused
+    assert "you're in" not in paused
+    assert "Next round: not for you: you're paused" in paused
+    assert "the next round introduces you" not in paused
+    await _say(cohort, "bob", "pause until:2026-11-30")  # ends before Tuesday's round
+    assert "Next round: you're in" in await _say(cohort, "bob", "match")
+
+
+async def test_match_shows_the_focus_it_uses_as_interests(cohort: Cohort) -> None:
+    await _community(cohort)
+    await _say(cohort, "ada", 'join focus:"NLP, vision"')
+    joined = await _say(cohort, "ada", "match join")
+    assert "Interests: nlp, vision (your profile's focus)" in joined
+    assert "Interests: nlp, vision (your profile's focus)" in await _say(cohort, "ada", "match")
+    await _say(cohort, "ada", 'match join interests:"rag"')
+    assert "Interests: rag" in await _say(cohort, "ada", "match")
+
+
+async def test_match_join_warns_when_no_round_can_run(cohort: Cohort) -> None:
+    await _say(cohort, "ada", "join")
+    warned = await _say(cohort, "ada", "match join")
+    assert "no matchups channel is set" in warned
+    await cohort.dispatcher.run_line(ORGANIZER, "setup matchups:#matchups")
+    assert "no matchups channel" not in await _say(cohort, "ada", "match join")

@@ -87,3 +87,40 @@ async def test_user_text_in_the_profile_is_escaped(cohort: Cohort) -> None:
     answer = reply(await cohort.dispatcher.run_line(caller(), "profile"))
     focus = next(f.value for f in answer.fields if f.name == "Focus")
     assert focus == "\\*\\*loud\\*\\* \\<@U1\\> \\[x\\]\\(https://e.org\\)"
+
+
+async def test_rejoining_keeps_the_profile_the_member_had(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await cohort.dispatcher.run_line(
+        caller(), 'join timezone:Asia/Tokyo start:2026-09-01 hours:12 focus:"nlp"'
+    )
+    await cohort.dispatcher.run_line(caller(), "profile set public:false")
+    before = text_of(await cohort.dispatcher.run_line(caller(), "profile"))
+    await cohort.dispatcher.run_line(caller(), "leave")
+    clock.advance(timedelta(days=14))
+    back = text_of(await cohort.dispatcher.run_line(caller(), "join"))
+    assert "Started: 2026-09-01" in back
+    assert "Journey: week 15" in back
+    for line in ("Time zone: Asia/Tokyo", "Weekly target: 12 h", "Focus: nlp"):
+        assert line in before
+        assert line in back
+    assert "On leaderboards: hidden" in back
+
+
+async def test_rejoining_with_options_changes_only_those(cohort: Cohort) -> None:
+    await cohort.dispatcher.run_line(caller(), 'join start:2026-09-01 hours:12 focus:"nlp"')
+    await cohort.dispatcher.run_line(caller(), "leave")
+    back = text_of(await cohort.dispatcher.run_line(caller(), "join hours:3"))
+    assert "Weekly target: 3 h" in back
+    assert "Started: 2026-09-01" in back
+    assert "Focus: nlp" in back
+
+
+async def test_join_without_a_time_zone_says_it_took_the_communitys(cohort: Cohort) -> None:
+    await cohort.dispatcher.run_line(caller("org", admin=True), "setup timezone:Asia/Tokyo")
+    told = text_of(await cohort.dispatcher.run_line(caller(), "join"))
+    assert "community's time zone, Asia/Tokyo" in told
+    assert "profile set timezone:" in told
+    chosen = text_of(await cohort.dispatcher.run_line(caller("bea"), "join timezone:Europe/Paris"))
+    assert "community's time zone" not in chosen

@@ -211,3 +211,17 @@ async def test_forget_me_also_deletes_group_messages_the_member_was_in(cohort: C
     async with cohort.db.read() as conn:
         keys = [r.key for r in await conn.execute(sa.select(outbox.c.key))]
     assert keys == ["other"]  # "adam" is not "ada"
+
+
+async def test_forget_me_and_export_for_a_member_with_no_data_say_so_plainly(
+    cohort: Cohort,
+) -> None:
+    await _run(cohort, "join")
+    preview = await _run(cohort, "forget-me")
+    assert "besides your membership" not in preview.body
+    assert preview.body.startswith(
+        "This deletes your membership; Cohort holds nothing else about you here."
+    )
+    exported = await _run(cohort, "export")
+    assert "no rows" not in exported.body
+    assert "your profile, plus the messages it sent you" in exported.body

@@ -128,3 +128,18 @@ async def test_stats_show_rates_and_members_at_risk_to_organizers(
     assert values["Check-in rate"] == "67% over the last 3 weeks"  # cy's pause is excused
     assert stats.image is not None
     assert _png_size(stats.image.data) == (800, 480)
+
+
+async def test_stats_never_claim_that_everyone_checked_in(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _ok(cohort, "join timezone:UTC", "ada")
+    await _ok(cohort, "join timezone:UTC", "bob")
+    await _ok(cohort, "checkin hours:3 done:x", "ada")  # W48; bob never checks in
+    clock.advance(WEEK)
+    stats = await _ok(cohort, "stats", "org")
+    assert stats.items == ()
+    assert "everyone checked in" not in stats.body
+    assert "1 member has not checked in yet" in stats.body
+    values = {f.name: f.value for f in stats.fields}
+    assert values["Check-in rate"] == "50% over the last week"
