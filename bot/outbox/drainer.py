@@ -127,9 +127,7 @@ class Drainer:
             )
             external = await store.external_ids(conn, {r.community_id for r in rows})
             conversations = await store.conversations(conn, {r.follows for r in rows if r.follows})
-            landed = await store.orphaned_deliveries(
-                conn, [r.id for r in rows if r.attempts]
-            )
+            landed = await store.orphaned_deliveries(conn, [r.id for r in rows if r.attempts])
         return owner, [
             store.message(
                 row,
