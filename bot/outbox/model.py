@@ -69,7 +69,7 @@ class Message:
     community_external_id: str
     target: Target
     reply: Reply
-    attempts: int
+    attempts: int  # attempts made before this one
     recovering: bool  # an earlier attempt may have landed before its process died
     conversation_id: str | None = None  # where the message it follows landed, when known
     opened_conversation: str | None = None  # what an earlier attempt opened for it (a thread)
