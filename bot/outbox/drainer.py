@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import Clock
 from bot.outbox import store
@@ -86,6 +87,7 @@ class Drainer:
                 await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
 
     async def _claim(self) -> tuple[str, list[Message]] | None:
+        """Claim a batch of due rows under a new owner token; None when nothing is due."""
         now = self._clock.now()
         lease_until = now + timedelta(seconds=self._policy.lease)
         due = sa.or_(
@@ -110,11 +112,18 @@ class Drainer:
             ids = [row.id for row in await conn.execute(candidates)]
             if not ids:
                 return None
+            ids = await self._give_up_crashing(conn, ids)
+            if not ids:
+                return None
             rows = (
                 await conn.execute(
                     sa.select(outbox).where(outbox.c.id.in_(ids)).order_by(outbox.c.id)
                 )
             ).all()
+            # A delivery cut short by its process stopping is taken over without spending
+            # an attempt (the attempt it was on already counted): crashes and restarts never
+            # use up the retry budget meant for a platform's failures.
+            recovering = outbox.c.status == Status.SENDING.value
             await conn.execute(
                 outbox.update()
                 .where(outbox.c.id.in_(ids))
@@ -122,7 +131,10 @@ class Drainer:
                     status=Status.SENDING.value,
                     owner=owner,
                     lease_until=lease_until,
-                    attempts=outbox.c.attempts + 1,
+                    attempts=sa.case((recovering, outbox.c.attempts), else_=outbox.c.attempts + 1),
+                    recoveries=sa.case(
+                        (recovering, outbox.c.recoveries + 1), else_=outbox.c.recoveries
+                    ),
                 )
             )
             external = await store.external_ids(conn, {r.community_id for r in rows})
@@ -138,6 +150,26 @@ class Drainer:
             )
             for row in rows
         ]
+
+    async def _give_up_crashing(self, conn: AsyncConnection, ids: list[int]) -> list[int]:
+        """Fail the rows whose deliveries were cut short too often (a row that brings its
+        process down every time), and return the others."""
+        limit = self._policy.max_recoveries
+        crashing = sa.and_(
+            outbox.c.id.in_(ids),
+            outbox.c.status == Status.SENDING.value,
+            outbox.c.recoveries >= limit,
+        )
+        failed = {r.id for r in await conn.execute(sa.select(outbox.c.id).where(crashing))}
+        if failed:
+            reason = f"its delivery was cut short {limit} times (the process stopped)"
+            log.warning("outbox rows %s failed: %s", sorted(failed), reason)
+            await conn.execute(
+                outbox.update()
+                .where(crashing)
+                .values(status=Status.FAILED.value, owner=None, lease_until=None, last_error=reason)
+            )
+        return [i for i in ids if i not in failed]
 
     async def _renew(self, owner: str, in_flight: set[int]) -> None:
         """Extend the lease of the rows still being delivered, long before it runs out, for

@@ -155,7 +155,8 @@ async def enqueue(
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    max_attempts: int = 6
+    max_attempts: int = 6  # deliveries started (not counting those a crash cut short)
+    max_recoveries: int = 20  # deliveries cut short by their process stopping, in a row's life
     base_delay: float = 2.0  # seconds; doubles each attempt, with jitter
     max_delay: float = 900.0
     lease: float = 120.0  # seconds a claim is held before another process may take it

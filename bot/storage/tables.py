@@ -125,6 +125,7 @@ outbox = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("sent_at", UtcDateTime, nullable=True),
     sa.Column("owner", sa.String(32), nullable=True),  # the claim that may write the row
+    sa.Column("recoveries", sa.Integer, nullable=False, server_default="0"),  # cut short
     sa.Index("ix_outbox_due", "platform", "status", "next_attempt_at"),
 )
 

@@ -198,3 +198,42 @@ async def test_a_platform_call_that_never_answers_is_given_up_and_retried(
     await Drainer(cohort.db, clock, hung, policy).drain()
     row = await _row(cohort, "k")
     assert (row.status, row.last_error) == ("pending", "no answer in 0.05 s")
+
+
+async def _cut_short(cohort: Cohort, clock: ManualClock, times: int, policy: RetryPolicy) -> None:
+    """`times` deliveries of `k` in a row die with their process mid-call."""
+    for _ in range(times):
+        dying_sender = Gated("dying")
+        dying = asyncio.ensure_future(Drainer(cohort.db, clock, dying_sender, policy).drain())
+        await dying_sender.started.wait()
+        dying.cancel()
+        await asyncio.gather(dying, return_exceptions=True)
+        clock.advance(timedelta(seconds=policy.lease + 1))
+
+
+async def test_crashes_mid_delivery_do_not_use_up_the_retry_budget(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _queue(cohort, "k")
+    await _cut_short(cohort, clock, POLICY.max_attempts + 2, POLICY)
+    survivor = Gated("survivor")
+    survivor.gate.set()
+    await Drainer(cohort.db, clock, survivor, POLICY).drain()
+    row = await _row(cohort, "k")
+    assert (row.status, row.attempts, row.recoveries) == ("sent", 1, POLICY.max_attempts + 2)
+
+
+async def test_a_row_that_brings_its_process_down_every_time_fails_in_the_end(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    policy = RetryPolicy(renew_check=0.01, max_recoveries=3)
+    await _queue(cohort, "k")
+    await _cut_short(cohort, clock, 4, policy)
+    never = Gated("never")
+    await Drainer(cohort.db, clock, never, policy).drain()
+    row = await _row(cohort, "k")
+    assert (row.status, row.last_error) == (
+        "failed",
+        "its delivery was cut short 3 times (the process stopped)",
+    )
+    assert not never.started.is_set()

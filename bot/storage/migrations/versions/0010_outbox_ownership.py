@@ -1,5 +1,6 @@
-"""Outbox ownership: the token of the claim that may write a row, and the answers platforms
-gave drainers that had lost their row to another (kept apart, never applied).
+"""Outbox ownership: the token of the claim that may write a row, how many of its deliveries
+a crash cut short, and the answers platforms gave drainers that had lost their row to another
+(kept apart, never applied).
 
 Revision ID: 0010
 Revises: 0009
@@ -20,6 +21,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("outbox") as batch:
         batch.add_column(sa.Column("owner", sa.String(32), nullable=True))
+        batch.add_column(sa.Column("recoveries", sa.Integer, nullable=False, server_default="0"))
     op.create_table(
         "outbox_orphans",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -45,4 +47,5 @@ def downgrade() -> None:
     op.drop_index("ix_outbox_orphans_outbox_id", table_name="outbox_orphans")
     op.drop_table("outbox_orphans")
     with op.batch_alter_table("outbox") as batch:
+        batch.drop_column("recoveries")
         batch.drop_column("owner")
