@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import math
 import os
 import random
 import signal
@@ -50,7 +51,7 @@ from tests.fakes import discord_fake, slack_fake
 
 REPO = Path(__file__).resolve().parents[1]
 SPEED = 30.0  # logical seconds per real second: 20 minutes of posts fall due in 40 s
-MIN_GAP = 0.5  # real seconds between two kills, at the least (a start takes about one)
+LIFETIME = 8.0  # real seconds a process lives between two kills, on average (a start takes 2)
 NONCE_WINDOW = 1.0  # real seconds the fake Discord remembers a nonce (Discord: minutes)
 SETTLE_TIMEOUT = 120.0  # real seconds allowed, after the last kill, to deliver everything
 MESSAGES = r"/channels/\d+/messages"
@@ -63,7 +64,17 @@ class Options:
     communities: int | None = None  # per platform and deployment; by default grows with kills
     processes: int = 3  # on PostgreSQL
     postgres: str | None = None
-    spread: int = 20  # minutes (logical) over which the posts fall due
+    spread: int | None = None  # minutes (logical) the posts fall due over; by default 20,
+    # or as long as the kills last, so that they strike while posts are being delivered
+
+    def kill_gap(self, processes: int) -> float:
+        return LIFETIME / processes
+
+    def minutes(self, processes: int) -> int:
+        if self.spread is not None:
+            return self.spread
+        killing = self.kills * self.kill_gap(processes)
+        return max(20, math.ceil(killing * SPEED / 60))
 
     def per_platform(self, deployment: Deployment) -> int:
         """Communities per platform: one process on SQLite gets a third of the PostgreSQL
@@ -207,9 +218,11 @@ async def run(options: Options) -> Result:
         deployments.insert(0, Deployment("postgresql", url, options.processes))
     processes: list[Process] = []
     try:
+        slots = sum(d.processes for d in deployments)
+        spread = options.minutes(slots)
         for deployment in deployments:
             await deployment.platforms.start(NONCE_WINDOW)
-            await seed(deployment, options.per_platform(deployment), options.spread)
+            await seed(deployment, options.per_platform(deployment), spread)
         began = time.monotonic()
         anchor = time.time() + 2.0  # the processes' clocks start together, a little ahead
         clock_text = f"{START.isoformat()},{anchor},{SPEED}"
@@ -220,7 +233,7 @@ async def run(options: Options) -> Result:
                 name = f"{deployment.name}-{n}"
                 processes.append(Process(name, environment, work / f"{name}.log"))
         await asyncio.gather(*(p.start() for p in processes))
-        faults = await _havoc(options, rng, processes, deployments, clock)
+        faults = await _havoc(options, rng, processes, deployments, clock, spread)
         end = await _settle(deployments, clock)
         await asyncio.gather(*(p.stop() for p in processes))
         tallies: dict[Platform, Tally] = {p: Tally(p.value) for p in Platform}
@@ -252,12 +265,12 @@ async def _havoc(
     processes: list[Process],
     deployments: list[Deployment],
     clock: ScaledClock,
+    spread: int,
 ) -> int:
-    """Kill random processes at random moments across the time posts fall due (and restart
-    them a moment later), injecting platform faults in between; the number of faults."""
-    window = (last_due(options.spread) - START).total_seconds() / SPEED + 5.0
-    gap = max(MIN_GAP, window / max(1, options.kills))
-    restarts: list[asyncio.Task[None]] = []
+    """Kill random running processes at random moments while posts fall due (and restart
+    each a moment later), injecting platform faults in between; the number of faults."""
+    gap = options.kill_gap(len(processes))
+    restarting: dict[Process, asyncio.Task[None]] = {}
     faults = 0
 
     async def restart(process: Process, after: float) -> None:
@@ -267,20 +280,28 @@ async def _havoc(
 
     for _ in range(options.kills):
         await asyncio.sleep(rng.uniform(0.2, 1.8) * gap)
-        victim = rng.choice(processes)
-        if victim.process is None or victim.process.returncode is not None:
-            await victim.wait()  # still restarting: let it come back first
+        while True:
+            for process, task in list(restarting.items()):
+                if task.done():
+                    task.result()
+                    del restarting[process]
+            running = [p for p in processes if p not in restarting]
+            if running:
+                break
+            await asyncio.wait(restarting.values(), return_when=asyncio.FIRST_COMPLETED)
+        victim = rng.choice(running)
         victim.kill()
-        restarts.append(asyncio.create_task(restart(victim, rng.uniform(0.1, 2 * NONCE_WINDOW))))
+        after = rng.uniform(0.1, 2 * NONCE_WINDOW)
+        restarting[victim] = asyncio.create_task(restart(victim, after))
         if rng.random() < 0.7:
             _inject(rng.choice(deployments), rng)
             faults += 1
-    while clock.now() < last_due(options.spread):
+    while clock.now() < last_due(spread):
         await asyncio.sleep(0.5)
         if options.kills and rng.random() < 0.5:
             _inject(rng.choice(deployments), rng)
             faults += 1
-    await asyncio.gather(*restarts)
+    await asyncio.gather(*restarting.values())
     return faults
 
 
@@ -302,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="makes a run repeatable")
     parser.add_argument("--communities", type=int, help="per platform and deployment")
     parser.add_argument("--processes", type=int, default=3, help="on PostgreSQL")
-    parser.add_argument("--spread", type=int, default=20, help="minutes posts fall due over")
+    parser.add_argument("--spread", type=int, help="minutes (logical) posts fall due over")
     parser.add_argument(
         "--postgres",
         default=os.environ.get("COHORT_TEST_POSTGRES_URL"),

@@ -96,9 +96,9 @@ async def _community(
     community = await cohort.communities.resolve(ref)
     community = await cohort.communities.configure(community, timezone="UTC", channels=channels)
     for purpose in Purpose:
-        at = f"{START.hour:02d}:{START.minute + next(minutes):02d}"
+        due = START + timedelta(minutes=next(minutes))
         community = await cohort.communities.configure(
-            community, schedule=Schedule(purpose, START.weekday(), at)
+            community, schedule=Schedule(purpose, due.weekday(), due.strftime("%H:%M"))
         )
     for user in users:
         caller = Caller(MemberRef(ref, user), display_name=user)
