@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.app import Cohort
-from bot.clock import OffsetClock, SystemClock
+from bot.clock import OffsetClock, ScaledClock, SystemClock
 from bot.content.check import check
 from bot.content.problems import ContentError
 from bot.digests.refresher import run_refresher
@@ -144,7 +144,8 @@ async def _console(settings: Settings) -> int:
 
 
 async def _run_platforms(settings: Settings) -> int:
-    cohort = Cohort.from_settings(settings, SystemClock())
+    clock = ScaledClock.parse(settings.test_clock) if settings.test_clock else SystemClock()
+    cohort = Cohort.from_settings(settings, clock)
     lock = SchedulerLock(settings.database_url)
     try:
         await cohort.start()

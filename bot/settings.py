@@ -53,6 +53,9 @@ class Settings(BaseSettings):
         None, validation_alias=_env("SLACK_SIGNING_SECRET")
     )
     slack_api_url: str = Field("https://slack.com/api/", validation_alias=_env("SLACK_API_URL"))
+    # Benchmarks only, left out of .env.example on purpose: `<ISO start>,<anchor>,<speed>`
+    # makes `cohort run` keep a fast clock shared by processes (bot.clock.ScaledClock).
+    test_clock: str | None = Field(None, validation_alias=_env("COHORT_TEST_CLOCK"))
 
     @field_validator("log_level")
     @classmethod

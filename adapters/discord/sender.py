@@ -1,4 +1,12 @@
-"""Delivers outbox messages to Discord: channel posts, private threads for groups, and DMs."""
+"""Delivers outbox messages to Discord: channel posts, private threads for groups, and DMs.
+
+Each part of a post appears once in its channel: it carries a nonce derived from its outbox key
+(Discord returns the message it already made for a nonce it saw in the last few minutes) and a
+short reference to the key in its embed footer, because history does not return nonces: after
+a crash, a recovered lease or any earlier attempt, the sender looks through the channel's
+recent messages from the bot for the reference before posting. A private thread opened for a
+group is recorded in the outbox row before anything is posted in it.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +20,6 @@ import discord
 from adapters.discord import render
 from bot.identity import Platform
 from bot.outbox import Delivered, Message, PermanentFailure, RetryLater, TargetKind
-from bot.replies import Reply
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +30,19 @@ DMS_CLOSED = 50007  # Cannot send messages to this user
 OPENING_DMS_TOO_FAST = 40003
 ANTI_SPAM_PAUSE = 600.0  # seconds to leave DMs alone after Discord's anti-spam refused one
 UNKNOWN_RETRY_AFTER = 60.0  # a 429 without a Retry-After (a Cloudflare limit) waits this long
+HISTORY_PAGE = 100  # the most messages Discord returns at once
+HISTORY_PAGES = 3  # how far back a post that may already have landed is looked for
 
 
 def nonce(key: str, part: int) -> str:
     """The same nonce for every attempt at the same part of the same outbox message, so
     Discord returns the message it already made instead of posting a second one."""
     return hashlib.sha256(f"{key}#{part}".encode()).hexdigest()[:NONCE_LENGTH]
+
+
+def reference(key: str, part: int) -> str:
+    """The footer that lets a later attempt recognise this part of this message in history."""
+    return f"ref {nonce(key, part)[:12]}"
 
 
 class DiscordSender:
@@ -43,9 +57,6 @@ class DiscordSender:
 
     def __init__(self, client: discord.Client) -> None:
         self._client = client
-        # Threads created for a group message whose post has not landed yet, so a retry in
-        # this process posts in the same thread instead of opening a second one.
-        self._threads: dict[str, int] = {}
 
     async def deliver(self, message: Message) -> Delivered:
         try:
@@ -67,7 +78,7 @@ class DiscordSender:
         target = message.target
         if target.kind is TargetKind.CHANNEL:
             channel_id = _snowflake(target.channel_id)
-            return Delivered(await self._post(channel_id, message.key, message.reply))
+            return Delivered(await self._post(channel_id, message))
         if target.kind is TargetKind.DIRECT:
             return Delivered(await self._direct(message))
         return await self._group(message)
@@ -75,16 +86,24 @@ class DiscordSender:
     async def _post(
         self,
         channel_id: int,
-        key: str,
-        reply: Reply,
+        message: Message,
         *,
         guild_id: str | None = None,
         content: str | None = None,
         mentions: discord.AllowedMentions | None = None,
     ) -> str:
+        key = message.key
         channel = self._client.get_partial_messageable(channel_id)
+        parts = render.reply(message.reply, guild_id)
+        earlier = message.recovering or message.attempts > 0
+        landed = await self._landed(channel_id, key, len(parts)) if earlier else {}
         ids = []
-        for part, outgoing in enumerate(render.reply(reply, guild_id)):
+        for part, outgoing in enumerate(parts):
+            if part in landed:
+                log.info("outbox %s: part %d had already landed", message.id, part)
+                ids.append(landed[part])
+                continue
+            outgoing.embeds[-1].set_footer(text=reference(key, part))
             options: dict[str, Any] = {"embeds": outgoing.embeds, "nonce": nonce(key, part)}
             if outgoing.files:
                 options["files"] = outgoing.files
@@ -97,15 +116,41 @@ class DiscordSender:
             ids.append(str(sent.id))
         return ids[0]
 
+    async def _landed(self, channel_id: int, key: str, parts: int) -> dict[int, str]:
+        """The parts of the message with `key` among the bot's recent messages in the
+        channel, by part number, with their ids."""
+        wanted = {reference(key, part): part for part in range(parts)}
+        found: dict[int, str] = {}
+        before: int | None = None
+        bot_id = str(self._client.user.id) if self._client.user else None
+        for _ in range(HISTORY_PAGES):
+            try:
+                page = await self._client.http.logs_from(channel_id, HISTORY_PAGE, before=before)
+            except discord.Forbidden:
+                # Without history (no permission to read it) posting again is better than
+                # not posting: a duplicate is visible and harmless, a loss is silent.
+                log.warning("cannot read channel %s to look for outbox key %s", channel_id, key)
+                return found
+            for posted in page:
+                raw: dict[str, Any] = dict(posted)
+                if str(raw.get("author", {}).get("id")) != bot_id:
+                    continue
+                for embed in raw.get("embeds") or []:
+                    footer = str((embed.get("footer") or {}).get("text", ""))
+                    if footer in wanted:
+                        found.setdefault(wanted[footer], str(raw["id"]))
+            if len(found) == parts or len(page) < HISTORY_PAGE:
+                return found
+            before = int(page[-1]["id"])
+        return found
+
     async def _direct(self, message: Message) -> str:
         """A DM, only ever because the core asked for one. Its buttons carry the server, since
         a click in a DM does not say which community it is about."""
         user_id = _snowflake(message.target.user_ids[0] if message.target.user_ids else None)
         try:
             dm = await self._client.create_dm(discord.Object(user_id))
-            return await self._post(
-                dm.id, message.key, message.reply, guild_id=message.community_external_id
-            )
+            return await self._post(dm.id, message, guild_id=message.community_external_id)
         except discord.Forbidden as error:
             if error.code == DMS_CLOSED:
                 raise PermanentFailure("member has DMs closed") from error
@@ -127,9 +172,7 @@ class DiscordSender:
         followed = message.conversation_id
         if followed is not None and followed.isdigit():
             try:
-                sent = await self._post(
-                    int(followed), message.key, message.reply, content=content, mentions=mentions
-                )
+                sent = await self._post(int(followed), message, content=content, mentions=mentions)
                 return Delivered(sent, followed)
             except (discord.NotFound, discord.Forbidden) as error:
                 log.info(
@@ -137,7 +180,8 @@ class DiscordSender:
                     message.id,
                     error.status,
                 )
-        thread_id = self._threads.get(message.key)
+        opened = message.opened_conversation
+        thread_id = int(opened) if opened is not None and opened.isdigit() else None
         if thread_id is None:
             try:
                 thread = await self._client.http.start_thread_without_message(
@@ -156,21 +200,18 @@ class DiscordSender:
                     error.status,
                 )
                 return Delivered(
-                    await self._post(
-                        channel_id, message.key, message.reply, content=content, mentions=mentions
-                    )
+                    await self._post(channel_id, message, content=content, mentions=mentions)
                 )
             thread_id = int(thread["id"])
-            self._threads[message.key] = thread_id
+            # Recorded before anything is posted in it: a later attempt, in this process or
+            # after a crash, posts in this thread instead of opening another.
+            await message.record_opened(str(thread_id))
         for user_id in members:
             try:
                 await self._client.http.add_user_to_thread(thread_id, int(user_id))
             except discord.NotFound:
                 log.info("outbox %s: member %s is gone; the others still meet", message.id, user_id)
-        sent = await self._post(
-            thread_id, message.key, message.reply, content=content, mentions=mentions
-        )
-        del self._threads[message.key]
+        sent = await self._post(thread_id, message, content=content, mentions=mentions)
         return Delivered(sent, str(thread_id))
 
 

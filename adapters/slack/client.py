@@ -60,6 +60,12 @@ def retry_handlers() -> list[AsyncRetryHandler]:
     ]
 
 
+def rate_limit_retry() -> list[AsyncRetryHandler]:
+    """Only a short Retry-After waited out: for calls that must never be repeated blindly
+    (a 429 is an answer, so Slack did nothing; a lost answer may hide a stored message)."""
+    return [_PatientRateLimitRetry(max_retry_count=1)]
+
+
 def build_client(
     settings: Settings, session: aiohttp.ClientSession | None = None
 ) -> AsyncWebClient:

@@ -1,7 +1,11 @@
 """Delivers outbox rows to Slack: channel posts, direct and group messages, PNG cards.
 
-The core's drainer paces, retries and backs off; this module only says how one row is posted
-and what each failure means (wait and retry, or give up for good).
+The core's drainer paces, retries and backs off; this module says how one row is posted, what
+each failure means (wait and retry, or give up for good), and makes a post appear once in its
+conversation: each post carries its outbox key in message metadata (a card, in its file
+name), and after any failure that may hide a stored message (a timeout, a dropped connection,
+a 5xx, a recovered lease, any earlier attempt) the sender looks for the key in the
+conversation's history before posting again. Nothing is retried blindly inside the client.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import render
-from adapters.slack.client import error_code, retry_after
+from adapters.slack.client import error_code, rate_limit_retry, retry_after
 from adapters.slack.files import upload_image
 from adapters.slack.memory import Recent
 from bot.identity import Platform
@@ -25,7 +29,9 @@ log = logging.getLogger(__name__)
 
 METADATA_EVENT = "cohort_outbox"
 MAX_GROUP = 8  # conversations.open makes a group DM of at most 8 people
-HISTORY_DEPTH = 100  # recent messages searched for a post that may already have landed
+HISTORY_PAGE = 200  # messages per conversations.history page
+HISTORY_PAGES = 5  # how far back a post that may already have landed is looked for
+POST_TIMEOUT = 30  # seconds Slack's answer to one call is waited for (the SDK's default)
 # Errors Slack may answer with a 200 that mean "try again later", not "never".
 _TRANSIENT = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
@@ -58,8 +64,16 @@ class SlackSender:
     global_per_second = 4.0
     channel_interval = 1.1
 
-    def __init__(self, client: AsyncWebClient) -> None:
-        self._client = client
+    def __init__(self, client: AsyncWebClient, timeout: float = POST_TIMEOUT) -> None:
+        # The outbox's own client on the same token, address and session: its only retry
+        # inside a call waits out a short Retry-After; anything else comes back here.
+        self._client = AsyncWebClient(
+            token=client.token,
+            base_url=client.base_url,
+            session=client.session,
+            timeout=timeout,  # type: ignore[arg-type]  # aiohttp takes any number of seconds
+            retry_handlers=rate_limit_retry(),
+        )
         self._conversations: Recent[tuple[str, ...], str] = Recent(4096)
 
     async def deliver(self, message: Message) -> Delivered:
@@ -67,12 +81,22 @@ class SlackSender:
         # one each time), so no conversation is reported for messages that follow.
         try:
             channel = await self._conversation(message.target)
-            if message.recovering:
+            if message.recovering or message.attempts:
                 landed = await self._landed(channel, message.key)
                 if landed is not None:
                     log.info("outbox row %s had already landed as %s", message.id, landed)
                     return Delivered(landed)
-            return Delivered(await self._post(channel, message))
+            try:
+                return Delivered(await self._post(channel, message))
+            except Exception as error:
+                if not _ambiguous(error):
+                    raise
+                # Slack may have stored it before the answer was lost: look before retrying.
+                landed = await self._landed(channel, message.key)
+                if landed is None:
+                    raise
+                log.info("outbox row %s landed as %s; its answer was lost", message.id, landed)
+                return Delivered(landed)
         except SlackApiError as error:
             raise _classify(error) from error
         except (aiohttp.ClientError, TimeoutError, SlackRequestError) as error:
@@ -119,23 +143,35 @@ class SlackSender:
 
     async def _landed(self, channel: str, key: str) -> str | None:
         """The id of a recent message in `channel` that delivered `key`, if one exists."""
-        try:
-            history = await self._client.conversations_history(
-                channel=channel, limit=HISTORY_DEPTH, include_all_metadata=True
-            )
-        except SlackApiError as error:
-            failure = _classify(error)
-            if isinstance(failure, RetryLater):
-                raise
-            # Without history (a scope or membership missing) posting again is better than
-            # not posting: a duplicate is visible and harmless, a loss is silent.
-            log.warning("cannot read %s to check outbox key %s: %s", channel, key, failure.reason)
-            return None
         tag = marker(key)
-        for posted in history.get("messages") or []:
-            if _carries(posted, key, tag):
-                return f"{channel}:{posted.get('ts', '')}"
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            try:
+                history = await self._client.conversations_history(
+                    channel=channel, limit=HISTORY_PAGE, include_all_metadata=True, cursor=cursor
+                )
+            except SlackApiError as error:
+                failure = _classify(error)
+                if isinstance(failure, RetryLater):
+                    raise
+                # Without history (a scope or membership missing) posting again is better
+                # than not posting: a duplicate is visible and harmless, a loss is silent.
+                log.warning("cannot read %s to check key %s: %s", channel, key, failure.reason)
+                return None
+            for posted in history.get("messages") or []:
+                if _carries(posted, key, tag):
+                    return f"{channel}:{posted.get('ts', '')}"
+            cursor = (history.get("response_metadata") or {}).get("next_cursor")
+            if not history.get("has_more") or not cursor:
+                break
         return None
+
+
+def _ambiguous(error: Exception) -> bool:
+    """Whether Slack may have done what was asked although no answer said so."""
+    if isinstance(error, SlackApiError):
+        return isinstance(_classify(error), RetryLater) and error.response.status_code != 429
+    return isinstance(error, aiohttp.ClientError | TimeoutError | SlackRequestError)
 
 
 def _carries(posted: dict[str, Any], key: str, tag: str) -> bool:

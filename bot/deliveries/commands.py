@@ -58,7 +58,7 @@ def commands(db: Database) -> tuple[Command, ...]:
                     options=(
                         Option(
                             "id",
-                            "The post's number from `outbox failed`",
+                            "The post's number from `outbox list failed`",
                             OptionKind.INTEGER,
                             required=True,
                             positional=True,

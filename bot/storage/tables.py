@@ -124,7 +124,24 @@ outbox = sa.Table(
     sa.Column("conversation_id", sa.String(100), nullable=True),  # where it landed, if not plain
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("sent_at", UtcDateTime, nullable=True),
+    sa.Column("owner", sa.String(32), nullable=True),  # the claim that may write the row
+    sa.Column("recoveries", sa.Integer, nullable=False, server_default="0"),  # cut short
     sa.Index("ix_outbox_due", "platform", "status", "next_attempt_at"),
+)
+
+# What a platform answered a drainer that no longer owned the row (its lease was taken over):
+# kept for the operator and for the row's next delivery, never written over the owner's result.
+outbox_orphans = sa.Table(
+    "outbox_orphans",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    references("outbox_id", "outbox", nullable=False, index=True),
+    sa.Column("owner", sa.String(32), nullable=False),
+    sa.Column("outcome", sa.String(16), nullable=False),  # sent, retry or failed
+    sa.Column("platform_message_id", sa.String(100), nullable=True),
+    sa.Column("conversation_id", sa.String(100), nullable=True),
+    sa.Column("detail", sa.String(500), nullable=True),
+    sa.Column("recorded_at", UtcDateTime, nullable=False),
 )
 
 occurrences = sa.Table(

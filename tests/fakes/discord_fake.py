@@ -26,6 +26,7 @@ MEMBER_ID = 1_100_000_000_000_000_005
 TIMESTAMP = "2026-11-29T15:00:00.000000+00:00"
 
 DROP = 0  # a "status" for fail(): close the connection without answering
+NONCE_WINDOW = 300.0  # seconds a nonce is remembered by default
 MANAGE_GUILD = 1 << 5
 ADMINISTRATOR = 1 << 3
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
@@ -72,6 +73,7 @@ class Failure:
     code: int | None
     commit: bool  # carry the request out, then answer with the failure (a lost response)
     via: bool  # a 429 from Discord has a Via header; one from Cloudflare does not
+    skip: int = 0  # matching requests to let through first
 
 
 @dataclass
@@ -179,7 +181,9 @@ class FakeDiscord:
         self._interactions: dict[str, dict[str, Any]] = {}  # token -> interaction payload
         self._originals: dict[str, dict[str, Any]] = {}  # token -> original response message
         self._acknowledged: set[str] = set()
-        self._nonces: dict[tuple[int, str], dict[str, Any]] = {}
+        # Like Discord, a nonce is remembered for a while only (a few minutes there).
+        self.nonce_window = NONCE_WINDOW
+        self._nonces: dict[tuple[int, str], tuple[float, dict[str, Any]]] = {}
         self._connections: list[_Connection] = []
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -232,11 +236,13 @@ class FakeDiscord:
         code: int | None = None,
         commit: bool = False,
         via: bool = True,
+        skip: int = 0,
     ) -> None:
-        """Answer the next `times` requests matching `method` and the `path` regex with
-        `status`; with `commit`, carry each out first (Discord did it, the answer was lost)."""
+        """Answer the next `times` requests matching `method` and the `path` regex (after
+        letting `skip` through) with `status` (DROP: close the connection); with `commit`,
+        carry each out first (Discord did it, the answer was lost)."""
         self.failures.append(
-            Failure(method, re.compile(path), status, times, retry_after, code, commit, via)
+            Failure(method, re.compile(path), status, times, retry_after, code, commit, via, skip)
         )
 
     # Observation ------------------------------------------------------------------------
@@ -286,9 +292,12 @@ class FakeDiscord:
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
-        await ws.prepare(request)
         connection = _Connection(ws)
-        await ws.send_json({"op": 10, "d": {"heartbeat_interval": 41250}})
+        try:
+            await ws.prepare(request)
+            await ws.send_json({"op": 10, "d": {"heartbeat_interval": 41250}})
+        except ConnectionResetError:  # the client went away mid-handshake (it was killed)
+            return ws
         try:
             async for frame in ws:
                 if frame.type is not WSMsgType.TEXT:
@@ -538,20 +547,24 @@ class FakeDiscord:
         self.calls.append(call)
         try:
             failure = self._take_failure(call)
-            if failure is not None and failure.status == DROP:
+            if failure is None:
+                return self._route(call)
+            if failure.commit:
+                self._route(call)
+            if failure.status == DROP:
                 assert request.transport is not None
                 request.transport.close()
                 return web.Response(status=500)  # never reaches the client
-            if failure is not None and not failure.commit:
-                return self._failure(failure)
-            response = self._route(call)
-            return self._failure(failure) if failure is not None else response
+            return self._failure(failure)
         finally:
             self._touch()
 
     def _take_failure(self, call: Call) -> Failure | None:
         for failure in self.failures:
             if failure.method == call.method and failure.pattern.fullmatch(call.path):
+                if failure.skip:
+                    failure.skip -= 1
+                    return None
                 failure.times -= 1
                 if failure.times <= 0:
                     self.failures.remove(failure)
@@ -584,6 +597,7 @@ class FakeDiscord:
             ("POST", r"/webhooks/(\d+)/([^/]+)", self._followup),
             ("PATCH", r"/webhooks/(\d+)/([^/]+)/messages/@original", self._edit_original),
             ("POST", r"/channels/(\d+)/messages", self._post_message),
+            ("GET", r"/channels/(\d+)/messages", self._history),
             ("POST", r"/channels/(\d+)/threads", self._start_thread),
             ("PUT", r"/channels/(\d+)/thread-members/(\d+)", self._add_thread_member),
             ("POST", r"/users/@me/channels", self._open_dm),
@@ -730,13 +744,31 @@ class FakeDiscord:
         if channel_id not in self.messages:
             return _error(404, 10003, "Unknown Channel")
         nonce = body.get("nonce")
-        if nonce and body.get("enforce_nonce") and (channel_id, nonce) in self._nonces:
-            return _json(self._nonces[(channel_id, nonce)])
+        remembered = self._nonces.get((channel_id, nonce)) if nonce else None
+        if remembered and body.get("enforce_nonce"):
+            at, known = remembered
+            if time.monotonic() - at <= self.nonce_window:
+                return _json(known)
         message = self._message(channel_id, body, call.files)
         self.messages[channel_id].append(message)
         if nonce:
-            self._nonces[(channel_id, nonce)] = message
+            self._nonces[(channel_id, nonce)] = (time.monotonic(), message)
         return _json(message)
+
+    def _history(self, call: Call, channel: str) -> web.Response:
+        """A channel's messages, newest first, before a message id when asked. Like Discord,
+        without their nonce: it is in the create response and the gateway event only."""
+        channel_id = int(channel)
+        if channel_id not in self.messages:
+            return _error(404, 10003, "Unknown Channel")
+        limit = min(int(call.query.get("limit", 50)), 100)
+        before = int(call.query.get("before", 0)) or None
+        newest_first = [
+            {k: v for k, v in m.items() if k != "nonce"}
+            for m in reversed(self.messages[channel_id])
+            if before is None or int(m["id"]) < before
+        ]
+        return _json(newest_first[:limit])
 
     def _start_thread(self, call: Call, channel: str) -> web.Response:
         channel_id = int(channel)

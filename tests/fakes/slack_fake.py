@@ -28,11 +28,16 @@ class Call:
     at: float = field(default_factory=time.monotonic)
 
 
+DROP = 0  # a "status" for fail(): close the connection without answering
+
+
 @dataclass
 class _Failure:
-    status: int
+    status: int  # or DROP
     error: str
     retry_after: int | None
+    commit: bool  # carry the call out first: Slack did it, and the answer was lost
+    hang: float  # seconds to wait before answering (past the client's timeout)
 
 
 class FakeSlack:
@@ -102,10 +107,29 @@ class FakeSlack:
         error: str = "ratelimited",
         retry_after: int | None = 1,
         times: int = 1,
+        commit: bool = False,
+        hang: float = 0.0,
     ) -> None:
-        """Answer the next `times` calls of `method` with this failure."""
-        failure = _Failure(status, error, retry_after if status == 429 else None)
+        """Answer the next `times` calls of `method` with this failure (`status=DROP`: close
+        the connection instead). With `commit`, carry each call out first, as when Slack
+        stored a message and its answer was lost; with `hang`, wait that long first."""
+        failure = _Failure(status, error, retry_after if status == 429 else None, commit, hang)
         self._failures[method].extend([failure] * times)
+
+    def storm(self, method: str, status: int, times: int, **options: Any) -> None:
+        """A run of `times` failures of `method` (429s with Retry-After, or 5xx)."""
+        error = "ratelimited" if status == 429 else "service_unavailable"
+        self.fail(method, status=status, error=error, times=times, **options)
+
+    def posted_keys(self) -> list[str]:
+        """The outbox key of every message posted, in every conversation, in order."""
+        return [
+            str(payload["key"])
+            for messages in self.messages.values()
+            for m in messages
+            if isinstance(payload := (m.get("metadata") or {}).get("event_payload"), dict)
+            and "key" in payload
+        ]
 
     # --- Reading what happened -----------------------------------------------------------------
 
@@ -149,13 +173,21 @@ class FakeSlack:
         header = request.headers.get("Authorization", "")
         token = header.removeprefix("Bearer ") if header.startswith("Bearer ") else None
         self._record(method, params, token)
-        if self._failures[method]:
-            failure = self._failures[method].pop(0)
-            headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
-            return web.json_response(
-                {"ok": False, "error": failure.error}, status=failure.status, headers=headers
-            )
-        return web.json_response(self._answer(method, params))
+        if not self._failures[method]:
+            return web.json_response(self._answer(method, params))
+        failure = self._failures[method].pop(0)
+        if failure.commit:
+            self._answer(method, params)
+        if failure.hang:
+            await asyncio.sleep(failure.hang)
+        if failure.status == DROP:
+            assert request.transport is not None
+            request.transport.close()
+            return web.Response(status=500)  # never reaches the client
+        headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
+        return web.json_response(
+            {"ok": False, "error": failure.error}, status=failure.status, headers=headers
+        )
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         channel = str(params.get("channel") or params.get("channel_id") or "")
@@ -182,9 +214,7 @@ class FakeSlack:
             prefix = "D" if len(users) == 1 else "G"
             return {"ok": True, "channel": {"id": prefix + "-".join(users)}}
         if method == "conversations.history":
-            latest_first = list(reversed(self.messages[channel]))
-            limit = int(params.get("limit", 100))
-            return {"ok": True, "messages": latest_first[:limit], "has_more": False}
+            return self._history(channel, params)
         if method in ("views.open", "views.update", "views.publish"):
             view = _json(params["view"])
             view_id = str(params.get("view_id") or f"V{next(self._ids)}")
@@ -209,6 +239,20 @@ class FakeSlack:
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
         return {"ok": False, "error": "unknown_method"}
+
+    def _history(self, channel: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, a page at a time; metadata only when asked for, as Slack does."""
+        latest_first = list(reversed(self.messages[channel]))
+        limit = min(int(params.get("limit", 100)), 999)
+        start = int(params.get("cursor") or 0)
+        page = latest_first[start : start + limit]
+        if str(params.get("include_all_metadata")).lower() not in ("true", "1"):
+            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = start + limit < len(latest_first)
+        answer: dict[str, Any] = {"ok": True, "messages": page, "has_more": more}
+        if more:
+            answer["response_metadata"] = {"next_cursor": str(start + limit)}
+        return answer
 
     def _post(self, channel: str, params: dict[str, Any]) -> str:
         ts = f"{1_800_000_000 + next(self._ids)}.000100"

@@ -1,0 +1,339 @@
+"""Delivering due outbox rows: claims with an owner token and a renewed lease."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.clock import Clock
+from bot.outbox import store
+from bot.outbox.model import (
+    Delivered,
+    Message,
+    PermanentFailure,
+    RetryLater,
+    RetryPolicy,
+    Sender,
+    Status,
+    Superseded,
+)
+from bot.outbox.pacer import Pacer
+from bot.storage.database import Database
+from bot.storage.tables import outbox
+
+log = logging.getLogger(__name__)
+
+
+class Drainer:
+    """Delivers one platform's due outbox rows through its sender.
+
+    Every claim carries an owner token, and every later write of a claimed row (renewing its
+    lease, recording where it landed or why it failed) presents it: a drainer that lost its
+    row to another (its lease ran out while its process was frozen) writes nothing, and what
+    the platform answered it is logged and kept in `outbox_orphans` instead."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        sender: Sender,
+        policy: RetryPolicy | None = None,
+        batch: int | None = None,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._sender = sender
+        self._policy = policy or RetryPolicy()
+        self._batch = batch or batch_size(sender.global_per_second)
+        self._pacer = Pacer(clock, sender.global_per_second, sender.channel_interval)
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Something was queued: look now instead of at the next poll."""
+        self._wake.set()
+
+    async def drain(self) -> int:
+        """Deliver everything due now; returns how many rows were handled."""
+        handled = 0
+        while claim := await self._claim():
+            owner, messages = claim
+            in_flight = {m.id for m in messages}
+            renewing = asyncio.ensure_future(self._renew(owner, in_flight))
+            try:
+                await asyncio.gather(*(self._deliver(owner, m, in_flight) for m in messages))
+            finally:
+                renewing.cancel()
+                await asyncio.gather(renewing, return_exceptions=True)
+            handled += len(messages)
+        return handled
+
+    async def run(self, poll_seconds: float = 2.0) -> None:
+        """Drain forever, waking on `wake()` or every `poll_seconds`."""
+        while True:
+            try:
+                await self.drain()
+            except Exception:
+                log.exception("outbox drain failed; trying again shortly")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
+
+    async def _claim(self) -> tuple[str, list[Message]] | None:
+        """Claim a batch of due rows under a new owner token; None when nothing is due."""
+        now = self._clock.now()
+        lease_until = now + timedelta(seconds=self._policy.lease)
+        due = sa.or_(
+            sa.and_(outbox.c.status == Status.PENDING.value, outbox.c.next_attempt_at <= now),
+            sa.and_(outbox.c.status == Status.SENDING.value, outbox.c.lease_until < now),
+        )
+        mine = sa.and_(outbox.c.platform == self._sender.platform.value, due)
+        # Look before taking the write lock: most polls find nothing, and on SQLite a write
+        # transaction would make every command's write wait behind an idle poll.
+        async with self._db.read() as conn:
+            if await conn.scalar(sa.select(outbox.c.id).where(mine).limit(1)) is None:
+                return None
+        owner = uuid.uuid4().hex
+        async with self._db.write() as conn:
+            candidates = (
+                sa.select(outbox.c.id)
+                .where(mine)
+                .order_by(outbox.c.id)
+                .limit(self._batch)
+                .with_for_update(skip_locked=True)
+            )
+            ids = [row.id for row in await conn.execute(candidates)]
+            if not ids:
+                return None
+            ids = await self._give_up_crashing(conn, ids)
+            if not ids:
+                return None
+            rows = (
+                await conn.execute(
+                    sa.select(outbox).where(outbox.c.id.in_(ids)).order_by(outbox.c.id)
+                )
+            ).all()
+            # A delivery cut short by its process stopping is taken over without spending
+            # an attempt (the attempt it was on already counted): crashes and restarts never
+            # use up the retry budget meant for a platform's failures.
+            recovering = outbox.c.status == Status.SENDING.value
+            await conn.execute(
+                outbox.update()
+                .where(outbox.c.id.in_(ids))
+                .values(
+                    status=Status.SENDING.value,
+                    owner=owner,
+                    lease_until=lease_until,
+                    attempts=sa.case((recovering, outbox.c.attempts), else_=outbox.c.attempts + 1),
+                    recoveries=sa.case(
+                        (recovering, outbox.c.recoveries + 1), else_=outbox.c.recoveries
+                    ),
+                )
+            )
+            external = await store.external_ids(conn, {r.community_id for r in rows})
+            conversations = await store.conversations(conn, {r.follows for r in rows if r.follows})
+            landed = await store.orphaned_deliveries(conn, [r.id for r in rows if r.attempts])
+        return owner, [
+            store.message(
+                row,
+                external[row.community_id],
+                conversations.get(row.follows),
+                landed.get(row.id),
+                functools.partial(self._opened, row.id, owner),
+            )
+            for row in rows
+        ]
+
+    async def _give_up_crashing(self, conn: AsyncConnection, ids: list[int]) -> list[int]:
+        """Fail the rows whose deliveries were cut short too often (a row that brings its
+        process down every time), and return the others."""
+        limit = self._policy.max_recoveries
+        crashing = sa.and_(
+            outbox.c.id.in_(ids),
+            outbox.c.status == Status.SENDING.value,
+            outbox.c.recoveries >= limit,
+        )
+        failed = {r.id for r in await conn.execute(sa.select(outbox.c.id).where(crashing))}
+        if failed:
+            reason = f"its delivery was cut short {limit} times (the process stopped)"
+            log.warning("outbox rows %s failed: %s", sorted(failed), reason)
+            await conn.execute(
+                outbox.update()
+                .where(crashing)
+                .values(status=Status.FAILED.value, owner=None, lease_until=None, last_error=reason)
+            )
+        return [i for i in ids if i not in failed]
+
+    async def _renew(self, owner: str, in_flight: set[int]) -> None:
+        """Extend the lease of the rows still being delivered, long before it runs out, for
+        as long as their delivery takes (pacing, a held channel, a slow platform)."""
+        lease = timedelta(seconds=self._policy.lease)
+        lease_until = self._clock.now() + lease
+        while in_flight:
+            await asyncio.sleep(self._policy.renew_check)
+            now = self._clock.now()
+            if lease_until - now > lease / 2 or not in_flight:
+                continue
+            try:
+                async with self._db.write() as conn:
+                    await conn.execute(
+                        outbox.update()
+                        .where(
+                            outbox.c.id.in_(sorted(in_flight)),
+                            outbox.c.owner == owner,
+                            outbox.c.status == Status.SENDING.value,
+                        )
+                        .values(lease_until=now + lease)
+                    )
+                lease_until = now + lease
+            except Exception:
+                log.exception("could not renew the outbox lease; trying again")
+
+    async def _opened(self, message_id: int, owner: str, conversation_id: str) -> None:
+        """Record the conversation a delivery opened (a Discord thread) before anything is
+        posted in it, so that a later attempt posts there instead of opening another."""
+        async with self._db.write() as conn:
+            result = await conn.execute(
+                outbox.update()
+                .where(store.owned(message_id, owner))
+                .values(conversation_id=conversation_id[:100])
+            )
+            if not result.rowcount:
+                await store.keep_orphan(
+                    conn, message_id, owner, "opened", None, conversation_id, None, self._clock
+                )
+                raise Superseded(conversation_id)
+
+    async def _deliver(self, owner: str, message: Message, in_flight: set[int]) -> None:
+        try:
+            if message.landed is not None:
+                log.info("outbox row %s had already landed as %s", message.id, message.landed)
+                await self._sent(owner, message, message.landed)
+            else:
+                await self._attempt(owner, message)
+        except Superseded:
+            log.warning("outbox row %s was taken over by another drainer; left to it", message.id)
+        finally:
+            in_flight.discard(message.id)
+
+    async def _attempt(self, owner: str, message: Message) -> None:
+        channel = message.target.channel_id or ",".join(message.target.user_ids)
+        await self._pacer.wait(channel)
+        try:
+            async with asyncio.timeout(self._policy.delivery_timeout):
+                delivered = await self._sender.deliver(message)
+        except RetryLater as retry:
+            if retry.after:
+                self._pacer.hold_channel(channel, retry.after)
+            await self._retry(owner, message, retry.reason, retry.after)
+        except PermanentFailure as failure:
+            await self._fail(owner, message, failure.reason)
+        except TimeoutError:
+            reason = f"no answer in {self._policy.delivery_timeout:g} s"
+            await self._retry(owner, message, reason, None)
+        except Superseded:
+            raise
+        except Exception as error:
+            log.exception("sender crashed on outbox row %s", message.id)
+            await self._retry(owner, message, f"unexpected error: {type(error).__name__}", None)
+        else:
+            await self._sent(owner, message, delivered)
+
+    async def _sent(self, owner: str, message: Message, delivered: Delivered) -> None:
+        await self._mark(
+            owner,
+            message,
+            "sent",
+            delivered,
+            status=Status.SENT.value,
+            platform_message_id=delivered.message_id[:100],
+            conversation_id=(delivered.conversation_id or "")[:100] or None,
+            sent_at=self._clock.now(),
+            lease_until=None,
+            last_error=None,
+        )
+
+    async def _retry(self, owner: str, message: Message, reason: str, after: float | None) -> None:
+        attempts = message.attempts + 1
+        if attempts >= self._policy.max_attempts:
+            await self._fail(owner, message, f"gave up after {attempts} attempts: {reason}")
+            return
+        delay = self._policy.delay(attempts, after)
+        log.info("outbox row %s: %s; retrying in %.1f s", message.id, reason, delay)
+        await self._mark(
+            owner,
+            message,
+            "retry",
+            None,
+            status=Status.PENDING.value,
+            next_attempt_at=self._clock.now() + timedelta(seconds=delay),
+            lease_until=None,
+            last_error=reason[:500],
+        )
+
+    async def _fail(self, owner: str, message: Message, reason: str) -> None:
+        log.warning("outbox row %s failed: %s", message.id, reason)
+        await self._mark(
+            owner,
+            message,
+            "failed",
+            None,
+            status=Status.FAILED.value,
+            lease_until=None,
+            last_error=reason[:500],
+        )
+
+    async def _mark(
+        self,
+        owner: str,
+        message: Message,
+        outcome: str,
+        delivered: Delivered | None,
+        **values: Any,
+    ) -> None:
+        """Write the outcome of a delivery, only while this drainer still owns the row;
+        otherwise keep what the platform answered apart, for the operator and the owner."""
+        async with self._db.write() as conn:
+            result = await conn.execute(
+                outbox.update().where(store.owned(message.id, owner)).values(owner=None, **values)
+            )
+            if result.rowcount:
+                return
+            detail = values.get("last_error")
+            await store.keep_orphan(
+                conn,
+                message.id,
+                owner,
+                outcome,
+                delivered.message_id if delivered else None,
+                delivered.conversation_id if delivered else None,
+                detail,
+                self._clock,
+            )
+        log.warning(
+            "outbox row %s (%s) was taken over by another drainer before this one finished; "
+            "kept its answer apart: %s %s",
+            message.id,
+            message.key,
+            outcome,
+            delivered.message_id if delivered else detail,
+        )
+
+
+BATCH_SECONDS = 10.0  # a claim holds about this much sending at the sender's pace
+MAX_BATCH = 100
+
+
+def batch_size(per_second: float) -> int:
+    """How many rows one claim takes: about BATCH_SECONDS of sending at the sender's pace, so
+    that several processes share a backlog and a crash strands few rows."""
+    if per_second <= 0:
+        return MAX_BATCH
+    return max(1, min(MAX_BATCH, int(per_second * BATCH_SECONDS)))

@@ -1,0 +1,173 @@
+"""The outbox's values: targets, messages, outcomes, the sender protocol, queueing."""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.communities.model import Community
+from bot.identity import Platform
+from bot.replies import Reply, encode
+from bot.storage.database import Database
+from bot.storage.tables import outbox
+
+log = logging.getLogger(__name__)
+
+
+class TargetKind(StrEnum):
+    CHANNEL = "channel"  # a post in a channel
+    DIRECT = "direct"  # a private message to one member
+    GROUP = "group"  # a private conversation of a few members (a thread on Discord)
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    kind: TargetKind
+    channel_id: str | None = None
+    user_ids: tuple[str, ...] = ()
+    follows: str | None = None  # the key of an earlier message whose conversation this continues
+
+    @classmethod
+    def channel(cls, channel_id: str) -> Target:
+        return cls(TargetKind.CHANNEL, channel_id=channel_id)
+
+    @classmethod
+    def direct(cls, user_id: str) -> Target:
+        return cls(TargetKind.DIRECT, user_ids=(user_id,))
+
+    @classmethod
+    def group(
+        cls, channel_id: str | None, user_ids: Sequence[str], follows: str | None = None
+    ) -> Target:
+        return cls(TargetKind.GROUP, channel_id, tuple(user_ids), follows)
+
+
+async def _nowhere(conversation_id: str) -> None:
+    """Messages made outside a drainer (tests) have nowhere to record a conversation."""
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One outbox row as a sender sees it."""
+
+    id: int
+    key: str
+    community_external_id: str
+    target: Target
+    reply: Reply
+    attempts: int  # attempts made before this one
+    recovering: bool  # an earlier attempt may have landed before its process died
+    conversation_id: str | None = None  # where the message it follows landed, when known
+    opened_conversation: str | None = None  # what an earlier attempt opened for it (a thread)
+    landed: Delivered | None = None  # an earlier attempt saw it land (kept as an orphan)
+    created_at: datetime | None = None  # when it was queued: it cannot have landed before
+    record_opened: Callable[[str], Awaitable[None]] = field(default=_nowhere, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    """Where a sender put a message: the platform's id for it, and the conversation it opened
+    when the target alone does not say which (a Discord thread for a group), so that a
+    message following it can land there too."""
+
+    message_id: str
+    conversation_id: str | None = None
+
+
+class RetryLater(Exception):
+    """The platform asked us to wait (429) or failed on its side (5xx, connection)."""
+
+    def __init__(self, reason: str, after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.after = after
+
+
+class PermanentFailure(Exception):
+    """The platform refused for good (no such channel, no permission, DMs closed)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Sender(Protocol):
+    """What each platform adapter provides to deliver outbox rows."""
+
+    platform: Platform
+    global_per_second: float  # requests per second across all channels
+    channel_interval: float  # seconds between two posts in one channel
+
+    async def deliver(self, message: Message) -> Delivered:
+        """Post the message and say where it landed, or raise RetryLater or
+        PermanentFailure."""
+        ...
+
+
+async def enqueue(
+    db: Database,
+    conn: AsyncConnection,
+    *,
+    community: Community,
+    key: str,
+    target: Target,
+    reply: Reply,
+    now: datetime,
+    not_before: datetime | None = None,
+) -> bool:
+    """Queue a message in the caller's transaction, to go out now or from `not_before`.
+    False when the key was already queued."""
+    result = await conn.execute(
+        db.insert_ignoring_conflicts(
+            outbox,
+            {
+                "community_id": community.id,
+                "platform": community.ref.platform.value,
+                "key": key[:200],
+                "target_kind": target.kind.value,
+                "channel_id": target.channel_id,
+                "user_ids": ",".join(target.user_ids),
+                "follows": target.follows,
+                "payload": encode(reply),
+                "status": Status.PENDING.value,
+                "attempts": 0,
+                "next_attempt_at": not_before or now,
+                "created_at": now,
+            },
+        )
+    )
+    return bool(result.rowcount)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    max_attempts: int = 6  # deliveries started (not counting those a crash cut short)
+    max_recoveries: int = 20  # deliveries cut short by their process stopping, in a row's life
+    base_delay: float = 2.0  # seconds; doubles each attempt, with jitter
+    max_delay: float = 900.0
+    lease: float = 120.0  # seconds a claim is held before another process may take it
+    renew_check: float = 1.0  # real seconds between looks at whether a lease needs renewing
+    delivery_timeout: float = 300.0  # real seconds one platform call may take, all retries in
+
+    def delay(self, attempts: int, retry_after: float | None) -> float:
+        backoff = min(self.max_delay, self.base_delay * 2.0 ** max(0, attempts - 1))
+        jittered = backoff * (0.5 + random.random() / 2)  # noqa: S311 - jitter, not security
+        return max(jittered, retry_after or 0.0)
+
+
+class Superseded(Exception):
+    """This drainer's claim on a row was taken over by another: it must write nothing more."""
