@@ -129,7 +129,7 @@ async def prepared(
     await cohort.start()
     if cohort.parse_workers is not None:  # as `cohort run` does
         await cohort.parse_workers.start()
-    limits = FetchLimits(concurrency=concurrency, public_only=False)
+    limits = FetchLimits(concurrency=concurrency)
     cohort.digests.fetcher = FeedFetcher(
         lambda: aiohttp.ClientSession(
             auto_decompress=False, connector=aiohttp.TCPConnector(limit=limits.concurrency)

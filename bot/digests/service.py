@@ -176,7 +176,8 @@ class DigestService:
         async with self.fetcher.batch() as batch:
             fetched = await self._fetch(batch, FetchRequest(url), None, now)
         if fetched.definitive:
-            raise UserError(messages.not_added(url, fetched.problem))
+            answered = fetched.result.outcome is Outcome.FETCHED or fetched.result.status == 404
+            raise UserError(messages.not_added(url, fetched.problem, hint=answered))
         final = fetched.result.moved_to or url
         async with self._writing, self._db.write() as conn:
             if existing is not None:
