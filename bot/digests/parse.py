@@ -32,6 +32,8 @@ from bot.digests.documents import Document, DocumentError, RawEntry, decode, rea
 MAX_ENTRIES = 300
 """Entries kept from one document, newest first as feeds list them; the rest are archive."""
 MAX_TITLE = 300
+PARSE_DEADLINE = 10.0
+"""Seconds one document may take to parse; a well-formed feed of 4 MB takes well under one."""
 MAX_URL = 1000
 
 # Query parameters that say where a click came from, not what the page is.
@@ -180,8 +182,16 @@ def looks_like_html(text: str) -> bool:
 async def parse_in_thread(
     body: bytes, content_type: str, base_url: str, now: datetime
 ) -> ParsedFeed:
-    """Parse a fetched document in a thread, off the event loop; raises :class:`ParseError`."""
-    return await asyncio.to_thread(parse_sync, body, content_type, base_url, now)
+    """Parse a fetched document in a thread, off the event loop; raises :class:`ParseError`,
+    also when the parse takes longer than PARSE_DEADLINE. A thread cannot be stopped, so that
+    parse runs on to its end in the background (every pattern being linear and bodies capped,
+    that end comes); :class:`bot.digests.workers.ParseWorkers` kills it instead."""
+    try:
+        return await asyncio.wait_for(
+            asyncio.to_thread(parse_sync, body, content_type, base_url, now), PARSE_DEADLINE
+        )
+    except TimeoutError:
+        raise ParseError(f"parsing took longer than {PARSE_DEADLINE:g} s") from None
 
 
 def parse_sync(body: bytes, content_type: str, base_url: str, now: datetime) -> ParsedFeed:
