@@ -17,8 +17,8 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 from urllib.parse import urljoin
 
@@ -109,9 +109,28 @@ def decode(body: bytes, content_type: str) -> str:
 # -- dates -------------------------------------------------------------------------------------
 
 _RFC822 = re.compile(
-    r"(?:[A-Za-z]{3}, ?)?\d{1,2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} (?:[+-]\d{4}|GMT|UTC?)"
+    r"(?:[A-Za-z]{3}, ?)?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) "
+    r"(?:([+-])(\d{2})(\d{2})|GMT|UTC?)"
 )
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})")
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+
+
+def _rfc822(match: re.Match[str]) -> datetime | None:
+    day, month_name, year, hour, minute, second, sign, off_h, off_m = match.groups()
+    month = _MONTHS.get(month_name.lower())
+    if month is None:
+        return None
+    moment = datetime(int(year), month, int(day), int(hour), int(minute), int(second), tzinfo=UTC)
+    if sign:
+        offset = timedelta(hours=int(off_h), minutes=int(off_m))
+        moment = moment - offset if sign == "+" else moment + offset
+    return moment
 
 
 def parse_date(text: str) -> datetime | None:
@@ -119,10 +138,11 @@ def parse_date(text: str) -> datetime | None:
     slower chain of handlers (a property test holds them to the same answers)."""
     text = text.strip()
     try:
-        if _RFC822.fullmatch(text):
-            return parsedate_to_datetime(text).astimezone(UTC)
-        if _ISO.fullmatch(text):
-            return datetime.fromisoformat(text).astimezone(UTC)
+        if rfc822 := _RFC822.fullmatch(text):
+            if (moment := _rfc822(rfc822)) is not None:
+                return moment
+        elif _ISO.fullmatch(text):
+            return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
     except (ValueError, OverflowError):
         pass
     parsed = feedparser_date(text)
@@ -159,6 +179,11 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml")
 _PUBLISHED = ("pubDate", f"{{{_DCTERMS}}}issued", "published", "issued")
 _UPDATED = (f"{{{_DC}}}date", f"{{{_DCTERMS}}}modified", "updated", "modified")
 _CREATED = (f"{{{_DCTERMS}}}created", "created")
+_DATES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("published", _PUBLISHED),
+    ("updated", _UPDATED),
+    ("created", _CREATED),
+)
 
 
 def _local(tag: str) -> tuple[str, str]:
@@ -196,49 +221,68 @@ def _join(base: str, value: str) -> str:
         return value
 
 
+@cache
+def _roles(namespaces: tuple[str, ...]) -> dict[str, str]:
+    """What each child tag of an entry means to the digest, for a feed in `namespaces`."""
+    roles: dict[str, str] = {f"{{{_DC}}}title": "dc_title"}
+    for namespace in namespaces:
+        prefix = f"{{{namespace}}}" if namespace else ""
+        roles.update(
+            {
+                f"{prefix}title": "title",
+                f"{prefix}link": "link",
+                f"{prefix}guid": "guid",
+                f"{prefix}id": "id",
+            }
+        )
+        for kind, names in _DATES:
+            roles.update({f"{prefix}{n}": kind for n in names if not n.startswith("{")})
+    for namespace in (_ATOM10, _ATOM03):
+        roles.setdefault(f"{{{namespace}}}link", "atom_link")
+    for kind, names in _DATES:
+        roles.update({n: kind for n in names if n.startswith("{")})
+    return roles
+
+
 def _entry(item: ET.Element, feed_namespaces: tuple[str, ...], base: str) -> RawEntry:
     base = _base(item, base)
+    roles = _roles(feed_namespaces)
     title = link = guid = None
     dc_title = None
     guid_is_link = False
     dates: dict[str, str] = {}
     for child in item:
-        if not isinstance(child.tag, str):
-            continue  # a comment or processing instruction
-        namespace, name = _local(child.tag)
-        ours = namespace in feed_namespaces
-        if ours and name == "title":
+        role = roles.get(child.tag) if isinstance(child.tag, str) else None
+        if role is None:
+            continue
+        if role == "title":
             title = _text(child)
-        elif namespace == _DC and name == "title":
+        elif role == "dc_title":
             dc_title = _text(child)
-        elif name == "link" and (ours or namespace in (_ATOM10, _ATOM03)):
+        elif role in ("link", "atom_link"):
             href = child.get("href")
             if href is None:
-                if ours and (value := (child.text or "").strip()):
+                if role == "link" and (value := (child.text or "").strip()):
                     link = _join(_base(child, base), value)
                 continue
             rel = child.get("rel", "alternate")
             kind = child.get("type", "text/html").split(";")[0].strip().lower()
             if rel == "alternate" and kind in _HTML_TYPES:
                 link = _join(_base(child, base), href.strip())
-        elif ours and name in ("guid", "id"):
+        elif role in ("guid", "id"):
             guid = _join(_base(child, base), (child.text or "").strip())
-            if name == "guid":
+            if role == "guid":
                 guid_is_link = child.get("isPermaLink", "true") == "true"
         else:
-            key = child.tag if namespace and not ours else name
-            dates.setdefault(key, child.text or "")
+            dates.setdefault(role, child.text or "")
     about = item.get(f"{{{_RDF}}}about")
     if guid is None and about:
         guid = _join(base, about.strip())
     if link is None and guid_is_link and guid:
         link = guid
-    published = _first_date(
-        dates.get(k) for names in (_PUBLISHED, _UPDATED, _CREATED) for k in names
-    )
-    return RawEntry(
-        title if title is not None else dc_title or "", link, guid, guid_is_link, published
-    )
+    published = _first_date(dates.get(kind) for kind in ("published", "updated", "created"))
+    title = title if title is not None else dc_title or ""
+    return RawEntry(title, link, guid, guid_is_link, published)
 
 
 def _read_xml(text: str) -> Document | None:

@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -67,6 +68,9 @@ _TAG = re.compile(
     r"<[A-Za-z/!?][^<>]*>"
 )  # stops at the next "<", so it reads each character twice at most
 _NOT_WORD = re.compile(r"[\W_]+")
+# A relative reference that is one plain path segment: no dots to remove, no query, fragment,
+# parameters or scheme, nothing urljoin would treat specially.
+_SEGMENT = re.compile(r"[A-Za-z0-9_~!$&'()*+,=@-][A-Za-z0-9._~!$&'()*+,=@-]*")
 _BENIGN = ("CharacterEncodingOverride", "NonXMLContentType")
 _RAW_TITLE = 20_000  # characters of a title read at all; 300 are kept
 FAST = "ElementTree/expat"
@@ -128,6 +132,8 @@ def canonical_url(url: str) -> str:
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         host = f"{host}:{port}"
     path = parts.path.rstrip("/") or "/"
+    if not parts.query:
+        return urlunsplit(("https", host, path, "", ""))
     query = sorted(
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)
     )
@@ -137,7 +143,8 @@ def canonical_url(url: str) -> str:
 def title_key(title: str) -> str:
     """The title as words only: entities decoded, Unicode-normalized, case-folded, with
     punctuation and spacing reduced to single spaces."""
-    text = unicodedata.normalize("NFKC", html.unescape(title)).casefold()
+    text = html.unescape(title) if "&" in title else title
+    text = unicodedata.normalize("NFKC", text).casefold()
     return _NOT_WORD.sub(" ", text).strip()[:MAX_TITLE]
 
 
@@ -154,7 +161,11 @@ def near_duplicates(key_a: str, key_b: str) -> bool:
 
 def clean_title(raw: str) -> str:
     """A feed title as plain text on one line: markup dropped, entities decoded."""
-    text = html.unescape(_TAG.sub(" ", raw[:_RAW_TITLE]))
+    text = raw[:_RAW_TITLE]
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
     return " ".join(text.split())[:MAX_TITLE]
 
 
@@ -293,10 +304,22 @@ def _join(base_url: str, reference: str) -> str:
     scheme = _SCHEME.match(reference)
     if scheme and (reference.startswith("//", scheme.end()) or scheme[1].lower() not in _WEB):
         return reference  # already absolute, nearly always: urljoin would return it as it is
+    if reference and _SEGMENT.fullmatch(reference) and (prefix := _directory(base_url)):
+        return prefix + reference  # a plain name, such as most GUIDs: what urljoin gives
     try:
         return urljoin(base_url, reference)
     except ValueError:
         return ""
+
+
+@lru_cache(maxsize=64)
+def _directory(base_url: str) -> str | None:
+    """What urljoin puts before a plain name joined to `base_url` (None if it cannot)."""
+    try:
+        joined = urljoin(base_url, "x")
+    except ValueError:
+        return None
+    return joined[:-1] if joined.endswith("x") and urlsplit(joined).scheme in _WEB else None
 
 
 def _link(raw: RawEntry, base_url: str) -> str | None:
