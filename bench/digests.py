@@ -47,14 +47,14 @@ from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import aiohttp
 import sqlalchemy as sa
 from aiohttp import web
 
 from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.communities.model import Purpose
-from bot.digests.fetcher import FeedFetcher, FetchLimits, FetchRequest
+from bot.digests.addresses import AllowList
+from bot.digests.fetcher import FeedFetcher, FetchLimits, FetchRequest, session_factory
 from bot.digests.service import RefreshReport
 from bot.identity import CommunityRef, Platform
 from bot.settings import Settings
@@ -172,14 +172,10 @@ async def prepared(
     await cohort.start()
     if cohort.parse_workers is not None:  # as `cohort run` does
         await cohort.parse_workers.start()
-    limits = FetchLimits(concurrency=concurrency)
-    cohort.digests.fetcher = FeedFetcher(
-        lambda: aiohttp.ClientSession(
-            auto_decompress=False, connector=aiohttp.TCPConnector(limit=limits.concurrency)
-        ),
-        limits,
-        clock,
-    )
+    # The production session (address policy included), with this machine's address allowed.
+    limits = FetchLimits(concurrency=concurrency, per_host=concurrency)
+    sessions = session_factory(limits, AllowList.parse("127.0.0.1"))
+    cohort.digests.fetcher = FeedFetcher(sessions, limits, clock)
     ref = CommunityRef(Platform.CONSOLE, "bench")
     community = await cohort.communities.resolve(ref)
     await cohort.communities.configure(community, channels={Purpose.DIGEST: "reading"})

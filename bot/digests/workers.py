@@ -18,6 +18,8 @@ import multiprocessing
 import os
 import pickle
 import signal
+import socket
+import struct
 from collections.abc import Callable
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
@@ -33,7 +35,7 @@ ParseSync = Callable[[bytes, str, str, datetime], ParsedFeed]
 
 MAX_WORKERS = 2
 _START_WITHIN = 60.0  # seconds for a new worker to say it is ready, on a very busy machine
-_SEND_INLINE = 64 * 1024  # bytes written to a worker from the event loop itself
+_HEADER = struct.Struct("!i")  # a message's length, as Connection.send_bytes frames it
 
 
 def default_workers() -> int:
@@ -104,49 +106,63 @@ def _serve(conn: Connection, parse: ParseSync) -> None:
 
 
 class _Worker:
+    """One worker process and the bot's end of its socket pair, read and written through the
+    event loop (a worker that stops reading can never block the loop on a full buffer). The
+    framing is that of :class:`multiprocessing.connection.Connection`, which the worker uses."""
+
     def __init__(self, context: BaseContext, parse: ParseSync) -> None:
-        self.conn, child = context.Pipe()
+        ours, child = context.Pipe()
         self.process: BaseProcess = context.Process(  # type: ignore[attr-defined]
             target=_serve, args=(child, parse), daemon=True
         )
         self.process.start()
         child.close()
+        self.sock = socket.socket(fileno=os.dup(ours.fileno()))
+        ours.close()
         try:
-            if not self.conn.poll(_START_WITHIN):
-                raise EOFError
-            self.conn.recv_bytes()
-        except (EOFError, OSError):
+            self.sock.settimeout(_START_WITHIN)
+            self._read_blocking()  # "ready": the deadline counts parsing, not startup
+            self.sock.setblocking(False)
+        except OSError:
             self.stop()
             raise ParseError("no feed parser process could be started") from None
 
-    async def round_trip(self, message: tuple[bytes, str, str, datetime], deadline: float) -> Any:
-        """Send a document and wait for the answer without blocking the event loop (a large
-        document is written from a thread); TimeoutError past the deadline."""
-        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        if len(data) > _SEND_INLINE:
-            await asyncio.to_thread(self.conn.send_bytes, data)
-        else:
-            self.conn.send_bytes(data)  # fits in the socket buffer of an idle worker
+    def _read_blocking(self) -> bytes:
+        (size,) = _HEADER.unpack(self._exactly_blocking(_HEADER.size))
+        return self._exactly_blocking(size)
+
+    def _exactly_blocking(self, size: int) -> bytes:
+        data = bytearray()
+        while len(data) < size:
+            chunk = self.sock.recv(size - len(data))
+            if not chunk:
+                raise EOFError
+            data += chunk
+        return bytes(data)
+
+    async def _exactly(self, size: int) -> bytes:
         loop = asyncio.get_running_loop()
-        readable = loop.create_future()
-        descriptor = self.conn.fileno()
+        data = bytearray()
+        while len(data) < size:
+            chunk = await loop.sock_recv(self.sock, min(size - len(data), 1 << 20))
+            if not chunk:
+                raise EOFError
+            data += chunk
+        return bytes(data)
 
-        def ready() -> None:
-            if not readable.done():
-                readable.set_result(None)
-
-        loop.add_reader(descriptor, ready)
-        try:
-            async with asyncio.timeout(deadline):
-                await readable
-        finally:
-            loop.remove_reader(descriptor)
-        # The worker writes its whole answer at once: the rest follows without waiting.
-        return pickle.loads(self.conn.recv_bytes())  # noqa: S301 - from our own worker
+    async def round_trip(self, message: tuple[bytes, str, str, datetime], deadline: float) -> Any:
+        """Send a document and wait for the answer; TimeoutError past the deadline."""
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        loop = asyncio.get_running_loop()
+        async with asyncio.timeout(deadline):
+            await loop.sock_sendall(self.sock, _HEADER.pack(len(data)) + data)
+            (size,) = _HEADER.unpack(await self._exactly(_HEADER.size))
+            answer = await self._exactly(size)
+        return pickle.loads(answer)  # noqa: S301 - from our own worker
 
     def stop(self) -> None:
         with contextlib.suppress(OSError):
-            self.conn.close()
+            self.sock.close()
         if self.process.is_alive():
             self.process.kill()
         self.process.join(5)
