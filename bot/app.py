@@ -17,6 +17,7 @@ from bot.communities.service import CommunityService
 from bot.content.loader import default_content_dir
 from bot.content.provider import ContentProvider
 from bot.deliveries.commands import commands as delivery_commands
+from bot.digests.addresses import AllowList
 from bot.digests.commands import commands as digest_commands
 from bot.digests.fetcher import FeedFetcher, FetchLimits, session_factory
 from bot.digests.jobs import weekly_digest
@@ -71,7 +72,11 @@ class Cohort:
             db,
             clock,
             self.content,
-            FeedFetcher(session_factory(fetch_limits), fetch_limits, clock),
+            FeedFetcher(
+                session_factory(fetch_limits, AllowList.parse(settings.feeds_allowed_hosts)),
+                fetch_limits,
+                clock,
+            ),
             self.parse_workers or parse_in_thread,
         )
         self.catalogue = Catalogue(

@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     parse_workers: int | None = Field(
         None, ge=0, le=32, validation_alias=_env("COHORT_PARSE_WORKERS")
     )
+    feeds_allowed_hosts: str = Field("", validation_alias=_env("COHORT_FEEDS_ALLOWED_HOSTS"))
     http_host: str = Field("127.0.0.1", validation_alias=_env("COHORT_HTTP_HOST"))
     http_port: int = Field(3000, ge=0, le=65535, validation_alias=_env("COHORT_HTTP_PORT"))
 
@@ -64,6 +65,14 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return level
+
+    @field_validator("feeds_allowed_hosts")
+    @classmethod
+    def _host_list(cls, value: str) -> str:
+        from bot.digests.addresses import AllowList  # here: settings import no aiohttp
+
+        AllowList.parse(value)  # a ValueError names the entries it cannot read
+        return value
 
     @property
     def discord_enabled(self) -> bool:

@@ -5,8 +5,9 @@ covers redirects and the whole body (so a server dripping a byte a second cannot
 a cap on the decoded body (checked against Content-Length first, then while reading, and while
 decompressing, so a gzip bomb stops at the cap), and at most a few redirects with loops
 detected. Requests are conditional (ETag and Last-Modified) and identify Cohort by its
-User-Agent. By default only public addresses are fetched: organizers type the URLs, and a bot
-must not become a way to probe the network it runs in.
+User-Agent. Only public addresses, and the private hosts an operator allows, are connected to
+(:mod:`bot.digests.addresses`): organizers type the URLs, and a bot must not become a way to
+probe the network it runs in.
 
 The fetcher decides nothing about a feed's health: it reports what happened, and
 :mod:`bot.digests.service` applies backoff and disabling.
@@ -15,8 +16,6 @@ The fetcher decides nothing about a feed's health: it reports what happened, and
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import socket
 import zlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -24,7 +23,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
@@ -32,9 +30,7 @@ from aiohttp.abc import AbstractResolver
 from aiohttp.resolver import DefaultResolver
 
 from bot.clock import Clock
-
-if TYPE_CHECKING:
-    from aiohttp.abc import ResolveResult
+from bot.digests.addresses import AddressRefused, AllowList, GuardedConnector
 
 USER_AGENT = "Cohort/0.1 (community study bot; reading digest; +https://github.com/cohort-bot)"
 ACCEPT = (
@@ -56,7 +52,6 @@ class FetchLimits:
     max_bytes: int = 4 * 1024 * 1024  # of decoded body
     max_redirects: int = 5
     user_agent: str = USER_AGENT
-    public_only: bool = True
 
 
 class Outcome(StrEnum):
@@ -89,15 +84,28 @@ class FetchResult:
     seconds: float = 0.0  # how long the fetch took, whatever its outcome
 
 
+NOT_A_URL = "the address is not a valid URL"
+
+
+class _Unfetchable(Exception):
+    """An address Cohort never fetches, whatever it points at."""
+
+
+def check_url(url: str) -> None:
+    """Refuse what no fetch should be tried for: another scheme than http(s), no host, or a
+    user name or password (they would be sent to the server, and shown in `feeds list`)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise _Unfetchable(NOT_A_URL)
+    if parts.username is not None or parts.password is not None:
+        raise _Unfetchable("addresses with a user name or password are not followed")
+
+
 class _Refused(Exception):
     def __init__(self, problem: str, status: int | None = None) -> None:
         super().__init__(problem)
         self.problem = problem
         self.status = status
-
-
-class _Forbidden(Exception):
-    """The address is one Cohort does not fetch."""
 
 
 def _failed(
@@ -106,42 +114,25 @@ def _failed(
     return FetchResult(Outcome.FAILED, status=status, problem=problem, retry_after=retry_after)
 
 
-class PublicResolver(AbstractResolver):
-    """Resolves through another resolver (the system's by default) and keeps only public
-    addresses."""
-
-    def __init__(self, inner: AbstractResolver | None = None) -> None:
-        self._inner = inner or DefaultResolver()
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        found = await self._inner.resolve(host, port, family)
-        public = [r for r in found if ipaddress.ip_address(r["host"]).is_global]
-        if not public:
-            raise OSError(f"{host} resolves only to private or local addresses")
-        return public
-
-    async def close(self) -> None:
-        await self._inner.close()
-
-
 SessionFactory = Callable[[], aiohttp.ClientSession]
 
 
 def session_factory(
-    limits: FetchLimits, resolver: Callable[[], AbstractResolver] = DefaultResolver
+    limits: FetchLimits,
+    allowed: AllowList = AllowList(),  # noqa: B008 - frozen, never mutated
+    resolver: Callable[[], AbstractResolver] = DefaultResolver,
 ) -> SessionFactory:
     """Sessions for real use: no automatic decompression (the fetcher caps it), no cookies,
-    a connect timeout, a few connections per host, and only public addresses from `resolver`
-    unless the limits allow private ones."""
+    no proxy from the environment, a connect timeout, a few connections per host, and only
+    public addresses or those `allowed` connected to, whatever `resolver` answers."""
 
     def make() -> aiohttp.ClientSession:
-        connector = aiohttp.TCPConnector(
+        connector = GuardedConnector(
+            allowed,
             limit=limits.concurrency,
             limit_per_host=limits.per_host,
             ttl_dns_cache=300,
-            resolver=PublicResolver(resolver()) if limits.public_only else resolver(),
+            resolver=resolver(),
         )
         return aiohttp.ClientSession(
             connector=connector,
@@ -195,23 +186,25 @@ class FeedFetcher:
                 return await self._follow(session, request)
         except _Refused as refused:
             return _failed(refused.problem, refused.status)
-        except _Forbidden as forbidden:
-            return FetchResult(Outcome.REFUSED, problem=str(forbidden))
+        except (AddressRefused, _Unfetchable) as refused:
+            return FetchResult(Outcome.REFUSED, problem=str(refused))
         except TimeoutError:
             return _failed(f"no complete answer within {seconds:g} s")
+        except aiohttp.InvalidURL:  # including numeric hosts such as 127.1 and 2130706433
+            return FetchResult(Outcome.REFUSED, problem=NOT_A_URL)
         except aiohttp.ClientError as error:
             return _failed(_network_problem(error))
         except OSError as error:
             return _failed(f"network error: {error.strerror or error}"[:200])
         except ValueError:  # urllib refusing an address, such as a redirect to "http://[x"
-            return _failed("an address on the way is not a valid URL")
+            return FetchResult(Outcome.REFUSED, problem=NOT_A_URL)
 
     async def _follow(self, session: aiohttp.ClientSession, request: FetchRequest) -> FetchResult:
         url = request.url
         visited = {url}
         permanent = True
         for _ in range(self.limits.max_redirects + 1):
-            self._check_address(url)
+            check_url(url)
             async with session.get(
                 url,
                 headers=self._headers(request),
@@ -246,19 +239,6 @@ class FeedFetcher:
         if request.last_modified:
             headers["If-Modified-Since"] = request.last_modified
         return headers
-
-    def _check_address(self, url: str) -> None:
-        if not self.limits.public_only:
-            return
-        host = (urlsplit(url).hostname or "").rstrip(".")
-        if host == "localhost" or host.endswith(".localhost"):
-            raise _Forbidden("local addresses are not fetched")
-        try:
-            address = ipaddress.ip_address(host)
-        except ValueError:
-            return  # a name: the resolver keeps only its public addresses
-        if not address.is_global:
-            raise _Forbidden("private and local addresses are not fetched")
 
     async def _answer(self, response: aiohttp.ClientResponse, request: FetchRequest) -> FetchResult:
         status = response.status
@@ -336,6 +316,4 @@ def _network_problem(error: aiohttp.ClientError) -> str:
         return f"could not connect to {error.host}: {reason}"[:200]
     if isinstance(error, aiohttp.ClientPayloadError):
         return "the connection broke while the feed was being read"
-    if isinstance(error, aiohttp.InvalidURL):
-        return "the address is not a valid URL"
     return f"network error: {type(error).__name__}"

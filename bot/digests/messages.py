@@ -280,11 +280,13 @@ def feed_added(feed: Feed, stored: int, restarted: bool) -> Reply:
     )
 
 
-def not_added(url: str, problem: str) -> str:
-    return (
-        f"I did not add {escape(url)}: {escape(problem)}. Check the address; a feed's link is "
-        "often marked RSS or Atom on the site."
-    )
+def not_added(url: str, problem: str, hint: bool = False) -> str:
+    """Why a feed was not followed; with `hint`, where to find a feed's real address (for an
+    answer that was not a feed, not for an address Cohort refuses)."""
+    text = f"I did not add {escape(url)}: {escape(problem)}."
+    if hint:
+        text += " Check the address; a feed's link is often marked RSS or Atom on the site."
+    return text
 
 
 def already_following(feed: Feed) -> str:

@@ -1,10 +1,13 @@
-"""Feed documents into entries (feedparser, from bytes, in a thread), canonical URLs and title
-keys for spotting the same story twice.
+"""Feed documents into entries, canonical URLs and title keys for spotting the same story
+twice.
 
-A document that is empty, an HTML page, declares XML entities or is not RSS or Atom at all is
-a :class:`ParseError`, never an empty feed. A document that is not well-formed XML but from
-which feedparser's lenient parser still recovered entries is accepted with a warning: real
-feeds carry the odd unescaped ``&``, and dropping them whole would punish readers for it.
+A document is decoded and checked once (:mod:`bot.digests.documents`), then read by the fast
+reader when it is well-formed RSS, Atom or JSON Feed, else by feedparser's lenient parser.
+A document that is empty, an HTML page, declares XML entities or is not a feed at all is a
+:class:`ParseError`, never an empty feed. A document that is not well-formed XML but from
+which feedparser still recovered entries is accepted with a warning: real feeds carry the odd
+unescaped ``&``, and dropping them whole would punish readers for it. Every pattern here is
+linear in its input, so no document can make a parse take more than a few passes over it.
 """
 
 from __future__ import annotations
@@ -19,14 +22,19 @@ import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import feedparser
 
+from bot.digests.documents import Document, DocumentError, RawEntry, decode, read_fast
+
 MAX_ENTRIES = 300
 """Entries kept from one document, newest first as feeds list them; the rest are archive."""
 MAX_TITLE = 300
+PARSE_DEADLINE = 10.0
+"""Seconds one document may take to parse; a well-formed feed of 4 MB takes well under one."""
 MAX_URL = 1000
 
 # Query parameters that say where a click came from, not what the page is.
@@ -56,11 +64,18 @@ _TRACKING_NAMES = frozenset(
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _WEB = ("http", "https")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-_TAG = re.compile(r"<[^>]{0,500}>")
+_TAG = re.compile(
+    r"<[A-Za-z/!?][^<>]*>"
+)  # stops at the next "<", so it reads each character twice at most
 _NOT_WORD = re.compile(r"[\W_]+")
-_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.I | re.S)
-_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.I)
+# A relative reference that is one plain path segment: no dots to remove, no query, fragment,
+# parameters or scheme, nothing urljoin would treat specially.
+_SEGMENT = re.compile(r"[A-Za-z0-9_~!$&'()*+,=@-][A-Za-z0-9._~!$&'()*+,=@-]*")
 _BENIGN = ("CharacterEncodingOverride", "NonXMLContentType")
+_RAW_TITLE = 20_000  # characters of a title read at all; 300 are kept
+FAST = "ElementTree/expat"
+LENIENT = "feedparser"
+FAST_KINDS = ("rss", "rdf", "atom", "json")
 
 
 class ParseError(Exception):
@@ -82,6 +97,7 @@ class ParsedFeed:
     title: str
     entries: tuple[Entry, ...]
     warning: str | None = None  # set when the document was repaired to read it
+    reader: str = ""  # FAST or LENIENT: which parser read the document
 
 
 Parse = Callable[[bytes, str, str, datetime], Awaitable[ParsedFeed]]
@@ -116,6 +132,8 @@ def canonical_url(url: str) -> str:
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         host = f"{host}:{port}"
     path = parts.path.rstrip("/") or "/"
+    if not parts.query:
+        return urlunsplit(("https", host, path, "", ""))
     query = sorted(
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)
     )
@@ -125,7 +143,8 @@ def canonical_url(url: str) -> str:
 def title_key(title: str) -> str:
     """The title as words only: entities decoded, Unicode-normalized, case-folded, with
     punctuation and spacing reduced to single spaces."""
-    text = unicodedata.normalize("NFKC", html.unescape(title)).casefold()
+    text = html.unescape(title) if "&" in title else title
+    text = unicodedata.normalize("NFKC", text).casefold()
     return _NOT_WORD.sub(" ", text).strip()[:MAX_TITLE]
 
 
@@ -142,47 +161,107 @@ def near_duplicates(key_a: str, key_b: str) -> bool:
 
 def clean_title(raw: str) -> str:
     """A feed title as plain text on one line: markup dropped, entities decoded."""
-    text = html.unescape(_TAG.sub(" ", raw))
+    text = raw[:_RAW_TITLE]
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
     return " ".join(text.split())[:MAX_TITLE]
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether a document starts as an HTML page does, after any comments. A loop over
+    `str.find` rather than a pattern with nested repetition, which backtracks exponentially
+    on a run of empty comments."""
+    position = 0
+    limit = min(len(text), 4096)
+    while True:
+        while position < limit and text[position].isspace():
+            position += 1
+        if not text.startswith("<!--", position):
+            break
+        end = text.find("-->", position + 4, limit)
+        if end < 0:
+            return False
+        position = end + 3
+    head = text[position : position + 20].lower()
+    if head.startswith("<!doctype"):
+        return head[9:].lstrip().startswith("html")
+    return head.startswith("<html") and (head[5:6].isspace() or head[5:6] == ">")
 
 
 async def parse_in_thread(
     body: bytes, content_type: str, base_url: str, now: datetime
 ) -> ParsedFeed:
-    """Parse a fetched document in a thread, off the event loop; raises :class:`ParseError`."""
-    return await asyncio.to_thread(parse_sync, body, content_type, base_url, now)
+    """Parse a fetched document in a thread, off the event loop; raises :class:`ParseError`,
+    also when the parse takes longer than PARSE_DEADLINE. A thread cannot be stopped, so that
+    parse runs on to its end in the background (every pattern being linear and bodies capped,
+    that end comes); :class:`bot.digests.workers.ParseWorkers` kills it instead."""
+    try:
+        return await asyncio.wait_for(
+            asyncio.to_thread(parse_sync, body, content_type, base_url, now), PARSE_DEADLINE
+        )
+    except TimeoutError:
+        raise ParseError(f"parsing took longer than {PARSE_DEADLINE:g} s") from None
 
 
 def parse_sync(body: bytes, content_type: str, base_url: str, now: datetime) -> ParsedFeed:
     if not body.strip():
         raise ParseError("the response was empty")
-    if _ENTITY_DECLARATION.search(body):
-        raise ParseError("the document declares XML entities, which feeds never need")
-    looks_html = "html" in content_type.lower() or _HTML_START.match(body[:4096]) is not None
+    try:
+        text = decode(body, content_type)
+    except DocumentError as error:
+        raise ParseError(str(error)) from None
+    looks_html = "html" in content_type.lower() or looks_like_html(text)
+    document = None if looks_html else read_fast(text)
+    problem = ""
+    if document is None:
+        # Decoded and checked text only, declared as what it now is.
+        utf8 = b'<?xml version="1.0" encoding="utf-8"?>' + text.encode("utf-8", "replace")
+        document, problem = read_leniently(utf8, "application/xml; charset=utf-8")
+        if document is None:
+            if looks_html:
+                raise ParseError("this is a web page (HTML), not an RSS or Atom feed")
+            detail = f" ({problem})" if problem else ""
+            raise ParseError(f"this is not an RSS or Atom feed{detail}")
+    entries = entries_of(document, base_url, now)
+    warning = None
+    if problem:
+        if not entries:
+            raise ParseError(f"the feed is not well-formed XML: {problem}")
+        warning = f"not well-formed XML ({problem}); read what could be recovered"
+    reader = FAST if document.kind in FAST_KINDS else LENIENT
+    return ParsedFeed(clean_title(document.title)[:200], tuple(entries), warning, reader)
+
+
+def read_leniently(data: bytes, content_type: str) -> tuple[Document | None, str]:
+    """The feed feedparser finds in `data` (None when it finds none) and the problem its
+    lenient parser had to repair, if any."""
     # A stream, never bytes: feedparser treats a bare string as a URL or a file name to open.
     # No base URL: with one, feedparser joins every element's value to it, a third of its
-    # time; _entries joins the two values that need it.
+    # time; entries_of joins the two values that need it.
     result: Any = feedparser.parse(
-        io.BytesIO(body),
+        io.BytesIO(data),
         response_headers={"content-type": content_type},
         sanitize_html=False,
         resolve_relative_uris=False,
     )
-    version = result.get("version") or ""
-    problem = result.get("bozo_exception") if result.get("bozo") else None
+    version = str(result.get("version") or "")
+    bozo = result.get("bozo_exception") if result.get("bozo") else None
+    problem = "" if bozo is None or type(bozo).__name__ in _BENIGN else _describe(bozo)
     if not version:
-        if looks_html:
-            raise ParseError("this is a web page (HTML), not an RSS or Atom feed")
-        detail = f" ({_describe(problem)})" if problem is not None else ""
-        raise ParseError(f"this is not an RSS or Atom feed{detail}")
-    entries = _entries(result.get("entries") or [], base_url, now)
-    warning = None
-    if problem is not None and type(problem).__name__ not in _BENIGN:
-        if not entries:
-            raise ParseError(f"the feed is not well-formed XML: {_describe(problem)}")
-        warning = f"not well-formed XML ({_describe(problem)}); read what could be recovered"
-    title = clean_title(str(result.get("feed", {}).get("title") or ""))
-    return ParsedFeed(title[:200], tuple(entries), warning)
+        return None, problem
+    entries = [
+        RawEntry(
+            str(raw.get("title") or ""),
+            raw.get("link") if isinstance(raw.get("link"), str) else None,
+            str(raw.get("id")) if raw.get("id") else None,
+            bool(raw.get("guidislink")),
+            _published(raw),
+        )
+        for raw in result.get("entries") or []
+    ]
+    return Document(version, str(result.get("feed", {}).get("title") or ""), entries), problem
 
 
 def _describe(problem: object) -> str:
@@ -190,26 +269,28 @@ def _describe(problem: object) -> str:
     return text.removeprefix("<unknown>:")[:160]
 
 
-def _entries(raw_entries: list[Any], base_url: str, now: datetime) -> list[Entry]:
+def entries_of(document: Document, base_url: str, now: datetime) -> list[Entry]:
+    """The entries the digest keeps from a document: with a usable link, one per GUID."""
     seen: set[str] = set()
     entries: list[Entry] = []
-    for raw in raw_entries[:MAX_ENTRIES]:
+    for raw in document.entries[:MAX_ENTRIES]:
         url = _link(raw, base_url)
         if url is None:
             continue
-        title = clean_title(str(raw.get("title") or "")) or url[:MAX_TITLE]
-        guid = str(raw.get("id") or "").strip()
+        title = clean_title(raw.title) or url[:MAX_TITLE]
+        guid = (raw.guid or "").strip()
         guid = (_join(base_url, guid) if guid else "") or url
         uid = digest(guid)
         if uid in seen:  # a duplicate GUID: the first one is the entry, the rest are noise
             continue
         seen.add(uid)
+        published = raw.published if raw.published is None or raw.published <= now else None
         entries.append(
             Entry(
                 uid,
                 url,
                 title,
-                _published(raw, now),
+                published,
                 canonical=digest(canonical_url(url)),
                 title_key=title_key(title),
             )
@@ -223,19 +304,30 @@ def _join(base_url: str, reference: str) -> str:
     scheme = _SCHEME.match(reference)
     if scheme and (reference.startswith("//", scheme.end()) or scheme[1].lower() not in _WEB):
         return reference  # already absolute, nearly always: urljoin would return it as it is
+    if reference and _SEGMENT.fullmatch(reference) and (prefix := _directory(base_url)):
+        return prefix + reference  # a plain name, such as most GUIDs: what urljoin gives
     try:
         return urljoin(base_url, reference)
     except ValueError:
         return ""
 
 
-def _link(raw: Any, base_url: str) -> str | None:
-    candidates = [raw.get("link")]
-    guid = raw.get("id")
-    if raw.get("guidislink") or (isinstance(guid, str) and guid.startswith("http")):
-        candidates.append(guid)
+@lru_cache(maxsize=64)
+def _directory(base_url: str) -> str | None:
+    """What urljoin puts before a plain name joined to `base_url` (None if it cannot)."""
+    try:
+        joined = urljoin(base_url, "x")
+    except ValueError:
+        return None
+    return joined[:-1] if joined.endswith("x") and urlsplit(joined).scheme in _WEB else None
+
+
+def _link(raw: RawEntry, base_url: str) -> str | None:
+    candidates = [raw.link]
+    if raw.guid_is_link or (raw.guid or "").startswith("http"):
+        candidates.append(raw.guid)
     for candidate in candidates:
-        if not isinstance(candidate, str) or not candidate.strip():
+        if not candidate or not candidate.strip():
             continue
         url = _join(base_url, candidate.strip())
         try:
@@ -247,16 +339,14 @@ def _link(raw: Any, base_url: str) -> str | None:
     return None
 
 
-def _published(raw: Any, now: datetime) -> datetime | None:
-    """When the entry says it was published; None when it does not say, or says a time in
-    the future (a wrong clock or time zone on the publisher's side)."""
+def _published(raw: Any) -> datetime | None:
+    """When feedparser says an entry was published (or updated, or created), in UTC."""
     for name in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = raw.get(name)
+        parsed = dict.get(raw, name)  # not raw.get: feedparser warns when it maps names
         if parsed is None:
             continue
         try:
-            moment = datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+            return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
         except (OverflowError, ValueError, OSError):
             continue
-        return moment if moment <= now else None
     return None

@@ -68,6 +68,8 @@ class Policy:
     lease: timedelta = timedelta(minutes=10)  # a claimed feed is left alone this long
     forget_after: timedelta = timedelta(days=45)  # items a feed stopped listing
     max_feeds: int = 50  # per community
+    max_items: int = 1000  # stored per feed, the most recently listed; a document gives 300
+    deadline: timedelta = timedelta(seconds=40)  # for one feed: fetch, wait for a parser, parse
 
     def backoff(self, failures: int, retry_after: float | None) -> timedelta:
         wait: timedelta = min(self.max_backoff, self.retry * 2 ** max(0, failures - 1))
@@ -176,7 +178,8 @@ class DigestService:
         async with self.fetcher.batch() as batch:
             fetched = await self._fetch(batch, FetchRequest(url), None, now)
         if fetched.definitive:
-            raise UserError(messages.not_added(url, fetched.problem))
+            answered = fetched.result.outcome is Outcome.FETCHED or fetched.result.status == 404
+            raise UserError(messages.not_added(url, fetched.problem, hint=answered))
         final = fetched.result.moved_to or url
         async with self._writing, self._db.write() as conn:
             if existing is not None:
@@ -347,6 +350,20 @@ class DigestService:
     async def _fetch(
         self, batch: Batch, request: FetchRequest, last_hash: str | None, now: datetime
     ) -> _Fetched:
+        """Fetch and parse one feed within the policy's deadline, so that no feed delays the
+        others' results (each is recorded as it comes) by more than that."""
+        seconds = self.policy.deadline.total_seconds()
+        try:
+            async with asyncio.timeout(seconds):
+                return await self._fetch_and_parse(batch, request, last_hash, now)
+        except TimeoutError:
+            problem = f"no answer fetched and read within {seconds:g} s"
+            result = FetchResult(Outcome.FAILED, problem=problem, seconds=seconds)
+            return _Fetched(result, None, problem)
+
+    async def _fetch_and_parse(
+        self, batch: Batch, request: FetchRequest, last_hash: str | None, now: datetime
+    ) -> _Fetched:
         result = await batch.fetch(request)
         if result.outcome is not Outcome.FETCHED:
             return _Fetched(result, None, result.problem)
@@ -380,7 +397,7 @@ class DigestService:
         report.new_items += sum(n for feed_id, n in new.items() if feed_id in baselined)
         # Items drop off a feed as new ones arrive: forget those gone long ago.
         grown = [feed_id for feed_id, n in new.items() if n]
-        await store.prune_items(conn, grown, now - self.policy.forget_after)
+        await store.prune_items(conn, grown, now - self.policy.forget_after, self.policy.max_items)
         changes: list[tuple[int, dict[str, object]]] = []
         disabled: list[tuple[Feed, str]] = []
         moved_to: set[tuple[int, str]] = set()

@@ -304,13 +304,33 @@ async def _store_chunk(
 
 
 async def prune_items(
-    conn: AsyncConnection, feed_ids: Sequence[int], listed_before: datetime
+    conn: AsyncConnection, feed_ids: Sequence[int], listed_before: datetime, keep: int
 ) -> None:
-    """Forget items the feeds stopped listing long ago."""
-    if feed_ids:
+    """Forget items the feeds stopped listing long ago, and beyond the `keep` most recently
+    listed of each feed (a feed that changes every GUID each hour must not grow without end)."""
+    if not feed_ids:
+        return
+    await conn.execute(
+        feed_items.delete().where(
+            feed_items.c.feed_id.in_(feed_ids), feed_items.c.last_seen_at < listed_before
+        )
+    )
+    over = await conn.execute(
+        sa.select(feed_items.c.feed_id)
+        .where(feed_items.c.feed_id.in_(feed_ids))
+        .group_by(feed_items.c.feed_id)
+        .having(sa.func.count() > keep)
+    )
+    for (feed_id,) in over.all():
+        kept = (
+            sa.select(feed_items.c.id)
+            .where(feed_items.c.feed_id == feed_id)
+            .order_by(feed_items.c.last_seen_at.desc(), feed_items.c.id.desc())
+            .limit(keep)
+        )
         await conn.execute(
             feed_items.delete().where(
-                feed_items.c.feed_id.in_(feed_ids), feed_items.c.last_seen_at < listed_before
+                feed_items.c.feed_id == feed_id, feed_items.c.id.not_in(kept.scalar_subquery())
             )
         )
 

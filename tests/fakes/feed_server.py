@@ -19,6 +19,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from bot.clock import Clock
+from bot.digests.addresses import AllowList
 from bot.digests.fetcher import FeedFetcher, FetchLimits, session_factory
 
 LIMITS = FetchLimits(
@@ -27,29 +28,35 @@ LIMITS = FetchLimits(
     connect_timeout=1.0,
     max_bytes=256 * 1024,
     max_redirects=4,
-    public_only=False,
 )
-"""Small limits so every fault is reached quickly; loopback addresses allowed."""
+"""Small limits so every fault is reached quickly."""
 
 
 class LoopbackOnlyResolver(AbstractResolver):
-    """Resolves nothing but localhost, so a test that names a real host fails at once
-    instead of reaching the internet."""
+    """Resolves `localhost` and numeric hosts (as the system would, with no lookup) and
+    nothing else, so a test that names a real host fails at once instead of reaching the
+    internet."""
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:
-        if host != "localhost":
-            raise OSError(f"tests never reach {host}")
+        name = "127.0.0.1" if host.rstrip(".").lower() == "localhost" else host
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                name, port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST
+            )
+        except socket.gaierror:
+            raise OSError(f"tests never reach {host}") from None
         return [
             {
                 "hostname": host,
-                "host": "127.0.0.1",
+                "host": str(address[0]),
                 "port": port,
-                "family": socket.AF_INET,
+                "family": family,
                 "proto": 0,
                 "flags": socket.AI_NUMERICHOST,
             }
+            for family, _, _, _, address in infos
         ]
 
     async def close(self) -> None:
@@ -57,7 +64,8 @@ class LoopbackOnlyResolver(AbstractResolver):
 
 
 def loopback_fetcher(clock: Clock, limits: FetchLimits = LIMITS) -> FeedFetcher:
-    """A fetcher that reaches loopback addresses and nothing else."""
+    """A fetcher that reaches loopback addresses and nothing else, with no address policy:
+    for tests of everything but the policy."""
     return FeedFetcher(
         lambda: aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(resolver=LoopbackOnlyResolver()),
@@ -68,11 +76,14 @@ def loopback_fetcher(clock: Clock, limits: FetchLimits = LIMITS) -> FeedFetcher:
     )
 
 
-def offline_fetcher(clock: Clock) -> FeedFetcher:
-    """The production fetcher (public addresses only, production limits) whose name lookups
+def offline_fetcher(
+    clock: Clock,
+    allowed: AllowList = AllowList(),  # noqa: B008 - frozen
+    limits: FetchLimits = FetchLimits(),  # noqa: B008 - frozen
+) -> FeedFetcher:
+    """The production fetcher (public addresses and `allowed` ones only) whose name lookups
     never leave the machine: every host but localhost fails to resolve."""
-    limits = FetchLimits()
-    return FeedFetcher(session_factory(limits, LoopbackOnlyResolver), limits, clock)
+    return FeedFetcher(session_factory(limits, allowed, LoopbackOnlyResolver), limits, clock)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """The `feeds`, `digest focus` and `reading` commands through the dispatcher."""
 
+# ruff: noqa: RUF001 - look-alike digits are what these tests are about
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -9,8 +11,8 @@ import pytest
 from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.replies import Tone
-from tests.fakes.feed_server import FeedServer, Post, rss20
-from tests.support import caller, reply, text_of
+from tests.fakes.feed_server import FeedServer, Post, offline_fetcher, rss20
+from tests.support import COMMUNITY, caller, reply, text_of
 
 ORGANIZER = caller("org", admin=True)
 DOCUMENT = rss20([Post("One", "https://a.org/1", "1"), Post("Two", "https://a.org/2", "2")])
@@ -173,8 +175,34 @@ async def test_reading_lists_curated_readings_for_a_phase_or_topic(
         assert problem in answer.body
 
 
-@pytest.mark.parametrize("url", ["http://10.1.2.3/feed.xml", "http://localhost:8080/rss"])
-async def test_private_addresses_are_refused_outright(cohort: Cohort, url: str) -> None:
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://10.1.2.3/feed.xml", "private or local address"),
+        ("http://localhost:8080/rss", "private or local address"),
+        ("http://１２７.０.０.１/rss", "private or local address"),
+        ("http://[::ffff:169.254.169.254]/latest", "private or local address"),
+        ("http://127.1/feed", "not a valid URL"),
+        ("http://2130706433/feed", "not a valid URL"),
+        ("http://user:secret@example.org/feed", "user name or password"),
+    ],
+)
+async def test_an_address_refused_at_add_is_not_followed(
+    cohort: Cohort, clock: ManualClock, url: str, problem: str
+) -> None:
+    cohort.digests.fetcher = offline_fetcher(clock)
     answer = reply(await cohort.dispatcher.run_line(ORGANIZER, f"feeds add {url}"))
     assert answer.tone is Tone.ERROR
-    assert "local addresses are not fetched" in text_of(answer)
+    assert problem in text_of(answer)
+    assert "RSS or Atom" not in text_of(answer)  # the hint is for pages that are not feeds
+    feeds, _ = await cohort.digests.feeds(await cohort.communities.resolve(COMMUNITY))
+    assert feeds == []
+
+
+async def test_a_page_that_is_not_a_feed_gets_the_hint(
+    digest_core: Cohort, feed_server: FeedServer
+) -> None:
+    feed_server.serve("/page", b"<html><body>Hi</body></html>", content_type="text/html")
+    answer = await run(digest_core, f"feeds add {feed_server.url('/page')}")
+    assert "web page" in answer
+    assert "marked RSS or Atom" in answer

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin
 
 import pytest
 from hypothesis import given
@@ -18,6 +18,7 @@ from bot.digests.parse import (
     parse_sync,
     title_key,
 )
+from bot.digests.parse import _join as join_to_base
 from tests.fakes.feed_server import Post, atom, rss10, rss20
 
 NOW = datetime(2026, 11, 29, 15, 0, tzinfo=UTC)
@@ -311,3 +312,21 @@ def test_entries_carry_the_keys_dedupe_compares() -> None:
     (entry,) = parse_sync(body, "", BASE, NOW).entries
     assert entry.canonical == digest("https://a.org/p")
     assert entry.title_key == "big news"
+
+
+@given(
+    st.sampled_from(
+        [
+            "http://feeds.example.org/feed.xml",
+            "https://h.org",
+            "https://h.org/a/b/",
+            "http://h.org:8080/a/../b/c?q=1#f",
+            "https://h.org/a;p/b",
+            "ftp://h.org/a",
+            "http://[::1]:80/x/y",
+        ]
+    ),
+    st.text(alphabet="abcXYZ019._~!$&'()*+,=@-;:/?#% ", min_size=1, max_size=12),
+)
+def test_joining_a_plain_name_gives_what_urljoin_gives(base: str, reference: str) -> None:
+    assert join_to_base(base, reference) == urljoin(base, reference)

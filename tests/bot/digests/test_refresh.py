@@ -466,3 +466,50 @@ async def test_a_digest_considers_only_the_newest_items_of_each_feed(
     async with digest_core.db.read() as conn:
         newest = await store.candidates(conn, community.id, clock.now() - 2 * HOUR, 5, NEVER)
     assert sorted(int(c.title.split()[1]) for c in newest) == list(range(5))
+
+
+async def test_a_feed_rotating_its_guids_keeps_at_most_the_cap_of_items(
+    digest_core: Cohort, clock: ManualClock, feed_server: FeedServer
+) -> None:
+    digest_core.digests.policy = replace(digest_core.digests.policy, max_items=12)
+    feed_server.serve("/f", rss20(posts("r0", 5, clock)))
+    await add(digest_core, feed_server, "/f")
+    for hour in range(1, 6):
+        feed_server.serve("/f", rss20(posts(f"r{hour}", 5, clock)))  # every GUID new each hour
+        assert (await refresh(digest_core, clock)).new_items == 5
+    listed = text_of(await digest_core.dispatcher.run_line(ORGANIZER, "feeds list"))
+    assert "12 item(s) stored" in listed
+    preview = text_of(await digest_core.dispatcher.run_line(ORGANIZER, "digest preview"))
+    assert "r5 story 0" in preview  # the newest are those kept
+
+
+async def test_a_feed_past_its_deadline_fails_alone_and_the_others_are_recorded_first(
+    digest_core: Cohort, clock: ManualClock, feed_server: FeedServer
+) -> None:
+    feed_server.serve("/good", rss20(posts("g", 1, clock)))
+    feed_server.serve("/slow", rss20(posts("s", 1, clock)))
+    await add(digest_core, feed_server, "/good")
+    await add(digest_core, feed_server, "/slow")
+    digest_core.digests.policy = replace(
+        digest_core.digests.policy, deadline=timedelta(seconds=0.5)
+    )
+    parse = digest_core.digests.parse
+    recorded_while_stuck: list[int] = []
+
+    async def stuck_on_slow(body: bytes, content_type: str, url: str, now: datetime) -> ParsedFeed:
+        if url.endswith("/slow"):
+            await asyncio.sleep(0.3)
+            async with digest_core.db.read() as conn:
+                feeds = await store.list_feeds(conn, 1)
+            recorded_while_stuck.extend(f.id for f in feeds if f.checked_at == now)
+            await asyncio.sleep(30)  # a parser that never answers, as far as the refresh knows
+        return await parse(body, content_type, url, now)
+
+    digest_core.digests.parse = stuck_on_slow
+    feed_server.serve("/good", rss20(posts("g", 2, clock)))
+    feed_server.serve("/slow", rss20(posts("s", 2, clock)))
+    report = await refresh(digest_core, clock)
+    assert (report.checked, report.new_items, report.failed) == (2, 1, 1)
+    assert len(recorded_while_stuck) == 1  # the good feed, written before the slow one ended
+    listed = text_of(await digest_core.dispatcher.run_line(ORGANIZER, "feeds list"))
+    assert "no answer fetched and read within 0.5 s" in listed

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -12,6 +14,7 @@ import pytest
 
 from bot.app import Cohort
 from bot.clock import ManualClock
+from bot.digests import parse as parse_module
 from bot.digests.parse import ParsedFeed, ParseError, parse_in_thread, parse_sync
 from bot.digests.workers import ParseWorkers
 from bot.settings import Settings
@@ -110,3 +113,61 @@ def test_no_workers_means_parsing_in_a_thread(
 def test_a_pool_needs_a_worker() -> None:
     with pytest.raises(ValueError, match="at least one"):
         ParseWorkers(0)
+
+
+STUCK = b"this document makes the parser loop forever"
+
+
+def parse_or_hang(body: bytes, content_type: str, base_url: str, now: datetime) -> ParsedFeed:
+    """parse_sync, except that one document never finishes, as a backtracking pattern would."""
+    while body == STUCK:
+        pass
+    return parse_sync(body, content_type, base_url, now)
+
+
+async def test_a_parse_past_its_deadline_is_killed_and_fails_alone() -> None:
+    pool = ParseWorkers(2, parse=parse_or_hang, deadline=1.0)
+    await pool.start()
+    started = [w.process for w in pool._idle]
+    try:
+        good = [document(f"site{n}") for n in range(8)]
+        results = await asyncio.gather(
+            *(pool(b, "", BASE, NOW) for b in [STUCK, *good]), return_exceptions=True
+        )
+        stuck = results.pop(0)
+        assert isinstance(stuck, ParseError)
+        assert "longer than 1 s" in str(stuck)
+        assert results == [parse_sync(b, "", BASE, NOW) for b in good]
+        assert [p.is_alive() for p in started].count(False) == 1  # the stuck one, killed
+        assert all(w.process.is_alive() for w in pool._idle)
+        assert await pool(good[0], "", BASE, NOW) == results[0]
+    finally:
+        await pool.close()
+
+
+async def test_workers_ignore_ctrl_c_and_stop_with_the_pool(workers: ParseWorkers) -> None:
+    pids = [w.process.pid for w in workers._idle]
+    assert len(pids) == 2
+    for pid in pids:
+        assert pid is not None
+        os.kill(pid, signal.SIGINT)  # what a Ctrl+C sends the whole process group
+    await asyncio.sleep(0.2)
+    assert await workers(document("after"), "", BASE, NOW) == parse_sync(
+        document("after"), "", BASE, NOW
+    )
+    processes = [w.process for w in workers._idle]
+    await workers.close()
+    assert not any(p.is_alive() for p in processes)
+
+
+async def test_a_parse_in_a_thread_past_its_deadline_is_a_parse_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def slow(body: bytes, content_type: str, base_url: str, now: datetime) -> ParsedFeed:
+        time.sleep(1.0)
+        return parse_sync(body, content_type, base_url, now)
+
+    monkeypatch.setattr(parse_module, "PARSE_DEADLINE", 0.2)
+    monkeypatch.setattr(parse_module, "parse_sync", slow)
+    with pytest.raises(ParseError, match=r"longer than 0\.2 s"):
+        await parse_in_thread(document("slow"), "", BASE, NOW)
