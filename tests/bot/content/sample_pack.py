@@ -15,7 +15,8 @@ import yaml
 CHECKED = date(2026, 11, 29)
 PHASE_MONTHS = ((1, 3), (4, 6), (7, 9), (10, 12), (13, None))
 LEVEL_OF_PHASE = {1: "beginner", 2: "beginner", 3: "intermediate", 4: "advanced", 5: "advanced"}
-CHALLENGES_PER_PHASE = 11
+CHALLENGES_PER_PHASE = 13
+READINGS_PER_PHASE = 26
 
 
 def _phase(number: int, start: int, end: int | None) -> dict[str, Any]:
@@ -24,6 +25,7 @@ def _phase(number: int, start: int, end: int | None) -> dict[str, Any]:
         "id": f"phase-{number}",
         "title": f"Phase {number} title",
         "months": {"start": start, "end": end},
+        "weekly_hours": 10,
         "summary": f"What phase {number} is about, in two sentences. It is a sample.",
         "goals": [f"Goal {goal} of phase {number}." for goal in range(1, 4)],
         "milestones": [
@@ -100,16 +102,19 @@ def sample_files() -> dict[str, Any]:
                 "topics": ["python" if index % 2 else "machine-learning"],
                 "why": "Worth reading now.",
             }
-            for index in range(1, 61)
+            for index in range(1, 5 * READINGS_PER_PHASE + 1)
         ],
         "certifications.yaml": [
             {
                 "id": f"certification-{index}",
                 "provider": "Example Cloud",
                 "name": f"Example Certified {index}",
+                "exam": f"EX-{index}00",
                 "level": "associate",
                 "url": f"https://example.org/certification/{index}",
                 "covers": "Building and running models.",
+                "cost": "about 150 USD",
+                "validity": "2 years",
                 "phase": 4,
                 "checked": CHECKED,
             }
