@@ -1,16 +1,23 @@
 """A small valid content pack built in code, for tests that need a pack they control.
 
-`sample_files()` gives the files as data (a fresh copy each time, to break as a test likes)
-and `write_pack` writes them as YAML. The pack is as small as the documented minimums allow.
+`sample_files()` gives the files as data (a fresh copy each time, to break as a test likes),
+`write_pack` writes them as YAML and `errors_after` lists the problems of a broken copy. The
+pack is as small as the documented minimums allow.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
+
+from bot.content.loader import load_pack
+from bot.content.problems import ContentError
 
 CHECKED = date(2026, 11, 29)
 PHASE_MONTHS = ((1, 3), (4, 6), (7, 9), (10, 12), (13, None))
@@ -177,3 +184,12 @@ def write_pack(root: Path, files: dict[str, Any] | None = None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
     return root
+
+
+def errors_after(tmp_path: Path, change: Callable[[dict[str, Any]], object]) -> list[str]:
+    """The problems of the sample pack after `change`, without their line numbers."""
+    files = sample_files()
+    change(files)
+    with pytest.raises(ContentError) as caught:
+        load_pack(write_pack(tmp_path, files))
+    return [re.sub(r" \(line \d+\)$", "", error) for error in caught.value.errors]

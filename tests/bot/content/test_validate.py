@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,18 +9,10 @@ from typing import Any
 import pytest
 
 from bot.content.loader import load_pack
-from bot.content.problems import ContentError
+from tests.bot.content.sample_pack import errors_after as _errors_after
 from tests.bot.content.sample_pack import sample_files, write_pack
 
 Files = dict[str, Any]
-
-
-def _errors_after(tmp_path: Path, change: Callable[[Files], object]) -> list[str]:
-    files = sample_files()
-    change(files)
-    with pytest.raises(ContentError) as caught:
-        load_pack(write_pack(tmp_path, files))
-    return [re.sub(r" \(line \d+\)$", "", error) for error in caught.value.errors]
 
 
 def _months(files: Files, index: int, start: int, end: int | None) -> None:
