@@ -15,6 +15,7 @@ from bot.clock import Clock
 from bot.commands import Autocomplete, Catalogue
 from bot.communities.service import CommunityService
 from bot.content.loader import default_content_dir
+from bot.content.problems import ContentError
 from bot.content.provider import ContentProvider
 from bot.deliveries.commands import commands as delivery_commands
 from bot.digests.addresses import AllowList
@@ -25,6 +26,7 @@ from bot.digests.parse import parse_in_thread
 from bot.digests.service import DigestService
 from bot.digests.workers import ParseWorkers, default_workers
 from bot.dispatch import Dispatcher
+from bot.errors import UserError
 from bot.goals.commands import commands as goal_commands
 from bot.help.commands import commands as help_commands
 from bot.holidays.commands import commands as holiday_commands
@@ -36,6 +38,7 @@ from bot.members.commands import commands as member_commands
 from bot.members.service import MemberService
 from bot.milestones.commands import commands as milestone_commands
 from bot.milestones.commands import suggester as milestone_suggester
+from bot.milestones.service import MilestoneService
 from bot.nudges.commands import commands as nudge_commands
 from bot.nudges.jobs import checkin_prompt, reminders
 from bot.outbox import Drainer, Sender
@@ -136,9 +139,23 @@ class Cohort:
 
     async def start(self) -> None:
         """Check the built-in content pack (raising ContentError with every problem when it
-        is broken), then bring the database up to date."""
+        is broken), then bring the database up to date, content renames included."""
         self.content.builtin()
         await migrate.upgrade(self.db)
+        await self.adopt_renames()
+
+    async def adopt_renames(self) -> None:
+        """Move members' ticks and challenge posts made under ids that a community's pack has
+        since renamed (declared with `replaces`) to the new ids. Once done it changes nothing,
+        so it runs at every start."""
+        milestones = MilestoneService(self.db, self.content, self.members)
+        for community in await self.communities.all():
+            try:
+                pack = self.content.for_community(community)
+            except (ContentError, UserError):
+                continue  # a broken or missing organizer pack is reported where it is used
+            await milestones.adopt_renames(community, pack)
+            await self.challenges.adopt_renames(community, pack)
 
     async def close(self) -> None:
         if self.parse_workers is not None:

@@ -30,14 +30,19 @@ TRACKS = ("all", "1", "2", "3", "4", "5")
 
 def track_order(pack: ContentPack, track: str) -> list[Challenge]:
     """The order a track posts challenges in: one phase's challenges as written, or every
-    phase in rotation (the first of each phase, then the second of each, ...)."""
-    by_phase: dict[int, list[Challenge]] = {}
+    phase in rotation (the first of each phase, then the second of each, ...). A challenge
+    that continues another is the next week of the same work, so it always follows it."""
+    by_phase: dict[int, list[list[Challenge]]] = {}
     for challenge in pack.challenges:
-        by_phase.setdefault(challenge.phase, []).append(challenge)
+        units = by_phase.setdefault(challenge.phase, [])
+        if challenge.continues and units and units[-1][-1].id == challenge.continues:
+            units[-1].append(challenge)
+        else:
+            units.append([challenge])
     if track != "all":
-        return by_phase.get(int(track), [])
+        return [c for unit in by_phase.get(int(track), []) for c in unit]
     rounds = zip_longest(*(by_phase[p] for p in sorted(by_phase)))
-    return [c for round_ in rounds for c in round_ if c is not None]
+    return [c for round_ in rounds for unit in round_ if unit is not None for c in unit]
 
 
 def choose_next(order: list[Challenge], last_posted: dict[str, datetime]) -> Challenge | None:
@@ -97,6 +102,16 @@ class ChallengeService:
 
     async def reader_zone(self, community: Community, user_id: str) -> str:
         return await self._members.zone_of(community, user_id)
+
+
+    async def adopt_renames(self, community: Community, pack: ContentPack) -> int:
+        """Posts of challenge ids the pack has since renamed, with their submissions, count
+        under the new ids, so the rotation and `challenge` keep seeing them."""
+        renamed = pack.renamed_challenges()
+        if not renamed:
+            return 0
+        async with self._db.write() as conn:
+            return await store.rename(conn, community.id, renamed)
 
     async def next_for(self, community: Community) -> Challenge:
         async with self._db.read() as conn:

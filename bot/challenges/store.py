@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -220,3 +221,20 @@ async def add_kudos(
         )
     )
     return bool(result.rowcount)
+
+
+async def rename(conn: AsyncConnection, community_id: int, renamed: Mapping[str, str]) -> int:
+    """Point a community's posts of old challenge ids at the new ids; their submissions,
+    reviews and kudos hang off the post, so they follow. Returns how many posts moved."""
+    moved = 0
+    for old, new in renamed.items():
+        result = await conn.execute(
+            challenge_posts.update()
+            .where(
+                challenge_posts.c.community_id == community_id,
+                challenge_posts.c.challenge_id == old,
+            )
+            .values(challenge_id=new)
+        )
+        moved += result.rowcount
+    return moved

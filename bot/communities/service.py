@@ -30,6 +30,10 @@ class CommunityService:
         async with self._db.read() as conn:
             return await store.load(conn, community_id)
 
+    async def all(self) -> list[Community]:
+        async with self._db.read() as conn:
+            return await store.load_all(conn)
+
     async def for_caller(self, caller: Caller) -> tuple[Community, bool]:
         """The caller's community and whether they organize it, in one read once the
         community exists: every command starts here. Organizers are the platform's admins

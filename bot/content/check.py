@@ -23,15 +23,22 @@ def check(path: Path | None) -> tuple[int, str]:
     return 0, summary(pack)
 
 
+def _by_phase(pack: ContentPack, counts: Counter[int]) -> str:
+    return "; by phase " + ", ".join(str(counts[p.number]) for p in pack.phases)
+
+
 def summary(pack: ContentPack) -> str:
     levels = Counter(p.level for p in pack.projects)
     milestones = sum(len(p.milestones) for p in pack.phases)
+    challenges = Counter(c.phase for c in pack.challenges)
+    readings = Counter(n for r in pack.readings for n in set(r.phases))
+    hours = ", ".join(f"{p.weekly_hours} h" for p in pack.phases)
     lines = [
         f"{pack.info.name}, version {pack.info.version}, at {pack.root}",
-        f"  {len(pack.phases)} phases with {milestones} milestones",
+        f"  {len(pack.phases)} phases with {milestones} milestones; a week takes {hours}",
         f"  {len(pack.steps)} steps",
-        f"  {len(pack.challenges)} weekly challenges",
-        f"  {len(pack.readings)} readings on {len(pack.topics)} topics",
+        f"  {len(pack.challenges)} weekly challenges{_by_phase(pack, challenges)}",
+        f"  {len(pack.readings)} readings on {len(pack.topics)} topics{_by_phase(pack, readings)}",
         f"  {len(pack.certifications)} certifications",
         f"  {len(pack.projects)} projects: "
         + ", ".join(f"{levels[level]} {level}" for level in LEVELS),

@@ -136,12 +136,16 @@ class Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
+Spelling = Literal["us", "uk"]
+
+
 class PackInfo(Strict):
-    """`pack.yaml`: what the pack is."""
+    """`pack.yaml`: what the pack is, and the spelling its text keeps to (checked when given)."""
 
     name: Line
     version: int = Field(ge=1)
     description: Paragraph
+    spelling: Spelling | None = None
 
 
 class Topic(Strict):
@@ -176,6 +180,8 @@ class Milestone(Strict):
     title: Line
     done_when: Sentence
     hours: int = Field(ge=1, le=200)
+    replaces: list[Id] = Field(default_factory=list)
+    """Ids this milestone had in earlier versions of the pack: ticks made under them count."""
 
 
 class Resource(Strict):
@@ -192,6 +198,8 @@ class Phase(Strict):
     id: Id
     title: Line
     months: Months
+    weekly_hours: int = Field(ge=1, le=40)
+    """The hours a week the phase assumes, milestones and the weekly challenge together."""
     summary: Paragraph
     goals: list[Sentence] = Field(min_length=3, max_length=6)
     milestones: list[Milestone] = Field(min_length=8)
@@ -214,15 +222,27 @@ class Step(Strict):
     phases: list[int] = Field(min_length=1)
 
 
+MAX_CHALLENGE_HOURS = 10
+"""No weekly challenge asks for more: bigger work is split into parts, one a week."""
+
+
 class Challenge(Strict):
-    """One entry of a `challenges/phase-N.yaml` file."""
+    """One entry of a `challenges/phase-N.yaml` file. A challenge that `continues` another is
+    the next week of the same piece of work: it follows that one directly in its file."""
 
     id: Id
     title: Line
     phase: int = Field(ge=1)
     difficulty: Difficulty
     skills: list[Tag] = Field(min_length=1)
-    hours: int = Field(ge=1, le=20)
+    hours: int = Field(ge=1, le=MAX_CHALLENGE_HOURS)
+    milestone: Id | None = None
+    """The milestone this challenge practises, which must be in the same phase."""
+    project: Id | None = None
+    """The project idea this challenge is a version of, which must be in the same phase."""
+    continues: Id | None = None
+    replaces: list[Id] = Field(default_factory=list)
+    """Ids this challenge had in earlier versions of the pack: posts made under them count."""
     brief: Paragraph
     deliverable: Sentence
     checklist: list[Sentence] = Field(min_length=3, max_length=6)
@@ -248,9 +268,15 @@ class Certification(Strict):
     id: Id
     provider: Line
     name: LinkLabel
+    exam: Line
+    """The exam code or codes, or the name the provider uses when there is no code."""
     level: CertificationLevel
     url: Url
     covers: Sentence
+    cost: Line
+    """The approximate price of one attempt, as the provider states it."""
+    validity: Line
+    """How long the certification stays valid and how it is renewed."""
     phase: int = Field(ge=1)
     checked: date
 
@@ -334,3 +360,16 @@ class ContentPack:
 
     def project(self, project_id: str) -> Project | None:
         return next((p for p in self.projects if p.id == project_id), None)
+
+    def renamed_milestones(self) -> dict[str, str]:
+        """Each id a milestone had before, mapped to the id it has now."""
+        return {
+            old: milestone.id
+            for phase in self.phases
+            for milestone in phase.milestones
+            for old in milestone.replaces
+        }
+
+    def renamed_challenges(self) -> dict[str, str]:
+        """Each id a challenge had before, mapped to the id it has now."""
+        return {old: challenge.id for challenge in self.challenges for old in challenge.replaces}

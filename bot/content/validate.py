@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Generic, Protocol, TypeVar
 
+from bot.content import rules
 from bot.content.limits import fits
 from bot.content.model import (
     CHECKIN_QUESTIONS,
@@ -102,6 +103,7 @@ def check(data: Collected) -> list[Problem]:
         *_minimums(data),
         *_repeats(data),
         *_checkin(data),
+        *rules.check(data),
     ]
 
 

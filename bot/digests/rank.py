@@ -38,8 +38,9 @@ NEVER = datetime.min.replace(tzinfo=UTC)
 
 class TopicMatcher:
     """Finds the pack's topics named in free text: a topic's id (`fine-tuning` as
-    "fine tuning"), its singular (`llms` as "llm"), its title, or each part of a title joined
-    with "and" ("Agents and tool use" gives "tool use"); whole words only."""
+    "fine tuning"), its singular or plural (`agents` as "agent", `llm` as "llms"), its title,
+    or each part of a title joined with "and" ("Agents and tool use" gives "tool use"); whole
+    words only."""
 
     def __init__(self, topics: Sequence[Topic]) -> None:
         self.order = {t.id: index for index, t in enumerate(topics)}
@@ -58,6 +59,8 @@ class TopicMatcher:
                 and not last.endswith(("ss", "us", "ics", "ws"))
             ):
                 phrases.add(name[:-1])
+            elif not last.endswith("s"):
+                phrases.add(f"{name}s")
             for phrase in phrases:
                 if phrase:
                     self._phrases[phrase.split(" ", 1)[0]].append((topic.id, f" {phrase} "))

@@ -134,6 +134,14 @@ class MilestoneService:
         self._content = content
         self._members = members
 
+    async def adopt_renames(self, community: Community, pack: ContentPack) -> int:
+        """Ticks made under milestone ids the pack has since renamed count under the new ids."""
+        renamed = pack.renamed_milestones()
+        if not renamed:
+            return 0
+        async with self._db.write() as conn:
+            return await store.rename(conn, community.id, renamed)
+
     async def complete(
         self,
         community: Community,

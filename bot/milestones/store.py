@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.storage.tables import milestone_completions
+from bot.storage.tables import members, milestone_completions
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,3 +62,29 @@ async def record(
             .values(evidence=evidence)
         )
     return new
+
+
+async def rename(conn: AsyncConnection, community_id: int, renamed: Mapping[str, str]) -> int:
+    """Move the ticks the members of a community made under old milestone ids to the new
+    ids; returns how many moved. A member who already ticked the new id keeps that tick, and
+    the old one, now a duplicate, goes."""
+    table = milestone_completions
+    done_new = table.alias("done_new")
+    in_community = sa.select(members.c.id).where(members.c.community_id == community_id)
+    moved = 0
+    for old, new in renamed.items():
+        already = sa.select(done_new.c.member_id).where(done_new.c.milestone_id == new)
+        result = await conn.execute(
+            table.update()
+            .where(
+                table.c.milestone_id == old,
+                table.c.member_id.in_(in_community),
+                table.c.member_id.not_in(already),
+            )
+            .values(milestone_id=new)
+        )
+        moved += result.rowcount
+        await conn.execute(
+            table.delete().where(table.c.milestone_id == old, table.c.member_id.in_(in_community))
+        )
+    return moved

@@ -213,7 +213,10 @@ def overview(pack: ContentPack, standing: Standing | None) -> Reply:
 def _pace(phase: Phase, standing: Standing | None) -> str:
     weeks = planned_weeks(phase)
     needed = math.ceil(phase.hours / weeks)
-    text = f"{_hours(phase.hours)} over {weeks} weeks: {needed} h a week"
+    text = (
+        f"{_hours(phase.hours)} over {weeks} weeks: {needed} h a week; the phase assumes "
+        f"{phase.weekly_hours} h a week with the weekly challenge"
+    )
     if standing is not None and standing.weekly_hours < needed:
         at_yours = math.ceil(phase.hours / standing.weekly_hours)
         text += (
@@ -374,6 +377,7 @@ def _project_detail(project: Project) -> Field:
 def _certification(certification: Certification) -> Field:
     value = (
         f"{certification.provider}, {certification.level}, fits phase {certification.phase}. "
+        f"Exam {certification.exam}; {certification.cost}; valid {certification.validity}. "
         f"{certification.covers} [Official page]({certification.url})"
     )
     return Field(certification.name, value, inline=False)

@@ -20,6 +20,16 @@ def test_the_all_track_rotates_through_the_phases() -> None:
     assert len({c.id for c in order}) == len(order)
 
 
+def test_the_second_week_of_a_challenge_follows_its_first_on_every_track() -> None:
+    parts = [c for c in PACK.challenges if c.continues]
+    assert parts
+    for track in ("all", "3", "5"):
+        order = [c.id for c in track_order(PACK, track)]
+        for part in parts:
+            if part.id in order:
+                assert order[order.index(part.id) - 1] == part.continues, (track, part.id)
+
+
 def test_a_phase_track_keeps_the_phase_order() -> None:
     order = track_order(PACK, "3")
     assert order == [c for c in PACK.challenges if c.phase == 3]

@@ -1,21 +1,29 @@
 """A small valid content pack built in code, for tests that need a pack they control.
 
-`sample_files()` gives the files as data (a fresh copy each time, to break as a test likes)
-and `write_pack` writes them as YAML. The pack is as small as the documented minimums allow.
+`sample_files()` gives the files as data (a fresh copy each time, to break as a test likes),
+`write_pack` writes them as YAML and `errors_after` lists the problems of a broken copy. The
+pack is as small as the documented minimums allow.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
+
+from bot.content.loader import load_pack
+from bot.content.problems import ContentError
 
 CHECKED = date(2026, 11, 29)
 PHASE_MONTHS = ((1, 3), (4, 6), (7, 9), (10, 12), (13, None))
 LEVEL_OF_PHASE = {1: "beginner", 2: "beginner", 3: "intermediate", 4: "advanced", 5: "advanced"}
-CHALLENGES_PER_PHASE = 11
+CHALLENGES_PER_PHASE = 13
+READINGS_PER_PHASE = 26
 
 
 def _phase(number: int, start: int, end: int | None) -> dict[str, Any]:
@@ -24,6 +32,7 @@ def _phase(number: int, start: int, end: int | None) -> dict[str, Any]:
         "id": f"phase-{number}",
         "title": f"Phase {number} title",
         "months": {"start": start, "end": end},
+        "weekly_hours": 10,
         "summary": f"What phase {number} is about, in two sentences. It is a sample.",
         "goals": [f"Goal {goal} of phase {number}." for goal in range(1, 4)],
         "milestones": [
@@ -100,16 +109,19 @@ def sample_files() -> dict[str, Any]:
                 "topics": ["python" if index % 2 else "machine-learning"],
                 "why": "Worth reading now.",
             }
-            for index in range(1, 61)
+            for index in range(1, 5 * READINGS_PER_PHASE + 1)
         ],
         "certifications.yaml": [
             {
                 "id": f"certification-{index}",
                 "provider": "Example Cloud",
                 "name": f"Example Certified {index}",
+                "exam": f"EX-{index}00",
                 "level": "associate",
                 "url": f"https://example.org/certification/{index}",
                 "covers": "Building and running models.",
+                "cost": "about 150 USD",
+                "validity": "2 years",
                 "phase": 4,
                 "checked": CHECKED,
             }
@@ -172,3 +184,12 @@ def write_pack(root: Path, files: dict[str, Any] | None = None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
     return root
+
+
+def errors_after(tmp_path: Path, change: Callable[[dict[str, Any]], object]) -> list[str]:
+    """The problems of the sample pack after `change`, without their line numbers."""
+    files = sample_files()
+    change(files)
+    with pytest.raises(ContentError) as caught:
+        load_pack(write_pack(tmp_path, files))
+    return [re.sub(r" \(line \d+\)$", "", error) for error in caught.value.errors]

@@ -14,10 +14,10 @@ def test_a_valid_pack_gets_exit_code_0_and_a_summary(tmp_path: Path) -> None:
     assert code == 0
     assert report.splitlines() == [
         f"Sample pack, version 1, at {tmp_path.resolve()}",
-        "  5 phases with 40 milestones",
+        "  5 phases with 40 milestones; a week takes 10 h, 10 h, 10 h, 10 h, 10 h",
         "  8 steps",
-        "  55 weekly challenges",
-        "  60 readings on 2 topics",
+        "  65 weekly challenges; by phase 13, 13, 13, 13, 13",
+        "  130 readings on 2 topics; by phase 26, 26, 26, 26, 26",
         "  2 certifications",
         "  5 projects: 2 beginner, 1 intermediate, 2 advanced",
         "  1 specializations: healthcare",

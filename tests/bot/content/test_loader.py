@@ -29,7 +29,7 @@ def test_the_sample_pack_loads_in_file_order(tmp_path: Path) -> None:
     assert len(pack.challenges) == 5 * CHALLENGES_PER_PHASE
     assert [c.phase for c in pack.challenges] == sorted(c.phase for c in pack.challenges)
     assert pack.challenges[0].id == "p1-challenge-1"
-    assert len(pack.readings) == 60
+    assert len(pack.readings) == 130
     assert pack.checkin[0].id == "done"
     assert pack.root == tmp_path.resolve()
 
@@ -86,8 +86,11 @@ def test_problems_point_at_the_line_of_the_value(tmp_path: Path) -> None:
         "- id: certification-1\n"
         "  provider: Example Cloud\n"
         "  name: Example Certified\n"
+        "  exam: EX-100\n"
         "  level: expert\n"
         "  url: https://example.org/certification\n"
+        "  cost: about 150 USD\n"
+        "  validity: 2 years\n"
         "  phase: 4\n"
         "  checked: 2026-11-29\n",
         "utf-8",
@@ -95,7 +98,7 @@ def test_problems_point_at_the_line_of_the_value(tmp_path: Path) -> None:
     assert _errors(tmp_path) == [
         "certifications.yaml: [0].covers: is required but missing (line 2)",
         "certifications.yaml: [0].level: must be one of 'foundational', 'associate', "
-        "'professional' or 'specialty' (line 5)",
+        "'professional' or 'specialty' (line 6)",
     ]
 
 

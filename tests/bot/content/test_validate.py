@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,18 +9,10 @@ from typing import Any
 import pytest
 
 from bot.content.loader import load_pack
-from bot.content.problems import ContentError
+from tests.bot.content.sample_pack import errors_after as _errors_after
 from tests.bot.content.sample_pack import sample_files, write_pack
 
 Files = dict[str, Any]
-
-
-def _errors_after(tmp_path: Path, change: Callable[[Files], object]) -> list[str]:
-    files = sample_files()
-    change(files)
-    with pytest.raises(ContentError) as caught:
-        load_pack(write_pack(tmp_path, files))
-    return [re.sub(r" \(line \d+\)$", "", error) for error in caught.value.errors]
 
 
 def _months(files: Files, index: int, start: int, end: int | None) -> None:
@@ -139,19 +130,20 @@ def test_a_year_of_challenges_has_52_distinct_ones(tmp_path: Path) -> None:
         files["challenges/phase-4.yaml"][2]["title"] = "challenge 1 OF PHASE 4"
 
     assert _errors_after(tmp_path, shrink) == [
-        "challenges/: has 50 entries; a pack needs at least 52",
+        "challenges/: challenges/phase-5.yaml has 6 challenges; each phase needs at least 13, "
+        "one a week for a quarter",
         "challenges/phase-4.yaml: [2].title: the same title as [0]: a year of weekly "
         "challenges has no repeats",
     ]
 
 
-def test_readings_need_sixty_entries_and_known_topics(tmp_path: Path) -> None:
+def test_readings_need_26_a_phase_and_known_topics(tmp_path: Path) -> None:
     def shrink(files: Files) -> None:
-        files["readings.yaml"] = files["readings.yaml"][:59]
+        files["readings.yaml"] = files["readings.yaml"][:129]
         files["feeds.yaml"][0]["tags"] = ["news"]
 
     assert _errors_after(tmp_path, shrink) == [
-        "readings.yaml: has 59 entries; a pack needs at least 60",
+        "readings.yaml: phase 1 has 25 readings; each phase needs at least 26",
         "feeds.yaml: [0].tags[0]: unknown topic `news`: no entry of topics.yaml has this id",
     ]
 
@@ -188,6 +180,7 @@ def test_a_reference_to_an_entry_with_its_own_problem_is_not_reported_twice(
 
 def test_a_phase_too_big_for_one_message_is_reported(tmp_path: Path) -> None:
     def grow(files: Files) -> None:
+        files["phases.yaml"][0]["weekly_hours"] = 20
         milestones = files["phases.yaml"][0]["milestones"]
         for index in range(9, 21):
             milestones.append(

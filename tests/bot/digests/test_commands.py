@@ -36,7 +36,7 @@ async def test_feeds_can_be_added_with_tags_listed_and_removed(
     assert "2 current item(s) count as already seen" in added.body
     listed = await run(digest_core, "feeds")
     assert "1 Test feed" in listed
-    assert "llms, rag" in listed
+    assert "llm, rag" in listed
     assert "healthy, checked just now, 2 item(s) stored" in listed
     again = reply(
         await digest_core.dispatcher.run_line(ORGANIZER, f"feeds add {feed_server.url('/f')}")
@@ -157,7 +157,7 @@ async def test_reading_lists_curated_readings_for_a_phase_or_topic(
     mine = reply(await digest_core.dispatcher.run_line(caller("ada"), "reading"))
     phase = pack.phase_for_month(8)
     assert f"phase {phase.number}, {phase.title}" in (mine.title or "")
-    on_focus = [r for r in pack.readings if phase.number in r.phases and "llms" in r.topics]
+    on_focus = [r for r in pack.readings if phase.number in r.phases and "llm" in r.topics]
     assert on_focus
     assert all(r.url in item for r, item in zip(on_focus, mine.items, strict=False))
     rag = await run(digest_core, "reading rag", "zed")

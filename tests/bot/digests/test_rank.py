@@ -83,10 +83,10 @@ def titles(chosen: Sequence[Ranked]) -> list[str]:
     ("text", "topics"),
     [
         ("A practical guide to RAG pipelines", ("rag",)),
-        ("Fine-tuning LLMs with LoRA", ("llms", "fine-tuning")),
-        ("An LLM agent that books flights", ("llms", "agents")),
+        ("Fine-tuning LLMs with LoRA", ("llm", "fine-tuning")),
+        ("An LLM agent that books flights", ("llm", "agents")),
         ("Retrieval-augmented generation, explained", ("rag",)),
-        ("Large language models as tool use planners", ("llms", "agents")),
+        ("Large language models as tool use planners", ("llm", "agents")),
         ("New results in computer vision", ("computer-vision",)),
         ("What's new this week", ()),
         ("Transformers from scratch", ("transformers",)),
@@ -103,7 +103,7 @@ def test_focus_comes_from_organizers_when_chosen_else_from_members(
     matcher: TopicMatcher,
 ) -> None:
     members = ["nlp, llm apps", "LLMs and RAG", "rag", "computer vision", "llm evals", ""]
-    assert focus_topics(matcher, (), members) == ("llms", "rag", "computer-vision", "nlp")
+    assert focus_topics(matcher, (), members) == ("llm", "rag", "computer-vision", "nlp")
     assert focus_topics(matcher, ("agents", "no-such-topic"), members) == ("agents",)
     assert focus_topics(matcher, (), ["", "   "]) == ()
 
@@ -128,8 +128,8 @@ def test_freshness_halves_every_three_days(age: timedelta, expected: float) -> N
     [
         ((), (), timedelta(0), 0.6),
         (("rag",), ("rag",), timedelta(0), 1.0),
-        (("rag",), ("rag", "llms"), timedelta(0), 0.8),
-        (("rag", "llms"), ("rag", "llms", "agents"), 3 * DAY, 0.7),
+        (("rag",), ("rag", "llm"), timedelta(0), 0.8),
+        (("rag", "llm"), ("rag", "llm", "agents"), 3 * DAY, 0.7),
         (("python",), ("rag",), 3 * DAY, 0.3),
     ],
 )
@@ -313,7 +313,7 @@ def _candidates(draw: st.DrawFn) -> list[Candidate]:
 @settings(max_examples=150, deadline=None)
 @given(
     _candidates(),
-    st.lists(st.sampled_from(["rag", "agents", "llms", "mlops"]), max_size=3, unique=True),
+    st.lists(st.sampled_from(["rag", "agents", "llm", "mlops"]), max_size=3, unique=True),
     st.lists(st.sampled_from(_WORDS), max_size=3),
 )
 def test_choosing_lazily_gives_what_scoring_every_item_first_gives(
@@ -373,7 +373,7 @@ READINGS = [
     _reading("p1-a", [1], ["python"]),
     _reading("p1-b", [1], ["rag"]),
     _reading("p2-a", [2], ["ml"]),
-    _reading("p2-b", [2, 3], ["llms"]),
+    _reading("p2-b", [2, 3], ["llm"]),
     _reading("p3-a", [3], ["agents"]),
 ]
 

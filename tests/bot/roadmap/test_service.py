@@ -128,6 +128,7 @@ def test_a_month_without_a_new_milestone_names_the_one_still_under_way(
     tmp_path: Path,
 ) -> None:
     files = sample_files()
+    files["phases.yaml"][0]["weekly_hours"] = 40
     milestones = files["phases.yaml"][0]["milestones"]
     milestones[0]["hours"] = 200
     pack = load_pack(write_pack(tmp_path, files))
