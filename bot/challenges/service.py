@@ -103,7 +103,6 @@ class ChallengeService:
     async def reader_zone(self, community: Community, user_id: str) -> str:
         return await self._members.zone_of(community, user_id)
 
-
     async def adopt_renames(self, community: Community, pack: ContentPack) -> int:
         """Posts of challenge ids the pack has since renamed, with their submissions, count
         under the new ids, so the rotation and `challenge` keep seeing them."""
