@@ -220,7 +220,9 @@ async def test_requests_that_slack_did_not_sign_just_now_get_401(
     body = slack.command_body("help", respond_to="forged")
     now = int(time.time())
 
-    bad_signature = await slack.send(body, signature=sign(body, now, "another-secret"))
+    bad_signature = await slack.send(
+        body, timestamp=now, signature=sign(body, now, "another-secret")
+    )
     stale = await slack.send(body, timestamp=now - 301, signature=sign(body, now - 301))
     not_a_time = await slack.send(body, timestamp=now, headers={"X-Slack-Request-Timestamp": "x"})
     await slack.settle()
@@ -228,7 +230,7 @@ async def test_requests_that_slack_did_not_sign_just_now_get_401(
     assert [bad_signature[0], stale[0], not_a_time[0]] == [401, 401, 401]
     assert fake.calls == []
     # The same body, signed with the right secret just now, is accepted.
-    assert (await slack.send(body, signature=sign(body, now, SECRET)))[0] == 200
+    assert (await slack.send(body, timestamp=now, signature=sign(body, now, SECRET)))[0] == 200
 
 
 async def test_mentions_typed_by_a_user_come_back_inert(
