@@ -72,3 +72,14 @@ async def test_members_are_not_shown_organizer_subcommands(cohort: Cohort) -> No
     assert "post-now" in organizer_help
     detail = text_of(await cohort.dispatcher.run_line(caller(), "help challenge"))
     assert "challenge post-now (organizers)" in detail
+
+
+async def test_one_form_value_is_checked_as_the_command_would_check_it(cohort: Cohort) -> None:
+    problem = cohort.dispatcher.problem
+    member = caller("ann")
+    assert await problem(member, ("checkin",), "hours", "4") is None
+    assert await problem(member, ("checkin",), "hours", "") is None  # required-ness is the form's
+    assert await problem(member, ("checkin",), "hours", "lots") == (
+        "`hours` expects a whole number, not `lots`."
+    )
+    assert "no option `mood`" in (await problem(member, ("checkin",), "mood", "fine") or "")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import pty
 import subprocess
 import sys
+import termios
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,5 +44,39 @@ def run(
             timeout=60,
             check=False,
         )
+
+    return _run
+
+
+@pytest.fixture
+def run_in_terminal(db: Database, database_url: str, tmp_path: Path) -> Callable[[str], str]:
+    """Type text into `cohort console` on a terminal (so it prompts, as for a person) and give
+    back everything it printed once the input ends (Ctrl+D)."""
+
+    def _run(text: str) -> str:
+        controller, terminal = pty.openpty()
+        attributes = termios.tcgetattr(terminal)
+        attributes[3] &= ~termios.ECHO  # what is typed is not printed back into the terminal
+        termios.tcsetattr(terminal, termios.TCSANOW, attributes)
+        with subprocess.Popen(  # noqa: S603 - our interpreter, our CLI
+            [sys.executable, "-m", "adapters.main", "console"],
+            stdin=terminal,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+            env=environment(database_url),
+        ) as process:
+            os.close(terminal)
+            os.write(controller, (text + "\x04").encode())
+            try:
+                out, err = process.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                raise
+        os.close(controller)
+        assert process.returncode == 0, err
+        assert "Traceback" not in out + err, out + err
+        return out
 
     return _run

@@ -149,3 +149,32 @@ def test_posts_made_by_a_command_appear_at_once(run: Run) -> None:
     first, rest = result.stdout.split("== Cohort commands ==", 1)
     assert "--- post to #challenges ---\n== Weekly challenge:" in first, first
     assert "--- post to group ann, bob ---" in rest.split("== Cohort commands ==")[0], rest
+
+
+def test_a_form_checks_each_field_as_it_is_typed(run_in_terminal: Callable[[str], str]) -> None:
+    out = run_in_terminal("/join\n/checkin\nread a book\nlots\n-3\n4\n\n\n\n\n")
+    assert "error: hours expects a whole number, not lots." in out, out
+    assert "error: hours must be between 0 and 80; you gave -3." in out, out
+    assert "Checked in for" in out, out
+    assert "4 h." in out
+
+
+def test_a_refused_form_keeps_what_was_typed(run_in_terminal: Callable[[str], str]) -> None:
+    out = run_in_terminal(
+        "/join\n/checkin\nread a book\n4\n\n\nno-such-milestone\n\n"  # refused as a whole
+        "\n\n\n\n-\n\n"  # Enter keeps each value; "-" empties the wrong one
+    )
+    refused, fixed = out.split("Fix what the error names", 1)
+    assert "There is no milestone" in refused, out
+    assert "[read a book]: " in fixed, out
+    assert "[4]: " in fixed, out
+    assert "[no-such-milestone]: " in fixed, out
+    assert "Checked in for" in fixed, out
+    assert "4 h." in fixed
+
+
+def test_a_form_can_be_cancelled(run_in_terminal: Callable[[str], str]) -> None:
+    out = run_in_terminal("/join\n/checkin\nread a book\n:cancel\n/checkin\n:cancel\n:cancel\n")
+    assert out.count("Cancelled: nothing was sent.") == 2, out
+    assert "Checked in" not in out
+    assert "Nothing to cancel" in out
