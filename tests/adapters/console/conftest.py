@@ -58,7 +58,7 @@ def run_in_terminal(db: Database, database_url: str, tmp_path: Path) -> Callable
         attributes = termios.tcgetattr(terminal)
         attributes[3] &= ~termios.ECHO  # what is typed is not printed back into the terminal
         termios.tcsetattr(terminal, termios.TCSANOW, attributes)
-        with subprocess.Popen(  # noqa: S603 - our interpreter, our CLI
+        with subprocess.Popen(
             [sys.executable, "-m", "adapters.main", "console"],
             stdin=terminal,
             stdout=subprocess.PIPE,
