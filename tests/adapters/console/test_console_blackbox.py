@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import sys
@@ -134,8 +135,7 @@ def test_a_restarted_console_keeps_the_clock_where_advance_left_it(run: Run) -> 
     first = run("/join\n:advance 15d\n/profile\n:quit\n")
     assert "Journey: week 3" in first.stdout, first.stdout
     second = run("/profile\n")
-    assert "ahead of real time, as :advance left it." in second.stdout
-    assert "15d" in second.stdout
+    assert re.search(r"(14d 23h 5\dm|15d) ahead of real time, as :advance left it", second.stdout)
     assert "Journey: week 3" in second.stdout, second.stdout  # not back in week 1
     third = run(":advance 7d\n/profile\n")
     assert "Journey: week 4" in third.stdout, third.stdout
