@@ -13,16 +13,12 @@ from pathlib import Path
 import pytest
 
 from bot.storage.database import Database
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.adapters.process import clean_environment
 
 
 def environment(database_url: str, **env: str) -> dict[str, str]:
     """This machine's environment without any Cohort or platform setting, plus `env`."""
-    kept = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "COHORT_"))
-    }
-    return {**kept, "COHORT_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), **env}
+    return clean_environment(COHORT_DATABASE_URL=database_url, **env)
 
 
 @pytest.fixture
