@@ -264,6 +264,16 @@ def validate(command: Command, raw: Mapping[str, str], today: date) -> Args:
     return Args(values)
 
 
+def check_value(command: Command, name: str, text: str, today: date) -> None:
+    """Raise UserError when `validate` would refuse this one value: a form checks each field
+    as it is entered, before the others are known."""
+    option = command.option(name)
+    if option is None:
+        raise UserError(f"`{command.name}` has no option `{name}`.")
+    if text.strip():
+        _convert(option, text.strip(), today)
+
+
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _MEMBER = re.compile(r"^<@!?([A-Za-z0-9_.\-]+)(?:\|[^>]*)?>$")
 _CHANNEL = re.compile(r"^<#([A-Za-z0-9_.\-]+)(?:\|[^>]*)?>$")

@@ -21,6 +21,7 @@ from bot.commands import (
     Catalogue,
     Command,
     bind,
+    check_value,
     clip,
     timezone_names,
     validate,
@@ -117,6 +118,18 @@ class Dispatcher:
                 "Something went wrong on my side; nothing you typed caused it. "
                 f"If it keeps happening, give an organizer this error id: `{error_id}`."
             )
+
+    async def problem(
+        self, caller: Caller, path: Sequence[str], name: str, text: str
+    ) -> str | None:
+        """What is wrong with one option value of the command at `path`, or None: forms check
+        each field as it is entered. Checks the value only; the handler may still refuse it."""
+        try:
+            command = self._leaf(path)
+            check_value(command, name, text, (await self._context(caller)).today())
+        except UserError as error:
+            return error.message
+        return None
 
     def _leaf(self, path: Sequence[str]) -> Command:
         _, command, used = self.catalogue.resolve(list(path))

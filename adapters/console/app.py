@@ -22,7 +22,8 @@ from bot.app import Cohort
 from bot.clock import OffsetClock
 from bot.grammar import quote
 from bot.identity import Caller, CommunityRef, MemberRef, Platform
-from bot.replies import Answer, Form
+from bot.markdown import plain
+from bot.replies import Answer, Form, FormField, Reply, Tone
 from bot.storage.host_values import HostValues
 
 COMMUNITY = CommunityRef(Platform.CONSOLE, "local")
@@ -63,6 +64,7 @@ class Console:
         self._shelf = Shelf()
         self._drainer = cohort.drainer(ConsoleSender(out, self._shelf))
         self._host_values = HostValues(cohort.db)
+        self._input_ended = False  # a terminal's end of input (Ctrl+D) is not sticky
 
     def _caller(self) -> Caller:
         return Caller(
@@ -80,7 +82,7 @@ class Console:
         if self._interactive:
             self._print("Cohort console. Type /help for commands, :quit to leave.")
         await self._restore_clock()
-        while True:
+        while not self._input_ended:
             line = await self._read_line(f"{self._user}> " if self._interactive else "")
             if line is None:
                 return
@@ -114,9 +116,12 @@ class Console:
                 self._print(f"error: {error}.")
                 return True
             await self._advance(delta)
+        elif word == "cancel":
+            self._print("Nothing to cancel: :cancel stops a form while it asks for its fields.")
         else:
             self._print(
-                "Console controls: :as <name>, :organizer <name>, :advance <30m|3h|7d>, :quit"
+                "Console controls: :as <name>, :organizer <name>, :advance <30m|3h|7d>, "
+                ":cancel (in a form), :quit"
             )
         return True
 
@@ -168,19 +173,44 @@ class Console:
             await self._submit(answer, {f.name: f.value for f in answer.fields})
 
     async def _fill(self, form: Form) -> None:
+        """Ask for each field, checking each as it is typed. When the command still refuses
+        the whole, ask again with everything typed kept; `:cancel` stops at any prompt."""
         self._print(render.form_intro(form))
-        values: dict[str, str] = {}
-        for field in form.fields:
-            while True:
-                typed = await self._read_line(render.field_prompt(field))
-                if typed is None:
+        values = {f.name: f.value for f in form.fields}
+        while True:
+            for field in form.fields:
+                value = await self._ask(form, field, values[field.name])
+                if value is None:
+                    self._print("Cancelled: nothing was sent.")
                     return
-                value = typed.strip() or field.value
-                if value or not field.required:
-                    break
-                self._print(f"{field.label} is required.")
-            values[field.name] = value
-        await self._submit(form, values)
+                values[field.name] = value
+            given = {k: v for k, v in values.items() if v.strip()}
+            answer = await self._cohort.dispatcher.run(self._caller(), form.command, given)
+            await self._show(answer)
+            await self._drainer.drain()
+            if not (isinstance(answer, Reply) and answer.tone is Tone.ERROR):
+                return
+            self._print(render.FIX_FORM)
+
+    async def _ask(self, form: Form, field: FormField, current: str) -> str | None:
+        """One field's value, once it passes the option's checks; None when cancelled."""
+        while True:
+            typed = await self._read_line(render.field_prompt(field, current))
+            if typed is None:
+                self._input_ended = True
+                return None
+            if typed.strip() == ":cancel":
+                return None
+            value = "" if typed.strip() == render.EMPTY else typed.strip() or current
+            if not value and field.required:
+                self._print(f"error: {plain(field.label)} is required.")
+                continue
+            problem = await self._cohort.dispatcher.problem(
+                self._caller(), form.command, field.name, value
+            )
+            if problem is None:
+                return value
+            self._print(f"error: {plain(problem)}")
 
     async def _submit(self, form: Form, values: dict[str, str]) -> None:
         line = " ".join(

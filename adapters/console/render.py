@@ -28,18 +28,26 @@ def reply(answer: Reply, shelf: Shelf) -> str:
     return "\n".join(lines)
 
 
+EMPTY = "-"
+"""Typed at a form's prompt: empty the field rather than keep its value."""
+FIX_FORM = "Fix what the error names: Enter keeps each value as typed, :cancel stops."
+
+
 def form_intro(form: Form) -> str:
     lines = [f"== {plain(form.title)} =="]
     if form.intro:
         lines.append(plain(form.intro))
+    lines.append(
+        f"Enter keeps the value in [brackets], {EMPTY} empties it; :cancel stops without sending."
+    )
     return "\n".join(lines)
 
 
-def field_prompt(field: FormField) -> str:
+def field_prompt(field: FormField, current: str) -> str:
     need = "required" if field.required else "optional, Enter to skip"
     hint = f" e.g. {field.placeholder}" if field.placeholder else ""
-    current = f" [{field.value}]" if field.value else ""
-    return f"{plain(field.label)} ({need}{hint}){current}: "
+    shown = f" [{current}]" if current else ""
+    return f"{plain(field.label)} ({need}{hint}){shown}: "
 
 
 def missing_fields(form: Form) -> str:

@@ -81,3 +81,14 @@ async def test_an_unknown_long_word_is_not_echoed_whole(cohort: Cohort, line: st
     assert answer.tone is Tone.ERROR
     assert len(answer.body) < 300
     assert "x" * 60 not in answer.body
+
+
+async def test_one_form_value_is_checked_as_the_command_would_check_it(cohort: Cohort) -> None:
+    problem = cohort.dispatcher.problem
+    member = caller("ann")
+    assert await problem(member, ("checkin",), "hours", "4") is None
+    assert await problem(member, ("checkin",), "hours", "") is None  # required-ness is the form's
+    assert await problem(member, ("checkin",), "hours", "lots") == (
+        "`hours` expects a whole number, not `lots`."
+    )
+    assert "no option `mood`" in (await problem(member, ("checkin",), "mood", "fine") or "")

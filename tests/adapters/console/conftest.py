@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import os
+import pty
 import subprocess
 import sys
+import termios
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bot.storage.database import Database
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.adapters.process import clean_environment
 
 
 def environment(database_url: str, **env: str) -> dict[str, str]:
     """This machine's environment without any Cohort or platform setting, plus `env`."""
-    kept = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "COHORT_"))
-    }
-    return {**kept, "COHORT_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), **env}
+    return clean_environment(COHORT_DATABASE_URL=database_url, **env)
 
 
 @pytest.fixture
@@ -42,5 +40,39 @@ def run(
             timeout=60,
             check=False,
         )
+
+    return _run
+
+
+@pytest.fixture
+def run_in_terminal(db: Database, database_url: str, tmp_path: Path) -> Callable[[str], str]:
+    """Type text into `cohort console` on a terminal (so it prompts, as for a person) and give
+    back everything it printed once the input ends (Ctrl+D)."""
+
+    def _run(text: str) -> str:
+        controller, terminal = pty.openpty()
+        attributes = termios.tcgetattr(terminal)
+        attributes[3] &= ~termios.ECHO  # what is typed is not printed back into the terminal
+        termios.tcsetattr(terminal, termios.TCSANOW, attributes)
+        with subprocess.Popen(
+            [sys.executable, "-m", "adapters.main", "console"],
+            stdin=terminal,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+            env=environment(database_url),
+        ) as process:
+            os.close(terminal)
+            os.write(controller, (text + "\x04").encode())
+            try:
+                out, err = process.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                raise
+        os.close(controller)
+        assert process.returncode == 0, err
+        assert "Traceback" not in out + err, out + err
+        return out
 
     return _run

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import sys
@@ -131,14 +132,13 @@ def test_a_picture_is_written_to_a_file_and_its_path_printed(run: Run, tmp_path:
 
 
 def test_a_restarted_console_keeps_the_clock_where_advance_left_it(run: Run) -> None:
-    first = run("/join\n:advance 15d\n/profile\n:quit\n")
-    assert "Journey: week 3" in first.stdout, first.stdout
-    second = run("/profile\n")
-    assert "ahead of real time, as :advance left it." in second.stdout
-    assert "15d" in second.stdout
-    assert "Journey: week 3" in second.stdout, second.stdout  # not back in week 1
-    third = run(":advance 7d\n/profile\n")
-    assert "Journey: week 4" in third.stdout, third.stdout
+    first = run("/join\n:advance 8d\n/profile\n:quit\n")
+    assert "Journey: week 2" in first.stdout, first.stdout
+    second = run("/profile\n:advance 7d\n/profile\n")
+    assert re.search(r"(7d 23h 5\dm|8d) ahead of real time, as :advance left it", second.stdout)
+    restarted, advanced = second.stdout.split("Clock is now", 1)
+    assert "Journey: week 2" in restarted, second.stdout  # not back in week 1
+    assert "Journey: week 3" in advanced, second.stdout
 
 
 def test_posts_made_by_a_command_appear_at_once(run: Run) -> None:
@@ -149,3 +149,32 @@ def test_posts_made_by_a_command_appear_at_once(run: Run) -> None:
     first, rest = result.stdout.split("== Cohort commands ==", 1)
     assert "--- post to #challenges ---\n== Weekly challenge:" in first, first
     assert "--- post to group ann, bob ---" in rest.split("== Cohort commands ==")[0], rest
+
+
+def test_a_form_checks_each_field_as_it_is_typed(run_in_terminal: Callable[[str], str]) -> None:
+    out = run_in_terminal("/join\n/checkin\nread a book\nlots\n-3\n4\n\n\n\n\n")
+    assert "error: hours expects a whole number, not lots." in out, out
+    assert "error: hours must be between 0 and 80; you gave -3." in out, out
+    assert "Checked in for" in out, out
+    assert "4 h." in out
+
+
+def test_a_refused_form_keeps_what_was_typed(run_in_terminal: Callable[[str], str]) -> None:
+    out = run_in_terminal(
+        "/join\n/checkin\nread a book\n4\n\n\nno-such-milestone\n\n"  # refused as a whole
+        "\n\n\n\n-\n\n"  # Enter keeps each value; "-" empties the wrong one
+    )
+    refused, fixed = out.split("Fix what the error names", 1)
+    assert "There is no milestone" in refused, out
+    assert "[read a book]: " in fixed, out
+    assert "[4]: " in fixed, out
+    assert "[no-such-milestone]: " in fixed, out
+    assert "Checked in for" in fixed, out
+    assert "4 h." in fixed
+
+
+def test_a_form_can_be_cancelled(run_in_terminal: Callable[[str], str]) -> None:
+    out = run_in_terminal("/join\n/checkin\nread a book\n:cancel\n/checkin\n:cancel\n:cancel\n")
+    assert out.count("Cancelled: nothing was sent.") == 2, out
+    assert "Checked in" not in out
+    assert "Nothing to cancel" in out
