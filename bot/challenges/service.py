@@ -161,25 +161,28 @@ class ChallengeService:
         stays open until the post after; otherwise the scheduled post closes it."""
         now = self._clock.now()
         following = next_post(community, now)
-        replaces = following if following and following - now < OPEN_FOR / 2 else None
+        replaces = None
         async with self._db.write() as conn:
             challenge = None
-            if replaces is not None:
-                deadline = closes_at(community, replaces)
-                day = replaces.astimezone(ZoneInfo(community.timezone)).date()
+            if following is not None and following - now < OPEN_FOR / 2:
+                deadline = closes_at(community, following)
+                day = following.astimezone(ZoneInfo(community.timezone)).date()
                 key = weekly_key(community.id, day)
                 challenge = await self.post(conn, community, key, now, False, deadline)
-            if challenge is None:  # not so close, or that week's post was already made
-                replaces = None
+                if challenge is not None:
+                    replaces, following = following, next_post(community, following)
+                else:  # that week's challenge is out already: the schedule posts nothing then
+                    following = next_post(community, following)
+            if challenge is None:
                 latest = await store.latest_post(conn, community.id)
                 sequence = latest.id + 1 if latest else 1
                 key = f"challenge:{community.id}:now:{sequence}"
-                challenge = await self.post(conn, community, key, now, late=False)
+                deadline = now + OPEN_FOR if following is None else min(now + OPEN_FOR, following)
+                challenge = await self.post(conn, community, key, now, False, deadline)
             post = await store.latest_post(conn, community.id)
         if challenge is None or post is None:
             raise UserError(messages.ALREADY_POSTING)
-        after = next_post(community, replaces or now)
-        return PostedNow(Current(post, challenge), replaces, after)
+        return PostedNow(Current(post, challenge), replaces, following)
 
     async def _summarize_due(
         self, conn: AsyncConnection, community: Community, channel: str, now: datetime

@@ -15,7 +15,8 @@ from bot.moments import when as moment
 from bot.replies import Action, ActionStyle, Field, Reply, Tone
 
 if TYPE_CHECKING:  # the service imports this module for its wording
-    from bot.matchups.service import Interests, Joined, Made, Overview, Plan, Profile
+    from bot.matchups.profiles import Interests, Profile
+    from bot.matchups.service import Joined, Made, Overview, Plan
 
 PREVIEW_ITEMS = 40
 

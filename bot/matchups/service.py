@@ -17,9 +17,7 @@ judged once its follow-up went out, when the next round is made.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import defaultdict
-from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -30,12 +28,18 @@ from bot.checkins.streaks import Pause
 from bot.checkins.weeks import WEEK, week_key, week_start
 from bot.clock import Clock
 from bot.communities.model import Community, Purpose
-from bot.content.model import ContentPack, Milestone, Phase
+from bot.content.model import ContentPack, Phase
 from bot.content.provider import ContentProvider
 from bot.errors import UserError
 from bot.matchups import messages, store
 from bot.matchups.overlap import shared_hours
 from bot.matchups.pairing import REPEAT_HORIZON, Grouping, Mode, Past, Person, make_groups, pair_key
+from bot.matchups.profiles import (
+    Interests,
+    interests_of,
+    parse_interests,
+    profile,
+)
 from bot.matchups.store import Entry, MatchSettings, Participant, Round, Seat, Status, Totals
 from bot.members.model import Member
 from bot.members.service import MemberService
@@ -52,40 +56,11 @@ IDLE_AFTER = 3
 """Rounds ignored in a row after which a member's matchups are put on hold."""
 BLOCKER_WEEKS = 3
 """Only a check-in from the last three weeks is recent enough to share its blocker."""
-MAX_INTERESTS = 8
-MAX_INTEREST_LENGTH = 40
-MAX_BLOCKER = 200
 CADENCES = ("weekly", "biweekly")
-_SEPARATORS = re.compile(r"[,;\n]+")
-
-
-def _normalized(text: str) -> list[str]:
-    found: list[str] = []
-    for part in _SEPARATORS.split(text):
-        interest = " ".join(part.split()).lower()
-        if interest and interest not in found:
-            found.append(interest)
-    return found
-
-
-def parse_interests(text: str) -> tuple[str, ...]:
-    """Interests typed as a list ("NLP, LLM apps; vision"), lower-cased, without repeats."""
-    found = _normalized(text)
-    if len(found) > MAX_INTERESTS:
-        raise UserError(messages.too_many_interests(MAX_INTERESTS))
-    if any(len(i) > MAX_INTEREST_LENGTH for i in found):
-        raise UserError(messages.interest_too_long(MAX_INTEREST_LENGTH))
-    return tuple(found)
 
 
 def round_id(community_id: int, monday: date) -> str:
     return f"{community_id}:{week_key(monday)}"
-
-
-def first_line(text: str, limit: int = MAX_BLOCKER) -> str:
-    """The first non-empty line of a check-in answer, cut to `limit` characters."""
-    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 def pick(options: tuple[str, ...], seed: str) -> str | None:
@@ -94,19 +69,6 @@ def pick(options: tuple[str, ...], seed: str) -> str | None:
         return None
     digest = hashlib.sha256(seed.encode()).digest()
     return options[int.from_bytes(digest[:4], "big") % len(options)]
-
-
-@dataclass(frozen=True, slots=True)
-class Profile:
-    """What a group's intro says about one member."""
-
-    member: Member
-    phase: Phase | None  # None before their start date
-    month_in_phase: int
-    phase_months: int
-    milestone: Milestone | None
-    blocker: str | None
-    interests: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,14 +89,6 @@ class Made:
     round: Round
     sizes: tuple[int, ...]  # of each group made
     unplaced: int
-
-
-@dataclass(frozen=True, slots=True)
-class Interests:
-    """The interests matchups use for a member, and whether they are the profile's focus."""
-
-    words: tuple[str, ...]
-    from_focus: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +154,7 @@ class MatchService:
             raise RuntimeError("participation missing right after it was written")
         new = existing is None or existing.status != Status.ACTIVE
         has_channel = Purpose.MATCHUPS in community.channels
-        return Joined(joined, new, _interests(Entry(member, joined)), has_channel)
+        return Joined(joined, new, interests_of(Entry(member, joined)), has_channel)
 
     async def _require_active(self, conn: AsyncConnection, member: Member) -> None:
         found = await store.participant(conn, member.id)
@@ -248,7 +202,7 @@ class MatchService:
             and under_way[1].covers(member.today(next_round))
         )
         interests = (
-            _interests(Entry(member, participation)) if participation else Interests((), False)
+            interests_of(Entry(member, participation)) if participation else Interests((), False)
         )
         return Overview(participation, latest, pause, interests, paused_for_next)
 
@@ -380,7 +334,7 @@ class MatchService:
                 id=i,
                 timezone=e.member.timezone,
                 phase=_phase(pack, standings[i]).number,
-                interests=frozenset(_interests(e).words),
+                interests=frozenset(interests_of(e).words),
             )
             for i, e in entries.items()
         ]
@@ -446,7 +400,7 @@ class MatchService:
         done = await store.completed_milestones(conn, community.id)
         for number, group in enumerate(grouping.groups, 1):
             profiles = [
-                _profile(pack, plan.entries[i], plan.standings[i], blockers.get(i), done.get(i))
+                profile(pack, plan.entries[i], plan.standings[i], blockers.get(i), done.get(i))
                 for i in group.members
             ]
             users = [p.member.user_id for p in profiles]
@@ -518,40 +472,3 @@ class MatchService:
 def _phase(pack: ContentPack, where: Standing) -> Phase:
     """The member's phase; before their start date, the first one."""
     return pack.phases[0] if where.plan is None else where.plan.phase
-
-
-def _interests(entry: Entry) -> Interests:
-    """Interests given to matchups, or else the profile's focus read the same way."""
-    if entry.participant.interests:
-        return Interests(entry.participant.interests, from_focus=False)
-    focus = _normalized(entry.member.focus)[:MAX_INTERESTS]
-    return Interests(tuple(i[:MAX_INTEREST_LENGTH] for i in focus), from_focus=bool(focus))
-
-
-def _working_on(pack: ContentPack, where: Standing, done: Collection[str]) -> Milestone | None:
-    """The member's first unfinished milestone, from their phase on in the pack's order
-    (so one left from an earlier month comes before this month's); None before their start."""
-    if where.plan is None:
-        return None
-    later = (p for p in pack.phases if p.number >= where.plan.phase.number)
-    return next((m for p in later for m in p.milestones if m.id not in done), None)
-
-
-def _profile(
-    pack: ContentPack,
-    entry: Entry,
-    where: Standing,
-    blocker: str | None,
-    done: Collection[str] | None,
-) -> Profile:
-    plan = where.plan
-    milestone = _working_on(pack, where, done or ())
-    return Profile(
-        member=entry.member,
-        phase=None if plan is None else plan.phase,
-        month_in_phase=0 if plan is None else plan.month_in_phase,
-        phase_months=0 if plan is None else plan.phase_months,
-        milestone=milestone,
-        blocker=None if blocker is None else first_line(blocker),
-        interests=_interests(entry).words,
-    )

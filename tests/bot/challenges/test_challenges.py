@@ -271,3 +271,14 @@ async def test_a_members_deadline_is_shown_in_their_own_time_zone(
     clock.set(MONDAY_9 + timedelta(days=7, seconds=5))
     closed = text_of(await cohort.dispatcher.run_line(caller("ada"), "challenge submit https://a"))
     assert "closed on 2026-12-07 04:00 (America/New_York)" in closed
+
+
+async def test_a_second_post_now_in_the_same_week_never_announces_a_post_that_will_not_come(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    saturday = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
+    await _post_now_in_berlin(cohort, clock, saturday, "Monday 2026-12-14 09:00")
+    clock.set(saturday + timedelta(days=1))  # Monday's week is taken: no post comes Monday
+    again = text_of(await cohort.dispatcher.run_line(ORGANIZER, "challenge post-now"))
+    assert "open until Sunday 2026-12-13 11:00 (Europe/Berlin)" in again
+    assert "Monday 2026-12-07" not in again
