@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -87,7 +88,9 @@ class Options:
 class Result:
     kills: int
     faults: int
+    exits: int  # processes that stopped without being killed (each was started again)
     seconds: float
+    tail: float  # seconds from the last post falling due to everything delivered
     tallies: dict[Platform, Tally]
 
     def lines(self) -> list[str]:
@@ -103,7 +106,11 @@ class Result:
             )
             out.extend(f"  lost: {k}" for k in t.lost_keys[:10])
             out.extend(f"  duplicated: {k}" for k in t.duplicated_keys[:10])
-        out.append(f"{self.faults} faults injected, {self.seconds:.1f} s")
+        out.append(
+            f"{self.faults} faults injected, {self.exits} processes stopped by themselves"
+            f" (and were started again), {self.seconds:.1f} s in all, everything delivered"
+            f" {self.tail:.1f} s after the last post fell due"
+        )
         out.append(
             f"chaos: {self.kills} kills, {total.expected} expected, {total.delivered} delivered,"
             f" {total.lost} lost, {total.duplicated} duplicated"
@@ -121,16 +128,23 @@ class Process:
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
+        # A fresh port for Slack's HTTP mode each time: the last one may not be free yet.
+        port = {"COHORT_HTTP_PORT": str(_free_port())}
         with self._log.open("ab") as log:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
                 "adapters.main",
                 "run",
-                env={**os.environ, "PYTHONPATH": str(REPO), **self._environment},
+                env={**os.environ, "PYTHONPATH": str(REPO), **self._environment, **port},
                 stdout=log,
                 stderr=log,
             )
+
+    @property
+    def exited(self) -> bool:
+        """It stopped without being killed (a failed start, a crash)."""
+        return self.process is not None and self.process.returncode not in (None, -9)
 
     def kill(self) -> None:
         if self.process is not None and self.process.returncode is None:
@@ -166,7 +180,6 @@ def _environment(deployment: Deployment, clock: str) -> dict[str, str]:
         "COHORT_TICK_SECONDS": "0.5",
         "COHORT_PARSE_WORKERS": "0",
         "COHORT_LOG_LEVEL": "INFO",
-        "COHORT_HTTP_PORT": str(_free_port()),
         "DISCORD_TOKEN": discord_fake.TOKEN,
         "DISCORD_API_BASE_URL": platforms.discord.api_url,
         "DISCORD_GATEWAY_URL": platforms.discord.gateway_url,
@@ -233,18 +246,21 @@ async def run(options: Options) -> Result:
                 name = f"{deployment.name}-{n}"
                 processes.append(Process(name, environment, work / f"{name}.log"))
         await asyncio.gather(*(p.start() for p in processes))
-        faults = await _havoc(options, rng, processes, deployments, clock, spread)
-        end = await _settle(deployments, clock)
+        faults, exits = await _havoc(options, rng, processes, deployments, clock, spread)
+        end, late_exits = await _settle(deployments, processes, clock)
         await asyncio.gather(*(p.stop() for p in processes))
         tallies: dict[Platform, Tally] = {p: Tally(p.value) for p in Platform}
         for deployment in deployments:
             for platform, found in (await tally(deployment, end)).items():
                 tallies[platform].add(found)
         seconds = time.monotonic() - began
+        tail = (end - last_due(spread)).total_seconds() / SPEED
         return Result(
             options.kills,
             faults,
+            exits + late_exits,
             seconds,
+            max(0.0, tail),
             {p: t for p, t in tallies.items() if p in deployments[0].communities},
         )
     finally:
@@ -266,12 +282,12 @@ async def _havoc(
     deployments: list[Deployment],
     clock: ScaledClock,
     spread: int,
-) -> int:
+) -> tuple[int, int]:
     """Kill random running processes at random moments while posts fall due (and restart
     each a moment later), injecting platform faults in between; the number of faults."""
     gap = options.kill_gap(len(processes))
     restarting: dict[Process, asyncio.Task[None]] = {}
-    faults = 0
+    faults = exits = 0
 
     async def restart(process: Process, after: float) -> None:
         await process.wait()
@@ -285,6 +301,7 @@ async def _havoc(
                 if task.done():
                     task.result()
                     del restarting[process]
+            exits += await _revive(p for p in processes if p not in restarting)
             running = [p for p in processes if p not in restarting]
             if running:
                 break
@@ -302,19 +319,32 @@ async def _havoc(
             _inject(rng.choice(deployments), rng)
             faults += 1
     await asyncio.gather(*restarting.values())
-    return faults
+    return faults, exits
 
 
-async def _settle(deployments: list[Deployment], clock: ScaledClock) -> datetime:
-    """Wait until every row due so far is delivered (or failed); the logical time then."""
+async def _revive(processes: Iterable[Process]) -> int:
+    """Start again the processes that stopped by themselves; how many there were."""
+    stopped = [p for p in processes if p.exited]
+    for process in stopped:
+        await process.start()
+    return len(stopped)
+
+
+async def _settle(
+    deployments: list[Deployment], processes: list[Process], clock: ScaledClock
+) -> tuple[datetime, int]:
+    """Wait until every row due so far is delivered (or failed); the logical time then, and
+    how many processes stopped by themselves meanwhile (they are started again)."""
     deadline = time.monotonic() + SETTLE_TIMEOUT
+    exits = 0
     while time.monotonic() < deadline:
+        exits += await _revive(processes)
         now = clock.now()
         counts = [await unsettled(d, now) for d in deployments]
         if not any(counts):
-            return now
+            return now, exits
         await asyncio.sleep(1.0)
-    return clock.now()
+    return clock.now(), exits
 
 
 def main(argv: list[str] | None = None) -> int:

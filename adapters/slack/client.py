@@ -21,6 +21,45 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.settings import Settings
 
 INLINE_RETRY_AFTER_LIMIT = 30.0
+# Calls that make a new message each time: repeating one whose answer was lost (Slack may
+# have stored it) can post twice, so they are never repeated on a connection error or a 5xx.
+POSTING = frozenset({"chat.postMessage", "chat.postEphemeral", "files.completeUploadExternal"})
+
+
+def _posts(request: HttpRequest) -> bool:
+    return request.url.rstrip("/").rsplit("/", 1)[-1] in POSTING
+
+
+class _ConnectionRetry(AsyncConnectionErrorRetryHandler):
+    """Retries a call cut off by a connection error, unless it posts a message."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return not _posts(request) and await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
+
+
+class _ServerErrorRetry(AsyncServerErrorRetryHandler):
+    """Retries a call Slack answered with 500 or 503, unless it posts a message."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return not _posts(request) and await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
 
 
 class _PatientRateLimitRetry(AsyncRateLimitErrorRetryHandler):
@@ -52,11 +91,12 @@ def retry_after(headers: Any) -> float:
 
 
 def retry_handlers() -> list[AsyncRetryHandler]:
-    """Connection errors, 429 (honouring Retry-After) and 500/503, each retried once."""
+    """Connection errors, 429 (honouring Retry-After) and 500/503, each retried once; a call
+    that posts a message is only ever repeated after a 429."""
     return [
-        AsyncConnectionErrorRetryHandler(),
+        _ConnectionRetry(),
         _PatientRateLimitRetry(max_retry_count=1),
-        AsyncServerErrorRetryHandler(max_retry_count=1),
+        _ServerErrorRetry(max_retry_count=1),
     ]
 
 

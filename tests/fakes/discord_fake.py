@@ -292,12 +292,9 @@ class FakeDiscord:
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
+        await ws.prepare(request)
         connection = _Connection(ws)
-        try:
-            await ws.prepare(request)
-            await ws.send_json({"op": 10, "d": {"heartbeat_interval": 41250}})
-        except ConnectionResetError:  # the client went away mid-handshake (it was killed)
-            return ws
+        await ws.send_json({"op": 10, "d": {"heartbeat_interval": 41250}})
         try:
             async for frame in ws:
                 if frame.type is not WSMsgType.TEXT:

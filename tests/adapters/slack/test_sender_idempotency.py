@@ -105,3 +105,20 @@ async def test_a_key_further_back_than_one_page_of_history_is_still_found(
     await _drain_until_sent(cohort, clock, sender)
 
     assert fake.posted_keys() == ["challenge:buried"]
+
+
+@pytest.mark.parametrize("status", [DROP, 503])
+async def test_the_interactive_client_repeats_other_calls_but_never_a_post(
+    fake: FakeSlack, status: int
+) -> None:
+    async with aiohttp.ClientSession() as session:
+        client = build_client(slack_settings(fake), session)
+        fake.fail("conversations.open", status=status, error="service_unavailable")
+        await client.conversations_open(users=ADA)
+        fake.fail("chat.postMessage", status=status, error="service_unavailable", commit=True)
+        with pytest.raises(Exception):  # noqa: B017, PT011 - a dropped connection or a 503
+            await client.chat_postMessage(channel=CHANNEL, text="hello")
+
+    assert len(fake.calls_to("conversations.open")) == 2
+    assert len(fake.calls_to("chat.postMessage")) == 1
+    assert len(fake.messages[CHANNEL]) == 1
