@@ -206,27 +206,27 @@ class Round:
     build: float  # seconds to build and queue the digest
     new: int
     sections: int
-    cpu: float  # CPU seconds of this process and its children (the parse workers)
+    cpu: tuple[float, float]  # CPU seconds of this process and of its parse workers
 
     @property
     def total(self) -> float:
         return self.refresh + self.build
 
 
-def cpu_seconds() -> float:
-    """CPU time of this process and of its worker processes (alive ones included)."""
+def cpu_seconds(cohort: Cohort) -> tuple[float, float]:
+    """CPU seconds of this process, and of its parse workers alive now."""
     own = resource.getrusage(resource.RUSAGE_SELF)
-    total = own.ru_utime + own.ru_stime
-    for child in multiprocessing.active_children():
+    workers = 0.0
+    for pid in cohort.parse_workers.pids() if cohort.parse_workers else []:
         with contextlib.suppress(OSError, ValueError):
-            fields = Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            workers += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own.ru_utime + own.ru_stime, workers
 
 
 async def timed_round(cohort: Cohort, clock: ManualClock, week: str) -> Round:
     community = await cohort.communities.resolve(CommunityRef(Platform.CONSOLE, "bench"))
-    cpu = cpu_seconds()
+    cpu = cpu_seconds(cohort)
     start = time.perf_counter()
     report = await cohort.digests.refresh()
     fetched = time.perf_counter()
@@ -235,7 +235,8 @@ async def timed_round(cohort: Cohort, clock: ManualClock, week: str) -> Round:
     done = time.perf_counter()
     assert digest is not None
     assert report.failed == 0, report
-    used = cpu_seconds() - cpu
+    after = cpu_seconds(cohort)
+    used = (after[0] - cpu[0], after[1] - cpu[1])
     return Round(fetched - start, done - fetched, report.new_items, len(digest.sections), used)
 
 
@@ -323,7 +324,8 @@ async def run(
             f"{name}: {result.new} new items; refresh {result.refresh * 1000:.0f} ms +"
             f" digest {result.build * 1000:.0f} ms ({result.sections} sections) ="
             f" {result.total * 1000:.0f} ms = {result.total / alone:.2f}x the slowest feed alone"
-            f" (CPU {result.cpu * 1000:.0f} ms)"
+            f" (the refresh alone {result.refresh / alone:.2f}x;"
+            f" CPU: bot {result.cpu[0] * 1000:.0f} ms, parse workers {result.cpu[1] * 1000:.0f} ms)"
         )
     print(
         f"parsing the first check's documents alone, no network: {floor * 1000:.0f} ms"

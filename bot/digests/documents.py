@@ -19,10 +19,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from itertools import islice
 from typing import Any
 from urllib.parse import urljoin
 
 from feedparser.datetimes import _parse_date as feedparser_date
+
+MAX_ENTRIES = 300
+"""Entries read from one document, newest first as feeds list them; the rest are archive."""
 
 
 class DocumentError(Exception):
@@ -297,19 +301,19 @@ def _read_xml(text: str) -> Document | None:
         if channel is None:
             return None
         title = _text(t) if (t := channel.find("title")) is not None else ""
-        items = root.iter("item")
+        items = islice(root.iter("item"), MAX_ENTRIES)
         return Document("rss", title, [_entry(i, ("",), _base(channel, base)) for i in items])
     if name == "RDF" and namespace == _RDF:
         for ns in (_RSS10, _RSS090):
             channel = root.find(f"{{{ns}}}channel")
             if channel is not None:
                 title = _text(t) if (t := channel.find(f"{{{ns}}}title")) is not None else ""
-                items = root.iter(f"{{{ns}}}item")
+                items = islice(root.iter(f"{{{ns}}}item"), MAX_ENTRIES)
                 return Document("rdf", title, [_entry(i, (ns,), base) for i in items])
         return None
     if name == "feed" and namespace in (_ATOM10, _ATOM03):
         title = _text(t) if (t := root.find(f"{{{namespace}}}title")) is not None else ""
-        entries = root.iter(f"{{{namespace}}}entry")
+        entries = islice(root.iter(f"{{{namespace}}}entry"), MAX_ENTRIES)
         return Document("atom", title, [_entry(e, (namespace,), base) for e in entries])
     return None
 
@@ -327,7 +331,8 @@ def _read_json(text: str) -> Document | None:
     ):
         return None
     entries = []
-    for item in data.get("items") or []:
+    items = data.get("items")
+    for item in items[:MAX_ENTRIES] if isinstance(items, list) else []:
         if not isinstance(item, dict):
             continue
         link = item.get("url") or item.get("external_url")

@@ -23,15 +23,20 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import feedparser
 
-from bot.digests.documents import Document, DocumentError, RawEntry, decode, read_fast
+from bot.digests.documents import (
+    MAX_ENTRIES,
+    Document,
+    DocumentError,
+    RawEntry,
+    decode,
+    read_fast,
+)
 
-MAX_ENTRIES = 300
-"""Entries kept from one document, newest first as feeds list them; the rest are archive."""
 MAX_TITLE = 300
 PARSE_DEADLINE = 10.0
 """Seconds one document may take to parse; a well-formed feed of 4 MB takes well under one."""
@@ -75,7 +80,9 @@ _BENIGN = ("CharacterEncodingOverride", "NonXMLContentType")
 _RAW_TITLE = 20_000  # characters of a title read at all; 300 are kept
 FAST = "ElementTree/expat"
 LENIENT = "feedparser"
-FAST_KINDS = ("rss", "rdf", "atom", "json")
+
+
+_Result = TypeVar("_Result")
 
 
 class ParseError(Exception):
@@ -196,42 +203,73 @@ async def parse_in_thread(
     """Parse a fetched document in a thread, off the event loop; raises :class:`ParseError`,
     also when the parse takes longer than PARSE_DEADLINE. A thread cannot be stopped, so that
     parse runs on to its end in the background (every pattern being linear and bodies capped,
-    that end comes); :class:`bot.digests.workers.ParseWorkers` kills it instead."""
+    that end comes); :class:`bot.digests.workers.ParseWorkers` kills feedparser's instead."""
+    return await in_thread(parse_sync, body, content_type, base_url, now)
+
+
+async def in_thread(
+    parse: Callable[[bytes, str, str, datetime], _Result],
+    body: bytes,
+    content_type: str,
+    base_url: str,
+    now: datetime,
+) -> _Result:
+    """`parse` in a thread within PARSE_DEADLINE (ParseError after it)."""
     try:
         return await asyncio.wait_for(
-            asyncio.to_thread(parse_sync, body, content_type, base_url, now), PARSE_DEADLINE
+            asyncio.to_thread(parse, body, content_type, base_url, now), PARSE_DEADLINE
         )
     except TimeoutError:
         raise ParseError(f"parsing took longer than {PARSE_DEADLINE:g} s") from None
 
 
 def parse_sync(body: bytes, content_type: str, base_url: str, now: datetime) -> ParsedFeed:
+    """Read a document: with the fast reader when it is well-formed, else with feedparser."""
+    return parse_fast(body, content_type, base_url, now) or parse_leniently(
+        body, content_type, base_url, now
+    )
+
+
+def _text(body: bytes, content_type: str) -> tuple[str, bool]:
+    """The checked text of a document and whether it looks like an HTML page."""
     if not body.strip():
         raise ParseError("the response was empty")
     try:
         text = decode(body, content_type)
     except DocumentError as error:
         raise ParseError(str(error)) from None
-    looks_html = "html" in content_type.lower() or looks_like_html(text)
+    return text, "html" in content_type.lower() or looks_like_html(text)
+
+
+def parse_fast(body: bytes, content_type: str, base_url: str, now: datetime) -> ParsedFeed | None:
+    """The feed in a well-formed document, read in time linear in its size; None when only
+    feedparser's lenient parser can tell what the document is."""
+    text, looks_html = _text(body, content_type)
     document = None if looks_html else read_fast(text)
-    problem = ""
     if document is None:
-        # Decoded and checked text only, declared as what it now is.
-        utf8 = b'<?xml version="1.0" encoding="utf-8"?>' + text.encode("utf-8", "replace")
-        document, problem = read_leniently(utf8, "application/xml; charset=utf-8")
-        if document is None:
-            if looks_html:
-                raise ParseError("this is a web page (HTML), not an RSS or Atom feed")
-            detail = f" ({problem})" if problem else ""
-            raise ParseError(f"this is not an RSS or Atom feed{detail}")
+        return None
+    entries = entries_of(document, base_url, now)
+    return ParsedFeed(clean_title(document.title)[:200], tuple(entries), None, FAST)
+
+
+def parse_leniently(body: bytes, content_type: str, base_url: str, now: datetime) -> ParsedFeed:
+    """Read a document with feedparser, which repairs what it can."""
+    text, looks_html = _text(body, content_type)
+    # Decoded and checked text only, declared as what it now is.
+    utf8 = b'<?xml version="1.0" encoding="utf-8"?>' + text.encode("utf-8", "replace")
+    document, problem = read_leniently(utf8, "application/xml; charset=utf-8")
+    if document is None:
+        if looks_html:
+            raise ParseError("this is a web page (HTML), not an RSS or Atom feed")
+        detail = f" ({problem})" if problem else ""
+        raise ParseError(f"this is not an RSS or Atom feed{detail}")
     entries = entries_of(document, base_url, now)
     warning = None
     if problem:
         if not entries:
             raise ParseError(f"the feed is not well-formed XML: {problem}")
         warning = f"not well-formed XML ({problem}); read what could be recovered"
-    reader = FAST if document.kind in FAST_KINDS else LENIENT
-    return ParsedFeed(clean_title(document.title)[:200], tuple(entries), warning, reader)
+    return ParsedFeed(clean_title(document.title)[:200], tuple(entries), warning, LENIENT)
 
 
 def read_leniently(data: bytes, content_type: str) -> tuple[Document | None, str]:

@@ -1,12 +1,13 @@
-"""Parsing feed documents in worker processes, each document with a deadline.
+"""Parsing feed documents: well-formed ones in a thread, the rest in worker processes, each
+document with a deadline.
 
-Parsing is cheap now (a C parser for well-formed feeds), so the processes are not there for
-speed: they are there so that a parse past its deadline can be killed. A thread cannot be
-stopped, and a pattern or parser gone wrong in a thread would hold the interpreter lock the
-event loop needs. Each worker is a process of its own with a pipe: a document past the
-deadline, or one that crashes its worker, ends that worker only (the document is its feed's
-parse error) and a fresh worker takes the next document. Workers ignore Ctrl+C: the bot
-stops them itself, so a Ctrl+C on `cohort run` prints no traceback from them.
+The fast reader (:func:`bot.digests.parse.parse_fast`) runs in linear time on C parsers, so
+it runs in a thread: a round trip to another process per document costs more than the parse.
+What it cannot read goes to feedparser's lenient parser, pure Python with patterns of its
+own, in a worker process: a parse past the deadline, or one that crashes its worker, ends
+that worker only (the document is its feed's parse error) and a fresh worker takes the next
+document. Workers ignore Ctrl+C: the bot stops them itself, so a Ctrl+C on `cohort run`
+prints no traceback from them.
 """
 
 from __future__ import annotations
@@ -27,7 +28,15 @@ from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from bot.digests.parse import PARSE_DEADLINE, Entry, ParsedFeed, ParseError, parse_sync
+from bot.digests.parse import (
+    PARSE_DEADLINE,
+    Entry,
+    ParsedFeed,
+    ParseError,
+    in_thread,
+    parse_fast,
+    parse_leniently,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +60,7 @@ def _context() -> BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([parse_sync.__module__])
+    context.set_forkserver_preload([parse_leniently.__module__])
     return context
 
 
@@ -169,12 +178,13 @@ class _Worker:
 
 
 class ParseWorkers:
-    """Parser processes, started on first use or by :meth:`start`. Call it like
-    :func:`bot.digests.parse.parse_in_thread`; a parse past `deadline` seconds is killed and
-    raises ParseError."""
+    """The fast reader in a thread, and processes for the rest (`parse`, feedparser's lenient
+    parser by default), started on first use or by :meth:`start`. Call it like
+    :func:`bot.digests.parse.parse_in_thread`; a parse in a worker past `deadline` seconds is
+    killed and raises ParseError."""
 
     def __init__(
-        self, workers: int, parse: ParseSync = parse_sync, deadline: float = PARSE_DEADLINE
+        self, workers: int, parse: ParseSync = parse_leniently, deadline: float = PARSE_DEADLINE
     ) -> None:
         if workers < 1:
             raise ValueError("a pool needs at least one worker")
@@ -198,6 +208,15 @@ class ParseWorkers:
     async def __call__(
         self, body: bytes, content_type: str, base_url: str, now: datetime
     ) -> ParsedFeed:
+        fast = await in_thread(parse_fast, body, content_type, base_url, now)
+        if fast is not None:
+            return fast
+        return await self.in_worker(body, content_type, base_url, now)
+
+    async def in_worker(
+        self, body: bytes, content_type: str, base_url: str, now: datetime
+    ) -> ParsedFeed:
+        """Parse with `parse` in a worker process."""
         async with self._slots:
             worker = self._idle.pop() if self._idle else await asyncio.to_thread(self._spawn)
             healthy = False
@@ -222,6 +241,10 @@ class ParseWorkers:
         if kind == "error":
             raise ParseError(value)
         return _unpack(value)
+
+    def pids(self) -> list[int]:
+        """The process ids of the idle workers (all of them between two refreshes)."""
+        return [w.process.pid for w in self._idle if w.process.pid is not None]
 
     async def close(self) -> None:
         idle, self._idle = self._idle, []

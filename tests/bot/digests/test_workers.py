@@ -9,13 +9,21 @@ import signal
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.digests import parse as parse_module
-from bot.digests.parse import ParsedFeed, ParseError, parse_in_thread, parse_sync
+from bot.digests.parse import (
+    FAST,
+    LENIENT,
+    ParsedFeed,
+    ParseError,
+    parse_in_thread,
+    parse_sync,
+)
 from bot.digests.workers import ParseWorkers
 from bot.settings import Settings
 from bot.storage.database import Database
@@ -51,8 +59,33 @@ async def workers() -> AsyncIterator[ParseWorkers]:
 
 async def test_worker_processes_parse_exactly_as_a_thread_does(workers: ParseWorkers) -> None:
     bodies = [document(f"site{n}") for n in range(6)]
-    parsed = await asyncio.gather(*(workers(b, "application/rss+xml", BASE, NOW) for b in bodies))
-    assert parsed == [parse_sync(b, "application/rss+xml", BASE, NOW) for b in bodies]
+    for parse in (workers, workers.in_worker):
+        parsed = await asyncio.gather(*(parse(b, "application/rss+xml", BASE, NOW) for b in bodies))
+        assert parsed == [parse_sync(b, "application/rss+xml", BASE, NOW) for b in bodies]
+
+
+async def test_well_formed_feeds_are_read_in_a_thread_and_the_rest_by_feedparser_in_a_worker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    broken = (Path(__file__).parent / "corpus" / "rss20_unescaped_amp.xml").read_bytes()
+    pool = ParseWorkers(1)
+    sent: list[bytes] = []
+    in_worker = pool.in_worker
+
+    async def recording(body: bytes, content_type: str, base_url: str, now: datetime) -> ParsedFeed:
+        sent.append(body)
+        return await in_worker(body, content_type, base_url, now)
+
+    monkeypatch.setattr(pool, "in_worker", recording)
+    try:
+        fast = await pool(document("fine"), "", BASE, NOW)
+        lenient = await pool(broken, "", BASE, NOW)
+    finally:
+        await pool.close()
+    assert (fast.reader, lenient.reader) == (FAST, LENIENT)
+    assert lenient == parse_sync(broken, "", BASE, NOW)
+    assert lenient.warning is not None
+    assert sent == [broken]
 
 
 async def test_a_document_that_is_not_a_feed_is_a_parse_error_from_a_worker_too(
