@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import feedparser
 
@@ -129,13 +129,13 @@ def canonical_url(url: str) -> str:
     text = url.strip()
     try:
         parts = urlsplit(text)
-        port = parts.port
+        hostname, port = _host_and_port(parts)
     except ValueError:
         return text
     scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+    if scheme not in _DEFAULT_PORTS or not hostname:
         return text
-    host = parts.hostname.rstrip(".").removeprefix("www.")
+    host = hostname.rstrip(".").removeprefix("www.")
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         host = f"{host}:{port}"
     path = parts.path.rstrip("/") or "/"
@@ -145,6 +145,20 @@ def canonical_url(url: str) -> str:
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)
     )
     return urlunsplit(("https", host, path, urlencode(query), ""))
+
+
+def _host_and_port(parts: SplitResult) -> tuple[str | None, int | None]:
+    """`parts.hostname` and `parts.port` (ValueError for a bad port), reading a plain
+    `host[:port]` directly: each property parses the address again."""
+    netloc = parts.netloc
+    if not netloc.isascii() or "@" in netloc or "[" in netloc or "%" in netloc:
+        return parts.hostname, parts.port
+    host, _, port = netloc.partition(":")
+    if not port:
+        return host.lower() or None, None
+    if not port.isdigit() or int(port) > 65535:
+        raise ValueError(f"not a port: {port!r}")
+    return host.lower() or None, int(port)
 
 
 def title_key(title: str) -> str:
@@ -215,10 +229,10 @@ async def in_thread(
     now: datetime,
 ) -> _Result:
     """`parse` in a thread within PARSE_DEADLINE (ParseError after it)."""
+    loop = asyncio.get_running_loop()
     try:
-        return await asyncio.wait_for(
-            asyncio.to_thread(parse, body, content_type, base_url, now), PARSE_DEADLINE
-        )
+        async with asyncio.timeout(PARSE_DEADLINE):
+            return await loop.run_in_executor(None, parse, body, content_type, base_url, now)
     except TimeoutError:
         raise ParseError(f"parsing took longer than {PARSE_DEADLINE:g} s") from None
 
@@ -368,12 +382,15 @@ def _link(raw: RawEntry, base_url: str) -> str | None:
         if not candidate or not candidate.strip():
             continue
         url = _join(base_url, candidate.strip())
-        try:
-            scheme = urlsplit(url).scheme
-        except ValueError:  # such as "http://[x"
+        scheme = _SCHEME.match(url)
+        if not scheme or scheme[1].lower() not in _WEB or len(url) > MAX_URL:
             continue
-        if scheme in _WEB and len(url) <= MAX_URL:
-            return url
+        if not url.isascii() or "[" in url:
+            try:
+                urlsplit(url)  # refuses such as "http://[x"
+            except ValueError:
+                continue
+        return url
     return None
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
 from hypothesis import given
@@ -18,6 +18,7 @@ from bot.digests.parse import (
     parse_sync,
     title_key,
 )
+from bot.digests.parse import _host_and_port as host_and_port
 from bot.digests.parse import _join as join_to_base
 from tests.fakes.feed_server import Post, atom, rss10, rss20
 
@@ -330,3 +331,20 @@ def test_entries_carry_the_keys_dedupe_compares() -> None:
 )
 def test_joining_a_plain_name_gives_what_urljoin_gives(base: str, reference: str) -> None:
     assert join_to_base(base, reference) == urljoin(base, reference)
+
+
+@given(
+    st.text(alphabet="aB.:@[]%0129-x/", max_size=20).map(lambda netloc: f"http://{netloc}/p")
+    | st.text(max_size=30)
+)
+def test_hosts_and_ports_read_as_urllib_reads_them(url: str) -> None:
+    try:
+        parts = urlsplit(url)
+        expected: object = (parts.hostname, parts.port)
+    except ValueError:
+        expected = ValueError
+    try:
+        got: object = host_and_port(urlsplit(url))
+    except ValueError:
+        got = ValueError
+    assert got == expected
