@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.digests.documents import parse_date
-from bot.digests.parse import ParseError, clean_title, looks_like_html, parse_sync
+from bot.digests.parse import ParseError, clean_title, looks_like_html, parse_fast, parse_sync
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 BASE = "https://example.org/feed"
@@ -128,3 +128,13 @@ def test_the_fast_date_forms_read_as_feedparser_reads_them(
         expected = _parse_date(text)
         assert expected is not None, text
         assert parse_date(text) == datetime(*expected[:6], tzinfo=UTC), text
+
+
+@pytest.mark.parametrize(
+    "middle",
+    [b"<a>" * 200 + b"</a>" * 200, b"<a/>" * 250_000],
+    ids=["deep", "many"],
+)
+def test_documents_shaped_like_no_feed_are_left_to_the_worker(middle: bytes) -> None:
+    body = b'<rss version="2.0"><channel><title>x</title>' + middle + b"</channel></rss>"
+    assert parse_fast(body, "", BASE, NOW) is None  # read by feedparser, in a worker
