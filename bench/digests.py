@@ -207,6 +207,7 @@ class Round:
     new: int
     sections: int
     cpu: tuple[float, float]  # CPU seconds of this process and of its parse workers
+    lag: float  # the longest the event loop was late to wake a task up, in seconds
 
     @property
     def total(self) -> float:
@@ -224,8 +225,20 @@ def cpu_seconds(cohort: Cohort) -> tuple[float, float]:
     return own.ru_utime + own.ru_stime, workers
 
 
+async def loop_lag(worst: list[float]) -> None:
+    """Until cancelled, keep in `worst[0]` the longest a 1 ms sleep overslept: how long the
+    event loop could not run anything else (Discord heartbeats, Slack acks)."""
+    loop = asyncio.get_running_loop()
+    while True:
+        start = loop.time()
+        await asyncio.sleep(0.001)
+        worst[0] = max(worst[0], loop.time() - start - 0.001)
+
+
 async def timed_round(cohort: Cohort, clock: ManualClock, week: str) -> Round:
     community = await cohort.communities.resolve(CommunityRef(Platform.CONSOLE, "bench"))
+    worst = [0.0]
+    monitor = asyncio.ensure_future(loop_lag(worst))
     cpu = cpu_seconds(cohort)
     start = time.perf_counter()
     report = await cohort.digests.refresh()
@@ -236,8 +249,11 @@ async def timed_round(cohort: Cohort, clock: ManualClock, week: str) -> Round:
     assert digest is not None
     assert report.failed == 0, report
     after = cpu_seconds(cohort)
+    monitor.cancel()
     used = (after[0] - cpu[0], after[1] - cpu[1])
-    return Round(fetched - start, done - fetched, report.new_items, len(digest.sections), used)
+    return Round(
+        fetched - start, done - fetched, report.new_items, len(digest.sections), used, worst[0]
+    )
 
 
 async def hostile_round(cohort: Cohort, others: int) -> tuple[float, float, RefreshReport]:
@@ -325,7 +341,8 @@ async def run(
             f" digest {result.build * 1000:.0f} ms ({result.sections} sections) ="
             f" {result.total * 1000:.0f} ms = {result.total / alone:.2f}x the slowest feed alone"
             f" (the refresh alone {result.refresh / alone:.2f}x;"
-            f" CPU: bot {result.cpu[0] * 1000:.0f} ms, parse workers {result.cpu[1] * 1000:.0f} ms)"
+            f" CPU: bot {result.cpu[0] * 1000:.0f} ms, parse workers {result.cpu[1] * 1000:.0f} ms;"
+            f" the event loop waited {result.lag * 1000:.0f} ms at most)"
         )
     print(
         f"parsing the first check's documents alone, no network: {floor * 1000:.0f} ms"
