@@ -139,12 +139,22 @@ def canonical_url(url: str) -> str:
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         host = f"{host}:{port}"
     path = parts.path.rstrip("/") or "/"
-    if not parts.query:
+    if not parts.query or _only_tracking(parts.query):
         return urlunsplit(("https", host, path, "", ""))
     query = sorted(
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)
     )
     return urlunsplit(("https", host, path, urlencode(query), ""))
+
+
+def _only_tracking(query: str) -> bool:
+    """Whether every parameter of a query is plainly a tracking one (`?utm_source=rss`), so
+    that nothing of it is kept; False when parse_qsl must decide."""
+    for part in query.split("&"):
+        name = part.partition("=")[0]
+        if "%" in name or "+" in name or ";" in name or not is_tracking(name):
+            return False
+    return True
 
 
 def _host_and_port(parts: SplitResult) -> tuple[str | None, int | None]:
@@ -165,7 +175,7 @@ def title_key(title: str) -> str:
     """The title as words only: entities decoded, Unicode-normalized, case-folded, with
     punctuation and spacing reduced to single spaces."""
     text = html.unescape(title) if "&" in title else title
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = (text if text.isascii() else unicodedata.normalize("NFKC", text)).casefold()
     return _NOT_WORD.sub(" ", text).strip()[:MAX_TITLE]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import pytest
 from hypothesis import given
@@ -13,6 +13,7 @@ from bot.digests.parse import (
     ParseError,
     canonical_url,
     digest,
+    is_tracking,
     near_duplicates,
     parse_in_thread,
     parse_sync,
@@ -348,3 +349,18 @@ def test_hosts_and_ports_read_as_urllib_reads_them(url: str) -> None:
     except ValueError:
         got = ValueError
     assert got == expected
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["utm_source", "UTM_medium", "fbclid", "ref", "id", "page", "a%20b"]),
+            st.text(alphabet="ab=&%+;", max_size=4),
+        ),
+        max_size=4,
+    ).map(lambda params: "https://a.org/p?" + "&".join(f"{k}={v}" for k, v in params))
+)
+def test_queries_of_tracking_parameters_only_reduce_as_parse_qsl_reads_them(url: str) -> None:
+    query = urlsplit(url).query
+    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not is_tracking(k)]
+    assert canonical_url(url) == "https://a.org/p" + (f"?{urlencode(sorted(kept))}" if kept else "")
