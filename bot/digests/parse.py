@@ -22,9 +22,8 @@ import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any, TypeVar
-from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import feedparser
 
@@ -36,46 +35,16 @@ from bot.digests.documents import (
     decode,
     read_fast,
 )
+from bot.digests.urls import MAX_URL, SCHEME, WEB, canonical_url, join
 
 MAX_TITLE = 300
 PARSE_DEADLINE = 10.0
 """Seconds one document may take to parse; a well-formed feed of 4 MB takes well under one."""
-MAX_URL = 1000
 
-# Query parameters that say where a click came from, not what the page is.
-_TRACKING_PREFIXES = ("utm_", "mc_", "_hs", "hsa_", "pk_", "mtm_", "oly_")
-_TRACKING_NAMES = frozenset(
-    {
-        "fbclid",
-        "gclid",
-        "dclid",
-        "gbraid",
-        "wbraid",
-        "msclkid",
-        "yclid",
-        "igshid",
-        "mkt_tok",
-        "ref",
-        "ref_src",
-        "ref_url",
-        "spm",
-        "cmpid",
-        "s_cid",
-        "ncid",
-        "vero_id",
-        "_ga",
-    }
-)
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-_WEB = ("http", "https")
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-_TAG = re.compile(
-    r"<[A-Za-z/!?][^<>]*>"
-)  # stops at the next "<", so it reads each character twice at most
+# A tag starts with a letter, "/", "!" or "?" (so "5 < 6" stays text) and stops at the next "<":
+# each character is read twice at most.
+_TAG = re.compile(r"<[A-Za-z/!?][^<>]*>")
 _NOT_WORD = re.compile(r"[\W_]+")
-# A relative reference that is one plain path segment: no dots to remove, no query, fragment,
-# parameters or scheme, nothing urljoin would treat specially.
-_SEGMENT = re.compile(r"[A-Za-z0-9_~!$&'()*+,=@-][A-Za-z0-9._~!$&'()*+,=@-]*")
 _BENIGN = ("CharacterEncodingOverride", "NonXMLContentType")
 _RAW_TITLE = 20_000  # characters of a title read at all; 300 are kept
 FAST = "ElementTree/expat"
@@ -114,61 +83,6 @@ from, now. :func:`parse_in_thread`, or :class:`bot.digests.workers.ParseWorkers`
 
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def is_tracking(name: str) -> bool:
-    lowered = name.lower()
-    return lowered in _TRACKING_NAMES or lowered.startswith(_TRACKING_PREFIXES)
-
-
-def canonical_url(url: str) -> str:
-    """The URL reduced to what identifies the page: https, a lower-case host without `www.`
-    or a default port, no trailing slash, no fragment, no credentials, no tracking
-    parameters, the remaining parameters sorted. Two links to the same story from two feeds
-    usually agree once reduced; the result is for comparing, not for showing."""
-    text = url.strip()
-    try:
-        parts = urlsplit(text)
-        hostname, port = _host_and_port(parts)
-    except ValueError:
-        return text
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not hostname:
-        return text
-    host = hostname.rstrip(".").removeprefix("www.")
-    if port is not None and port != _DEFAULT_PORTS[scheme]:
-        host = f"{host}:{port}"
-    path = parts.path.rstrip("/") or "/"
-    if not parts.query or _only_tracking(parts.query):
-        return urlunsplit(("https", host, path, "", ""))
-    query = sorted(
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)
-    )
-    return urlunsplit(("https", host, path, urlencode(query), ""))
-
-
-def _only_tracking(query: str) -> bool:
-    """Whether every parameter of a query is plainly a tracking one (`?utm_source=rss`), so
-    that nothing of it is kept; False when parse_qsl must decide."""
-    for part in query.split("&"):
-        name = part.partition("=")[0]
-        if "%" in name or "+" in name or ";" in name or not is_tracking(name):
-            return False
-    return True
-
-
-def _host_and_port(parts: SplitResult) -> tuple[str | None, int | None]:
-    """`parts.hostname` and `parts.port` (ValueError for a bad port), reading a plain
-    `host[:port]` directly: each property parses the address again."""
-    netloc = parts.netloc
-    if not netloc.isascii() or "@" in netloc or "[" in netloc or "%" in netloc:
-        return parts.hostname, parts.port
-    host, _, port = netloc.partition(":")
-    if not port:
-        return host.lower() or None, None
-    if not port.isdigit() or int(port) > 65535:
-        raise ValueError(f"not a port: {port!r}")
-    return host.lower() or None, int(port)
 
 
 def title_key(title: str) -> str:
@@ -341,7 +255,7 @@ def entries_of(document: Document, base_url: str, now: datetime) -> list[Entry]:
             continue
         title = clean_title(raw.title) or url[:MAX_TITLE]
         guid = (raw.guid or "").strip()
-        guid = (_join(base_url, guid) if guid else "") or url
+        guid = (join(base_url, guid) if guid else "") or url
         uid = digest(guid)
         if uid in seen:  # a duplicate GUID: the first one is the entry, the rest are noise
             continue
@@ -360,30 +274,6 @@ def entries_of(document: Document, base_url: str, now: datetime) -> list[Entry]:
     return entries
 
 
-def _join(base_url: str, reference: str) -> str:
-    """`reference` made absolute against the feed's address, as feed readers read it; ""
-    when it cannot be."""
-    scheme = _SCHEME.match(reference)
-    if scheme and (reference.startswith("//", scheme.end()) or scheme[1].lower() not in _WEB):
-        return reference  # already absolute, nearly always: urljoin would return it as it is
-    if reference and _SEGMENT.fullmatch(reference) and (prefix := _directory(base_url)):
-        return prefix + reference  # a plain name, such as most GUIDs: what urljoin gives
-    try:
-        return urljoin(base_url, reference)
-    except ValueError:
-        return ""
-
-
-@lru_cache(maxsize=64)
-def _directory(base_url: str) -> str | None:
-    """What urljoin puts before a plain name joined to `base_url` (None if it cannot)."""
-    try:
-        joined = urljoin(base_url, "x")
-    except ValueError:
-        return None
-    return joined[:-1] if joined.endswith("x") and urlsplit(joined).scheme in _WEB else None
-
-
 def _link(raw: RawEntry, base_url: str) -> str | None:
     candidates = [raw.link]
     if raw.guid_is_link or (raw.guid or "").startswith("http"):
@@ -391,9 +281,9 @@ def _link(raw: RawEntry, base_url: str) -> str | None:
     for candidate in candidates:
         if not candidate or not candidate.strip():
             continue
-        url = _join(base_url, candidate.strip())
-        scheme = _SCHEME.match(url)
-        if not scheme or scheme[1].lower() not in _WEB or len(url) > MAX_URL:
+        url = join(base_url, candidate.strip())
+        scheme = SCHEME.match(url)
+        if not scheme or scheme[1].lower() not in WEB or len(url) > MAX_URL:
             continue
         if not url.isascii() or "[" in url:
             try:

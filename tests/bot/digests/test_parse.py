@@ -11,16 +11,14 @@ from hypothesis import strategies as st
 
 from bot.digests.parse import (
     ParseError,
-    canonical_url,
     digest,
-    is_tracking,
     near_duplicates,
     parse_in_thread,
     parse_sync,
     title_key,
 )
-from bot.digests.parse import _host_and_port as host_and_port
-from bot.digests.parse import _join as join_to_base
+from bot.digests.urls import canonical_url, host_and_port, is_tracking
+from bot.digests.urls import join as join_to_base
 from tests.fakes.feed_server import Post, atom, rss10, rss20
 
 NOW = datetime(2026, 11, 29, 15, 0, tzinfo=UTC)
