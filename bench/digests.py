@@ -206,27 +206,40 @@ class Round:
     build: float  # seconds to build and queue the digest
     new: int
     sections: int
-    cpu: float  # CPU seconds of this process and its children (the parse workers)
+    cpu: tuple[float, float]  # CPU seconds of this process and of its parse workers
+    lag: float  # the longest the event loop was late to wake a task up, in seconds
 
     @property
     def total(self) -> float:
         return self.refresh + self.build
 
 
-def cpu_seconds() -> float:
-    """CPU time of this process and of its worker processes (alive ones included)."""
+def cpu_seconds(cohort: Cohort) -> tuple[float, float]:
+    """CPU seconds of this process, and of its parse workers alive now."""
     own = resource.getrusage(resource.RUSAGE_SELF)
-    total = own.ru_utime + own.ru_stime
-    for child in multiprocessing.active_children():
+    workers = 0.0
+    for pid in cohort.parse_workers.pids() if cohort.parse_workers else []:
         with contextlib.suppress(OSError, ValueError):
-            fields = Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            workers += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own.ru_utime + own.ru_stime, workers
+
+
+async def loop_lag(worst: list[float]) -> None:
+    """Until cancelled, keep in `worst[0]` the longest a 1 ms sleep overslept: how long the
+    event loop could not run anything else (Discord heartbeats, Slack acks)."""
+    loop = asyncio.get_running_loop()
+    while True:
+        start = loop.time()
+        await asyncio.sleep(0.001)
+        worst[0] = max(worst[0], loop.time() - start - 0.001)
 
 
 async def timed_round(cohort: Cohort, clock: ManualClock, week: str) -> Round:
     community = await cohort.communities.resolve(CommunityRef(Platform.CONSOLE, "bench"))
-    cpu = cpu_seconds()
+    worst = [0.0]
+    monitor = asyncio.ensure_future(loop_lag(worst))
+    cpu = cpu_seconds(cohort)
     start = time.perf_counter()
     report = await cohort.digests.refresh()
     fetched = time.perf_counter()
@@ -235,8 +248,12 @@ async def timed_round(cohort: Cohort, clock: ManualClock, week: str) -> Round:
     done = time.perf_counter()
     assert digest is not None
     assert report.failed == 0, report
-    used = cpu_seconds() - cpu
-    return Round(fetched - start, done - fetched, report.new_items, len(digest.sections), used)
+    after = cpu_seconds(cohort)
+    monitor.cancel()
+    used = (after[0] - cpu[0], after[1] - cpu[1])
+    return Round(
+        fetched - start, done - fetched, report.new_items, len(digest.sections), used, worst[0]
+    )
 
 
 async def hostile_round(cohort: Cohort, others: int) -> tuple[float, float, RefreshReport]:
@@ -323,7 +340,9 @@ async def run(
             f"{name}: {result.new} new items; refresh {result.refresh * 1000:.0f} ms +"
             f" digest {result.build * 1000:.0f} ms ({result.sections} sections) ="
             f" {result.total * 1000:.0f} ms = {result.total / alone:.2f}x the slowest feed alone"
-            f" (CPU {result.cpu * 1000:.0f} ms)"
+            f" (the refresh alone {result.refresh / alone:.2f}x;"
+            f" CPU: bot {result.cpu[0] * 1000:.0f} ms, parse workers {result.cpu[1] * 1000:.0f} ms;"
+            f" the event loop waited {result.lag * 1000:.0f} ms at most)"
         )
     print(
         f"parsing the first check's documents alone, no network: {floor * 1000:.0f} ms"

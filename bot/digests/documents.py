@@ -19,10 +19,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from itertools import islice
 from typing import Any
 from urllib.parse import urljoin
 
 from feedparser.datetimes import _parse_date as feedparser_date
+
+MAX_ENTRIES = 300
+"""Entries read from one document, newest first as feeds list them; the rest are archive."""
 
 
 class DocumentError(Exception):
@@ -174,6 +178,8 @@ _DCTERMS = "http://purl.org/dc/terms/"
 _XHTML = "http://www.w3.org/1999/xhtml"
 _BASE = "{http://www.w3.org/XML/1998/namespace}base"
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml")
+_CHUNK = 64 * 1024  # characters expat reads at once, a few milliseconds
+_MAX_ELEMENTS = 200_000  # a 4 MB feed of 300 long entries has a few thousand
 
 # Where each kind of date is found, in the order feedparser prefers them.
 _PUBLISHED = ("pubDate", f"{{{_DCTERMS}}}issued", "published", "issued")
@@ -285,10 +291,25 @@ def _entry(item: ET.Element, feed_namespaces: tuple[str, ...], base: str) -> Raw
     return RawEntry(title, link, guid, guid_is_link, published)
 
 
-def _read_xml(text: str) -> Document | None:
+def _tree(text: str) -> ET.Element | None:
+    """The document's element tree, read in chunks so that a thread reading it lets the event
+    loop run between two chunks; None when it is not well-formed, or has more elements than
+    feeds ever have (each needs memory; every element starts with a "<")."""
+    if text.count("<") > _MAX_ELEMENTS:
+        return None
+    parser = ET.XMLParser()  # noqa: S314 - `text` has no entity declarations (decode())
     try:
-        root = ET.fromstring(text)  # noqa: S314 - `text` was checked by decode()
+        for start in range(0, len(text), _CHUNK):
+            parser.feed(text[start : start + _CHUNK])
+        root: ET.Element = parser.close()
     except ET.ParseError:
+        return None
+    return root
+
+
+def _read_xml(text: str) -> Document | None:
+    root = _tree(text)
+    if root is None:
         return None
     namespace, name = _local(root.tag)
     base = _base(root, "")
@@ -297,19 +318,19 @@ def _read_xml(text: str) -> Document | None:
         if channel is None:
             return None
         title = _text(t) if (t := channel.find("title")) is not None else ""
-        items = root.iter("item")
+        items = islice(root.iter("item"), MAX_ENTRIES)
         return Document("rss", title, [_entry(i, ("",), _base(channel, base)) for i in items])
     if name == "RDF" and namespace == _RDF:
         for ns in (_RSS10, _RSS090):
             channel = root.find(f"{{{ns}}}channel")
             if channel is not None:
                 title = _text(t) if (t := channel.find(f"{{{ns}}}title")) is not None else ""
-                items = root.iter(f"{{{ns}}}item")
+                items = islice(root.iter(f"{{{ns}}}item"), MAX_ENTRIES)
                 return Document("rdf", title, [_entry(i, (ns,), base) for i in items])
         return None
     if name == "feed" and namespace in (_ATOM10, _ATOM03):
         title = _text(t) if (t := root.find(f"{{{namespace}}}title")) is not None else ""
-        entries = root.iter(f"{{{namespace}}}entry")
+        entries = islice(root.iter(f"{{{namespace}}}entry"), MAX_ENTRIES)
         return Document("atom", title, [_entry(e, (namespace,), base) for e in entries])
     return None
 
@@ -327,7 +348,8 @@ def _read_json(text: str) -> Document | None:
     ):
         return None
     entries = []
-    for item in data.get("items") or []:
+    items = data.get("items")
+    for item in items[:MAX_ENTRIES] if isinstance(items, list) else []:
         if not isinstance(item, dict):
             continue
         link = item.get("url") or item.get("external_url")

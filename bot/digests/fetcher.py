@@ -45,7 +45,7 @@ _REDIRECTS = {301, 302, 303, 307, 308}
 
 @dataclass(frozen=True, slots=True)
 class FetchLimits:
-    concurrency: int = 100  # fetches at once across all hosts
+    concurrency: int = 200  # fetches at once across all hosts: a refresh is one wave
     per_host: int = 4  # and at once from one host, to stay polite
     timeout: float = 20.0  # seconds for one request: redirects, headers and body
     connect_timeout: float = 8.0

@@ -233,7 +233,7 @@ def health(feed: Feed, items: int, now: datetime) -> str:
 def _feed_line(feed: Feed, items: int, now: datetime) -> str:
     tags = f" · {escape(', '.join(feed.tags))}" if feed.tags else ""
     built_in = " · built-in" if feed.default_id else ""
-    name = link(_short(feed.name, 80), feed.url)
+    name = link(_short(feed.name, 80), feed.address)
     return f"`{feed.id}` {name}{tags}{built_in} · {health(feed, items, now)}"
 
 
@@ -260,7 +260,7 @@ def feeds_list(feeds: Sequence[Feed], counts: dict[int, int], now: datetime) -> 
 
 def feed_added(feed: Feed, stored: int, restarted: bool) -> Reply:
     verb = "Following again" if restarted else "Now following"
-    name = link(_short(feed.name, 100), feed.url)
+    name = link(_short(feed.name, 100), feed.address)
     if feed.failures:
         return Reply(
             body=(
@@ -339,7 +339,7 @@ def feed_disabled(feed: Feed, reason: str) -> Reply:
     return Reply(
         title="A feed was disabled",
         body=(
-            f"Cohort stopped checking {link(_short(feed.name, 100), feed.url)} (`{feed.id}`): "
+            f"Cohort stopped checking {link(_short(feed.name, 100), feed.address)} (`{feed.id}`): "
             f"{escape(reason)}. Its stored items can still appear in the digest. Adding the "
             "same address again with `feeds add` restarts it, a new address is added the same "
             f"way, and `feeds remove id:{feed.id}` drops it."

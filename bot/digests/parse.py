@@ -22,60 +22,36 @@ import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
-from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import feedparser
 
-from bot.digests.documents import Document, DocumentError, RawEntry, decode, read_fast
+from bot.digests.documents import (
+    MAX_ENTRIES,
+    Document,
+    DocumentError,
+    RawEntry,
+    decode,
+    read_fast,
+)
+from bot.digests.urls import MAX_URL, SCHEME, WEB, canonical_url, join
 
-MAX_ENTRIES = 300
-"""Entries kept from one document, newest first as feeds list them; the rest are archive."""
 MAX_TITLE = 300
 PARSE_DEADLINE = 10.0
 """Seconds one document may take to parse; a well-formed feed of 4 MB takes well under one."""
-MAX_URL = 1000
 
-# Query parameters that say where a click came from, not what the page is.
-_TRACKING_PREFIXES = ("utm_", "mc_", "_hs", "hsa_", "pk_", "mtm_", "oly_")
-_TRACKING_NAMES = frozenset(
-    {
-        "fbclid",
-        "gclid",
-        "dclid",
-        "gbraid",
-        "wbraid",
-        "msclkid",
-        "yclid",
-        "igshid",
-        "mkt_tok",
-        "ref",
-        "ref_src",
-        "ref_url",
-        "spm",
-        "cmpid",
-        "s_cid",
-        "ncid",
-        "vero_id",
-        "_ga",
-    }
-)
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-_WEB = ("http", "https")
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-_TAG = re.compile(
-    r"<[A-Za-z/!?][^<>]*>"
-)  # stops at the next "<", so it reads each character twice at most
+# A tag starts with a letter, "/", "!" or "?" (so "5 < 6" stays text) and stops at the next "<":
+# each character is read twice at most.
+_TAG = re.compile(r"<[A-Za-z/!?][^<>]*>")
 _NOT_WORD = re.compile(r"[\W_]+")
-# A relative reference that is one plain path segment: no dots to remove, no query, fragment,
-# parameters or scheme, nothing urljoin would treat specially.
-_SEGMENT = re.compile(r"[A-Za-z0-9_~!$&'()*+,=@-][A-Za-z0-9._~!$&'()*+,=@-]*")
 _BENIGN = ("CharacterEncodingOverride", "NonXMLContentType")
 _RAW_TITLE = 20_000  # characters of a title read at all; 300 are kept
 FAST = "ElementTree/expat"
 LENIENT = "feedparser"
-FAST_KINDS = ("rss", "rdf", "atom", "json")
+
+
+_Result = TypeVar("_Result")
 
 
 class ParseError(Exception):
@@ -109,42 +85,11 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def is_tracking(name: str) -> bool:
-    lowered = name.lower()
-    return lowered in _TRACKING_NAMES or lowered.startswith(_TRACKING_PREFIXES)
-
-
-def canonical_url(url: str) -> str:
-    """The URL reduced to what identifies the page: https, a lower-case host without `www.`
-    or a default port, no trailing slash, no fragment, no credentials, no tracking
-    parameters, the remaining parameters sorted. Two links to the same story from two feeds
-    usually agree once reduced; the result is for comparing, not for showing."""
-    text = url.strip()
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError:
-        return text
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        return text
-    host = parts.hostname.rstrip(".").removeprefix("www.")
-    if port is not None and port != _DEFAULT_PORTS[scheme]:
-        host = f"{host}:{port}"
-    path = parts.path.rstrip("/") or "/"
-    if not parts.query:
-        return urlunsplit(("https", host, path, "", ""))
-    query = sorted(
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)
-    )
-    return urlunsplit(("https", host, path, urlencode(query), ""))
-
-
 def title_key(title: str) -> str:
     """The title as words only: entities decoded, Unicode-normalized, case-folded, with
     punctuation and spacing reduced to single spaces."""
     text = html.unescape(title) if "&" in title else title
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = (text if text.isascii() else unicodedata.normalize("NFKC", text)).casefold()
     return _NOT_WORD.sub(" ", text).strip()[:MAX_TITLE]
 
 
@@ -196,42 +141,73 @@ async def parse_in_thread(
     """Parse a fetched document in a thread, off the event loop; raises :class:`ParseError`,
     also when the parse takes longer than PARSE_DEADLINE. A thread cannot be stopped, so that
     parse runs on to its end in the background (every pattern being linear and bodies capped,
-    that end comes); :class:`bot.digests.workers.ParseWorkers` kills it instead."""
+    that end comes); :class:`bot.digests.workers.ParseWorkers` kills feedparser's instead."""
+    return await in_thread(parse_sync, body, content_type, base_url, now)
+
+
+async def in_thread(
+    parse: Callable[[bytes, str, str, datetime], _Result],
+    body: bytes,
+    content_type: str,
+    base_url: str,
+    now: datetime,
+) -> _Result:
+    """`parse` in a thread within PARSE_DEADLINE (ParseError after it)."""
+    loop = asyncio.get_running_loop()
     try:
-        return await asyncio.wait_for(
-            asyncio.to_thread(parse_sync, body, content_type, base_url, now), PARSE_DEADLINE
-        )
+        async with asyncio.timeout(PARSE_DEADLINE):
+            return await loop.run_in_executor(None, parse, body, content_type, base_url, now)
     except TimeoutError:
         raise ParseError(f"parsing took longer than {PARSE_DEADLINE:g} s") from None
 
 
 def parse_sync(body: bytes, content_type: str, base_url: str, now: datetime) -> ParsedFeed:
+    """Read a document: with the fast reader when it is well-formed, else with feedparser."""
+    return parse_fast(body, content_type, base_url, now) or parse_leniently(
+        body, content_type, base_url, now
+    )
+
+
+def _text(body: bytes, content_type: str) -> tuple[str, bool]:
+    """The checked text of a document and whether it looks like an HTML page."""
     if not body.strip():
         raise ParseError("the response was empty")
     try:
         text = decode(body, content_type)
     except DocumentError as error:
         raise ParseError(str(error)) from None
-    looks_html = "html" in content_type.lower() or looks_like_html(text)
+    return text, "html" in content_type.lower() or looks_like_html(text)
+
+
+def parse_fast(body: bytes, content_type: str, base_url: str, now: datetime) -> ParsedFeed | None:
+    """The feed in a well-formed document, read in time linear in its size; None when only
+    feedparser's lenient parser can tell what the document is."""
+    text, looks_html = _text(body, content_type)
     document = None if looks_html else read_fast(text)
-    problem = ""
     if document is None:
-        # Decoded and checked text only, declared as what it now is.
-        utf8 = b'<?xml version="1.0" encoding="utf-8"?>' + text.encode("utf-8", "replace")
-        document, problem = read_leniently(utf8, "application/xml; charset=utf-8")
-        if document is None:
-            if looks_html:
-                raise ParseError("this is a web page (HTML), not an RSS or Atom feed")
-            detail = f" ({problem})" if problem else ""
-            raise ParseError(f"this is not an RSS or Atom feed{detail}")
+        return None
+    entries = entries_of(document, base_url, now)
+    return ParsedFeed(clean_title(document.title)[:200], tuple(entries), None, FAST)
+
+
+def parse_leniently(body: bytes, content_type: str, base_url: str, now: datetime) -> ParsedFeed:
+    """Read a document with feedparser, which repairs what it can."""
+    text, looks_html = _text(body, content_type)
+    # Decoded and checked text only, declared as what it now is.
+    utf8 = b'<?xml version="1.0" encoding="utf-8"?>' + text.encode("utf-8", "replace")
+    document, problem = read_leniently(utf8, "application/xml; charset=utf-8")
+    if document is None:
+        if looks_html:
+            raise ParseError("this is a web page (HTML), not an RSS or Atom feed")
+        detail = f" ({problem})" if problem else ""
+        raise ParseError(f"this is not an RSS or Atom feed{detail}")
     entries = entries_of(document, base_url, now)
     warning = None
     if problem:
         if not entries:
             raise ParseError(f"the feed is not well-formed XML: {problem}")
         warning = f"not well-formed XML ({problem}); read what could be recovered"
-    reader = FAST if document.kind in FAST_KINDS else LENIENT
-    return ParsedFeed(clean_title(document.title)[:200], tuple(entries), warning, reader)
+    return ParsedFeed(clean_title(document.title)[:200], tuple(entries), warning, LENIENT)
 
 
 def read_leniently(data: bytes, content_type: str) -> tuple[Document | None, str]:
@@ -279,7 +255,7 @@ def entries_of(document: Document, base_url: str, now: datetime) -> list[Entry]:
             continue
         title = clean_title(raw.title) or url[:MAX_TITLE]
         guid = (raw.guid or "").strip()
-        guid = (_join(base_url, guid) if guid else "") or url
+        guid = (join(base_url, guid) if guid else "") or url
         uid = digest(guid)
         if uid in seen:  # a duplicate GUID: the first one is the entry, the rest are noise
             continue
@@ -298,30 +274,6 @@ def entries_of(document: Document, base_url: str, now: datetime) -> list[Entry]:
     return entries
 
 
-def _join(base_url: str, reference: str) -> str:
-    """`reference` made absolute against the feed's address, as feed readers read it; ""
-    when it cannot be."""
-    scheme = _SCHEME.match(reference)
-    if scheme and (reference.startswith("//", scheme.end()) or scheme[1].lower() not in _WEB):
-        return reference  # already absolute, nearly always: urljoin would return it as it is
-    if reference and _SEGMENT.fullmatch(reference) and (prefix := _directory(base_url)):
-        return prefix + reference  # a plain name, such as most GUIDs: what urljoin gives
-    try:
-        return urljoin(base_url, reference)
-    except ValueError:
-        return ""
-
-
-@lru_cache(maxsize=64)
-def _directory(base_url: str) -> str | None:
-    """What urljoin puts before a plain name joined to `base_url` (None if it cannot)."""
-    try:
-        joined = urljoin(base_url, "x")
-    except ValueError:
-        return None
-    return joined[:-1] if joined.endswith("x") and urlsplit(joined).scheme in _WEB else None
-
-
 def _link(raw: RawEntry, base_url: str) -> str | None:
     candidates = [raw.link]
     if raw.guid_is_link or (raw.guid or "").startswith("http"):
@@ -329,13 +281,16 @@ def _link(raw: RawEntry, base_url: str) -> str | None:
     for candidate in candidates:
         if not candidate or not candidate.strip():
             continue
-        url = _join(base_url, candidate.strip())
-        try:
-            scheme = urlsplit(url).scheme
-        except ValueError:  # such as "http://[x"
+        url = join(base_url, candidate.strip())
+        scheme = SCHEME.match(url)
+        if not scheme or scheme[1].lower() not in WEB or len(url) > MAX_URL:
             continue
-        if scheme in _WEB and len(url) <= MAX_URL:
-            return url
+        if not url.isascii() or "[" in url:
+            try:
+                urlsplit(url)  # refuses such as "http://[x"
+            except ValueError:
+                continue
+        return url
     return None
 
 

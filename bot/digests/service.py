@@ -54,6 +54,8 @@ CANDIDATES_PER_FEED = 50
 """The newest unseen items of each feed a digest considers; only three per feed go in."""
 SHOWN_FOR = timedelta(days=90)
 """How far back earlier digests are checked for repeats; older items are excluded anyway."""
+BATCH_WINDOW = 0.05
+"""Seconds the results of a refresh gather before they are written together."""
 _UNKNOWN_MS = 1_000_000
 """How long a refresh expects a feed it never fetched to take: longer than any it knows."""
 
@@ -326,14 +328,21 @@ class DigestService:
         report: RefreshReport,
         recorded: set[int],
     ) -> None:
-        """Record fetch results as they arrive, all those waiting in one transaction, until
-        the None that says fetching is over; add the ids of the feeds recorded to `recorded`.
-        Writing overlaps the fetches still under way."""
+        """Record fetch results as they arrive, those of up to BATCH_WINDOW in one
+        transaction, until the None that says fetching is over (written at once); add the ids
+        of the feeds recorded to `recorded`. Writing overlaps the fetches still under way, and
+        a few transactions cost far less than one per feed."""
+        loop = asyncio.get_running_loop()
         finished = False
         while not finished:
             ready = [await results.get()]
-            while not results.empty():
-                ready.append(results.get_nowait())
+            until = loop.time() + BATCH_WINDOW
+            while None not in ready:
+                try:
+                    async with asyncio.timeout_at(until):
+                        ready.append(await results.get())
+                except TimeoutError:
+                    break
             finished = None in ready
             checked = [r for r in ready if r is not None]
             if not checked:

@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -48,8 +49,17 @@ class Feed:
     baselined: bool
 
     @property
+    def address(self) -> str:
+        """The URL as shown: without a user name or password (feeds added before Cohort
+        refused such addresses may carry them)."""
+        parts = urlsplit(self.url)
+        if "@" not in parts.netloc:
+            return self.url
+        return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+    @property
     def name(self) -> str:
-        return self.title or self.url
+        return self.title or self.address
 
 
 def _feed(row: sa.Row[Any]) -> Feed:

@@ -1,12 +1,13 @@
-"""Parsing feed documents in worker processes, each document with a deadline.
+"""Parsing feed documents in worker processes, in batches, each batch with a deadline.
 
-Parsing is cheap now (a C parser for well-formed feeds), so the processes are not there for
-speed: they are there so that a parse past its deadline can be killed. A thread cannot be
-stopped, and a pattern or parser gone wrong in a thread would hold the interpreter lock the
-event loop needs. Each worker is a process of its own with a pipe: a document past the
-deadline, or one that crashes its worker, ends that worker only (the document is its feed's
-parse error) and a fresh worker takes the next document. Workers ignore Ctrl+C: the bot
-stops them itself, so a Ctrl+C on `cohort run` prints no traceback from them.
+Processes let parsing use every core (in threads it would share the interpreter lock with
+the event loop), and let a parse that runs too long be killed: feedparser, which reads what
+the fast reader cannot, is pure Python with patterns of its own. Documents waiting for a
+worker go to it together, one round trip for all of them: a round trip per document cost
+more than the parse. A batch past the deadline, or one that crashes its worker, ends that
+worker; its documents are then parsed one by one in fresh workers, where only the culprit
+fails, as its feed's parse error. Workers ignore Ctrl+C: the bot stops them itself, so a
+Ctrl+C on `cohort run` prints no traceback from them.
 """
 
 from __future__ import annotations
@@ -32,9 +33,12 @@ from bot.digests.parse import PARSE_DEADLINE, Entry, ParsedFeed, ParseError, par
 log = logging.getLogger(__name__)
 
 ParseSync = Callable[[bytes, str, str, datetime], ParsedFeed]
+Document = tuple[bytes, str, str, datetime]  # body, content type, base URL, now
+Answer = tuple[str, Any]  # ("ok", a packed ParsedFeed) or ("error", why)
 
 MAX_WORKERS = 2
 _START_WITHIN = 60.0  # seconds for a new worker to say it is ready, on a very busy machine
+_BATCH = 16  # documents sent to a worker at once, at most
 _HEADER = struct.Struct("!i")  # a message's length, as Connection.send_bytes frames it
 
 
@@ -85,24 +89,27 @@ def _unpack(packed: tuple[Any, ...]) -> ParsedFeed:
     )
 
 
+def _answer(parse: ParseSync, document: Document) -> Answer:
+    try:
+        return ("ok", _pack(parse(*document)))
+    except ParseError as error:
+        return ("error", str(error))
+    except Exception:  # a parser bug on some document: that feed's error, not the worker's
+        return ("error", "the feed parser failed on this document")
+
+
 def _serve(conn: Connection, parse: ParseSync) -> None:
-    """A worker's life: parse each document received, answer, until the pipe closes."""
+    """A worker's life: parse each batch of documents received, answer, until the pipe
+    closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     conn.send_bytes(pickle.dumps(("ready", None)))  # the deadline counts parsing, not startup
     while True:
         try:
-            message = conn.recv_bytes()
-            body, content_type, base_url, now = pickle.loads(message)  # noqa: S301 - from the bot itself
+            batch = pickle.loads(conn.recv_bytes())  # noqa: S301 - from the bot itself
         except (EOFError, OSError):
             return
-        answer: tuple[str, Any]
-        try:
-            answer = ("ok", _pack(parse(body, content_type, base_url, now)))
-        except ParseError as error:
-            answer = ("error", str(error))
-        except Exception:  # a parser bug on some document: that feed's error, not the worker's
-            answer = ("error", "the feed parser failed on this document")
-        conn.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+        answers = [_answer(parse, document) for document in batch]
+        conn.send_bytes(pickle.dumps(answers, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class _Worker:
@@ -150,15 +157,16 @@ class _Worker:
             data += chunk
         return bytes(data)
 
-    async def round_trip(self, message: tuple[bytes, str, str, datetime], deadline: float) -> Any:
-        """Send a document and wait for the answer; TimeoutError past the deadline."""
-        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    async def round_trip(self, batch: list[Document], deadline: float) -> list[Answer]:
+        """Send documents and wait for their answers; TimeoutError past the deadline."""
+        data = pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
         loop = asyncio.get_running_loop()
         async with asyncio.timeout(deadline):
             await loop.sock_sendall(self.sock, _HEADER.pack(len(data)) + data)
             (size,) = _HEADER.unpack(await self._exactly(_HEADER.size))
             answer = await self._exactly(size)
-        return pickle.loads(answer)  # noqa: S301 - from our own worker
+        answers: list[Answer] = pickle.loads(answer)  # noqa: S301 - from our own worker
+        return answers
 
     def stop(self) -> None:
         with contextlib.suppress(OSError):
@@ -169,9 +177,9 @@ class _Worker:
 
 
 class ParseWorkers:
-    """Parser processes, started on first use or by :meth:`start`. Call it like
-    :func:`bot.digests.parse.parse_in_thread`; a parse past `deadline` seconds is killed and
-    raises ParseError."""
+    """Parser processes running `parse`, started on first use or by :meth:`start`. Call it
+    like :func:`bot.digests.parse.parse_in_thread`; a parse past `deadline` seconds is killed
+    and raises ParseError."""
 
     def __init__(
         self, workers: int, parse: ParseSync = parse_sync, deadline: float = PARSE_DEADLINE
@@ -183,7 +191,8 @@ class ParseWorkers:
         self._parse = parse
         self._context: BaseContext | None = None
         self._idle: list[_Worker] = []
-        self._slots = asyncio.Semaphore(workers)
+        self._waiting: list[tuple[Document, asyncio.Future[ParsedFeed]]] = []
+        self._runners: set[asyncio.Task[None]] = set()
 
     def _spawn(self) -> _Worker:
         if self._context is None:
@@ -198,32 +207,65 @@ class ParseWorkers:
     async def __call__(
         self, body: bytes, content_type: str, base_url: str, now: datetime
     ) -> ParsedFeed:
-        async with self._slots:
-            worker = self._idle.pop() if self._idle else await asyncio.to_thread(self._spawn)
-            healthy = False
+        parsed: asyncio.Future[ParsedFeed] = asyncio.get_running_loop().create_future()
+        self._waiting.append(((body, content_type, base_url, now), parsed))
+        if len(self._runners) < self.workers:
+            runner = asyncio.ensure_future(self._run())
+            self._runners.add(runner)
+            runner.add_done_callback(self._runners.discard)
+        return await parsed
+
+    async def _run(self) -> None:
+        """Hand waiting documents to a worker, a batch at a time, until none wait."""
+        while self._waiting:
+            batch, self._waiting = self._waiting[:_BATCH], self._waiting[_BATCH:]
+            batch = [(document, parsed) for document, parsed in batch if not parsed.done()]
+            if not batch:
+                continue
             try:
-                answer = await worker.round_trip((body, content_type, base_url, now), self.deadline)
-                healthy = True
-            except TimeoutError:
-                raise ParseError(
-                    f"parsing took longer than {self.deadline:g} s and was stopped"
-                ) from None
-            except (EOFError, OSError):
-                log.warning("a feed parser process died; starting a new one")
-                raise ParseError("the document made the feed parser crash") from None
-            finally:
-                # A worker past its deadline, dead, or left mid-document by a cancelled
-                # refresh is not trusted with another document.
-                if healthy:
-                    self._idle.append(worker)
+                answers = await self._parse_batch([document for document, _ in batch])
+            except ParseError as error:  # no worker could be started
+                answers = [("error", str(error))] * len(batch)
+            for (_, parsed), (kind, value) in zip(batch, answers, strict=True):
+                if parsed.done():  # the refresh that wanted it was cancelled
+                    continue
+                if kind == "error":
+                    parsed.set_exception(ParseError(value))
                 else:
-                    await asyncio.to_thread(worker.stop)
-        kind, value = answer
-        if kind == "error":
-            raise ParseError(value)
-        return _unpack(value)
+                    parsed.set_result(_unpack(value))
+
+    async def _parse_batch(self, batch: list[Document]) -> list[Answer]:
+        worker = self._idle.pop() if self._idle else await asyncio.to_thread(self._spawn)
+        healthy = False
+        problem = ""
+        try:
+            answers = await worker.round_trip(batch, self.deadline)
+            healthy = True
+            return answers
+        except TimeoutError:
+            problem = f"parsing took longer than {self.deadline:g} s and was stopped"
+        except (EOFError, OSError):
+            log.warning("a feed parser process died; starting a new one")
+            problem = "the document made the feed parser crash"
+        finally:
+            # A worker past its deadline, dead, or left mid-batch by a cancelled refresh is
+            # not trusted with another document.
+            if healthy:
+                self._idle.append(worker)
+            else:
+                await asyncio.to_thread(worker.stop)
+        if len(batch) == 1:
+            return [("error", problem)]
+        # Which document did it is unknown: each is parsed again on its own.
+        return [(await self._parse_batch([document]))[0] for document in batch]
+
+    def pids(self) -> list[int]:
+        """The process ids of the idle workers (all of them between two refreshes)."""
+        return [w.process.pid for w in self._idle if w.process.pid is not None]
 
     async def close(self) -> None:
+        for runner in list(self._runners):
+            runner.cancel()
         idle, self._idle = self._idle, []
         for worker in idle:
             await asyncio.to_thread(worker.stop)

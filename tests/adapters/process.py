@@ -14,10 +14,14 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 async def run_cohort(
-    workdir: Path, environment: Mapping[str, str], ready: Callable[[], Awaitable[None]]
+    workdir: Path,
+    environment: Mapping[str, str],
+    ready: Callable[[], Awaitable[None]],
+    ctrl_c: bool = False,
 ) -> tuple[int | None, str]:
     """Start `cohort run` in `workdir` with `environment` added, wait for `ready`, send
-    SIGTERM; the exit code and everything it logged."""
+    SIGTERM (or, with `ctrl_c`, SIGINT to its whole process group, as a terminal's Ctrl+C
+    does); the exit code and everything it logged."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -32,11 +36,15 @@ async def run_cohort(
         },
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
+        start_new_session=ctrl_c,
     )
     try:
         await asyncio.wait_for(ready(), 30)
     finally:
-        process.send_signal(signal.SIGTERM)
+        if ctrl_c:
+            os.killpg(process.pid, signal.SIGINT)
+        else:
+            process.send_signal(signal.SIGTERM)
         _, log = await asyncio.wait_for(process.communicate(), 30)
     return process.returncode, log.decode()
 

@@ -10,6 +10,7 @@ import pytest
 
 from bot.app import Cohort
 from bot.clock import ManualClock
+from bot.digests import store
 from bot.replies import Tone
 from tests.fakes.feed_server import FeedServer, Post, offline_fetcher, rss20
 from tests.support import COMMUNITY, caller, reply, text_of
@@ -206,3 +207,25 @@ async def test_a_page_that_is_not_a_feed_gets_the_hint(
     answer = await run(digest_core, f"feeds add {feed_server.url('/page')}")
     assert "web page" in answer
     assert "marked RSS or Atom" in answer
+
+
+async def test_a_feed_stored_with_credentials_earlier_is_listed_without_them(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    community = await cohort.communities.resolve(COMMUNITY)
+    async with cohort.db.write() as conn:
+        await store.add_feed(
+            cohort.db,
+            conn,
+            community_id=community.id,
+            url="https://reader:hunter2@example.org/private.xml",
+            title="",
+            tags=(),
+            default_id=None,
+            added_by="org",
+            now=clock.now(),
+        )
+    listed = await run(cohort, "feeds list")
+    assert "example.org/private.xml" in listed
+    assert "hunter2" not in listed
+    assert "reader" not in listed

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.digests.documents import parse_date
-from bot.digests.parse import ParseError, clean_title, looks_like_html, parse_sync
+from bot.digests.parse import ParseError, clean_title, looks_like_html, parse_fast, parse_sync
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 BASE = "https://example.org/feed"
@@ -128,3 +128,20 @@ def test_the_fast_date_forms_read_as_feedparser_reads_them(
         expected = _parse_date(text)
         assert expected is not None, text
         assert parse_date(text) == datetime(*expected[:6], tzinfo=UTC), text
+
+
+def test_a_document_with_more_elements_than_feeds_have_is_left_to_the_worker() -> None:
+    body = b'<rss version="2.0"><channel><title>x</title>' + b"<a/>" * 250_000 + b"</channel></rss>"
+    assert parse_fast(body, "", BASE, NOW) is None  # read by feedparser, in a worker
+
+
+def test_a_deeply_nested_feed_is_still_read() -> None:
+    deep = b"<a>" * 50_000 + b"</a>" * 50_000
+    body = (
+        b'<rss version="2.0"><channel><title>x</title><item><title>T</title>'
+        b"<link>https://a.org/1</link><description>" + deep + b"</description></item>"
+        b"</channel></rss>"
+    )
+    parsed = parse_fast(body, "", BASE, NOW)
+    assert parsed is not None
+    assert [e.url for e in parsed.entries] == ["https://a.org/1"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode, urljoin
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import pytest
 from hypothesis import given
@@ -11,14 +11,14 @@ from hypothesis import strategies as st
 
 from bot.digests.parse import (
     ParseError,
-    canonical_url,
     digest,
     near_duplicates,
     parse_in_thread,
     parse_sync,
     title_key,
 )
-from bot.digests.parse import _join as join_to_base
+from bot.digests.urls import canonical_url, host_and_port, is_tracking
+from bot.digests.urls import join as join_to_base
 from tests.fakes.feed_server import Post, atom, rss10, rss20
 
 NOW = datetime(2026, 11, 29, 15, 0, tzinfo=UTC)
@@ -330,3 +330,35 @@ def test_entries_carry_the_keys_dedupe_compares() -> None:
 )
 def test_joining_a_plain_name_gives_what_urljoin_gives(base: str, reference: str) -> None:
     assert join_to_base(base, reference) == urljoin(base, reference)
+
+
+@given(
+    st.text(alphabet="aB.:@[]%0129-x/", max_size=20).map(lambda netloc: f"http://{netloc}/p")
+    | st.text(max_size=30)
+)
+def test_hosts_and_ports_read_as_urllib_reads_them(url: str) -> None:
+    try:
+        parts = urlsplit(url)
+        expected: object = (parts.hostname, parts.port)
+    except ValueError:
+        expected = ValueError
+    try:
+        got: object = host_and_port(urlsplit(url))
+    except ValueError:
+        got = ValueError
+    assert got == expected
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["utm_source", "UTM_medium", "fbclid", "ref", "id", "page", "a%20b"]),
+            st.text(alphabet="ab=&%+;", max_size=4),
+        ),
+        max_size=4,
+    ).map(lambda params: "https://a.org/p?" + "&".join(f"{k}={v}" for k, v in params))
+)
+def test_queries_of_tracking_parameters_only_reduce_as_parse_qsl_reads_them(url: str) -> None:
+    query = urlsplit(url).query
+    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not is_tracking(k)]
+    assert canonical_url(url) == "https://a.org/p" + (f"?{urlencode(sorted(kept))}" if kept else "")

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from bot.content.loader import default_content_dir, load_pack
 from bot.content.model import ContentPack, Reading, Topic
-from bot.digests.parse import canonical_url, digest, near_duplicates, title_key
+from bot.digests.parse import digest, near_duplicates, title_key
 from bot.digests.rank import (
     DIVERSITY,
     ITEMS,
@@ -33,6 +33,7 @@ from bot.digests.rank import (
     score,
     select,
 )
+from bot.digests.urls import canonical_url
 
 NOW = datetime(2026, 11, 29, 15, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)

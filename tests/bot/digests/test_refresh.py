@@ -43,6 +43,13 @@ async def refresh(cohort: Cohort, clock: ManualClock, ahead: timedelta = HOUR) -
     return await asyncio.wait_for(cohort.digests.refresh(), BOUND)
 
 
+async def follow(cohort: Cohort, server: FeedServer, clock: ManualClock, *paths: str) -> None:
+    """Serve a one-item feed at each path and follow it."""
+    for path in paths:
+        server.serve(path, rss20(posts(path.strip("/"), 1, clock)))
+        await add(cohort, server, path)
+
+
 def posts(prefix: str, count: int, clock: ManualClock) -> list[Post]:
     return [
         Post(f"{prefix} story {n}", f"https://{prefix}.org/{n}", f"{prefix}-{n}", clock.now())
@@ -122,10 +129,7 @@ async def test_a_permanent_redirect_updates_the_stored_address(
 async def test_a_redirect_onto_a_followed_feed_disables_the_duplicate(
     digest_core: Cohort, clock: ManualClock, feed_server: FeedServer
 ) -> None:
-    feed_server.serve("/a", rss20(posts("a", 1, clock)))
-    feed_server.serve("/b", rss20(posts("b", 1, clock)))
-    await add(digest_core, feed_server, "/a")
-    await add(digest_core, feed_server, "/b")
+    await follow(digest_core, feed_server, clock, "/a", "/b")
     feed_server.redirect("/a", "/b", 308)
     report = await refresh(digest_core, clock)
     assert report.disabled == 1
@@ -486,10 +490,7 @@ async def test_a_feed_rotating_its_guids_keeps_at_most_the_cap_of_items(
 async def test_a_feed_past_its_deadline_fails_alone_and_the_others_are_recorded_first(
     digest_core: Cohort, clock: ManualClock, feed_server: FeedServer
 ) -> None:
-    feed_server.serve("/good", rss20(posts("g", 1, clock)))
-    feed_server.serve("/slow", rss20(posts("s", 1, clock)))
-    await add(digest_core, feed_server, "/good")
-    await add(digest_core, feed_server, "/slow")
+    await follow(digest_core, feed_server, clock, "/good", "/slow")
     digest_core.digests.policy = replace(
         digest_core.digests.policy, deadline=timedelta(seconds=0.5)
     )
@@ -506,8 +507,8 @@ async def test_a_feed_past_its_deadline_fails_alone_and_the_others_are_recorded_
         return await parse(body, content_type, url, now)
 
     digest_core.digests.parse = stuck_on_slow
-    feed_server.serve("/good", rss20(posts("g", 2, clock)))
-    feed_server.serve("/slow", rss20(posts("s", 2, clock)))
+    feed_server.serve("/good", rss20(posts("good", 2, clock)))
+    feed_server.serve("/slow", rss20(posts("slow", 2, clock)))
     report = await refresh(digest_core, clock)
     assert (report.checked, report.new_items, report.failed) == (2, 1, 1)
     assert len(recorded_while_stuck) == 1  # the good feed, written before the slow one ended

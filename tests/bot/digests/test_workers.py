@@ -9,13 +9,21 @@ import signal
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.digests import parse as parse_module
-from bot.digests.parse import ParsedFeed, ParseError, parse_in_thread, parse_sync
+from bot.digests.parse import (
+    FAST,
+    LENIENT,
+    ParsedFeed,
+    ParseError,
+    parse_in_thread,
+    parse_sync,
+)
 from bot.digests.workers import ParseWorkers
 from bot.settings import Settings
 from bot.storage.database import Database
@@ -50,9 +58,13 @@ async def workers() -> AsyncIterator[ParseWorkers]:
 
 
 async def test_worker_processes_parse_exactly_as_a_thread_does(workers: ParseWorkers) -> None:
-    bodies = [document(f"site{n}") for n in range(6)]
+    broken = (Path(__file__).parent / "corpus" / "rss20_unescaped_amp.xml").read_bytes()
+    bodies = [broken, *(document(f"site{n}") for n in range(40))]
     parsed = await asyncio.gather(*(workers(b, "application/rss+xml", BASE, NOW) for b in bodies))
     assert parsed == [parse_sync(b, "application/rss+xml", BASE, NOW) for b in bodies]
+    assert parsed[0].reader == LENIENT
+    assert parsed[0].warning is not None
+    assert {p.reader for p in parsed[1:]} == {FAST}
 
 
 async def test_a_document_that_is_not_a_feed_is_a_parse_error_from_a_worker_too(
@@ -138,7 +150,7 @@ async def test_a_parse_past_its_deadline_is_killed_and_fails_alone() -> None:
         assert isinstance(stuck, ParseError)
         assert "longer than 1 s" in str(stuck)
         assert results == [parse_sync(b, "", BASE, NOW) for b in good]
-        assert [p.is_alive() for p in started].count(False) == 1  # the stuck one, killed
+        assert not all(p.is_alive() for p in started)  # the one stuck was killed
         assert all(w.process.is_alive() for w in pool._idle)
         assert await pool(good[0], "", BASE, NOW) == results[0]
     finally:

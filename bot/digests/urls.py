@@ -1,0 +1,121 @@
+"""URLs of feed entries: made absolute against the feed's address as feed readers do, and
+reduced to a canonical form for spotting the same story twice. Each shortcut here gives what
+urllib gives (property tests in tests/bot/digests/test_parse.py hold them to it)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+MAX_URL = 1000
+WEB = ("http", "https")
+SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
+# Query parameters that say where a click came from, not what the page is.
+_TRACKING_PREFIXES = ("utm_", "mc_", "_hs", "hsa_", "pk_", "mtm_", "oly_")
+_TRACKING_NAMES = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "mkt_tok",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "spm",
+        "cmpid",
+        "s_cid",
+        "ncid",
+        "vero_id",
+        "_ga",
+    }
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# A relative reference that is one plain path segment: no dots to remove, no query, fragment,
+# parameters or scheme, nothing urljoin would treat specially.
+_SEGMENT = re.compile(r"[A-Za-z0-9_~!$&'()*+,=@-][A-Za-z0-9._~!$&'()*+,=@-]*")
+
+
+def is_tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in _TRACKING_NAMES or lowered.startswith(_TRACKING_PREFIXES)
+
+
+def canonical_url(url: str) -> str:
+    """The URL reduced to what identifies the page: https, a lower-case host without `www.`
+    or a default port, no trailing slash, no fragment, no credentials, no tracking
+    parameters, the remaining parameters sorted. Two links to the same story from two feeds
+    usually agree once reduced; the result is for comparing, not for showing."""
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        hostname, port = host_and_port(parts)
+    except ValueError:
+        return text
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not hostname:
+        return text
+    host = hostname.rstrip(".").removeprefix("www.")
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        host = f"{host}:{port}"
+    path = parts.path.rstrip("/") or "/"
+    if not parts.query or _only_tracking(parts.query):
+        return urlunsplit(("https", host, path, "", ""))
+    query = sorted(
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)
+    )
+    return urlunsplit(("https", host, path, urlencode(query), ""))
+
+
+def _only_tracking(query: str) -> bool:
+    """Whether every parameter of a query is plainly a tracking one (`?utm_source=rss`), so
+    that nothing of it is kept; False when parse_qsl must decide."""
+    for part in query.split("&"):
+        name = part.partition("=")[0]
+        if "%" in name or "+" in name or ";" in name or not is_tracking(name):
+            return False
+    return True
+
+
+def host_and_port(parts: SplitResult) -> tuple[str | None, int | None]:
+    """`parts.hostname` and `parts.port` (ValueError for a bad port), reading a plain
+    `host[:port]` directly: each property parses the address again."""
+    netloc = parts.netloc
+    if not netloc.isascii() or "@" in netloc or "[" in netloc or "%" in netloc:
+        return parts.hostname, parts.port
+    host, _, port = netloc.partition(":")
+    if not port:
+        return host.lower() or None, None
+    if not port.isdigit() or int(port) > 65535:
+        raise ValueError(f"not a port: {port!r}")
+    return host.lower() or None, int(port)
+
+
+def join(base_url: str, reference: str) -> str:
+    """`reference` made absolute against the feed's address, as feed readers read it; ""
+    when it cannot be."""
+    scheme = SCHEME.match(reference)
+    if scheme and (reference.startswith("//", scheme.end()) or scheme[1].lower() not in WEB):
+        return reference  # already absolute, nearly always: urljoin would return it as it is
+    if reference and _SEGMENT.fullmatch(reference) and (prefix := _directory(base_url)):
+        return prefix + reference  # a plain name, such as most GUIDs: what urljoin gives
+    try:
+        return urljoin(base_url, reference)
+    except ValueError:
+        return ""
+
+
+@lru_cache(maxsize=64)
+def _directory(base_url: str) -> str | None:
+    """What urljoin puts before a plain name joined to `base_url` (None if it cannot)."""
+    try:
+        joined = urljoin(base_url, "x")
+    except ValueError:
+        return None
+    return joined[:-1] if joined.endswith("x") and urlsplit(joined).scheme in WEB else None
