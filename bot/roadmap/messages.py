@@ -377,7 +377,8 @@ def _project_detail(project: Project) -> Field:
 def _certification(certification: Certification) -> Field:
     value = (
         f"{certification.provider}, {certification.level}, fits phase {certification.phase}. "
-        f"Exam {certification.exam}; {certification.cost}; valid {certification.validity}. "
+        f"Exam: {certification.exam}. Cost: {certification.cost}. "
+        f"Valid: {certification.validity}. "
         f"{certification.covers} [Official page]({certification.url})"
     )
     return Field(certification.name, value, inline=False)
