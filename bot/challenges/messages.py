@@ -91,6 +91,7 @@ def current(challenge: Challenge, deadline: datetime, is_open: bool) -> Reply:
         body=f"{_body(challenge)}\n\n{state}",
         fields=_details(challenge),
         items=tuple(challenge.checklist),
+        actions=(Action("My phase's challenge", "challenge mine"),),
     )
 
 

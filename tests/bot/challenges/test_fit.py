@@ -67,6 +67,8 @@ async def test_mine_shows_a_member_the_challenge_of_their_own_phase(cohort: Coho
     for name, start in (("ada", PHASE_1), ("bo", PHASE_1), ("cy", PHASE_3)):
         await _join(cohort, name, start)
     await _post(cohort)
+    shown = reply(await cohort.dispatcher.run_line(caller("cy"), "challenge"))
+    assert [a.command for a in shown.actions] == ["challenge mine"]
     own = reply(await cohort.dispatcher.run_line(caller("cy"), "challenge mine"))
     first_of_phase_3 = next(c for c in pack.challenges if c.phase == 3)
     assert own.title == f"Your phase's challenge: {first_of_phase_3.title}"
