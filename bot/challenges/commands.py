@@ -53,8 +53,12 @@ def commands(challenges: ChallengeService, communities: CommunityService) -> tup
             await challenges.kudos(ctx.community, ctx.caller, args.integer("id") or 0)
         )
 
+    async def mine(ctx: Context, args: Args) -> Answer:
+        user_id = ctx.caller.member.user_id
+        return messages.for_member(*await challenges.for_member(ctx.community, user_id, ctx.now))
+
     async def preview(ctx: Context, args: Args) -> Answer:
-        return messages.preview(await challenges.next_for(ctx.community))
+        return messages.preview(await challenges.next_for(ctx.community, ctx.now))
 
     async def post_now(ctx: Context, args: Args) -> Answer:
         posted = await challenges.post_now(ctx.community)
@@ -71,7 +75,11 @@ def commands(challenges: ChallengeService, communities: CommunityService) -> tup
         community = await communities.configure(
             ctx.community, challenge_track=args.text("track") or "all"
         )
-        return messages.track_set(community.challenge_track, await challenges.next_for(community))
+        return messages.track_set(
+            community.challenge_track,
+            await challenges.track(community, ctx.now),
+            await challenges.next_for(community, ctx.now),
+        )
 
     submission_id = Option(
         "id",
@@ -116,6 +124,11 @@ def commands(challenges: ChallengeService, communities: CommunityService) -> tup
                         Option("note", "A line about what you did"),
                     ),
                 ),
+                Command(
+                    "mine",
+                    "The challenge of your own phase, when the community's is from another",
+                    mine,
+                ),
                 Command("submissions", "Everyone's submissions so far", submissions),
                 Command(
                     "review",
@@ -152,13 +165,13 @@ def commands(challenges: ChallengeService, communities: CommunityService) -> tup
                 ),
                 Command(
                     "track",
-                    "Follow every phase in rotation, or one phase",
+                    "Follow the phase most members are in, every phase in rotation, or one",
                     track,
                     access=Access.ORGANIZER,
                     options=(
                         Option(
                             "track",
-                            "all, or a phase number",
+                            "auto (the phase most members are in), all, or a phase number",
                             OptionKind.CHOICE,
                             required=True,
                             positional=True,

@@ -24,6 +24,7 @@ SUBMIT_HINT = (
     'Submit with `challenge submit https://github.com/you/repo note:"what you did"`, '
     "with the link to your work."
 )
+NOT_STARTED = "Your roadmap has not started yet: your start date is still ahead."
 
 
 def empty_track(track: str) -> str:
@@ -94,6 +95,7 @@ def current(challenge: Challenge, deadline: datetime, is_open: bool, zone: str) 
         body=f"{_body(challenge)}\n\n{state}",
         fields=_details(challenge),
         items=tuple(challenge.checklist),
+        actions=(Action("My phase's challenge", "challenge mine"),),
     )
 
 
@@ -102,6 +104,24 @@ def one(challenge: Challenge) -> Reply:
     return Reply(
         title=f"Challenge: {challenge.title}",
         body=f"{_body(challenge)}\n\nSubmissions open when it is the week's challenge.",
+        fields=_details(challenge),
+        items=tuple(challenge.checklist),
+    )
+
+
+def for_member(challenge: Challenge, is_current: bool) -> Reply:
+    """The challenge of the caller's own phase: the week's one, or one to do on their own."""
+    if is_current:
+        note = f"It is also this week's challenge here. {SUBMIT_HINT}"
+    else:
+        note = (
+            "The community's challenge this week is from another phase; this one is from "
+            "yours, to do on your own or with peers in your phase. Submissions open when it "
+            "is the week's challenge."
+        )
+    return Reply(
+        title=f"Your phase's challenge: {challenge.title}",
+        body=f"{_body(challenge)}\n\n{note}",
         fields=_details(challenge),
         items=tuple(challenge.checklist),
     )
@@ -206,8 +226,14 @@ def kudos_given(added: bool) -> Reply:
     return Reply(body="You already gave kudos to that submission.")
 
 
-def track_set(track: str, following: Challenge) -> Reply:
-    which = "every phase in rotation" if track == "all" else f"phase {track}"
+def _track_name(track: str) -> str:
+    return "every phase in rotation" if track == "all" else f"phase {track}"
+
+
+def track_set(chosen: str, track: str, following: Challenge) -> Reply:
+    which = _track_name(track)
+    if chosen == "auto":
+        which = f"the phase most active members are in, checked each week; now {which}"
     return Reply(
         body=f"Challenges now follow {which}. Next up: **{following.title}**.",
         tone=Tone.SUCCESS,

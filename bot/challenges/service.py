@@ -3,6 +3,8 @@ and the rules for submissions, reviews and kudos."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import zip_longest
@@ -19,13 +21,18 @@ from bot.content.model import Challenge, ContentPack
 from bot.content.provider import ContentProvider
 from bot.errors import UserError
 from bot.identity import Caller
+from bot.members import store as members_store
 from bot.members.service import MemberService
 from bot.outbox import Target, enqueue
+from bot.roadmap.service import standing
 from bot.scheduler import next_fire, trigger
 from bot.storage.database import Database
+from bot.storage.tables import members
 
 OPEN_FOR = timedelta(days=7)
-TRACKS = ("all", "1", "2", "3", "4", "5")
+AUTO = "auto"
+"""The default track: the phase most of the community's active members are in, each week."""
+TRACKS = (AUTO, "all", "1", "2", "3", "4", "5")
 
 
 def track_order(pack: ContentPack, track: str) -> list[Challenge]:
@@ -43,6 +50,12 @@ def track_order(pack: ContentPack, track: str) -> list[Challenge]:
         return [c for unit in by_phase.get(int(track), []) for c in unit]
     rounds = zip_longest(*(by_phase[p] for p in sorted(by_phase)))
     return [c for round_ in rounds for unit in round_ if unit is not None for c in unit]
+
+
+def busiest_phase(phases: Iterable[int]) -> int | None:
+    """The phase most members are in, the earlier one on a tie; None without members."""
+    counts = Counter(phases)
+    return min(counts, key=lambda phase: (-counts[phase], phase)) if counts else None
 
 
 def choose_next(order: list[Challenge], last_posted: dict[str, datetime]) -> Challenge | None:
@@ -112,17 +125,53 @@ class ChallengeService:
         async with self._db.write() as conn:
             return await store.rename(conn, community.id, renamed)
 
-    async def next_for(self, community: Community) -> Challenge:
+    async def next_for(self, community: Community, now: datetime) -> Challenge:
         async with self._db.read() as conn:
-            return await self._next(conn, community)
+            return await self._next(conn, community, now)
 
-    async def _next(self, conn: AsyncConnection, community: Community) -> Challenge:
+    async def track(self, community: Community, now: datetime) -> str:
+        """The track the community follows this week: its organizer's choice, or for `auto`
+        the phase most of its active members are in (every phase in rotation without any)."""
+        async with self._db.read() as conn:
+            return await self._track(conn, community, now)
+
+    async def _track(self, conn: AsyncConnection, community: Community, now: datetime) -> str:
+        if community.challenge_track != AUTO:
+            return community.challenge_track
         pack = self._content.for_community(community)
-        order = track_order(pack, community.challenge_track)
-        chosen = choose_next(order, await store.last_posted(conn, community.id))
+        active = await members_store.in_community(conn, community.id, members.c.left_at.is_(None))
+        plans = (standing(pack, member, now).plan for member in active)
+        phase = busiest_phase(plan.phase.number for plan in plans if plan is not None)
+        return "all" if phase is None else str(phase)
+
+    async def _next(self, conn: AsyncConnection, community: Community, now: datetime) -> Challenge:
+        pack = self._content.for_community(community)
+        track = await self._track(conn, community, now)
+        chosen = choose_next(track_order(pack, track), await store.last_posted(conn, community.id))
         if chosen is None:
-            raise UserError(messages.empty_track(community.challenge_track))
+            raise UserError(messages.empty_track(track))
         return chosen
+
+    async def for_member(
+        self, community: Community, user_id: str, now: datetime
+    ) -> tuple[Challenge, bool]:
+        """The challenge of the caller's own phase this week, and whether it is the week's
+        challenge here: the current one when it is of that phase, else the next challenge of
+        their phase not yet posted here."""
+        member = await self._members.require(community.id, user_id)
+        pack = self._content.for_community(community)
+        plan = standing(pack, member, now).plan
+        if plan is None:
+            raise UserError(messages.NOT_STARTED)
+        current = await self.current(community)
+        if current is not None and current.challenge.phase == plan.phase.number:
+            return current.challenge, True
+        async with self._db.read() as conn:
+            posted = await store.last_posted(conn, community.id)
+        chosen = choose_next(track_order(pack, str(plan.phase.number)), posted)
+        if chosen is None:
+            raise UserError(messages.empty_track(str(plan.phase.number)))
+        return chosen, False
 
     async def post(
         self,
@@ -139,7 +188,7 @@ class ChallengeService:
         if channel is None:
             raise UserError(messages.NO_CHANNEL)
         await self._summarize_due(conn, community, channel, now)
-        challenge = await self._next(conn, community)
+        challenge = await self._next(conn, community, now)
         deadline = deadline or closes_at(community, now)
         queued = await enqueue(
             self._db,
@@ -214,7 +263,8 @@ class ChallengeService:
     def suggest_ids(self, community: Community, typed: str) -> list[str]:
         """Challenge ids whose id or title contains what was typed, in track order."""
         needle = typed.lower()
-        order = track_order(self._content.for_community(community), community.challenge_track)
+        track = "all" if community.challenge_track == AUTO else community.challenge_track
+        order = track_order(self._content.for_community(community), track)
         return [c.id for c in order if needle in c.id or needle in c.title.lower()]
 
     async def current(self, community: Community) -> Current | None:

@@ -45,7 +45,7 @@ class Community:
     timezone: str
     content_dir: str | None
     created_at: datetime
-    challenge_track: str  # "all" phases in rotation, or one phase number
+    challenge_track: str  # "auto" (members' busiest phase), "all" in rotation, or a phase
     channels: dict[Purpose, str]
     schedules: dict[Purpose, Schedule]
 

@@ -199,7 +199,8 @@ class Phase(Strict):
     title: Line
     months: Months
     weekly_hours: int = Field(ge=1, le=40)
-    """The hours a week the phase assumes, milestones and the weekly challenge together."""
+    """The hours a week the phase assumes, milestones and the weekly challenge together (a
+    challenge practises the milestones, so its hours are mostly theirs)."""
     summary: Paragraph
     goals: list[Sentence] = Field(min_length=3, max_length=6)
     milestones: list[Milestone] = Field(min_length=8)

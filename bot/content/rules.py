@@ -74,18 +74,15 @@ def _spelling(data: Collected) -> list[Problem]:
     spelling: Spelling | None = data.info.spelling if data.info else None
     if spelling is None:
         return []
-    problems: list[Problem] = []
     name = "US" if spelling == "us" else "UK"
-    for entry in _entries(data):
-        for path, text in _texts(entry.item, ()):
-            for found, wanted in other_spellings(text, spelling):
-                message = f"write `{wanted}`, not `{found}`: this pack uses {name} spelling"
-                problems.append(Problem(entry.file, entry.at(*path), message))
-    for path, text in _texts(data.info, ()):
-        for found, wanted in other_spellings(text, spelling):
-            message = f"write `{wanted}`, not `{found}`: this pack uses {name} spelling"
-            problems.append(Problem("pack.yaml", path, message))
-    return problems
+    sources: list[tuple[str, Location, object]] = [("pack.yaml", (), data.info)]
+    sources += [(entry.file, entry.at(), entry.item) for entry in _entries(data)]
+    return [
+        Problem(file, path, f"write `{wanted}`, not `{found}`: this pack uses {name} spelling")
+        for file, prefix, item in sources
+        for path, text in _texts(item, prefix)
+        for found, wanted in other_spellings(text, spelling)
+    ]
 
 
 def _variant(tag: str, topics: set[str]) -> str | None:

@@ -55,7 +55,7 @@ _IZE_ENDINGS = (
     ("isers", "izers"),
 )
 
-_WORDS = {
+UK_TO_US = {  # the British form of each word, and the American one
     "analyse": "analyze",
     "analysed": "analyzed",
     "analysing": "analyzing",
@@ -96,11 +96,11 @@ _WORDS = {
     "travelled": "traveled",
     "whilst": "while",
 }
-_WORDS |= {f"{stem}{uk}": f"{stem}{us}" for stem in _IZE_STEMS for uk, us in _IZE_ENDINGS}
+UK_TO_US |= {f"{stem}{uk}": f"{stem}{us}" for stem in _IZE_STEMS for uk, us in _IZE_ENDINGS}
 
 _OTHER: dict[Spelling, dict[str, str]] = {
-    "us": _WORDS,
-    "uk": {us: uk for uk, us in _WORDS.items()},
+    "us": UK_TO_US,
+    "uk": {us: uk for uk, us in UK_TO_US.items()},
 }
 """For each spelling, the words of the other one and how this one writes them."""
 

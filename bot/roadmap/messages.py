@@ -215,7 +215,7 @@ def _pace(phase: Phase, standing: Standing | None) -> str:
     needed = math.ceil(phase.hours / weeks)
     text = (
         f"{_hours(phase.hours)} over {weeks} weeks: {needed} h a week; the phase assumes "
-        f"{phase.weekly_hours} h a week with the weekly challenge"
+        f"{phase.weekly_hours} h a week, the weekly challenge included as it practises them"
     )
     if standing is not None and standing.weekly_hours < needed:
         at_yours = math.ceil(phase.hours / standing.weekly_hours)
@@ -377,7 +377,8 @@ def _project_detail(project: Project) -> Field:
 def _certification(certification: Certification) -> Field:
     value = (
         f"{certification.provider}, {certification.level}, fits phase {certification.phase}. "
-        f"Exam {certification.exam}; {certification.cost}; valid {certification.validity}. "
+        f"Exam: {certification.exam}. Cost: {certification.cost}. "
+        f"Valid: {certification.validity}. "
         f"{certification.covers} [Official page]({certification.url})"
     )
     return Field(certification.name, value, inline=False)

@@ -53,7 +53,7 @@ communities = sa.Table(
     sa.Column("timezone", sa.String(64), nullable=False, server_default="UTC"),
     sa.Column("content_dir", sa.String(500), nullable=True),
     sa.Column("created_at", UtcDateTime, nullable=False),
-    sa.Column("challenge_track", sa.String(8), nullable=False, server_default="all"),
+    sa.Column("challenge_track", sa.String(8), nullable=False, server_default="auto"),
     sa.UniqueConstraint("platform", "external_id"),
 )
 

@@ -11,6 +11,7 @@ import pytest
 from bot.content.loader import default_content_dir, load_pack
 from bot.content.model import ContentPack
 from bot.content.rules import MIN_CHALLENGES_PER_PHASE, MIN_READINGS_PER_PHASE
+from bot.roadmap import messages
 from tests.bot.content import pack_2026_ids
 
 NEW_TOPICS = {
@@ -116,3 +117,16 @@ def test_milestones_and_challenges_of_one_thing_share_a_phase(pack: ContentPack)
     assert titanic is not None
     assert titanic.phase == 2
     assert "titanic-survival" in pack.phases[1].projects
+
+
+def test_certifications_show_exam_cost_and_validity_and_none_is_retired(
+    pack: ContentPack,
+) -> None:
+    fields = {f.name: f.value for f in messages.certifications(pack).fields}
+    for certification in pack.certifications:
+        value = fields[certification.name]
+        assert f"Exam: {certification.exam}." in value
+        assert f"Cost: {certification.cost}." in value
+        assert f"Valid: {certification.validity}." in value
+    challenge = next(c for c in pack.challenges if c.id == "p4-certification-map")
+    assert "Azure AI Engineer Associate" not in challenge.brief

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.content.spelling import other_spellings
+from bot.content.spelling import UK_TO_US, other_spellings
 from tests.bot.content.sample_pack import errors_after
 
 Files = dict[str, Any]
@@ -162,3 +162,11 @@ def test_a_rename_names_a_retired_id_once(tmp_path: Path) -> None:
         "challenges/phase-1.yaml: [1].replaces[0]: `p1-challenge-1` is still the id of a "
         "challenge: only a retired id is replaced",
     ]
+
+
+def test_the_word_list_goes_both_ways_without_contradicting_itself() -> None:
+    assert not set(UK_TO_US.values()) & set(UK_TO_US)
+    for uk, us in UK_TO_US.items():
+        assert list(other_spellings(f"It was {uk}.", "us")) == [(uk, us)]
+        assert list(other_spellings(f"It was {us}.", "uk")) == [(us, uk)]
+        assert list(other_spellings(f"It was {us}.", "us")) == []
