@@ -6,7 +6,7 @@ organizer's choice; `challenge track auto` switches one over.
 schema change, they are applied to the rows at start-up.)
 
 Revision ID: 0014
-Revises: 0009
+Revises: 0013
 Create Date: 2026-12-05
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0009"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
