@@ -7,7 +7,7 @@ import contextlib
 import functools
 import logging
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -64,9 +64,9 @@ class Drainer:
         """Deliver everything due now; returns how many rows were handled."""
         handled = 0
         while claim := await self._claim():
-            owner, messages = claim
+            owner, lease_until, messages = claim
             in_flight = {m.id for m in messages}
-            renewing = asyncio.ensure_future(self._renew(owner, in_flight))
+            renewing = asyncio.ensure_future(self._renew(owner, lease_until, in_flight))
             try:
                 await asyncio.gather(*(self._deliver(owner, m, in_flight) for m in messages))
             finally:
@@ -86,8 +86,9 @@ class Drainer:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
 
-    async def _claim(self) -> tuple[str, list[Message]] | None:
-        """Claim a batch of due rows under a new owner token; None when nothing is due."""
+    async def _claim(self) -> tuple[str, datetime, list[Message]] | None:
+        """Claim a batch of due rows under a new owner token, with the lease written; None
+        when nothing is due."""
         now = self._clock.now()
         lease_until = now + timedelta(seconds=self._policy.lease)
         due = sa.or_(
@@ -140,16 +141,20 @@ class Drainer:
             external = await store.external_ids(conn, {r.community_id for r in rows})
             conversations = await store.conversations(conn, {r.follows for r in rows if r.follows})
             landed = await store.orphaned_deliveries(conn, [r.id for r in rows if r.attempts])
-        return owner, [
-            store.message(
-                row,
-                external[row.community_id],
-                conversations.get(row.follows),
-                landed.get(row.id),
-                functools.partial(self._opened, row.id, owner),
-            )
-            for row in rows
-        ]
+        return (
+            owner,
+            lease_until,
+            [
+                store.message(
+                    row,
+                    external[row.community_id],
+                    conversations.get(row.follows),
+                    landed.get(row.id),
+                    functools.partial(self._opened, row.id, owner),
+                )
+                for row in rows
+            ],
+        )
 
     async def _give_up_crashing(self, conn: AsyncConnection, ids: list[int]) -> list[int]:
         """Fail the rows whose deliveries were cut short too often (a row that brings its
@@ -171,11 +176,11 @@ class Drainer:
             )
         return [i for i in ids if i not in failed]
 
-    async def _renew(self, owner: str, in_flight: set[int]) -> None:
-        """Extend the lease of the rows still being delivered, long before it runs out, for
-        as long as their delivery takes (pacing, a held channel, a slow platform)."""
+    async def _renew(self, owner: str, lease_until: datetime, in_flight: set[int]) -> None:
+        """Extend the lease of the rows still being delivered (claimed until `lease_until`),
+        long before it runs out, for as long as their delivery takes (pacing, a held channel,
+        a slow platform)."""
         lease = timedelta(seconds=self._policy.lease)
-        lease_until = self._clock.now() + lease
         while in_flight:
             await asyncio.sleep(self._policy.renew_check)
             now = self._clock.now()
@@ -189,6 +194,9 @@ class Drainer:
                             outbox.c.id.in_(sorted(in_flight)),
                             outbox.c.owner == owner,
                             outbox.c.status == Status.SENDING.value,
+                            # A lease that ran out is not revived: another drainer may be
+                            # taking the row over right now.
+                            outbox.c.lease_until > now,
                         )
                         .values(lease_until=now + lease)
                     )

@@ -46,6 +46,12 @@ class Gated:
         return Delivered(f"{self.name}-{message.key}")
 
 
+async def _started(sender: Gated) -> None:
+    """Wait for the sender's delivery to begin; a drainer that never gets there fails the
+    test instead of hanging the suite."""
+    await asyncio.wait_for(sender.started.wait(), timeout=30)
+
+
 async def _queue(cohort: Cohort, key: str) -> None:
     community = await cohort.communities.resolve(COMMUNITY)
     async with cohort.db.write() as conn:
@@ -79,13 +85,15 @@ async def test_a_delivery_slower_than_the_lease_is_renewed_and_delivered_once(
     await _queue(cohort, "slow")
     slow, second = Gated("slow"), Gated("second")
     first = asyncio.ensure_future(Drainer(cohort.db, clock, slow, POLICY).drain())
-    await slow.started.wait()
+    await _started(slow)
     claimed = (await _row(cohort, "slow")).lease_until
 
     # The platform takes three leases' time to answer; the second drainer keeps polling.
     for _ in range(6):
         clock.advance(timedelta(seconds=POLICY.lease / 2))
-        await _until(functools.partial(_lease_after, cohort, "slow", clock.now()))
+        # Renewed at this step: the lease reaches past half a lease from now.
+        renewed = clock.now() + timedelta(seconds=POLICY.lease / 2)
+        await _until(functools.partial(_lease_after, cohort, "slow", renewed))
         assert await Drainer(cohort.db, clock, second, POLICY).drain() == 0
     slow.gate.set()
     await first
@@ -108,7 +116,7 @@ async def _taken_over(cohort: Cohort, clock: ManualClock, stale: Gated) -> async
     drainer takes the row over; returns the stale drainer's drain, still under way."""
     await _queue(cohort, "k")
     running = asyncio.ensure_future(Drainer(cohort.db, clock, stale, POLICY).drain())
-    await stale.started.wait()
+    await _started(stale)
     clock.advance(timedelta(seconds=POLICY.lease * 3))
     return running
 
@@ -119,7 +127,7 @@ async def test_a_drainer_whose_lease_was_taken_over_writes_nothing(
     stale, new = Gated("stale"), Gated("new")
     running = await _taken_over(cohort, clock, stale)
     taking_over = asyncio.ensure_future(Drainer(cohort.db, clock, new, POLICY).drain())
-    await new.started.wait()
+    await _started(new)
     held = await _row(cohort, "k")
 
     stale.gate.set()  # the stale drainer's platform call answers first...
@@ -139,7 +147,7 @@ async def test_a_stale_drainers_answer_is_kept_apart_and_logged(
     stale, new = Gated("stale"), Gated("new")
     running = await _taken_over(cohort, clock, stale)
     taking_over = asyncio.ensure_future(Drainer(cohort.db, clock, new, POLICY).drain())
-    await new.started.wait()
+    await _started(new)
     stale.gate.set()
     await running
 
@@ -158,7 +166,7 @@ async def test_a_stale_drainers_failure_does_not_requeue_the_new_owners_row(
     stale, new = Gated("stale", outcome=RetryLater("503")), Gated("new")
     running = await _taken_over(cohort, clock, stale)
     taking_over = asyncio.ensure_future(Drainer(cohort.db, clock, new, POLICY).drain())
-    await new.started.wait()
+    await _started(new)
     held = await _row(cohort, "k")
     stale.gate.set()
     await running
@@ -174,7 +182,7 @@ async def test_a_row_a_stale_drainer_saw_land_is_not_sent_again(
     stale, new = Gated("stale"), Gated("new", outcome=RetryLater("503"))
     running = await _taken_over(cohort, clock, stale)
     taking_over = asyncio.ensure_future(Drainer(cohort.db, clock, new, POLICY).drain())
-    await new.started.wait()
+    await _started(new)
     stale.gate.set()  # it had landed: the stale drainer's answer is kept apart...
     await running
     new.gate.set()  # ...while the new owner's attempt fails and goes back to the queue
@@ -205,7 +213,7 @@ async def _cut_short(cohort: Cohort, clock: ManualClock, times: int, policy: Ret
     for _ in range(times):
         dying_sender = Gated("dying")
         dying = asyncio.ensure_future(Drainer(cohort.db, clock, dying_sender, policy).drain())
-        await dying_sender.started.wait()
+        await _started(dying_sender)
         dying.cancel()
         await asyncio.gather(dying, return_exceptions=True)
         clock.advance(timedelta(seconds=policy.lease + 1))
