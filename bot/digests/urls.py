@@ -1,6 +1,6 @@
 """URLs of feed entries: made absolute against the feed's address as feed readers do, and
 reduced to a canonical form for spotting the same story twice. Each shortcut here gives what
-urllib gives (property tests in tests/bot/digests/test_parse.py hold them to it)."""
+urllib gives (property tests in tests/bot/digests/test_urls.py hold them to it)."""
 
 from __future__ import annotations
 
