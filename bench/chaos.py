@@ -52,6 +52,7 @@ from tests.fakes import discord_fake, slack_fake
 
 REPO = Path(__file__).resolve().parents[1]
 SPEED = 30.0  # logical seconds per real second: 20 minutes of posts fall due in 40 s
+FREEZE = 1.5 * 120.0 / 30.0  # real seconds a frozen process stops: 1.5 leases at SPEED
 LIFETIME = 8.0  # real seconds a process lives between two kills, on average (a start takes 2)
 NONCE_WINDOW = 1.0  # real seconds the fake Discord remembers a nonce (Discord: minutes)
 SETTLE_TIMEOUT = 120.0  # real seconds allowed, after the last kill, to deliver everything
@@ -89,6 +90,7 @@ class Result:
     kills: int
     faults: int
     exits: int  # processes that stopped without being killed (each was started again)
+    freezes: int  # processes stopped past their leases, then let go on
     seconds: float
     tail: float  # seconds from the last post falling due to everything delivered
     tallies: dict[Platform, Tally]
@@ -107,7 +109,8 @@ class Result:
             out.extend(f"  lost: {k}" for k in t.lost_keys[:10])
             out.extend(f"  duplicated: {k}" for k in t.duplicated_keys[:10])
         out.append(
-            f"{self.faults} faults injected, {self.exits} processes stopped by themselves"
+            f"{self.faults} faults injected, {self.freezes} processes frozen past their leases,"
+            f" {self.exits} processes stopped by themselves"
             f" (and were started again), {self.seconds:.1f} s in all, everything delivered"
             f" {self.tail:.1f} s after the last post fell due"
         )
@@ -145,6 +148,18 @@ class Process:
     def exited(self) -> bool:
         """It stopped without being killed (a failed start, a crash)."""
         return self.process is not None and self.process.returncode not in (None, -9)
+
+    async def freeze(self, seconds: float) -> bool:
+        """Stop the process (SIGSTOP) for `seconds`, long enough for its leases to run out
+        and other processes to take its rows over, then let it go on (SIGCONT)."""
+        process = self.process
+        if process is None or process.returncode is not None:
+            return False
+        process.send_signal(signal.SIGSTOP)
+        await asyncio.sleep(seconds)
+        with contextlib.suppress(ProcessLookupError):
+            process.send_signal(signal.SIGCONT)
+        return True
 
     def kill(self) -> None:
         if self.process is not None and self.process.returncode is None:
@@ -246,7 +261,7 @@ async def run(options: Options) -> Result:
                 name = f"{deployment.name}-{n}"
                 processes.append(Process(name, environment, work / f"{name}.log"))
         await asyncio.gather(*(p.start() for p in processes))
-        faults, exits = await _havoc(options, rng, processes, deployments, clock, spread)
+        faults, exits, freezes = await _havoc(options, rng, processes, deployments, clock, spread)
         end, late_exits = await _settle(deployments, processes, clock)
         await asyncio.gather(*(p.stop() for p in processes))
         tallies: dict[Platform, Tally] = {p: Tally(p.value) for p in Platform}
@@ -259,6 +274,7 @@ async def run(options: Options) -> Result:
             options.kills,
             faults,
             exits + late_exits,
+            freezes,
             seconds,
             max(0.0, tail),
             {p: t for p, t in tallies.items() if p in deployments[0].communities},
@@ -282,19 +298,22 @@ async def _havoc(
     deployments: list[Deployment],
     clock: ScaledClock,
     spread: int,
-) -> tuple[int, int]:
+) -> tuple[int, int, int]:
     """Kill random running processes at random moments while posts fall due (and restart
-    each a moment later), injecting platform faults in between; the number of faults."""
+    each a moment later), injecting platform faults in between, and now and then freeze a
+    process past its leases (its rows are taken over, and what it was doing when frozen
+    finishes after: a stale drainer); how many faults, unbidden exits and freezes."""
     gap = options.kill_gap(len(processes))
     restarting: dict[Process, asyncio.Task[None]] = {}
     faults = exits = 0
+    freezing: list[asyncio.Task[bool]] = []
 
     async def restart(process: Process, after: float) -> None:
         await process.wait()
         await asyncio.sleep(after)
         await process.start()
 
-    for _ in range(options.kills):
+    for number in range(options.kills):
         await asyncio.sleep(rng.uniform(0.2, 1.8) * gap)
         while True:
             for process, task in list(restarting.items()):
@@ -313,13 +332,17 @@ async def _havoc(
         if rng.random() < 0.7:
             _inject(rng.choice(deployments), rng)
             faults += 1
+        others = [p for p in running if p is not victim]
+        if number % 10 == 5 and others:
+            freezing.append(asyncio.create_task(rng.choice(others).freeze(FREEZE)))
     while clock.now() < last_due(spread):
         await asyncio.sleep(0.5)
         if options.kills and rng.random() < 0.5:
             _inject(rng.choice(deployments), rng)
             faults += 1
     await asyncio.gather(*restarting.values())
-    return faults, exits
+    frozen = await asyncio.gather(*freezing)
+    return faults, exits, sum(frozen)
 
 
 async def _revive(processes: Iterable[Process]) -> int:

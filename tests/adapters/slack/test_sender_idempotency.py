@@ -41,7 +41,7 @@ async def _drain_until_sent(cohort: Cohort, clock: ManualClock, sender: SlackSen
         {"status": 503, "error": "service_unavailable"},
         {"status": 500, "error": "internal_error"},
         {"status": DROP},
-        {"status": 200, "hang": TIMEOUT * 4},
+        {"status": 200, "hang": TIMEOUT * 2},
     ],
     ids=["stored-then-503", "stored-then-500", "stored-then-connection-reset", "timeout"],
 )
