@@ -3,7 +3,8 @@
 ``<command> [<subcommand>] [positional ...] [name:value | name:"a b"]``
 
 Tokens are separated by white space; double quotes group words (``\\"`` is a literal quote),
-and so do single quotes where a value starts (``name:'a b'``; ``\\'`` is a literal quote).
+and so do single quotes where a value starts (``name:'a b'``; ``\\'`` is a literal quote), as
+well as the curly quotes phones type.
 A token of the form ``name:value`` is an option only if the command declares ``name``;
 otherwise it is a positional value, so ``https://example.org`` stays a positional URL.
 """
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 
 _KEY = re.compile(r"^([a-z][a-z0-9_-]*):(.*)$", re.DOTALL)
 _KEY_ONLY = re.compile(r"^[a-z][a-z0-9_-]*:$")
+# What closes each quote that opens a value; a curly one (typed by phones) closes curly.
+_CLOSING = {'"': '"', "'": "'", "\u201c": "\u201d", "\u2018": "\u2019"}
 
 
 class GrammarError(ValueError):
@@ -36,7 +39,8 @@ def tokenize(line: str) -> list[Token]:
 
     Double quotes group words anywhere. Single quotes group words the same way where a value
     starts (a word's start, or just after ``name:``), so an apostrophe inside a word, as in
-    ``don't``, stays a plain character."""
+    ``don't``, stays a plain character. The curly quotes phones and some keyboards type
+    (U+201C and U+201D, U+2018 and U+2019) work like the straight ones there."""
     tokens: list[Token] = []
     i, n = 0, len(line)
     while i < n:
@@ -49,7 +53,7 @@ def tokenize(line: str) -> list[Token]:
         seen_quote = False
         while i < n and not line[i].isspace():
             ch = line[i]
-            if ch == '"' or (ch == "'" and _value_starts(raw, seen_quote)):
+            if ch == '"' or (ch in _CLOSING and _value_starts(raw, seen_quote)):
                 seen_quote = True
                 i = _quoted(line, i, raw)
                 continue
@@ -75,16 +79,17 @@ def _value_starts(raw: list[str], seen_quote: bool) -> bool:
 def _quoted(line: str, i: int, raw: list[str]) -> int:
     """Read the quoted part opening at `i` into `raw`; returns the index after it."""
     mark, n = line[i], len(line)
-    what = "a double quote" if mark == '"' else "a single quote"
+    closing = _CLOSING[mark]
+    what = "a double quote" if mark in '"\u201c' else "a single quote"
     i += 1
     while True:
         if i >= n:
             raise GrammarError(f"{what} is not closed")
-        if line[i] == "\\" and i + 1 < n and line[i + 1] in (mark, "\\"):
+        if line[i] == "\\" and i + 1 < n and line[i + 1] in (closing, "\\"):
             raw.append(line[i + 1])
             i += 2
             continue
-        if line[i] == mark:
+        if line[i] == closing:
             return i + 1
         raw.append(line[i])
         i += 1
@@ -92,7 +97,8 @@ def _quoted(line: str, i: int, raw: list[str]) -> int:
 
 def quote(value: str) -> str:
     """Write a value so that :func:`tokenize` reads it back as one token."""
-    plain = not any(ch.isspace() or ch in "\"'\\" for ch in value) and ":" not in value
+    plain = not any(ch.isspace() or ch in _CLOSING or ch == "\\" for ch in value)
+    plain = plain and ":" not in value
     if value and plain:
         return value
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

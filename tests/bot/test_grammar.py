@@ -94,3 +94,29 @@ def test_single_quotes_read_like_double_quotes(name: str, value: str) -> None:
         single = tokenize(shape.format(n=name, q=_single(value)))
         double = tokenize(shape.format(n=name, q=_double(value)))
         assert single == double
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "goal add text:\u201cship it now\u201d",
+            [Token("goal"), Token("add"), Token("text:ship it now", "text", "ship it now")],
+        ),
+        ("say \u2018a b\u2019", [Token("say"), Token("a b")]),
+        ("say don\u2019t", [Token("say"), Token("don\u2019t")]),
+    ],
+)
+def test_curly_quotes_read_like_straight_ones(line: str, expected: list[Token]) -> None:
+    assert tokenize(line) == expected
+
+
+def _curly(value: str) -> str:
+    return "\u201c" + value.replace("\\", "\\\\").replace("\u201d", "\\\u201d") + "\u201d"
+
+
+@given(st.from_regex(r"[a-z][a-z0-9_-]{0,10}", fullmatch=True), st.text(max_size=40))
+def test_curly_double_quotes_read_like_straight_ones(name: str, value: str) -> None:
+    for shape in ("cmd {q}", "cmd {n}:{q}"):
+        curly = tokenize(shape.format(n=name, q=_curly(value)))
+        assert curly == tokenize(shape.format(n=name, q=_double(value)))
