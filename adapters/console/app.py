@@ -94,6 +94,10 @@ class Console:
                     return
             elif line.startswith("/"):
                 await self._command(line[1:])
+            elif self._cohort.dispatcher.catalogue.get(line.split()[0]) is not None:
+                # The hints in replies are written without the slash (`goal done 1`), so a
+                # line that starts with a command's name is that command, pasted as is.
+                await self._command(line)
             else:
                 self._print("Commands start with / (try /help); console controls start with :.")
 

@@ -178,3 +178,11 @@ def test_a_form_can_be_cancelled(run_in_terminal: Callable[[str], str]) -> None:
     assert out.count("Cancelled: nothing was sent.") == 2, out
     assert "Checked in" not in out
     assert "Nothing to cancel" in out
+
+
+def test_a_hint_pasted_without_the_slash_runs_as_the_command(run: Run) -> None:
+    result = run('/join\ngoal add text:"ship the RAG demo"\ngoal done 1\nhello there\n')
+    assert "== Goal 1 added ==" in result.stdout
+    assert "== Goal 1 done ==" in result.stdout
+    assert result.stdout.count("Commands start with /") == 1  # only for `hello there`
+    assert "Traceback" not in result.stdout + result.stderr
