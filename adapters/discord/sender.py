@@ -112,6 +112,7 @@ class DiscordSender:
             if content and part == 0:
                 options["content"] = content
                 options["allowed_mentions"] = mentions
+            await message.fence()
             sent = await channel.send(**options)
             ids.append(str(sent.id))
         return ids[0]
@@ -183,6 +184,7 @@ class DiscordSender:
         opened = message.opened_conversation
         thread_id = int(opened) if opened is not None and opened.isdigit() else None
         if thread_id is None:
+            await message.fence()
             try:
                 thread = await self._client.http.start_thread_without_message(
                     channel_id,

@@ -124,6 +124,7 @@ class SlackSender:
     async def _post(self, channel: str, message: Message) -> str:
         rendered = render.message(message.reply)
         image = message.reply.image
+        await message.fence()  # this row is still ours, right before the post
         if image is not None:
             # The card and the message travel together, as one file share.
             name = f"{marker(message.key)}-{image.filename}"

@@ -7,6 +7,7 @@ import contextlib
 import functools
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -64,9 +65,9 @@ class Drainer:
         """Deliver everything due now; returns how many rows were handled."""
         handled = 0
         while claim := await self._claim():
-            owner, lease_until, messages = claim
+            owner, lease, messages = claim
             in_flight = {m.id for m in messages}
-            renewing = asyncio.ensure_future(self._renew(owner, lease_until, in_flight))
+            renewing = asyncio.ensure_future(self._renew(owner, lease, in_flight))
             try:
                 await asyncio.gather(*(self._deliver(owner, m, in_flight) for m in messages))
             finally:
@@ -86,9 +87,8 @@ class Drainer:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
 
-    async def _claim(self) -> tuple[str, datetime, list[Message]] | None:
-        """Claim a batch of due rows under a new owner token, with the lease written; None
-        when nothing is due."""
+    async def _claim(self) -> tuple[str, _Lease, list[Message]] | None:
+        """Claim a batch of due rows under a new owner token; None when nothing is due."""
         now = self._clock.now()
         lease_until = now + timedelta(seconds=self._policy.lease)
         due = sa.or_(
@@ -141,9 +141,10 @@ class Drainer:
             external = await store.external_ids(conn, {r.community_id for r in rows})
             conversations = await store.conversations(conn, {r.follows for r in rows if r.follows})
             landed = await store.orphaned_deliveries(conn, [r.id for r in rows if r.attempts])
+        lease = _Lease(lease_until)
         return (
             owner,
-            lease_until,
+            lease,
             [
                 store.message(
                     row,
@@ -151,6 +152,7 @@ class Drainer:
                     conversations.get(row.follows),
                     landed.get(row.id),
                     functools.partial(self._opened, row.id, owner),
+                    functools.partial(self._fence, row.id, owner, lease),
                 )
                 for row in rows
             ],
@@ -176,33 +178,55 @@ class Drainer:
             )
         return [i for i in ids if i not in failed]
 
-    async def _renew(self, owner: str, lease_until: datetime, in_flight: set[int]) -> None:
-        """Extend the lease of the rows still being delivered (claimed until `lease_until`),
-        long before it runs out, for as long as their delivery takes (pacing, a held channel,
-        a slow platform)."""
-        lease = timedelta(seconds=self._policy.lease)
+    async def _renew(self, owner: str, lease: _Lease, in_flight: set[int]) -> None:
+        """Extend the lease of the rows still being delivered, long before it runs out, for
+        as long as their delivery takes (pacing, a held channel, a slow platform)."""
+        length = timedelta(seconds=self._policy.lease)
         while in_flight:
             await asyncio.sleep(self._policy.renew_check)
             now = self._clock.now()
-            if lease_until - now > lease / 2 or not in_flight:
+            if lease.until - now > length / 2 or not in_flight:
                 continue
+            ids = sorted(in_flight)
             try:
                 async with self._db.write() as conn:
-                    await conn.execute(
+                    result = await conn.execute(
                         outbox.update()
                         .where(
-                            outbox.c.id.in_(sorted(in_flight)),
+                            outbox.c.id.in_(ids),
                             outbox.c.owner == owner,
                             outbox.c.status == Status.SENDING.value,
-                            # A lease that ran out is not revived: another drainer may be
-                            # taking the row over right now.
+                            # A lease that ran out is not revived in the background: another
+                            # drainer may be taking the row over; the fence asks instead.
                             outbox.c.lease_until > now,
                         )
-                        .values(lease_until=now + lease)
+                        .values(lease_until=now + length)
                     )
-                lease_until = now + lease
             except Exception:
                 log.exception("could not renew the outbox lease; trying again")
+                continue
+            if result.rowcount == len(ids):
+                lease.until = now + length
+            # Otherwise some rows were taken over (or just finished): `lease.until` stays
+            # as it was, so each row's fence asks the database before its next platform call.
+
+    async def _fence(self, message_id: int, owner: str, lease: _Lease) -> None:
+        """Called by a sender right before each call that posts: raise Superseded unless the
+        row is still this drainer's. Free while the lease is fresh; once it may have run out
+        (the process was frozen, the event loop stalled) the database says, and the row's
+        lease is renewed on the way."""
+        length = timedelta(seconds=self._policy.lease)
+        now = self._clock.now()
+        if lease.until - now > length / 4:
+            return
+        async with self._db.write() as conn:
+            result = await conn.execute(
+                outbox.update()
+                .where(store.owned(message_id, owner))
+                .values(lease_until=now + length)
+            )
+        if not result.rowcount:
+            raise Superseded(f"outbox row {message_id}")
 
     async def _opened(self, message_id: int, owner: str, conversation_id: str) -> None:
         """Record the conversation a delivery opened (a Discord thread) before anything is
@@ -333,6 +357,13 @@ class Drainer:
             outcome,
             delivered.message_id if delivered else detail,
         )
+
+
+@dataclass
+class _Lease:
+    """How long this drainer's claim is known to hold: until its last successful renewal."""
+
+    until: datetime
 
 
 BATCH_SECONDS = 10.0  # a claim holds about this much sending at the sender's pace

@@ -60,6 +60,10 @@ async def _nowhere(conversation_id: str) -> None:
     """Messages made outside a drainer (tests) have nowhere to record a conversation."""
 
 
+async def _unfenced() -> None:
+    """Messages made outside a drainer (tests) are nobody's to lose."""
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
     """One outbox row as a sender sees it."""
@@ -76,6 +80,9 @@ class Message:
     landed: Delivered | None = None  # an earlier attempt saw it land (kept as an orphan)
     created_at: datetime | None = None  # when it was queued: it cannot have landed before
     record_opened: Callable[[str], Awaitable[None]] = field(default=_nowhere, compare=False)
+    # Awaited right before each platform call that posts: raises Superseded when the row was
+    # taken over (this drainer's process was frozen past its lease), so nothing posts twice.
+    fence: Callable[[], Awaitable[None]] = field(default=_unfenced, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

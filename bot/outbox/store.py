@@ -88,6 +88,7 @@ def message(
     conversation_id: str | None,
     landed: Delivered | None,
     opened: Callable[[str], Awaitable[None]],
+    fence: Callable[[], Awaitable[None]],
 ) -> Message:
     return Message(
         id=row.id,
@@ -107,4 +108,5 @@ def message(
         landed=landed,
         created_at=row.created_at,
         record_opened=opened,
+        fence=fence,
     )

@@ -245,3 +245,41 @@ async def test_a_row_that_brings_its_process_down_every_time_fails_in_the_end(
         "its delivery was cut short 3 times (the process stopped)",
     )
     assert not never.started.is_set()
+
+
+@dataclass
+class Fenced(Gated):
+    """Like a platform sender: after waiting (pacing, or its process frozen), it checks the
+    row is still its own right before the call that posts."""
+
+    async def deliver(self, message: Message) -> Delivered:
+        self.started.set()
+        await self.gate.wait()
+        await message.fence()
+        self.delivered.append(message.key)
+        return Delivered(f"{self.name}-{message.key}")
+
+
+async def test_a_drainer_frozen_past_its_lease_does_not_post_what_was_taken_over(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    stale, new = Fenced("stale"), Fenced("new")
+    new.gate.set()
+    running = await _taken_over(cohort, clock, stale)
+    await Drainer(cohort.db, clock, new, POLICY).drain()
+    stale.gate.set()  # the frozen process goes on where it stopped, just before posting
+    await running
+
+    assert (stale.delivered, new.delivered) == ([], ["k"])
+    row = await _row(cohort, "k")
+    assert (row.status, row.platform_message_id) == ("sent", "new-k")
+
+
+async def test_a_fresh_lease_lets_a_delivery_through_without_asking_the_database(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _queue(cohort, "k")
+    sender = Fenced("only")
+    sender.gate.set()
+    await Drainer(cohort.db, clock, sender, POLICY).drain()
+    assert sender.delivered == ["k"]
