@@ -24,7 +24,9 @@ def commands(db: Database) -> tuple[Command, ...]:
     async def retry(ctx: Context, args: Args) -> Answer:
         row_id = args.integer("id")
         if row_id is None:
-            raise UserError("Give the post's number: `outbox retry id:<n>`.")
+            raise UserError(
+                "Give the post's number, as `outbox list failed` shows it: `outbox retry 12`."
+            )
         async with db.write() as conn:
             if not await store.requeue(conn, ctx.community.id, row_id, ctx.now):
                 status = await store.status_of(conn, ctx.community.id, row_id)

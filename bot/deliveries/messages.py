@@ -20,7 +20,11 @@ def listing(deliveries: list[Delivery], which: str) -> Reply:
         if d.last_error and d.status != "sent":
             line += f": {escape(d.last_error)}"
         items.append(line)
-    hint = " Re-queue one with `outbox retry id:<n>`." if which == "failed" else ""
+    hint = (
+        f" Re-queue one by its number, such as `outbox retry {deliveries[0].id}`."
+        if which == "failed" and deliveries
+        else ""
+    )
     return Reply(
         title="Outbox", body=f"The newest {len(items)} ({which}).{hint}", items=tuple(items)
     )

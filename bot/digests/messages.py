@@ -32,7 +32,9 @@ NO_FEEDS = (
 )
 NO_FEEDS_POSTED = "This community follows no feeds yet, so this digest holds curated readings only."
 ADDED_MEANWHILE = "another organizer added it at the same moment"
-READINGS_HINT = "Narrow or widen it with `reading <topic>` or `reading phase:<n>`."
+READINGS_HINT = (
+    "Narrow or widen it with a topic, such as `reading rag`, or a phase, such as `reading phase:2`."
+)
 FOCUS_HINT = (
     "Organizers choose focus topics with `digest focus topics:llms,rag`; `digest focus "
     "topics:auto` goes back to the topics members name in their profile focus."
@@ -247,8 +249,8 @@ def feeds_list(feeds: Sequence[Feed], counts: dict[int, int], now: datetime) -> 
     if failing or disabled:
         summary += f": {failing} failing, {disabled} disabled"
     hint = (
-        "Remove one with `feeds remove id:<n>`; adding a disabled feed again with `feeds add` "
-        "restarts it."
+        f"Remove one by its number, such as `feeds remove {feeds[0].id}`; adding a disabled feed "
+        "again with `feeds add` restarts it."
     )
 
     def build(count: int) -> Reply:
@@ -294,7 +296,10 @@ def already_following(feed: Feed) -> str:
 
 
 def too_many_feeds(limit: int) -> str:
-    return f"A community can follow up to {limit} feeds; remove one with `feeds remove id:<n>`."
+    return (
+        f"A community can follow up to {limit} feeds: `feeds list` shows their numbers, and "
+        "`feeds remove` with a number stops one."
+    )
 
 
 def no_feed(feed_id: int) -> str:
