@@ -162,7 +162,9 @@ async def enqueue(
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    max_attempts: int = 6  # deliveries started (not counting those a crash cut short)
+    # Deliveries started (not counting those a crash cut short). Twelve, with the doubling
+    # delays capped at 15 minutes, ride out a platform outage of about 25 to 45 minutes.
+    max_attempts: int = 12
     max_recoveries: int = 20  # deliveries cut short by their process stopping, in a row's life
     base_delay: float = 2.0  # seconds; doubles each attempt, with jitter
     max_delay: float = 900.0
