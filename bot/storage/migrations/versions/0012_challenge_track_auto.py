@@ -2,11 +2,8 @@
 are in. Existing communities keep the track they have, since a stored `all` may be an
 organizer's choice; `challenge track auto` switches one over.
 
-(The file name was fixed before its content: the content renames of this release need no
-schema change, they are applied to the rows at start-up.)
-
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-05
 """
 
@@ -15,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
-down_revision = "0013"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
