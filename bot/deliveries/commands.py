@@ -19,7 +19,7 @@ def commands(db: Database) -> tuple[Command, ...]:
         status = None if which == "all" else Status(which)
         async with db.read() as conn:
             deliveries = await store.recent(conn, ctx.community.id, status, LISTED)
-        return messages.listing(deliveries, which)
+        return messages.listing(deliveries, which, ctx.community.timezone)
 
     async def retry(ctx: Context, args: Args) -> Answer:
         row_id = args.integer("id")

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from bot import moments
 from bot.deliveries.store import Delivery
 from bot.markdown import escape
 from bot.replies import Reply, Tone
 
 
-def listing(deliveries: list[Delivery], which: str) -> Reply:
+def listing(deliveries: list[Delivery], which: str, timezone: str) -> Reply:
     if not deliveries:
         empty = "Nothing has failed." if which == "failed" else "Nothing queued or sent yet."
         return Reply(title="Outbox", body=empty)
     items = []
     for d in deliveries:
-        when = (d.sent_at or d.created_at).strftime("%Y-%m-%d %H:%M UTC")
+        when = moments.when(d.sent_at or d.created_at, timezone, weekday=False)
         line = f"`{d.id}` {d.status}, {escape(d.key)} to {escape(d.target)}, {when}"
         if d.attempts > 1:
             line += f", {d.attempts} attempts"

@@ -41,7 +41,9 @@ def commands(digests: DigestService) -> tuple[Command, ...]:
         posted = await digests.latest(ctx.community)
         if posted is None:
             raise UserError(messages.NOTHING_POSTED)
-        return messages.latest(posted.digest, posted.week, posted.created_at)
+        return messages.latest(
+            posted.digest, posted.week, posted.created_at, ctx.community.timezone
+        )
 
     async def preview(ctx: Context, args: Args) -> Answer:
         digest, checked, when = await digests.preview(ctx.community)

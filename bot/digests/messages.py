@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
+from bot import moments
 from bot.content.limits import BODY, fits
 from bot.content.model import Reading
 from bot.digests.model import Digest, Item, Section
@@ -196,8 +197,8 @@ def _view(title: str, digest: Digest, note: str, rest: str) -> Reply:
     return _fitted(build, digest.count)
 
 
-def latest(digest: Digest, week: str, posted_at: datetime) -> Reply:
-    note = f"*Posted {posted_at:%A %Y-%m-%d %H:%M} UTC.*"
+def latest(digest: Digest, week: str, posted_at: datetime, timezone: str) -> Reply:
+    note = f"*Posted {moments.when(posted_at, timezone)}.*"
     return _view(_week_title(week), digest, note, "in the posted digest")
 
 

@@ -19,6 +19,10 @@ async def test_failed_posts_are_listed_with_their_reason_and_can_be_requeued(
     listed = text_of(await cohort.dispatcher.run_line(ORGANIZER, "outbox failed"))
     assert "1 failed, challenge:1:2026-W49 to general" in listed
     assert "403 Missing Access" in listed
+    assert "2026-11-29 15:00 UTC" in listed  # when it was queued, in the community's zone
+    await cohort.dispatcher.run_line(ORGANIZER, "setup timezone:Asia/Tokyo")
+    listed = text_of(await cohort.dispatcher.run_line(ORGANIZER, "outbox list failed"))
+    assert "2026-11-30 00:00 (Asia/Tokyo)" in listed
     done = reply(await cohort.dispatcher.run_line(ORGANIZER, "outbox retry id:1"))
     assert done.tone is Tone.SUCCESS
     sender = RecordingSender()

@@ -196,6 +196,10 @@ async def test_digest_shows_the_latest_post_to_members(
     assert "RAG at scale" in shown
     assert "RAG evals" in shown
     assert "Posted Monday 2026-11-30 08:00 UTC" in shown
+    # A channel post's time reads in the community's zone.
+    await digest_core.dispatcher.run_line(ORGANIZER, "setup timezone:Asia/Tokyo")
+    shown = text_of(await digest_core.dispatcher.run_line(caller("eve"), "digest"))
+    assert "Posted Monday 2026-11-30 17:00 (Asia/Tokyo)" in shown
 
 
 async def test_the_preview_refreshes_stale_feeds_and_says_when_it_posts(
