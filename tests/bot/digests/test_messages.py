@@ -49,7 +49,7 @@ def test_a_section_too_long_for_one_message_continues_in_the_next() -> None:
 
 def test_a_view_shows_what_fits_and_says_how_many_more() -> None:
     digest = _digest(Section("rag", "RAG", _items(12, 250)))
-    view = messages.latest(digest, WEEK, datetime(2026, 12, 4, 15, tzinfo=UTC))
+    view = messages.latest(digest, WEEK, datetime(2026, 12, 4, 15, tzinfo=UTC), "UTC")
     assert fits(view) == []
     assert "**12 new reads**" in view.body
     assert "more in the posted digest" in view.body
