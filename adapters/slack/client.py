@@ -30,36 +30,29 @@ def _posts(request: HttpRequest) -> bool:
     return request.url.rstrip("/").rsplit("/", 1)[-1] in POSTING
 
 
-class _ConnectionRetry(AsyncConnectionErrorRetryHandler):
+class _NeverRepostRetry(AsyncRetryHandler):
+    """Mixed in before a retry handler: it retries as that handler would, unless the call
+    posts a message."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return not _posts(request) and await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
+
+
+class _ConnectionRetry(_NeverRepostRetry, AsyncConnectionErrorRetryHandler):
     """Retries a call cut off by a connection error, unless it posts a message."""
 
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        return not _posts(request) and await super()._can_retry_async(
-            state=state, request=request, response=response, error=error
-        )
 
-
-class _ServerErrorRetry(AsyncServerErrorRetryHandler):
+class _ServerErrorRetry(_NeverRepostRetry, AsyncServerErrorRetryHandler):
     """Retries a call Slack answered with 500 or 503, unless it posts a message."""
-
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        return not _posts(request) and await super()._can_retry_async(
-            state=state, request=request, response=response, error=error
-        )
 
 
 class _PatientRateLimitRetry(AsyncRateLimitErrorRetryHandler):
