@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.app import Cohort
-from bot.clock import OffsetClock, ScaledClock, SystemClock
+from bot.clock import Clock, OffsetClock, ScaledClock, SystemClock
 from bot.content.check import check
 from bot.content.problems import ContentError
 from bot.digests.refresher import run_refresher
@@ -122,10 +122,15 @@ async def _db_upgrade(settings: Settings) -> int:
     return 0
 
 
+def _base_clock(settings: Settings) -> Clock:
+    """The machine's clock, or the benchmarks' and tests' fixed-start one (COHORT_TEST_CLOCK)."""
+    return ScaledClock.parse(settings.test_clock) if settings.test_clock else SystemClock()
+
+
 async def _console(settings: Settings) -> int:
     from adapters.console.app import Console, stdin_reader
 
-    clock = OffsetClock()
+    clock = OffsetClock(_base_clock(settings))
     cohort = Cohort.from_settings(settings, clock)
     lock = SchedulerLock(settings.database_url)
     try:
@@ -144,8 +149,7 @@ async def _console(settings: Settings) -> int:
 
 
 async def _run_platforms(settings: Settings) -> int:
-    clock = ScaledClock.parse(settings.test_clock) if settings.test_clock else SystemClock()
-    cohort = Cohort.from_settings(settings, clock)
+    cohort = Cohort.from_settings(settings, _base_clock(settings))
     lock = SchedulerLock(settings.database_url)
     try:
         await cohort.start()

@@ -44,19 +44,20 @@ class ManualClock:
 
 
 class OffsetClock:
-    """The machine's clock plus an offset that only grows: the console's `:advance` moves it
-    forward while time keeps flowing normally in between."""
+    """A base clock (the machine's) plus an offset that only grows: the console's `:advance`
+    moves it forward while time keeps flowing normally in between."""
 
-    def __init__(self) -> None:
+    def __init__(self, base: Clock | None = None) -> None:
+        self._base = base or SystemClock()
         self._offset = timedelta(0)
 
     @property
     def offset(self) -> timedelta:
-        """How far ahead of the machine's clock this one is."""
+        """How far ahead of the base clock this one is."""
         return self._offset
 
     def now(self) -> datetime:
-        return datetime.now(UTC) + self._offset
+        return self._base.now() + self._offset
 
     def advance(self, delta: timedelta) -> datetime:
         if delta < timedelta(0):

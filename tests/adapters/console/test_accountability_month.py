@@ -1,14 +1,15 @@
 """A month and a bit of a member's life, driven through `cohort console`'s stdin with `:advance`.
 
-The console's clock starts at the real time, so the script is planned from it: every step lands
-half an hour away from the hourly reminder looks and the Monday-noon close, in Berlin wall time,
-whatever the date and its daylight-saving state.
+The console's clock starts at a fixed moment (COHORT_TEST_CLOCK), in the weeks around Berlin's
+switch back from summer time, whatever day the suite runs on; every step lands half an hour away
+from the hourly reminder looks and the Monday-noon close, in Berlin wall time.
 """
 
 from __future__ import annotations
 
 import re
 import subprocess
+import time as wall
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -16,6 +17,8 @@ from zoneinfo import ZoneInfo
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
 BERLIN = ZoneInfo("Europe/Berlin")
+# A Wednesday; the five weeks after it cross Berlin's switch back from summer time (25 October).
+START = datetime(2026, 10, 14, 9, 0, tzinfo=UTC)
 
 
 def _berlin(day: datetime, hour: int, minute: int, days_later: int = 0) -> datetime:
@@ -46,7 +49,7 @@ def _sunday_prompts(start: datetime, end: datetime) -> list[datetime]:
 
 
 def test_a_month_of_checkins_reminders_and_a_freeze(run: Run) -> None:
-    start = datetime.now(UTC)
+    start = START
     first = _first_monday_after(start)
     stops = [
         (first, '/checkin hours:4 done:"first week"'),
@@ -65,7 +68,9 @@ def test_a_month_of_checkins_reminders_and_a_freeze(run: Run) -> None:
             lines.append(f":advance {int((moment - clock).total_seconds() // 60)}m")
             clock = moment
         lines.append(command)
-    result = run("\n".join(lines) + "\n")
+    # The console's clock starts at START and runs at the machine's pace from the moment this
+    # line is read, so the dates the script meets are the same on every day.
+    result = run("\n".join(lines) + "\n", COHORT_TEST_CLOCK=f"{START.isoformat()},{wall.time()},1")
     out = result.stdout
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in out + result.stderr
