@@ -9,6 +9,7 @@ from bot.clock import ManualClock
 from bot.commands import Catalogue
 from bot.identity import Caller, CommunityRef, MemberRef, Platform
 from bot.markdown import plain
+from bot.outbox import Target, enqueue
 from bot.replies import Answer, Form, Reply
 from bot.settings import Settings
 from bot.storage.database import Database
@@ -27,6 +28,24 @@ def catalogue() -> Catalogue:
     settings = Settings(database_url="sqlite+aiosqlite://", _env_file=None)  # type: ignore[call-arg]
     clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
     return Cohort(settings, clock, Database.connect(settings.database_url)).catalogue
+
+
+async def queue_message(
+    cohort: Cohort, key: str, target: Target, reply: Reply, community: CommunityRef = COMMUNITY
+) -> bool:
+    """Queue one outbox message for `community` now, as a job would; False when the key was
+    already queued."""
+    found = await cohort.communities.resolve(community)
+    async with cohort.db.write() as conn:
+        return await enqueue(
+            cohort.db,
+            conn,
+            community=found,
+            key=key,
+            target=target,
+            reply=reply,
+            now=cohort.clock.now(),
+        )
 
 
 def text_of(answer: Answer) -> str:

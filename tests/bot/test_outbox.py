@@ -10,27 +10,17 @@ import sqlalchemy as sa
 from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.identity import Platform
-from bot.outbox import Delivered, Drainer, Message, RetryPolicy, Target, enqueue
+from bot.outbox import Delivered, Drainer, Message, RetryPolicy, Target
 from bot.replies import Action, Field, Image, Reply, decode, encode
 from bot.storage.tables import outbox
 from tests.fakes.sender import RecordingSender, forbidden, server_error, too_many_requests
-from tests.support import COMMUNITY
+from tests.support import queue_message
 
 GENERAL = Target.channel("general")
 
 
 async def _queue(cohort: Cohort, key: str, body: str = "hello", target: Target = GENERAL) -> bool:
-    community = await cohort.communities.resolve(COMMUNITY)
-    async with cohort.db.write() as conn:
-        return await enqueue(
-            cohort.db,
-            conn,
-            community=community,
-            key=key,
-            target=target,
-            reply=Reply(body=body, private=False),
-            now=cohort.clock.now(),
-        )
+    return await queue_message(cohort, key, target, Reply(body=body, private=False))
 
 
 async def _status(cohort: Cohort, key: str) -> tuple[str, int, str | None]:

@@ -15,10 +15,10 @@ import sqlalchemy as sa
 from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.identity import Platform
-from bot.outbox import Delivered, Drainer, Message, RetryLater, RetryPolicy, Target, enqueue
+from bot.outbox import Delivered, Drainer, Message, RetryLater, RetryPolicy, Target
 from bot.replies import Reply
 from bot.storage.tables import outbox, outbox_orphans
-from tests.support import COMMUNITY
+from tests.support import queue_message
 
 POLICY = RetryPolicy(renew_check=0.01)
 
@@ -53,17 +53,7 @@ async def _started(sender: Gated) -> None:
 
 
 async def _queue(cohort: Cohort, key: str) -> None:
-    community = await cohort.communities.resolve(COMMUNITY)
-    async with cohort.db.write() as conn:
-        await enqueue(
-            cohort.db,
-            conn,
-            community=community,
-            key=key,
-            target=Target.channel("general"),
-            reply=Reply(body="hello", private=False),
-            now=cohort.clock.now(),
-        )
+    await queue_message(cohort, key, Target.channel("general"), Reply(body="hello", private=False))
 
 
 async def _row(cohort: Cohort, key: str) -> Any:

@@ -15,7 +15,7 @@ from bot.clock import ManualClock
 from bot.dispatch import Dispatcher
 from bot.identity import CommunityRef, Platform
 from bot.markdown import escape
-from bot.outbox import Status, Target, enqueue
+from bot.outbox import Status, Target
 from bot.replies import Action, Reply
 from bot.storage.tables import outbox
 from tests.adapters.discord.conftest import Start
@@ -28,6 +28,7 @@ from tests.fakes.discord_fake import (
     MEMBER_ID,
     FakeDiscord,
 )
+from tests.support import queue_message
 
 GRACE = 1_100_000_000_000_000_006
 GONE = 1_100_000_000_000_000_007  # left the server since the matchup was decided
@@ -40,17 +41,7 @@ async def sender(start: Start, probe: Dispatcher) -> DiscordSender:
 
 
 async def queue(cohort: Cohort, key: str, target: Target, reply: Reply) -> None:
-    community = await cohort.communities.resolve(CommunityRef(Platform.DISCORD, str(GUILD_ID)))
-    async with cohort.db.write() as conn:
-        await enqueue(
-            cohort.db,
-            conn,
-            community=community,
-            key=key,
-            target=target,
-            reply=reply,
-            now=cohort.clock.now(),
-        )
+    await queue_message(cohort, key, target, reply, CommunityRef(Platform.DISCORD, str(GUILD_ID)))
 
 
 async def row(cohort: Cohort, key: str) -> Any:

@@ -16,11 +16,12 @@ from adapters.slack.sender import METADATA_EVENT, SlackSender, marker
 from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.markdown import escape
-from bot.outbox import Delivered, Message, PermanentFailure, RetryLater, Target, enqueue
+from bot.outbox import Delivered, Message, PermanentFailure, RetryLater, Target
 from bot.replies import Action, Image, Reply
 from bot.storage.tables import outbox
 from tests.adapters.slack.conftest import ADA, BOB, CHANNEL, PNG, slack_settings
 from tests.fakes.slack_fake import TEAM_ID, FakeSlack
+from tests.support import queue_message
 
 WEEKLY = Reply(
     title="Weekly challenge",
@@ -49,17 +50,8 @@ def row(key: str, target: Target, reply: Reply = WEEKLY, *, recovering: bool = F
 
 
 async def queue(cohort: Cohort, clock: ManualClock, key: str, target: Target) -> None:
-    found = await cohort.communities.resolve(community(TEAM_ID))
-    async with cohort.db.write() as conn:
-        assert await enqueue(
-            cohort.db,
-            conn,
-            community=found,
-            key=key,
-            target=target,
-            reply=WEEKLY,
-            now=clock.now(),
-        )
+    assert clock is cohort.clock
+    assert await queue_message(cohort, key, target, WEEKLY, community(TEAM_ID))
 
 
 async def outbox_row(cohort: Cohort, key: str) -> Any:

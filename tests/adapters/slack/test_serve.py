@@ -16,7 +16,7 @@ from adapters.slack.convert import community
 from adapters.slack.serve import serve
 from bot.app import Cohort
 from bot.clock import ManualClock
-from bot.outbox import Target, enqueue
+from bot.outbox import Target
 from bot.replies import Reply
 from bot.settings import Settings
 from tests.adapters.slack.conftest import (
@@ -27,6 +27,7 @@ from tests.adapters.slack.conftest import (
     slack_settings,
 )
 from tests.fakes.slack_fake import TEAM_ID, FakeSlack
+from tests.support import queue_message
 
 
 def free_port() -> int:
@@ -56,17 +57,14 @@ async def get_until_up(url: str) -> int:
 
 
 async def queue_post(cohort: Cohort, clock: ManualClock, key: str) -> None:
-    found = await cohort.communities.resolve(community(TEAM_ID))
-    async with cohort.db.write() as conn:
-        await enqueue(
-            cohort.db,
-            conn,
-            community=found,
-            key=key,
-            target=Target.channel(CHANNEL),
-            reply=Reply(body="This week's challenge is up."),
-            now=clock.now(),
-        )
+    assert clock is cohort.clock
+    await queue_message(
+        cohort,
+        key,
+        Target.channel(CHANNEL),
+        Reply(body="This week's challenge is up."),
+        community(TEAM_ID),
+    )
 
 
 async def test_http_mode_serves_events_and_healthz_drains_the_outbox_and_stops_cleanly(
