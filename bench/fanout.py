@@ -68,13 +68,10 @@ async def main(channels: int, rate: float) -> None:
         await migrate.upgrade(db)
         clock = SystemClock()
         async with db.write() as conn:
-            community_id = await ensure(
-                db, conn, CommunityRef(Platform.CONSOLE, "bench"), clock.now()
-            )
+            community_id = await ensure(conn, CommunityRef(Platform.CONSOLE, "bench"), clock.now())
             community = await load(conn, community_id)
             for n in range(channels):
                 await enqueue(
-                    db,
                     conn,
                     community=community,
                     key=f"challenge:{n}:2026-W49",

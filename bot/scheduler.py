@@ -27,13 +27,13 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import Clock
 from bot.communities.model import WEEKDAYS, Community, Schedule
 from bot.communities.store import load_all
 from bot.storage.database import Database
 from bot.storage.tables import occurrences
+from bot.storage.transaction import Transaction
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class Job:
 
     kind: str
     schedule: Callable[[Community], Schedule | None]
-    run: Callable[[AsyncConnection, Community, Occurrence], Awaitable[None]]
+    run: Callable[[Transaction, Community, Occurrence], Awaitable[None]]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -179,8 +179,8 @@ class Scheduler:
         return best
 
     async def _communities(self) -> list[Community]:
-        async with self._db.read() as conn:
-            return await load_all(conn)
+        async with self._db.read() as tx:
+            return await load_all(tx)
 
     async def _settle(
         self, job: Job, community: Community, schedule: Schedule, now: datetime
@@ -198,22 +198,22 @@ class Scheduler:
         else:
             status = "late" if now - latest > LATE_AFTER else "ran"
         ran = 0
-        async with self._db.write() as conn:
+        async with self._db.write() as tx:
             for due in missed[:-1]:
-                await self._claim(conn, community, job.kind, due, "skipped", now)
-            claimed = await self._claim(conn, community, job.kind, latest, status, now)
+                await self._claim(tx, community, job.kind, due, "skipped", now)
+            claimed = await self._claim(tx, community, job.kind, latest, status, now)
             if claimed and status != "skipped":
                 occurrence = Occurrence(
                     job.kind, latest, local_key(latest, community.timezone), status == "late"
                 )
-                await job.run(conn, community, occurrence)
+                await job.run(tx, community, occurrence)
                 ran = 1
         self._settled[key] = latest
         return ran
 
     async def _last_claimed(self, community: Community, kind: str) -> datetime | None:
-        async with self._db.read() as conn:
-            found: datetime | None = await conn.scalar(
+        async with self._db.read() as tx:
+            found: datetime | None = await tx.scalar(
                 sa.select(sa.func.max(occurrences.c.due_at)).where(
                     occurrences.c.community_id == community.id, occurrences.c.kind == kind
                 )
@@ -222,15 +222,15 @@ class Scheduler:
 
     async def _claim(
         self,
-        conn: AsyncConnection,
+        tx: Transaction,
         community: Community,
         kind: str,
         due: datetime,
         status: str,
         now: datetime,
     ) -> bool:
-        result = await conn.execute(
-            self._db.insert_ignoring_conflicts(
+        result = await tx.execute(
+            tx.insert_ignoring_conflicts(
                 occurrences,
                 {
                     "community_id": community.id,

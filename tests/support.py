@@ -38,7 +38,6 @@ async def queue_message(
     found = await cohort.communities.resolve(community)
     async with cohort.db.write() as conn:
         return await enqueue(
-            cohort.db,
             conn,
             community=found,
             key=key,

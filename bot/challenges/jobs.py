@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.challenges.service import ChallengeService, weekly_key
 from bot.communities.model import Community, Purpose, Schedule
 from bot.scheduler import Job, Occurrence
+from bot.storage.transaction import Transaction
 
 
 def weekly_challenge(challenges: ChallengeService) -> Job:
@@ -15,9 +14,9 @@ def weekly_challenge(challenges: ChallengeService) -> Job:
             return None
         return community.schedule(Purpose.CHALLENGES)
 
-    async def run(conn: AsyncConnection, community: Community, occurrence: Occurrence) -> None:
+    async def run(tx: Transaction, community: Community, occurrence: Occurrence) -> None:
         # One challenge per local ISO week, even when organizers move the day mid-week.
         key = weekly_key(community.id, occurrence.local_date)
-        await challenges.post(conn, community, key, occurrence.due_at, occurrence.late)
+        await challenges.post(tx, community, key, occurrence.due_at, occurrence.late)
 
     return Job("challenge", schedule, run)

@@ -10,8 +10,6 @@ from datetime import date, datetime, timedelta
 from itertools import zip_longest
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.challenges import messages, store
 from bot.challenges.store import Post, Submission
 from bot.clock import Clock
@@ -28,6 +26,7 @@ from bot.roadmap.service import standing
 from bot.scheduler import next_fire, trigger
 from bot.storage.database import Database
 from bot.storage.tables import members
+from bot.storage.transaction import Transaction
 
 OPEN_FOR = timedelta(days=7)
 AUTO = "auto"
@@ -122,32 +121,32 @@ class ChallengeService:
         renamed = pack.renamed_challenges()
         if not renamed:
             return 0
-        async with self._db.write() as conn:
-            return await store.rename(conn, community.id, renamed)
+        async with self._db.write() as tx:
+            return await store.rename(tx, community.id, renamed)
 
     async def next_for(self, community: Community, now: datetime) -> Challenge:
-        async with self._db.read() as conn:
-            return await self._next(conn, community, now)
+        async with self._db.read() as tx:
+            return await self._next(tx, community, now)
 
     async def track(self, community: Community, now: datetime) -> str:
         """The track the community follows this week: its organizer's choice, or for `auto`
         the phase most of its active members are in (every phase in rotation without any)."""
-        async with self._db.read() as conn:
-            return await self._track(conn, community, now)
+        async with self._db.read() as tx:
+            return await self._track(tx, community, now)
 
-    async def _track(self, conn: AsyncConnection, community: Community, now: datetime) -> str:
+    async def _track(self, tx: Transaction, community: Community, now: datetime) -> str:
         if community.challenge_track != AUTO:
             return community.challenge_track
         pack = self._content.for_community(community)
-        active = await members_store.in_community(conn, community.id, members.c.left_at.is_(None))
+        active = await members_store.in_community(tx, community.id, members.c.left_at.is_(None))
         plans = (standing(pack, member, now).plan for member in active)
         phase = busiest_phase(plan.phase.number for plan in plans if plan is not None)
         return "all" if phase is None else str(phase)
 
-    async def _next(self, conn: AsyncConnection, community: Community, now: datetime) -> Challenge:
+    async def _next(self, tx: Transaction, community: Community, now: datetime) -> Challenge:
         pack = self._content.for_community(community)
-        track = await self._track(conn, community, now)
-        chosen = choose_next(track_order(pack, track), await store.last_posted(conn, community.id))
+        track = await self._track(tx, community, now)
+        chosen = choose_next(track_order(pack, track), await store.last_posted(tx, community.id))
         if chosen is None:
             raise UserError(messages.empty_track(track))
         return chosen
@@ -166,8 +165,8 @@ class ChallengeService:
         current = await self.current(community)
         if current is not None and current.challenge.phase == plan.phase.number:
             return current.challenge, True
-        async with self._db.read() as conn:
-            posted = await store.last_posted(conn, community.id)
+        async with self._db.read() as tx:
+            posted = await store.last_posted(tx, community.id)
         chosen = choose_next(track_order(pack, str(plan.phase.number)), posted)
         if chosen is None:
             raise UserError(messages.empty_track(str(plan.phase.number)))
@@ -175,7 +174,7 @@ class ChallengeService:
 
     async def post(
         self,
-        conn: AsyncConnection,
+        tx: Transaction,
         community: Community,
         key: str,
         now: datetime,
@@ -187,12 +186,11 @@ class ChallengeService:
         channel = community.channels.get(Purpose.CHALLENGES)
         if channel is None:
             raise UserError(messages.NO_CHANNEL)
-        await self._summarize_due(conn, community, channel, now)
-        challenge = await self._next(conn, community, now)
+        await self._summarize_due(tx, community, channel, now)
+        challenge = await self._next(tx, community, now)
         deadline = deadline or closes_at(community, now)
         queued = await enqueue(
-            self._db,
-            conn,
+            tx,
             community=community,
             key=key,
             target=Target.channel(channel),
@@ -201,7 +199,7 @@ class ChallengeService:
         )
         if not queued:
             return None
-        await store.add_post(conn, community.id, challenge.id, now, deadline)
+        await store.add_post(tx, community.id, challenge.id, now, deadline)
         return challenge
 
     async def post_now(self, community: Community) -> PostedNow:
@@ -211,45 +209,44 @@ class ChallengeService:
         now = self._clock.now()
         following = next_post(community, now)
         replaces = None
-        async with self._db.write() as conn:
+        async with self._db.write() as tx:
             challenge = None
             if following is not None and following - now < OPEN_FOR / 2:
                 deadline = closes_at(community, following)
                 day = following.astimezone(ZoneInfo(community.timezone)).date()
                 key = weekly_key(community.id, day)
-                challenge = await self.post(conn, community, key, now, False, deadline)
+                challenge = await self.post(tx, community, key, now, False, deadline)
                 if challenge is not None:
                     replaces, following = following, next_post(community, following)
                 else:  # that week's challenge is out already: the schedule posts nothing then
                     following = next_post(community, following)
             if challenge is None:
-                latest = await store.latest_post(conn, community.id)
+                latest = await store.latest_post(tx, community.id)
                 sequence = latest.id + 1 if latest else 1
                 key = f"challenge:{community.id}:now:{sequence}"
                 deadline = now + OPEN_FOR if following is None else min(now + OPEN_FOR, following)
-                challenge = await self.post(conn, community, key, now, False, deadline)
-            post = await store.latest_post(conn, community.id)
+                challenge = await self.post(tx, community, key, now, False, deadline)
+            post = await store.latest_post(tx, community.id)
         if challenge is None or post is None:
             raise UserError(messages.ALREADY_POSTING)
         return PostedNow(Current(post, challenge), replaces, following)
 
     async def _summarize_due(
-        self, conn: AsyncConnection, community: Community, channel: str, now: datetime
+        self, tx: Transaction, community: Community, channel: str, now: datetime
     ) -> None:
         pack = self._content.for_community(community)
         titles = {c.id: c.title for c in pack.challenges}
-        for post in await store.due_for_summary(conn, community.id, now):
-            entries = await store.submissions_for(conn, post.id)
+        for post in await store.due_for_summary(tx, community.id, now):
+            entries = await store.submissions_for(tx, post.id)
             await enqueue(
-                self._db,
-                conn,
+                tx,
                 community=community,
                 key=f"challenge-summary:{community.id}:{post.id}",
                 target=Target.channel(channel),
                 reply=messages.summary(titles.get(post.challenge_id, post.challenge_id), entries),
                 now=now,
             )
-            await store.mark_summarized(conn, post.id)
+            await store.mark_summarized(tx, post.id)
 
     def find(self, community: Community, challenge_id: str) -> Challenge:
         """A challenge of the community's pack by id, or an error naming the nearest ids."""
@@ -268,8 +265,8 @@ class ChallengeService:
         return [c.id for c in order if needle in c.id or needle in c.title.lower()]
 
     async def current(self, community: Community) -> Current | None:
-        async with self._db.read() as conn:
-            post = await store.latest_post(conn, community.id)
+        async with self._db.read() as tx:
+            post = await store.latest_post(tx, community.id)
         if post is None:
             return None
         pack = self._content.for_community(community)
@@ -291,9 +288,9 @@ class ChallengeService:
     ) -> tuple[Current, bool]:
         member = await self._members.require(community.id, caller.member.user_id)
         current = await self._open(community, member.timezone)
-        async with self._db.write() as conn:
+        async with self._db.write() as tx:
             created = await store.save_submission(
-                self._db, conn, current.post.id, member.id, link, note, self._clock.now()
+                tx, current.post.id, member.id, link, note, self._clock.now()
             )
         return current, created
 
@@ -301,8 +298,8 @@ class ChallengeService:
         current = await self.current(community)
         if current is None:
             raise UserError(messages.NOTHING_POSTED)
-        async with self._db.read() as conn:
-            return current, await store.submissions_for(conn, current.post.id)
+        async with self._db.read() as tx:
+            return current, await store.submissions_for(tx, current.post.id)
 
     async def assign_review(
         self, community: Community, caller: Caller
@@ -310,9 +307,9 @@ class ChallengeService:
         """Someone else's submission to the current challenge, the least reviewed first."""
         member = await self._members.require(community.id, caller.member.user_id)
         current = await self._open(community, member.timezone)
-        async with self._db.read() as conn:
-            entries = await store.submissions_for(conn, current.post.id)
-            done = await store.reviewed_by(conn, current.post.id, member.id)
+        async with self._db.read() as tx:
+            entries = await store.submissions_for(tx, current.post.id)
+            done = await store.reviewed_by(tx, current.post.id, member.id)
         candidates = [s for s in entries if s.member_id != member.id and s.id not in done]
         candidates.sort(key=lambda s: (s.reviews, s.id))
         return current, (candidates[0] if candidates else None)
@@ -322,16 +319,14 @@ class ChallengeService:
     ) -> Submission:
         member = await self._members.require(community.id, caller.member.user_id)
         current = await self._open(community, member.timezone)
-        async with self._db.write() as conn:
-            entry = await store.submission(conn, submission_id)
+        async with self._db.write() as tx:
+            entry = await store.submission(tx, submission_id)
             if entry is None or entry.post_id != current.post.id:
                 raise UserError(messages.no_submission(submission_id))
             if entry.member_id == member.id:
                 raise UserError(messages.OWN_REVIEW)
-            await store.save_review(
-                self._db, conn, entry.id, member.id, score, comment, self._clock.now()
-            )
-            updated = await store.submission(conn, submission_id)
+            await store.save_review(tx, entry.id, member.id, score, comment, self._clock.now())
+            updated = await store.submission(tx, submission_id)
         if updated is None:
             raise RuntimeError("submission vanished while it was reviewed")
         return updated
@@ -339,10 +334,10 @@ class ChallengeService:
     async def kudos(self, community: Community, caller: Caller, submission_id: int) -> bool:
         member = await self._members.require(community.id, caller.member.user_id)
         current = await self.current(community)
-        async with self._db.write() as conn:
-            entry = await store.submission(conn, submission_id)
+        async with self._db.write() as tx:
+            entry = await store.submission(tx, submission_id)
             if entry is None or current is None or entry.post_id != current.post.id:
                 raise UserError(messages.no_submission(submission_id))
             if entry.member_id == member.id:
                 raise UserError(messages.OWN_KUDOS)
-            return await store.add_kudos(self._db, conn, entry.id, member.id, self._clock.now())
+            return await store.add_kudos(tx, entry.id, member.id, self._clock.now())

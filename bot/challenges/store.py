@@ -8,10 +8,9 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.storage.database import Database
 from bot.storage.tables import challenge_posts, kudos, members, reviews, submissions
+from bot.storage.transaction import Transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +39,9 @@ def _post(row: sa.Row[Any]) -> Post:
 
 
 async def add_post(
-    conn: AsyncConnection, community_id: int, challenge_id: str, now: datetime, deadline: datetime
+    tx: Transaction, community_id: int, challenge_id: str, now: datetime, deadline: datetime
 ) -> Post:
-    new_id = await conn.scalar(
+    new_id = await tx.scalar(
         challenge_posts.insert()
         .values(
             community_id=community_id,
@@ -55,9 +54,9 @@ async def add_post(
     return Post(int(new_id or 0), challenge_id, now, deadline)
 
 
-async def latest_post(conn: AsyncConnection, community_id: int) -> Post | None:
+async def latest_post(tx: Transaction, community_id: int) -> Post | None:
     row = (
-        await conn.execute(
+        await tx.execute(
             sa.select(challenge_posts)
             .where(challenge_posts.c.community_id == community_id)
             .order_by(challenge_posts.c.posted_at.desc(), challenge_posts.c.id.desc())
@@ -67,9 +66,9 @@ async def latest_post(conn: AsyncConnection, community_id: int) -> Post | None:
     return None if row is None else _post(row)
 
 
-async def last_posted(conn: AsyncConnection, community_id: int) -> dict[str, datetime]:
+async def last_posted(tx: Transaction, community_id: int) -> dict[str, datetime]:
     """When each challenge was last posted in the community."""
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(challenge_posts.c.challenge_id, sa.func.max(challenge_posts.c.posted_at))
         .where(challenge_posts.c.community_id == community_id)
         .group_by(challenge_posts.c.challenge_id)
@@ -77,8 +76,8 @@ async def last_posted(conn: AsyncConnection, community_id: int) -> dict[str, dat
     return {r[0]: r[1] for r in rows}
 
 
-async def due_for_summary(conn: AsyncConnection, community_id: int, now: datetime) -> list[Post]:
-    rows = await conn.execute(
+async def due_for_summary(tx: Transaction, community_id: int, now: datetime) -> list[Post]:
+    rows = await tx.execute(
         sa.select(challenge_posts)
         .where(
             challenge_posts.c.community_id == community_id,
@@ -90,15 +89,14 @@ async def due_for_summary(conn: AsyncConnection, community_id: int, now: datetim
     return [_post(r) for r in rows]
 
 
-async def mark_summarized(conn: AsyncConnection, post_id: int) -> None:
-    await conn.execute(
+async def mark_summarized(tx: Transaction, post_id: int) -> None:
+    await tx.execute(
         challenge_posts.update().where(challenge_posts.c.id == post_id).values(summarized=True)
     )
 
 
 async def save_submission(
-    db: Database,
-    conn: AsyncConnection,
+    tx: Transaction,
     post_id: int,
     member_id: int,
     link: str,
@@ -106,7 +104,7 @@ async def save_submission(
     now: datetime,
 ) -> bool:
     """Insert or update the member's submission; True when it is new."""
-    existing = await conn.scalar(
+    existing = await tx.scalar(
         sa.select(submissions.c.id).where(
             submissions.c.post_id == post_id, submissions.c.member_id == member_id
         )
@@ -120,9 +118,9 @@ async def save_submission(
         "updated_at": now,
     }
     if existing is None:
-        await conn.execute(db.insert_ignoring_conflicts(submissions, values))
+        await tx.execute(tx.insert_ignoring_conflicts(submissions, values))
         return True
-    await conn.execute(
+    await tx.execute(
         submissions.update()
         .where(submissions.c.id == existing)
         .values(link=link, note=note, updated_at=now)
@@ -170,22 +168,22 @@ def _submission(row: sa.Row[Any]) -> Submission:
     )
 
 
-async def submissions_for(conn: AsyncConnection, post_id: int) -> list[Submission]:
-    rows = await conn.execute(
+async def submissions_for(tx: Transaction, post_id: int) -> list[Submission]:
+    rows = await tx.execute(
         _submission_query().where(submissions.c.post_id == post_id).order_by(submissions.c.id)
     )
     return [_submission(r) for r in rows]
 
 
-async def submission(conn: AsyncConnection, submission_id: int) -> Submission | None:
+async def submission(tx: Transaction, submission_id: int) -> Submission | None:
     row = (
-        await conn.execute(_submission_query().where(submissions.c.id == submission_id))
+        await tx.execute(_submission_query().where(submissions.c.id == submission_id))
     ).one_or_none()
     return None if row is None else _submission(row)
 
 
-async def reviewed_by(conn: AsyncConnection, post_id: int, reviewer_id: int) -> set[int]:
-    rows = await conn.execute(
+async def reviewed_by(tx: Transaction, post_id: int, reviewer_id: int) -> set[int]:
+    rows = await tx.execute(
         sa.select(reviews.c.submission_id)
         .join(submissions, submissions.c.id == reviews.c.submission_id)
         .where(submissions.c.post_id == post_id, reviews.c.reviewer_id == reviewer_id)
@@ -194,8 +192,7 @@ async def reviewed_by(conn: AsyncConnection, post_id: int, reviewer_id: int) -> 
 
 
 async def save_review(
-    db: Database,
-    conn: AsyncConnection,
+    tx: Transaction,
     submission_id: int,
     reviewer_id: int,
     score: int,
@@ -209,26 +206,24 @@ async def save_review(
         "comment": comment,
         "created_at": now,
     }
-    await conn.execute(db.upsert(reviews, values, ("submission_id", "reviewer_id")))
+    await tx.execute(tx.upsert(reviews, values, ("submission_id", "reviewer_id")))
 
 
-async def add_kudos(
-    db: Database, conn: AsyncConnection, submission_id: int, member_id: int, now: datetime
-) -> bool:
-    result = await conn.execute(
-        db.insert_ignoring_conflicts(
+async def add_kudos(tx: Transaction, submission_id: int, member_id: int, now: datetime) -> bool:
+    result = await tx.execute(
+        tx.insert_ignoring_conflicts(
             kudos, {"submission_id": submission_id, "member_id": member_id, "created_at": now}
         )
     )
     return bool(result.rowcount)
 
 
-async def rename(conn: AsyncConnection, community_id: int, renamed: Mapping[str, str]) -> int:
+async def rename(tx: Transaction, community_id: int, renamed: Mapping[str, str]) -> int:
     """Point a community's posts of old challenge ids at the new ids; their submissions,
     reviews and kudos hang off the post, so they follow. Returns how many posts moved."""
     moved = 0
     for old, new in renamed.items():
-        result = await conn.execute(
+        result = await tx.execute(
             challenge_posts.update()
             .where(
                 challenge_posts.c.community_id == community_id,

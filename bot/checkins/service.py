@@ -4,7 +4,7 @@ A check-in always counts for the member's open week (:func:`bot.checkins.weeks.o
 sending one again in that week updates it. The streak after the newest check-in week is
 cached in the same transaction (see :mod:`bot.checkins.store`), so readers of many members at
 once (leaderboards, nudges) only carry it over the few closed weeks since. The readers below
-take an open connection, so scheduled jobs can use them inside their claiming transaction.
+take an open transaction, so scheduled jobs can use them inside their claiming transaction.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.checkins import messages, store
 from bot.checkins.model import Checkin, Entry
@@ -32,24 +30,25 @@ from bot.milestones import store as milestones_store
 from bot.milestones.service import MAX_PER_CHECKIN, MoveOn, finished_phases, lookup, move_on
 from bot.pauses import store as pauses_store
 from bot.storage.database import Database
+from bot.storage.transaction import Transaction
 
 
-async def calendar(conn: AsyncConnection, community_id: int, member_id: int) -> Calendar:
+async def calendar(tx: Transaction, community_id: int, member_id: int) -> Calendar:
     """The holidays and pauses that keep a member's weeks without a check-in."""
     return Calendar(
-        await holidays_store.weeks(conn, community_id),
-        await pauses_store.of_member(conn, member_id),
+        await holidays_store.weeks(tx, community_id),
+        await pauses_store.of_member(tx, member_id),
     )
 
 
 async def streaks_now(
-    conn: AsyncConnection, community_id: int, members: Iterable[Member], now: datetime
+    tx: Transaction, community_id: int, members: Iterable[Member], now: datetime
 ) -> dict[int, Streak]:
     """The streak today of each of these members of one community, by member id."""
-    cached = await store.cached_in_community(conn, community_id)
-    holidays = await holidays_store.weeks(conn, community_id)
+    cached = await store.cached_in_community(tx, community_id)
+    holidays = await holidays_store.weeks(tx, community_id)
     oldest = min((c.through for c in cached.values()), default=None)
-    pauses = {} if oldest is None else await pauses_store.of_community(conn, community_id, oldest)
+    pauses = {} if oldest is None else await pauses_store.of_community(tx, community_id, oldest)
     open_weeks: dict[str, date] = {}
     found: dict[int, Streak] = {}
     for member in members:
@@ -67,12 +66,12 @@ async def streaks_now(
 
 
 async def history(
-    conn: AsyncConnection, community_id: int, member: Member, now: datetime
+    tx: Transaction, community_id: int, member: Member, now: datetime
 ) -> tuple[History, dict[date, int]]:
     """Every week of the member's check-in history marked, and the hours of each check-in."""
-    hours = await store.hours_by_week(conn, member.id)
+    hours = await store.hours_by_week(tx, member.id)
     marked = fold(
-        hours.keys(), await calendar(conn, community_id, member.id), open_week(now, member.timezone)
+        hours.keys(), await calendar(tx, community_id, member.id), open_week(now, member.timezone)
     )
     return marked, hours
 
@@ -109,30 +108,30 @@ class CheckinService:
         pack = self._content.for_community(community)
         member = await self._members.require(community.id, user_id)
         week = open_week(now, member.timezone)
-        async with self._db.read() as conn:
-            existing = await store.get(conn, member.id, week)
+        async with self._db.read() as tx:
+            existing = await store.get(tx, member.id, week)
         return Draft(pack, week, in_grace(now, member.timezone), existing)
 
     async def save(self, community: Community, user_id: str, entry: Entry, now: datetime) -> Saved:
         pack = self._content.for_community(community)
         milestones = tuple(m for _, m in lookup(pack, entry.milestone_ids))
-        async with self._db.write() as conn:
-            member = await active_member(conn, community.id, user_id)
+        async with self._db.write() as tx:
+            member = await active_member(tx, community.id, user_id)
             week = open_week(now, member.timezone)
-            existing, before = await store.this_week(conn, member.id, week)
+            existing, before = await store.this_week(tx, member.id, week)
             checkin = _merge(member.id, week, entry, existing, now)
             if existing is not None and before is not None:
                 previous = streak = before.streak
             else:
-                previous, streak = await self._checked(conn, community.id, member, week, before)
+                previous, streak = await self._checked(tx, community.id, member, week, before)
                 through = week if before is None else max(week, before.through)
-                await store.cache(self._db, conn, member.id, through, streak)
-            await store.save(self._db, conn, checkin)
+                await store.cache(tx, member.id, through, streak)
+            await store.save(tx, checkin)
             new: tuple[str, ...] = ()
             if milestones:
                 ids = [m.id for m in milestones]
-                new = await milestones_store.record(conn, member.id, ids, None, now)
-            done = await milestones_store.completed(conn, member.id) if new else {}
+                new = await milestones_store.record(tx, member.id, ids, None, now)
+            done = await milestones_store.completed(tx, member.id) if new else {}
         finished = finished_phases(pack, done, new)
         return Saved(
             member=member,
@@ -147,7 +146,7 @@ class CheckinService:
 
     async def _checked(
         self,
-        conn: AsyncConnection,
+        tx: Transaction,
         community_id: int,
         member: Member,
         week: date,
@@ -158,13 +157,13 @@ class CheckinService:
             previous = Streak()
         elif week > before.through:
             gap = week > before.through + WEEK
-            known = await calendar(conn, community_id, member.id) if gap else Calendar()
+            known = await calendar(tx, community_id, member.id) if gap else Calendar()
             previous = settle(before.streak, before.through, week, known)
         else:
             # An earlier week than the newest check-in: the member moved west across time
             # zones. Judge the whole history again, up to the newest week.
-            weeks = set(await store.hours_by_week(conn, member.id)) | {week}
-            known = await calendar(conn, community_id, member.id)
+            weeks = set(await store.hours_by_week(tx, member.id)) | {week}
+            known = await calendar(tx, community_id, member.id)
             return before.streak, fold(weeks, known, max(weeks)).streak
         after, _ = judge(previous, week, True, Calendar())
         return previous, after

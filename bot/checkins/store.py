@@ -13,12 +13,11 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.checkins.model import Checkin
 from bot.checkins.streaks import Streak
-from bot.storage.database import Database
 from bot.storage.tables import checkins, members, streaks
+from bot.storage.transaction import Transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +43,9 @@ def _checkin(row: sa.Row[Any]) -> Checkin:
     )
 
 
-async def get(conn: AsyncConnection, member_id: int, week: date) -> Checkin | None:
+async def get(tx: Transaction, member_id: int, week: date) -> Checkin | None:
     row = (
-        await conn.execute(
+        await tx.execute(
             sa.select(checkins).where(
                 checkins.c.member_id == member_id, checkins.c.week_start == week
             )
@@ -56,7 +55,7 @@ async def get(conn: AsyncConnection, member_id: int, week: date) -> Checkin | No
 
 
 async def this_week(
-    conn: AsyncConnection, member_id: int, week: date
+    tx: Transaction, member_id: int, week: date
 ) -> tuple[Checkin | None, Cached | None]:
     """The member's check-in for a week and their cached streak, in one round trip."""
     query = (
@@ -74,20 +73,20 @@ async def this_week(
         )
         .where(members.c.id == member_id)
     )
-    row = (await conn.execute(query)).one()
+    row = (await tx.execute(query)).one()
     existing = None if row.week_start is None else _checkin(row)
     return existing, None if row.through_week is None else _cached(row)
 
 
-async def hours_by_week(conn: AsyncConnection, member_id: int) -> dict[date, int]:
+async def hours_by_week(tx: Transaction, member_id: int) -> dict[date, int]:
     """Every week the member checked in, with the hours they gave."""
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(checkins.c.week_start, checkins.c.hours).where(checkins.c.member_id == member_id)
     )
     return {r.week_start: r.hours for r in rows}
 
 
-async def save(db: Database, conn: AsyncConnection, checkin: Checkin) -> None:
+async def save(tx: Transaction, checkin: Checkin) -> None:
     """Write a week's check-in, replacing the answers of an earlier one for the same week."""
     values = {
         "member_id": checkin.member_id,
@@ -101,14 +100,14 @@ async def save(db: Database, conn: AsyncConnection, checkin: Checkin) -> None:
         "created_at": checkin.created_at,
         "updated_at": checkin.updated_at,
     }
-    await conn.execute(db.upsert(checkins, values, ("member_id", "week_start")))
+    await tx.execute(tx.upsert(checkins, values, ("member_id", "week_start")))
 
 
 async def checked_in(
-    conn: AsyncConnection, community_id: int, weeks: Collection[date]
+    tx: Transaction, community_id: int, weeks: Collection[date]
 ) -> set[tuple[int, date]]:
     """(member id, week) for every check-in of the community in these weeks."""
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(checkins.c.member_id, checkins.c.week_start)
         .join(members, members.c.id == checkins.c.member_id)
         .where(members.c.community_id == community_id, checkins.c.week_start.in_(list(weeks)))
@@ -116,9 +115,9 @@ async def checked_in(
     return {(r.member_id, r.week_start) for r in rows}
 
 
-async def cached_in_community(conn: AsyncConnection, community_id: int) -> dict[int, Cached]:
+async def cached_in_community(tx: Transaction, community_id: int) -> dict[int, Cached]:
     """The cached streak of every member of a community who has checked in, by member id."""
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(streaks)
         .join(members, members.c.id == streaks.c.member_id)
         .where(members.c.community_id == community_id)
@@ -130,9 +129,7 @@ def _cached(row: sa.Row[Any]) -> Cached:
     return Cached(row.through_week, Streak(row.current_weeks, row.best_weeks, row.freezes))
 
 
-async def cache(
-    db: Database, conn: AsyncConnection, member_id: int, through: date, streak: Streak
-) -> None:
+async def cache(tx: Transaction, member_id: int, through: date, streak: Streak) -> None:
     values = {
         "member_id": member_id,
         "through_week": through,
@@ -140,4 +137,4 @@ async def cache(
         "best_weeks": streak.best,
         "freezes": streak.freezes,
     }
-    await conn.execute(db.upsert(streaks, values, ("member_id",)))
+    await tx.execute(tx.upsert(streaks, values, ("member_id",)))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.clock import Clock
 from bot.communities import store
 from bot.communities.model import Community, Purpose, Schedule
 from bot.identity import Caller, CommunityRef
 from bot.storage.database import Database
+from bot.storage.transaction import Transaction
 
 
 class CommunityService:
@@ -18,53 +17,51 @@ class CommunityService:
 
     async def resolve(self, ref: CommunityRef) -> Community:
         """The community, created with defaults the first time anyone uses Cohort there."""
-        async with self._db.read() as conn:
-            community_id = await store.find(conn, ref)
+        async with self._db.read() as tx:
+            community_id = await store.find(tx, ref)
             if community_id is not None:
-                return await store.load(conn, community_id)
-        async with self._db.write() as conn:
-            community_id = await store.ensure(self._db, conn, ref, self._clock.now())
-            return await store.load(conn, community_id)
+                return await store.load(tx, community_id)
+        async with self._db.write() as tx:
+            community_id = await store.ensure(tx, ref, self._clock.now())
+            return await store.load(tx, community_id)
 
     async def get(self, community_id: int) -> Community:
-        async with self._db.read() as conn:
-            return await store.load(conn, community_id)
+        async with self._db.read() as tx:
+            return await store.load(tx, community_id)
 
     async def all(self) -> list[Community]:
-        async with self._db.read() as conn:
-            return await store.load_all(conn)
+        async with self._db.read() as tx:
+            return await store.load_all(tx)
 
     async def for_caller(self, caller: Caller) -> tuple[Community, bool]:
         """The caller's community and whether they organize it, in one read once the
         community exists: every command starts here. Organizers are the platform's admins
         and the members an organizer named."""
-        async with self._db.read() as conn:
-            community_id = await store.find(conn, caller.member.community)
+        async with self._db.read() as tx:
+            community_id = await store.find(tx, caller.member.community)
             if community_id is not None:
-                community = await store.load(conn, community_id)
-                return community, await self._organizes(conn, community, caller)
+                community = await store.load(tx, community_id)
+                return community, await self._organizes(tx, community, caller)
         community = await self.resolve(caller.member.community)  # first use: create it
         return community, caller.is_platform_admin
 
     @staticmethod
-    async def _organizes(conn: AsyncConnection, community: Community, caller: Caller) -> bool:
+    async def _organizes(tx: Transaction, community: Community, caller: Caller) -> bool:
         if caller.is_platform_admin:
             return True
-        return await store.is_organizer(conn, community.id, caller.member.user_id)
+        return await store.is_organizer(tx, community.id, caller.member.user_id)
 
     async def add_organizer(self, community: Community, user_id: str, added_by: str) -> bool:
-        async with self._db.write() as conn:
-            return await store.add_organizer(
-                self._db, conn, community.id, user_id, added_by, self._clock.now()
-            )
+        async with self._db.write() as tx:
+            return await store.add_organizer(tx, community.id, user_id, added_by, self._clock.now())
 
     async def remove_organizer(self, community: Community, user_id: str) -> bool:
-        async with self._db.write() as conn:
-            return await store.remove_organizer(conn, community.id, user_id)
+        async with self._db.write() as tx:
+            return await store.remove_organizer(tx, community.id, user_id)
 
     async def organizers(self, community: Community) -> list[str]:
-        async with self._db.read() as conn:
-            return await store.list_organizers(conn, community.id)
+        async with self._db.read() as tx:
+            return await store.list_organizers(tx, community.id)
 
     async def configure(
         self,
@@ -77,7 +74,7 @@ class CommunityService:
         schedule: Schedule | None = None,
     ) -> Community:
         """Apply an organizer's settings in one transaction and return the new state."""
-        async with self._db.write() as conn:
+        async with self._db.write() as tx:
             values: dict[str, object] = {}
             if timezone is not None:
                 values["timezone"] = timezone
@@ -86,9 +83,9 @@ class CommunityService:
             if challenge_track is not None:
                 values["challenge_track"] = challenge_track
             if values:
-                await store.update(conn, community.id, **values)
+                await store.update(tx, community.id, **values)
             for purpose, channel_id in (channels or {}).items():
-                await store.set_channel(self._db, conn, community.id, purpose, channel_id)
+                await store.set_channel(tx, community.id, purpose, channel_id)
             if schedule is not None:
-                await store.set_schedule(self._db, conn, community.id, schedule)
-            return await store.load(conn, community.id)
+                await store.set_schedule(tx, community.id, schedule)
+            return await store.load(tx, community.id)

@@ -6,30 +6,29 @@ from collections import defaultdict
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.communities.model import Community, Purpose, Schedule
 from bot.identity import CommunityRef, Platform
-from bot.storage.database import Database
 from bot.storage.tables import communities, community_channels, organizers, schedules
+from bot.storage.transaction import Transaction
 
 
-async def ensure(db: Database, conn: AsyncConnection, ref: CommunityRef, now: datetime) -> int:
+async def ensure(tx: Transaction, ref: CommunityRef, now: datetime) -> int:
     """The community's id, creating its row on first use (safe against a concurrent insert)."""
-    await conn.execute(
-        db.insert_ignoring_conflicts(
+    await tx.execute(
+        tx.insert_ignoring_conflicts(
             communities,
             {"platform": ref.platform.value, "external_id": ref.external_id, "created_at": now},
         )
     )
-    found = await find(conn, ref)
+    found = await find(tx, ref)
     if found is None:
         raise RuntimeError(f"community {ref} vanished right after it was created")
     return found
 
 
-async def find(conn: AsyncConnection, ref: CommunityRef) -> int | None:
-    found = await conn.scalar(
+async def find(tx: Transaction, ref: CommunityRef) -> int | None:
+    found = await tx.scalar(
         sa.select(communities.c.id).where(
             communities.c.platform == ref.platform.value,
             communities.c.external_id == ref.external_id,
@@ -38,32 +37,32 @@ async def find(conn: AsyncConnection, ref: CommunityRef) -> int | None:
     return None if found is None else int(found)
 
 
-async def load(conn: AsyncConnection, community_id: int) -> Community:
-    (community,) = await load_many(conn, [community_id])
+async def load(tx: Transaction, community_id: int) -> Community:
+    (community,) = await load_many(tx, [community_id])
     return community
 
 
-async def load_all(conn: AsyncConnection) -> list[Community]:
+async def load_all(tx: Transaction) -> list[Community]:
     """Every community, in three queries whatever their number (the scheduler's tick)."""
-    return await load_many(conn, None)
+    return await load_many(tx, None)
 
 
-async def load_many(conn: AsyncConnection, ids: list[int] | None) -> list[Community]:
+async def load_many(tx: Transaction, ids: list[int] | None) -> list[Community]:
     """The communities with these ids (all of them for None), with channels and schedules."""
 
     def only(column: sa.Column[int]) -> sa.ColumnElement[bool]:
         return sa.true() if ids is None else column.in_(ids)
 
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(communities).where(only(communities.c.id)).order_by(communities.c.id)
     )
     channels: defaultdict[int, dict[Purpose, str]] = defaultdict(dict)
-    for r in await conn.execute(
+    for r in await tx.execute(
         sa.select(community_channels).where(only(community_channels.c.community_id))
     ):
         channels[r.community_id][Purpose(r.purpose)] = r.channel_id
     plans: defaultdict[int, dict[Purpose, Schedule]] = defaultdict(dict)
-    for r in await conn.execute(sa.select(schedules).where(only(schedules.c.community_id))):
+    for r in await tx.execute(sa.select(schedules).where(only(schedules.c.community_id))):
         purpose = Purpose(r.kind)
         plans[r.community_id][purpose] = Schedule(
             purpose, r.weekday, r.local_time, r.enabled, r.cron
@@ -83,22 +82,18 @@ async def load_many(conn: AsyncConnection, ids: list[int] | None) -> list[Commun
     ]
 
 
-async def update(conn: AsyncConnection, community_id: int, **values: object) -> None:
-    await conn.execute(
-        communities.update().where(communities.c.id == community_id).values(**values)
-    )
+async def update(tx: Transaction, community_id: int, **values: object) -> None:
+    await tx.execute(communities.update().where(communities.c.id == community_id).values(**values))
 
 
 async def set_channel(
-    db: Database, conn: AsyncConnection, community_id: int, purpose: Purpose, channel_id: str
+    tx: Transaction, community_id: int, purpose: Purpose, channel_id: str
 ) -> None:
     values = {"community_id": community_id, "purpose": purpose.value, "channel_id": channel_id}
-    await conn.execute(db.upsert(community_channels, values, ("community_id", "purpose")))
+    await tx.execute(tx.upsert(community_channels, values, ("community_id", "purpose")))
 
 
-async def set_schedule(
-    db: Database, conn: AsyncConnection, community_id: int, schedule: Schedule
-) -> None:
+async def set_schedule(tx: Transaction, community_id: int, schedule: Schedule) -> None:
     values = {
         "community_id": community_id,
         "kind": schedule.purpose.value,
@@ -107,11 +102,11 @@ async def set_schedule(
         "enabled": schedule.enabled,
         "cron": schedule.cron,
     }
-    await conn.execute(db.upsert(schedules, values, ("community_id", "kind")))
+    await tx.execute(tx.upsert(schedules, values, ("community_id", "kind")))
 
 
-async def is_organizer(conn: AsyncConnection, community_id: int, user_id: str) -> bool:
-    found = await conn.scalar(
+async def is_organizer(tx: Transaction, community_id: int, user_id: str) -> bool:
+    found = await tx.scalar(
         sa.select(sa.literal(1)).where(
             organizers.c.community_id == community_id, organizers.c.user_id == user_id
         )
@@ -120,16 +115,15 @@ async def is_organizer(conn: AsyncConnection, community_id: int, user_id: str) -
 
 
 async def add_organizer(
-    db: Database,
-    conn: AsyncConnection,
+    tx: Transaction,
     community_id: int,
     user_id: str,
     added_by: str,
     now: datetime,
 ) -> bool:
     """Name an organizer; False when they already were one."""
-    result = await conn.execute(
-        db.insert_ignoring_conflicts(
+    result = await tx.execute(
+        tx.insert_ignoring_conflicts(
             organizers,
             {
                 "community_id": community_id,
@@ -142,8 +136,8 @@ async def add_organizer(
     return bool(result.rowcount)
 
 
-async def remove_organizer(conn: AsyncConnection, community_id: int, user_id: str) -> bool:
-    result = await conn.execute(
+async def remove_organizer(tx: Transaction, community_id: int, user_id: str) -> bool:
+    result = await tx.execute(
         organizers.delete().where(
             organizers.c.community_id == community_id, organizers.c.user_id == user_id
         )
@@ -151,8 +145,8 @@ async def remove_organizer(conn: AsyncConnection, community_id: int, user_id: st
     return bool(result.rowcount)
 
 
-async def list_organizers(conn: AsyncConnection, community_id: int) -> list[str]:
-    rows = await conn.execute(
+async def list_organizers(tx: Transaction, community_id: int) -> list[str]:
+    rows = await tx.execute(
         sa.select(organizers.c.user_id)
         .where(organizers.c.community_id == community_id)
         .order_by(organizers.c.added_at)

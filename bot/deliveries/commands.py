@@ -17,8 +17,8 @@ def commands(db: Database) -> tuple[Command, ...]:
     async def list_(ctx: Context, args: Args) -> Answer:
         which = args.text("which") or "all"
         status = None if which == "all" else Status(which)
-        async with db.read() as conn:
-            deliveries = await store.recent(conn, ctx.community.id, status, LISTED)
+        async with db.read() as tx:
+            deliveries = await store.recent(tx, ctx.community.id, status, LISTED)
         return messages.listing(deliveries, which, ctx.community.timezone)
 
     async def retry(ctx: Context, args: Args) -> Answer:
@@ -27,9 +27,9 @@ def commands(db: Database) -> tuple[Command, ...]:
             raise UserError(
                 "Give the post's number, as `outbox list failed` shows it: `outbox retry 12`."
             )
-        async with db.write() as conn:
-            if not await store.requeue(conn, ctx.community.id, row_id, ctx.now):
-                status = await store.status_of(conn, ctx.community.id, row_id)
+        async with db.write() as tx:
+            if not await store.requeue(tx, ctx.community.id, row_id, ctx.now):
+                status = await store.status_of(tx, ctx.community.id, row_id)
                 raise UserError(messages.not_failed(row_id, status))
         return messages.requeued(row_id)
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.outbox import Status
 from bot.storage.tables import outbox
+from bot.storage.transaction import Transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,12 +25,12 @@ class Delivery:
 
 
 async def recent(
-    conn: AsyncConnection, community_id: int, status: Status | None, limit: int
+    tx: Transaction, community_id: int, status: Status | None, limit: int
 ) -> list[Delivery]:
     query = sa.select(outbox).where(outbox.c.community_id == community_id)
     if status is not None:
         query = query.where(outbox.c.status == status.value)
-    rows = await conn.execute(query.order_by(outbox.c.id.desc()).limit(limit))
+    rows = await tx.execute(query.order_by(outbox.c.id.desc()).limit(limit))
     return [
         Delivery(
             id=r.id,
@@ -46,9 +46,9 @@ async def recent(
     ]
 
 
-async def requeue(conn: AsyncConnection, community_id: int, row_id: int, now: datetime) -> bool:
+async def requeue(tx: Transaction, community_id: int, row_id: int, now: datetime) -> bool:
     """Put a failed row back in the queue with a fresh attempt budget."""
-    result = await conn.execute(
+    result = await tx.execute(
         outbox.update()
         .where(
             outbox.c.id == row_id,
@@ -60,8 +60,8 @@ async def requeue(conn: AsyncConnection, community_id: int, row_id: int, now: da
     return bool(result.rowcount)
 
 
-async def status_of(conn: AsyncConnection, community_id: int, row_id: int) -> str | None:
-    found: str | None = await conn.scalar(
+async def status_of(tx: Transaction, community_id: int, row_id: int) -> str | None:
+    found: str | None = await tx.scalar(
         sa.select(outbox.c.status).where(
             outbox.c.id == row_id, outbox.c.community_id == community_id
         )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.communities.model import Community, Purpose, Schedule
 from bot.digests.service import DigestService
 from bot.scheduler import Job, Occurrence
+from bot.storage.transaction import Transaction
 
 
 def weekly_digest(digests: DigestService) -> Job:
@@ -15,12 +14,10 @@ def weekly_digest(digests: DigestService) -> Job:
             return None
         return community.schedule(Purpose.DIGEST)
 
-    async def run(conn: AsyncConnection, community: Community, occurrence: Occurrence) -> None:
+    async def run(tx: Transaction, community: Community, occurrence: Occurrence) -> None:
         # One digest per local ISO week, even when organizers move the day mid-week. It is
         # built from stored items only: fetching happens in the refresher, never in here.
         year, week, _ = occurrence.local_date.isocalendar()
-        await digests.post(
-            conn, community, f"{year}-W{week:02d}", occurrence.due_at, occurrence.late
-        )
+        await digests.post(tx, community, f"{year}-W{week:02d}", occurrence.due_at, occurrence.late)
 
     return Job("digest", schedule, run)

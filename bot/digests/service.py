@@ -18,8 +18,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.clock import Clock
 from bot.communities import store as communities
 from bot.communities.model import Community, Purpose
@@ -47,6 +45,7 @@ from bot.outbox import Target, enqueue
 from bot.roadmap.service import standing
 from bot.scheduler import next_fire, trigger
 from bot.storage.database import Database
+from bot.storage.transaction import Transaction
 
 log = logging.getLogger(__name__)
 
@@ -139,9 +138,9 @@ class DigestService:
     # -- feeds -------------------------------------------------------------------------------
 
     async def feeds(self, community: Community) -> tuple[list[Feed], dict[int, int]]:
-        async with self._db.read() as conn:
-            return await store.list_feeds(conn, community.id), await store.item_counts(
-                conn, community.id
+        async with self._db.read() as tx:
+            return await store.list_feeds(tx, community.id), await store.item_counts(
+                tx, community.id
             )
 
     def topics(self, community: Community, text: str | None) -> tuple[str, ...]:
@@ -169,9 +168,9 @@ class DigestService:
         """Follow a feed after checking it once: the feed, how many items it holds now (all
         marked seen) and whether it was a disabled feed restarted. A URL that plainly is not a
         working feed is refused; one failing for a while (a timeout, a 503) is followed."""
-        async with self._db.read() as conn:
-            existing = await store.feed_by_url(conn, community.id, url)
-            count = len(await store.list_feeds(conn, community.id))
+        async with self._db.read() as tx:
+            existing = await store.feed_by_url(tx, community.id, url)
+            count = len(await store.list_feeds(tx, community.id))
         if existing is not None and existing.enabled:
             raise UserError(messages.already_following(existing))
         if existing is None and count >= self.policy.max_feeds:
@@ -183,17 +182,16 @@ class DigestService:
             answered = fetched.result.outcome is Outcome.FETCHED or fetched.result.status == 404
             raise UserError(messages.not_added(url, fetched.problem, hint=answered))
         final = fetched.result.moved_to or url
-        async with self._writing, self._db.write() as conn:
+        async with self._writing, self._db.write() as tx:
             if existing is not None:
-                await store.restart_feed(conn, existing.id, tags or existing.tags)
+                await store.restart_feed(tx, existing.id, tags or existing.tags)
                 feed_id: int | None = existing.id
             else:
-                moved = await store.feed_by_url(conn, community.id, final)
+                moved = await store.feed_by_url(tx, community.id, final)
                 if moved is not None:
                     raise UserError(messages.already_following(moved))
                 feed_id = await store.add_feed(
-                    self._db,
-                    conn,
+                    tx,
                     community_id=community.id,
                     url=final,
                     title="",
@@ -202,20 +200,20 @@ class DigestService:
                     added_by=added_by,
                     now=now,
                 )
-            feed = None if feed_id is None else await store.get_feed(conn, feed_id)
+            feed = None if feed_id is None else await store.get_feed(tx, feed_id)
             if feed is None:  # another organizer added it a moment ago
                 raise UserError(messages.not_added(url, messages.ADDED_MEANWHILE))
-            await self._record(conn, [(feed, fetched)], now, RefreshReport())
-            updated = await store.get_feed(conn, feed.id) or feed
-            counts = await store.item_counts(conn, community.id)
+            await self._record(tx, [(feed, fetched)], now, RefreshReport())
+            updated = await store.get_feed(tx, feed.id) or feed
+            counts = await store.item_counts(tx, community.id)
         return updated, counts.get(feed.id, 0), existing is not None
 
     async def remove_feed(self, community: Community, feed_id: int) -> Feed:
-        async with self._writing, self._db.write() as conn:
-            feed = await store.get_feed(conn, feed_id)
+        async with self._writing, self._db.write() as tx:
+            feed = await store.get_feed(tx, feed_id)
             if feed is None or feed.community_id != community.id:
                 raise UserError(messages.no_feed(feed_id))
-            await store.delete_feeds(conn, [feed.id])
+            await store.delete_feeds(tx, [feed.id])
         return feed
 
     async def use_defaults(self, community: Community, on: bool, by: str) -> tuple[list[str], int]:
@@ -224,11 +222,11 @@ class DigestService:
         already followed, or ([], how many were removed)."""
         pack = self._content.for_community(community)
         now = self._clock.now()
-        async with self._writing, self._db.write() as conn:
-            followed = await store.list_feeds(conn, community.id)
+        async with self._writing, self._db.write() as tx:
+            followed = await store.list_feeds(tx, community.id)
             if not on:
                 built_in = [f.id for f in followed if f.default_id]
-                await store.delete_feeds(conn, built_in)
+                await store.delete_feeds(tx, built_in)
                 return [], len(built_in)
             urls = {f.url for f in followed}
             room = self.policy.max_feeds - len(followed)
@@ -239,8 +237,7 @@ class DigestService:
                 if len(added) >= room:
                     raise UserError(messages.too_many_feeds(self.policy.max_feeds))
                 await store.add_feed(
-                    self._db,
-                    conn,
+                    tx,
                     community_id=community.id,
                     url=feed.url,
                     title=feed.title,
@@ -258,16 +255,16 @@ class DigestService:
         """Check every feed whose time has come, in every community. The running bot calls
         it from :func:`bot.digests.refresher.run_refresher`; the console calls it directly."""
         now = self._clock.now()
-        async with self._db.read() as conn:
-            due = await store.due_feeds(conn, now)
+        async with self._db.read() as tx:
+            due = await store.due_feeds(tx, now)
         return await self._refresh(due, now)
 
     async def refresh_community(self, community: Community) -> RefreshReport:
         """Check the community's feeds not checked lately (and not in a backoff pause)."""
         now = self._clock.now()
-        async with self._db.read() as conn:
+        async with self._db.read() as tx:
             due = await store.due_feeds(
-                conn, now, community.id, stale_before=now - self.policy.stale_after
+                tx, now, community.id, stale_before=now - self.policy.stale_after
             )
         return await self._refresh(due, now)
 
@@ -276,8 +273,8 @@ class DigestService:
         if not due:
             return report
         until = now + self.policy.lease
-        async with self._writing, self._db.write() as conn:
-            claimed = set(await store.claim(conn, [f.id for f in due], now, until))
+        async with self._writing, self._db.write() as tx:
+            claimed = set(await store.claim(tx, [f.id for f in due], now, until))
         groups: dict[tuple[str, str | None, str | None, str | None], list[Feed]] = {}
         for feed in due:
             if feed.id in claimed:
@@ -313,8 +310,8 @@ class DigestService:
                 # The bot is stopping: what was fetched is recorded above, and the feeds not
                 # reached are freed now rather than when their lease ends, so the next start
                 # checks them at once.
-                async with self._writing, self._db.write() as conn:
-                    await store.release(conn, claimed - recorded, until)
+                async with self._writing, self._db.write() as tx:
+                    await store.release(tx, claimed - recorded, until)
         for outcome in outcomes:
             if isinstance(outcome, BaseException):
                 # The feed stays claimed until its lease ends, then a later round retries it.
@@ -349,8 +346,8 @@ class DigestService:
                 continue
             checks = [(f, fetched) for feeds, fetched in checked for f in feeds]
             try:
-                async with self._writing, self._db.write() as conn:
-                    await self._record(conn, checks, now, report)
+                async with self._writing, self._db.write() as tx:
+                    await self._record(tx, checks, now, report)
                 recorded.update(feed.id for feed, _ in checks)
             except Exception:
                 # These feeds stay claimed until their lease ends; a later round retries them.
@@ -389,7 +386,7 @@ class DigestService:
 
     async def _record(
         self,
-        conn: AsyncConnection,
+        tx: Transaction,
         checks: Sequence[tuple[Feed, _Fetched]],
         now: datetime,
         report: RefreshReport,
@@ -401,27 +398,27 @@ class DigestService:
             for feed, fetched in checks
             if fetched.parsed is not None
         ]
-        new = await store.store_entries(self._db, conn, listings, now)
+        new = await store.store_entries(tx, listings, now)
         baselined = {feed.id for feed, _ in checks if feed.baselined}
         report.new_items += sum(n for feed_id, n in new.items() if feed_id in baselined)
         # Items drop off a feed as new ones arrive: forget those gone long ago.
         grown = [feed_id for feed_id, n in new.items() if n]
-        await store.prune_items(conn, grown, now - self.policy.forget_after, self.policy.max_items)
+        await store.prune_items(tx, grown, now - self.policy.forget_after, self.policy.max_items)
         changes: list[tuple[int, dict[str, object]]] = []
         disabled: list[tuple[Feed, str]] = []
         moved_to: set[tuple[int, str]] = set()
         for feed, fetched in checks:
-            values, disable = await self._state(conn, feed, fetched, now, moved_to, report)
+            values, disable = await self._state(tx, feed, fetched, now, moved_to, report)
             changes.append((feed.id, values))
             if disable is not None:
                 disabled.append((feed, disable))
-        await store.update_feeds(conn, changes)
+        await store.update_feeds(tx, changes)
         for feed, reason in disabled:
-            await self._notify(conn, feed, reason, now, report)
+            await self._notify(tx, feed, reason, now, report)
 
     async def _state(
         self,
-        conn: AsyncConnection,
+        tx: Transaction,
         feed: Feed,
         fetched: _Fetched,
         now: datetime,
@@ -470,7 +467,7 @@ class DigestService:
             if moved and moved != feed.url and len(moved) <= 500:
                 target = (feed.community_id, moved)
                 if target not in moved_to and (
-                    await store.feed_by_url(conn, feed.community_id, moved) is None
+                    await store.feed_by_url(tx, feed.community_id, moved) is None
                 ):
                     values["url"] = moved
                     moved_to.add(target)
@@ -482,11 +479,11 @@ class DigestService:
         return values, disable
 
     async def _notify(
-        self, conn: AsyncConnection, feed: Feed, reason: str, now: datetime, report: RefreshReport
+        self, tx: Transaction, feed: Feed, reason: str, now: datetime, report: RefreshReport
     ) -> None:
         """Tell the organizers a feed was disabled, through the outbox."""
-        community = await communities.load(conn, feed.community_id)
-        organizers = await communities.list_organizers(conn, community.id)
+        community = await communities.load(tx, feed.community_id)
+        organizers = await communities.list_organizers(tx, community.id)
         targets = [Target.direct(user) for user in organizers]
         if not targets and (channel := community.channels.get(Purpose.DIGEST)):
             # Nobody is named organizer (platform admins are not listed): the digest channel
@@ -494,8 +491,7 @@ class DigestService:
             targets = [Target.channel(channel)]
         for index, target in enumerate(targets):
             queued = await enqueue(
-                self._db,
-                conn,
+                tx,
                 community=community,
                 key=f"feed-disabled:{community.id}:{feed.id}:{now:%Y%m%dT%H%M%S}:{index}",
                 target=target,
@@ -507,18 +503,18 @@ class DigestService:
     # -- digests -----------------------------------------------------------------------------
 
     async def _build(
-        self, conn: AsyncConnection, community: Community, now: datetime
+        self, tx: Transaction, community: Community, now: datetime
     ) -> tuple[Digest, list[PostedEntry]]:
         pack = self._content.for_community(community)
         matcher = TopicMatcher(pack.topics)
-        members = await store.active_members(conn, community.id)
+        members = await store.active_members(tx, community.id)
         focus = focus_topics(
-            matcher, await store.focus(conn, community.id), [m.focus for m in members]
+            matcher, await store.focus(tx, community.id), [m.focus for m in members]
         )
-        canonicals, keys = await store.shown_since(conn, community.id, now - SHOWN_FOR)
+        canonicals, keys = await store.shown_since(tx, community.id, now - SHOWN_FOR)
         chosen = select(
             await store.candidates(
-                conn, community.id, now - FRESH_FOR, CANDIDATES_PER_FEED, now - MAX_AGE
+                tx, community.id, now - FRESH_FOR, CANDIDATES_PER_FEED, now - MAX_AGE
             ),
             matcher,
             focus,
@@ -546,28 +542,27 @@ class DigestService:
             )
         phases = Counter(_phase(pack, m, now) for m in members)
         readings = pick_readings(
-            pack.readings, phases, focus, await store.featured_readings(conn, community.id)
+            pack.readings, phases, focus, await store.featured_readings(tx, community.id)
         )
-        feeds = len(await store.list_feeds(conn, community.id))
+        feeds = len(await store.list_feeds(tx, community.id))
         digest = Digest(
             tuple(sections), tuple(readings), tuple(matcher.titles[t] for t in focus), feeds
         )
         return digest, entries
 
     async def post(
-        self, conn: AsyncConnection, community: Community, week: str, now: datetime, late: bool
+        self, tx: Transaction, community: Community, week: str, now: datetime, late: bool
     ) -> Digest | None:
         """Build the week's digest from stored items and queue it, in the caller's
         transaction. None when there is no digest channel or the week was already posted."""
         channel = community.channels.get(Purpose.DIGEST)
         if channel is None:
             return None
-        digest, entries = await self._build(conn, community, now)
+        digest, entries = await self._build(tx, community, now)
         parts = messages.posts(digest, week, late)
         for number, reply in enumerate(parts, 1):
             queued = await enqueue(
-                self._db,
-                conn,
+                tx,
                 community=community,
                 key=f"digest:{community.id}:{week}:{number}",
                 target=Target.channel(channel),
@@ -577,8 +572,7 @@ class DigestService:
             if not queued:
                 return None
         await store.add_digest(
-            self._db,
-            conn,
+            tx,
             community_id=community.id,
             week=week,
             now=now,
@@ -589,9 +583,9 @@ class DigestService:
         return digest
 
     async def latest(self, community: Community) -> Posted | None:
-        async with self._db.read() as conn:
-            posted = await store.latest_digest(conn, community.id)
-            feeds = len(await store.list_feeds(conn, community.id))
+        async with self._db.read() as tx:
+            posted = await store.latest_digest(tx, community.id)
+            feeds = len(await store.list_feeds(tx, community.id))
         if posted is None:
             return None
         pack = self._content.for_community(community)
@@ -613,8 +607,8 @@ class DigestService:
         with how many feeds were checked now and when it is due, as local wall time."""
         report = await self.refresh_community(community)
         now = self._clock.now()
-        async with self._db.read() as conn:
-            digest, _ = await self._build(conn, community, now)
+        async with self._db.read() as tx:
+            digest, _ = await self._build(tx, community, now)
         schedule = community.schedule(Purpose.DIGEST)
         due = next_fire(trigger(schedule, community.timezone), now)
         when = "at the digest time"
@@ -629,15 +623,15 @@ class DigestService:
         """The focus topics' titles and whether organizers chose them."""
         pack = self._content.for_community(community)
         matcher = TopicMatcher(pack.topics)
-        async with self._db.read() as conn:
-            chosen = await store.focus(conn, community.id)
-            members = await store.active_members(conn, community.id)
+        async with self._db.read() as tx:
+            chosen = await store.focus(tx, community.id)
+            members = await store.active_members(tx, community.id)
         topics = focus_topics(matcher, chosen, [m.focus for m in members])
         return tuple(matcher.titles[t] for t in topics), bool(chosen)
 
     async def set_focus(self, community: Community, topics: Sequence[str]) -> None:
-        async with self._writing, self._db.write() as conn:
-            await store.set_focus(self._db, conn, community.id, topics)
+        async with self._writing, self._db.write() as tx:
+            await store.set_focus(tx, community.id, topics)
 
     async def readings(
         self, community: Community, user_id: str, topic: str | None, phase: int | None
@@ -651,8 +645,8 @@ class DigestService:
         topics = self.topics(community, topic) if topic else ()
         focus: tuple[str, ...] = ()
         if not topics and phase is None:
-            async with self._db.read() as conn:
-                member = await members.get(conn, community.id, user_id)
+            async with self._db.read() as tx:
+                member = await members.get(tx, community.id, user_id)
             if member is not None and member.active:
                 phase = _phase(pack, member, self._clock.now())
                 focus = matcher.match(member.focus)

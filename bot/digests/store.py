@@ -9,13 +9,10 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.digests.parse import Entry
 from bot.digests.rank import Candidate
 from bot.members.model import Member
-from bot.storage.database import Database
 from bot.storage.tables import (
     digest_entries,
     digest_settings,
@@ -24,6 +21,7 @@ from bot.storage.tables import (
     feeds,
     members,
 )
+from bot.storage.transaction import Transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,20 +84,20 @@ def _feed(row: sa.Row[Any]) -> Feed:
     )
 
 
-async def list_feeds(conn: AsyncConnection, community_id: int) -> list[Feed]:
-    rows = await conn.execute(
+async def list_feeds(tx: Transaction, community_id: int) -> list[Feed]:
+    rows = await tx.execute(
         sa.select(feeds).where(feeds.c.community_id == community_id).order_by(feeds.c.id)
     )
     return [_feed(r) for r in rows]
 
 
-async def get_feed(conn: AsyncConnection, feed_id: int) -> Feed | None:
-    row = (await conn.execute(sa.select(feeds).where(feeds.c.id == feed_id))).one_or_none()
+async def get_feed(tx: Transaction, feed_id: int) -> Feed | None:
+    row = (await tx.execute(sa.select(feeds).where(feeds.c.id == feed_id))).one_or_none()
     return None if row is None else _feed(row)
 
 
-async def item_counts(conn: AsyncConnection, community_id: int) -> dict[int, int]:
-    rows = await conn.execute(
+async def item_counts(tx: Transaction, community_id: int) -> dict[int, int]:
+    rows = await tx.execute(
         sa.select(feed_items.c.feed_id, sa.func.count())
         .join(feeds, feeds.c.id == feed_items.c.feed_id)
         .where(feeds.c.community_id == community_id)
@@ -109,8 +107,7 @@ async def item_counts(conn: AsyncConnection, community_id: int) -> dict[int, int
 
 
 async def add_feed(
-    db: Database,
-    conn: AsyncConnection,
+    tx: Transaction,
     *,
     community_id: int,
     url: str,
@@ -121,8 +118,8 @@ async def add_feed(
     now: datetime,
 ) -> int | None:
     """The new feed's id, or None when the community already follows that URL."""
-    result = await conn.execute(
-        db.insert_ignoring_conflicts(
+    result = await tx.execute(
+        tx.insert_ignoring_conflicts(
             feeds,
             {
                 "community_id": community_id,
@@ -139,18 +136,16 @@ async def add_feed(
     return new_id
 
 
-async def feed_by_url(conn: AsyncConnection, community_id: int, url: str) -> Feed | None:
+async def feed_by_url(tx: Transaction, community_id: int, url: str) -> Feed | None:
     row = (
-        await conn.execute(
+        await tx.execute(
             sa.select(feeds).where(feeds.c.community_id == community_id, feeds.c.url == url)
         )
     ).one_or_none()
     return None if row is None else _feed(row)
 
 
-async def update_feeds(
-    conn: AsyncConnection, changes: Sequence[tuple[int, Mapping[str, Any]]]
-) -> None:
+async def update_feeds(tx: Transaction, changes: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
     """Apply many feeds' changes: one statement run for all the rows that change the same
     columns (after a refresh, that is most of them)."""
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
@@ -163,12 +158,12 @@ async def update_feeds(
             .where(feeds.c.id == sa.bindparam("feed"))
             .values({name: sa.bindparam(f"new_{name}") for name in columns})
         )
-        await conn.execute(statement, rows)
+        await tx.execute(statement, rows)
 
 
-async def restart_feed(conn: AsyncConnection, feed_id: int, tags: Sequence[str]) -> None:
+async def restart_feed(tx: Transaction, feed_id: int, tags: Sequence[str]) -> None:
     """Follow a disabled feed again from a clean slate; what it holds now counts as seen."""
-    await conn.execute(feed_items.delete().where(feed_items.c.feed_id == feed_id))
+    await tx.execute(feed_items.delete().where(feed_items.c.feed_id == feed_id))
     clean_slate = {
         "enabled": True,
         "disabled_reason": None,
@@ -182,11 +177,11 @@ async def restart_feed(conn: AsyncConnection, feed_id: int, tags: Sequence[str])
         "baselined": False,
         "tags": ",".join(tags),
     }
-    await update_feeds(conn, [(feed_id, clean_slate)])
+    await update_feeds(tx, [(feed_id, clean_slate)])
 
 
-async def delete_feeds(conn: AsyncConnection, feed_ids: Sequence[int]) -> None:
-    await conn.execute(feeds.delete().where(feeds.c.id.in_(feed_ids)))
+async def delete_feeds(tx: Transaction, feed_ids: Sequence[int]) -> None:
+    await tx.execute(feeds.delete().where(feeds.c.id.in_(feed_ids)))
 
 
 def _unclaimed(now: datetime) -> sa.ColumnElement[bool]:
@@ -194,7 +189,7 @@ def _unclaimed(now: datetime) -> sa.ColumnElement[bool]:
 
 
 async def due_feeds(
-    conn: AsyncConnection,
+    tx: Transaction,
     now: datetime,
     community_id: int | None = None,
     stale_before: datetime | None = None,
@@ -212,15 +207,15 @@ async def due_feeds(
     query = sa.select(feeds).where(feeds.c.enabled.is_(True), when, _unclaimed(now))
     if community_id is not None:
         query = query.where(feeds.c.community_id == community_id)
-    return [_feed(r) for r in await conn.execute(query.order_by(feeds.c.id))]
+    return [_feed(r) for r in await tx.execute(query.order_by(feeds.c.id))]
 
 
 async def claim(
-    conn: AsyncConnection, feed_ids: Sequence[int], now: datetime, until: datetime
+    tx: Transaction, feed_ids: Sequence[int], now: datetime, until: datetime
 ) -> list[int]:
     """Take the feeds no other refresh holds until `until`, so another process (or a
     preview racing the refresher) does not fetch them at the same time."""
-    result = await conn.execute(
+    result = await tx.execute(
         feeds.update()
         .where(feeds.c.id.in_(feed_ids), _unclaimed(now))
         .values(claimed_until=until)
@@ -229,10 +224,10 @@ async def claim(
     return list(result.scalars())
 
 
-async def release(conn: AsyncConnection, feed_ids: Collection[int], until: datetime) -> None:
+async def release(tx: Transaction, feed_ids: Collection[int], until: datetime) -> None:
     """Give up claims taken until `until` on feeds that were not checked after all."""
     if feed_ids:
-        await conn.execute(
+        await tx.execute(
             feeds.update()
             .where(feeds.c.id.in_(list(feed_ids)), feeds.c.claimed_until == until)
             .values(claimed_until=None)
@@ -253,7 +248,7 @@ _UIDS_PER_QUERY = 4000  # bound parameters stay far below SQLite's and asyncpg's
 
 
 async def store_entries(
-    db: Database, conn: AsyncConnection, checks: Sequence[Listing], now: datetime
+    tx: Transaction, checks: Sequence[Listing], now: datetime
 ) -> dict[int, int]:
     """Insert the entries each feed did not have yet and note that the others are still
     listed, for many feeds in a few statements; returns how many were new per feed."""
@@ -267,24 +262,22 @@ async def store_entries(
         size += len(check.entries)
     new: dict[int, int] = {}
     for chunk in chunks:
-        new.update(await _store_chunk(db, conn, chunk, now))
+        new.update(await _store_chunk(tx, chunk, now))
     return new
 
 
-async def _store_chunk(
-    db: Database, conn: AsyncConnection, checks: Sequence[Listing], now: datetime
-) -> dict[int, int]:
+async def _store_chunk(tx: Transaction, checks: Sequence[Listing], now: datetime) -> dict[int, int]:
     counts = {c.feed_id: 0 for c in checks}
     uids = list({e.uid for c in checks for e in c.entries})
     if not uids:
         return counts
     listed = sa.and_(feed_items.c.feed_id.in_(list(counts)), feed_items.c.uid.in_(uids))
-    rows = await conn.execute(sa.select(feed_items.c.feed_id, feed_items.c.uid).where(listed))
+    rows = await tx.execute(sa.select(feed_items.c.feed_id, feed_items.c.uid).where(listed))
     known = {(r.feed_id, r.uid) for r in rows}
     if known:
         # A uid two feeds of the chunk share may mark one of them as still listing it when
         # it does not; that only delays forgetting the item.
-        await conn.execute(feed_items.update().where(listed).values(last_seen_at=now))
+        await tx.execute(feed_items.update().where(listed).values(last_seen_at=now))
     fresh: list[dict[str, object]] = []
     for check in checks:
         for entry in check.entries:
@@ -308,24 +301,24 @@ async def _store_chunk(
     if fresh:
         # One compiled statement run for every row; a row another process inserted first is
         # skipped rather than failing the batch.
-        insert = (postgresql if db.dialect == "postgresql" else sqlite).insert(feed_items)
-        await conn.execute(insert.on_conflict_do_nothing(), fresh)
+        insert = tx.insert(feed_items)
+        await tx.execute(insert.on_conflict_do_nothing(), fresh)
     return counts
 
 
 async def prune_items(
-    conn: AsyncConnection, feed_ids: Sequence[int], listed_before: datetime, keep: int
+    tx: Transaction, feed_ids: Sequence[int], listed_before: datetime, keep: int
 ) -> None:
     """Forget items the feeds stopped listing long ago, and beyond the `keep` most recently
     listed of each feed (a feed that changes every GUID each hour must not grow without end)."""
     if not feed_ids:
         return
-    await conn.execute(
+    await tx.execute(
         feed_items.delete().where(
             feed_items.c.feed_id.in_(feed_ids), feed_items.c.last_seen_at < listed_before
         )
     )
-    over = await conn.execute(
+    over = await tx.execute(
         sa.select(feed_items.c.feed_id)
         .where(feed_items.c.feed_id.in_(feed_ids))
         .group_by(feed_items.c.feed_id)
@@ -338,7 +331,7 @@ async def prune_items(
             .order_by(feed_items.c.last_seen_at.desc(), feed_items.c.id.desc())
             .limit(keep)
         )
-        await conn.execute(
+        await tx.execute(
             feed_items.delete().where(
                 feed_items.c.feed_id == feed_id, feed_items.c.id.not_in(kept.scalar_subquery())
             )
@@ -346,7 +339,7 @@ async def prune_items(
 
 
 async def candidates(
-    conn: AsyncConnection, community_id: int, since: datetime, per_feed: int, dated_after: datetime
+    tx: Transaction, community_id: int, since: datetime, per_feed: int, dated_after: datetime
 ) -> list[Candidate]:
     """Unseen items of the community's feeds first seen after `since` and not dated before
     `dated_after`: the `per_feed` newest of each feed, so a feed publishing hundreds a day
@@ -377,7 +370,7 @@ async def candidates(
         )
         .subquery()
     )
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(
             ranked, feeds.c.title.label("source"), feeds.c.url.label("feed_url"), feeds.c.tags
         )
@@ -420,10 +413,10 @@ class PostedDigest:
 
 
 async def shown_since(
-    conn: AsyncConnection, community_id: int, since: datetime
+    tx: Transaction, community_id: int, since: datetime
 ) -> tuple[set[str], list[str]]:
     """The canonical URL hashes and title keys of entries posted since `since`."""
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(digest_entries.c.canonical, digest_entries.c.title_key)
         .join(digests, digests.c.id == digest_entries.c.digest_id)
         .where(digests.c.community_id == community_id, digests.c.created_at >= since)
@@ -432,9 +425,9 @@ async def shown_since(
     return {p.canonical for p in pairs}, [p.title_key for p in pairs]
 
 
-async def featured_readings(conn: AsyncConnection, community_id: int) -> dict[str, datetime]:
+async def featured_readings(tx: Transaction, community_id: int) -> dict[str, datetime]:
     """When each curated reading last appeared in a digest of the community."""
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(digests.c.readings, digests.c.created_at)
         .where(digests.c.community_id == community_id)
         .order_by(digests.c.created_at)
@@ -443,8 +436,7 @@ async def featured_readings(conn: AsyncConnection, community_id: int) -> dict[st
 
 
 async def add_digest(
-    db: Database,
-    conn: AsyncConnection,
+    tx: Transaction,
     *,
     community_id: int,
     week: str,
@@ -455,8 +447,8 @@ async def add_digest(
 ) -> bool:
     """Record a posted digest and its entries; False when the week already has one."""
     digest_id = (
-        await conn.execute(
-            db.insert_ignoring_conflicts(
+        await tx.execute(
+            tx.insert_ignoring_conflicts(
                 digests,
                 {
                     "community_id": community_id,
@@ -471,7 +463,7 @@ async def add_digest(
     if digest_id is None:
         return False
     if entries:
-        await conn.execute(
+        await tx.execute(
             digest_entries.insert(),
             [
                 {
@@ -490,9 +482,9 @@ async def add_digest(
     return True
 
 
-async def latest_digest(conn: AsyncConnection, community_id: int) -> PostedDigest | None:
+async def latest_digest(tx: Transaction, community_id: int) -> PostedDigest | None:
     row = (
-        await conn.execute(
+        await tx.execute(
             sa.select(digests)
             .where(digests.c.community_id == community_id)
             .order_by(digests.c.created_at.desc(), digests.c.id.desc())
@@ -501,7 +493,7 @@ async def latest_digest(conn: AsyncConnection, community_id: int) -> PostedDiges
     ).one_or_none()
     if row is None:
         return None
-    entries = await conn.execute(
+    entries = await tx.execute(
         sa.select(digest_entries)
         .where(digest_entries.c.digest_id == row.id)
         .order_by(digest_entries.c.position)
@@ -517,18 +509,16 @@ async def latest_digest(conn: AsyncConnection, community_id: int) -> PostedDiges
     )
 
 
-async def focus(conn: AsyncConnection, community_id: int) -> tuple[str, ...]:
-    value = await conn.scalar(
+async def focus(tx: Transaction, community_id: int) -> tuple[str, ...]:
+    value = await tx.scalar(
         sa.select(digest_settings.c.focus).where(digest_settings.c.community_id == community_id)
     )
     return tuple(t for t in (value or "").split(",") if t)
 
 
-async def set_focus(
-    db: Database, conn: AsyncConnection, community_id: int, topics: Sequence[str]
-) -> None:
-    await conn.execute(
-        db.upsert(
+async def set_focus(tx: Transaction, community_id: int, topics: Sequence[str]) -> None:
+    await tx.execute(
+        tx.upsert(
             digest_settings,
             {"community_id": community_id, "focus": ",".join(topics)},
             ("community_id",),
@@ -536,8 +526,8 @@ async def set_focus(
     )
 
 
-async def active_members(conn: AsyncConnection, community_id: int) -> list[Member]:
-    rows = await conn.execute(
+async def active_members(tx: Transaction, community_id: int) -> list[Member]:
+    rows = await tx.execute(
         sa.select(members).where(
             members.c.community_id == community_id, members.c.left_at.is_(None)
         )

@@ -98,18 +98,18 @@ def _answer(parse: ParseSync, document: Document) -> Answer:
         return ("error", "the feed parser failed on this document")
 
 
-def _serve(conn: Connection, parse: ParseSync) -> None:
+def _serve(tx: Connection, parse: ParseSync) -> None:
     """A worker's life: parse each batch of documents received, answer, until the pipe
     closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    conn.send_bytes(pickle.dumps(("ready", None)))  # the deadline counts parsing, not startup
+    tx.send_bytes(pickle.dumps(("ready", None)))  # the deadline counts parsing, not startup
     while True:
         try:
-            batch = pickle.loads(conn.recv_bytes())  # noqa: S301 - from the bot itself
+            batch = pickle.loads(tx.recv_bytes())  # noqa: S301 - from the bot itself
         except (EOFError, OSError):
             return
         answers = [_answer(parse, document) for document in batch]
-        conn.send_bytes(pickle.dumps(answers, protocol=pickle.HIGHEST_PROTOCOL))
+        tx.send_bytes(pickle.dumps(answers, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class _Worker:

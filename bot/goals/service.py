@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.checkins.weeks import local_time
 from bot.communities.model import Community
 from bot.errors import UserError
@@ -21,6 +19,7 @@ from bot.members.model import Member
 from bot.members.service import MemberService, active_member
 from bot.pauses import store as pauses_store
 from bot.storage.database import Database
+from bot.storage.transaction import Transaction
 
 MAX_OPEN = 20
 LONGEST = timedelta(days=2 * 365)
@@ -43,21 +42,21 @@ class GoalService:
         self, community: Community, user_id: str, text: str, due: date | None, now: datetime
     ) -> tuple[Goal, date]:
         """Add a goal; returns it and the member's today, for saying when it is due."""
-        async with self._db.write() as conn:
-            member = await active_member(conn, community.id, user_id)
+        async with self._db.write() as tx:
+            member = await active_member(tx, community.id, user_id)
             today = member.today(now)
             if due is not None and due < today:
                 raise UserError(messages.due_in_the_past(today))
             if due is not None and due > today + LONGEST:
                 raise UserError(messages.due_too_far(today + LONGEST))
-            if await store.count_open(conn, member.id) >= MAX_OPEN:
+            if await store.count_open(tx, member.id) >= MAX_OPEN:
                 raise UserError(messages.too_many(MAX_OPEN))
-            return await store.add(conn, member.id, text, due, now), today
+            return await store.add(tx, member.id, text, due, now), today
 
     async def goals(self, community: Community, user_id: str, now: datetime) -> Goals:
         member = await self._members.require(community.id, user_id)
-        async with self._db.read() as conn:
-            every = await store.of_member(conn, member.id)
+        async with self._db.read() as tx:
+            every = await store.of_member(tx, member.id)
         return Goals(
             member.today(now),
             [g for g in every if g.done_at is None],
@@ -68,29 +67,29 @@ class GoalService:
         self, community: Community, user_id: str, number: int, now: datetime
     ) -> tuple[Goal, bool]:
         """Tick a goal off. Returns it and False when it was already done."""
-        async with self._db.write() as conn:
-            member = await active_member(conn, community.id, user_id)
-            goal = await store.get(conn, member.id, number)
+        async with self._db.write() as tx:
+            member = await active_member(tx, community.id, user_id)
+            goal = await store.get(tx, member.id, number)
             if goal is None:
                 raise UserError(messages.no_goal(number))
             if goal.done_at is not None:
                 return goal, False
-            await store.mark_done(conn, goal.id, now)
+            await store.mark_done(tx, goal.id, now)
         return goal, True
 
 
 async def due_reminders(
-    conn: AsyncConnection, community_id: int, now: datetime
+    tx: Transaction, community_id: int, now: datetime
 ) -> list[tuple[Member, Goal]]:
     """Open goals due today on their member's clock, from 09:00 there, of members who take
     reminders and are not paused."""
     # Every member's today is one of these three days, whatever their time zone.
     utc_today = now.date()
     days = {utc_today - timedelta(days=1), utc_today, utc_today + timedelta(days=1)}
-    candidates = await store.open_due(conn, community_id, days)
+    candidates = await store.open_due(tx, community_id, days)
     if not candidates:
         return []
-    pauses = await pauses_store.of_community(conn, community_id, min(days) - timedelta(days=1))
+    pauses = await pauses_store.of_community(tx, community_id, min(days) - timedelta(days=1))
     due = []
     for member, goal in candidates:
         wall = local_time(now, member.timezone)

@@ -7,12 +7,12 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.goals.model import Goal
 from bot.members import store as members_store
 from bot.members.model import Member
 from bot.storage.tables import goals, members
+from bot.storage.transaction import Transaction
 
 
 def _goal(row: sa.Row[Any]) -> Goal:
@@ -28,14 +28,14 @@ def _goal(row: sa.Row[Any]) -> Goal:
 
 
 async def add(
-    conn: AsyncConnection, member_id: int, text: str, due_on: date | None, now: datetime
+    tx: Transaction, member_id: int, text: str, due_on: date | None, now: datetime
 ) -> Goal:
     """A new goal, numbered after the member's newest one."""
-    newest = await conn.scalar(
+    newest = await tx.scalar(
         sa.select(sa.func.max(goals.c.number)).where(goals.c.member_id == member_id)
     )
     number = int(newest or 0) + 1
-    result = await conn.execute(
+    result = await tx.execute(
         goals.insert()
         .values(member_id=member_id, number=number, text=text, due_on=due_on, created_at=now)
         .returning(goals.c.id)
@@ -43,15 +43,15 @@ async def add(
     return Goal(result.scalar_one(), member_id, number, text, due_on, now, None)
 
 
-async def of_member(conn: AsyncConnection, member_id: int) -> list[Goal]:
-    rows = await conn.execute(
+async def of_member(tx: Transaction, member_id: int) -> list[Goal]:
+    rows = await tx.execute(
         sa.select(goals).where(goals.c.member_id == member_id).order_by(goals.c.number)
     )
     return [_goal(r) for r in rows]
 
 
-async def count_open(conn: AsyncConnection, member_id: int) -> int:
-    count = await conn.scalar(
+async def count_open(tx: Transaction, member_id: int) -> int:
+    count = await tx.scalar(
         sa.select(sa.func.count())
         .select_from(goals)
         .where(goals.c.member_id == member_id, goals.c.done_at.is_(None))
@@ -59,25 +59,25 @@ async def count_open(conn: AsyncConnection, member_id: int) -> int:
     return int(count or 0)
 
 
-async def get(conn: AsyncConnection, member_id: int, number: int) -> Goal | None:
+async def get(tx: Transaction, member_id: int, number: int) -> Goal | None:
     row = (
-        await conn.execute(
+        await tx.execute(
             sa.select(goals).where(goals.c.member_id == member_id, goals.c.number == number)
         )
     ).one_or_none()
     return None if row is None else _goal(row)
 
 
-async def mark_done(conn: AsyncConnection, goal_id: int, now: datetime) -> None:
-    await conn.execute(goals.update().where(goals.c.id == goal_id).values(done_at=now))
+async def mark_done(tx: Transaction, goal_id: int, now: datetime) -> None:
+    await tx.execute(goals.update().where(goals.c.id == goal_id).values(done_at=now))
 
 
 async def open_due(
-    conn: AsyncConnection, community_id: int, days: Collection[date]
+    tx: Transaction, community_id: int, days: Collection[date]
 ) -> list[tuple[Member, Goal]]:
     """Open goals due on one of these days, of the community's active members who take
     reminders, each with its member."""
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(goals)
         .join(members, members.c.id == goals.c.member_id)
         .where(
@@ -90,7 +90,7 @@ async def open_due(
     if not due:
         return []
     owners = await members_store.in_community(
-        conn,
+        tx,
         community_id,
         members.c.id.in_({g.member_id for g in due}),
         members.c.left_at.is_(None),

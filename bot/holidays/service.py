@@ -29,22 +29,22 @@ class HolidayService:
     ) -> tuple[date, bool]:
         """Make the week of `day` a holiday. Returns the week and False when it already was."""
         week = self._changeable(community, day, now)
-        async with self._db.write() as conn:
-            return week, await store.add(self._db, conn, community.id, week, by, now)
+        async with self._db.write() as tx:
+            return week, await store.add(tx, community.id, week, by, now)
 
     async def withdraw(self, community: Community, day: date, now: datetime) -> date:
         """Make the holiday week of `day` an ordinary week again; returns the week."""
         week = self._changeable(community, day, now)
-        async with self._db.write() as conn:
-            if not await store.remove(conn, community.id, week):
+        async with self._db.write() as tx:
+            if not await store.remove(tx, community.id, week):
                 raise UserError(messages.not_a_holiday(week))
         return week
 
     async def upcoming(self, community: Community, now: datetime) -> list[date]:
         """The holiday weeks from the community's open week on, soonest first."""
         first = open_week(now, community.timezone) - WEEK
-        async with self._db.read() as conn:
-            weeks = await store.weeks(conn, community.id)
+        async with self._db.read() as tx:
+            weeks = await store.weeks(tx, community.id)
         return sorted(w for w in weeks if w >= first)
 
     def _changeable(self, community: Community, day: date, now: datetime) -> date:

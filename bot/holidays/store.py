@@ -5,22 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.storage.database import Database
 from bot.storage.tables import holiday_weeks
+from bot.storage.transaction import Transaction
 
 
-async def weeks(conn: AsyncConnection, community_id: int) -> frozenset[date]:
-    rows = await conn.execute(
+async def weeks(tx: Transaction, community_id: int) -> frozenset[date]:
+    rows = await tx.execute(
         sa.select(holiday_weeks.c.week_start).where(holiday_weeks.c.community_id == community_id)
     )
     return frozenset(r.week_start for r in rows)
 
 
-async def add(
-    db: Database, conn: AsyncConnection, community_id: int, week: date, by: str, now: datetime
-) -> bool:
+async def add(tx: Transaction, community_id: int, week: date, by: str, now: datetime) -> bool:
     """Declare a holiday week; False when it already was one."""
     values = {
         "community_id": community_id,
@@ -28,12 +25,12 @@ async def add(
         "declared_by": by,
         "declared_at": now,
     }
-    result = await conn.execute(db.insert_ignoring_conflicts(holiday_weeks, values))
+    result = await tx.execute(tx.insert_ignoring_conflicts(holiday_weeks, values))
     return bool(result.rowcount)
 
 
-async def remove(conn: AsyncConnection, community_id: int, week: date) -> bool:
-    result = await conn.execute(
+async def remove(tx: Transaction, community_id: int, week: date) -> bool:
+    result = await tx.execute(
         holiday_weeks.delete().where(
             holiday_weeks.c.community_id == community_id, holiday_weeks.c.week_start == week
         )

@@ -14,8 +14,6 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.checkins.service import streaks_now
 from bot.checkins.weeks import WEEK, open_week
 from bot.communities.model import Community
@@ -24,6 +22,7 @@ from bot.members import store as members_store
 from bot.members.model import Member
 from bot.storage.database import Database
 from bot.storage.tables import members
+from bot.storage.transaction import Transaction
 
 TOP = 10
 
@@ -70,11 +69,9 @@ class LeaderboardService:
         since = None
         if board is not Board.STREAK and period in WEEKS_IN:
             since = open_week(now, community.timezone) - (WEEKS_IN[period] - 1) * WEEK
-        async with self._db.read() as conn:
-            active = await members_store.in_community(
-                conn, community.id, members.c.left_at.is_(None)
-            )
-            scores = await self._scores(conn, community, board, since, active, now)
+        async with self._db.read() as tx:
+            active = await members_store.in_community(tx, community.id, members.c.left_at.is_(None))
+            scores = await self._scores(tx, community, board, since, active, now)
         caller = next((m for m in active if m.user_id == user_id), None)
         shown = [m for m in active if m.public or m is caller]
         ranked = rank(shown, scores)
@@ -85,7 +82,7 @@ class LeaderboardService:
 
     async def _scores(
         self,
-        conn: AsyncConnection,
+        tx: Transaction,
         community: Community,
         board: Board,
         since: date | None,
@@ -93,12 +90,12 @@ class LeaderboardService:
         now: datetime,
     ) -> dict[int, int]:
         if board is Board.STREAK:
-            streaks = await streaks_now(conn, community.id, active, now)
+            streaks = await streaks_now(tx, community.id, active, now)
             return {member_id: s.current for member_id, s in streaks.items()}
         if board is Board.HOURS:
-            return await store.hours(conn, community.id, since)
+            return await store.hours(tx, community.id, since)
         start = None if since is None else period_start(since, community.timezone)
-        return await store.milestones(conn, community.id, start)
+        return await store.milestones(tx, community.id, start)
 
 
 def rank(members_: list[Member], scores: dict[int, int]) -> list[Standing]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.tables import checkins, members, milestone_completions
+from bot.storage.transaction import Transaction
 
 
 async def _per_member(
-    conn: AsyncConnection,
+    tx: Transaction,
     community_id: int,
     total: sa.ColumnElement[int],
     owner: sa.Column[int],
@@ -23,21 +23,19 @@ async def _per_member(
         .where(members.c.community_id == community_id, *conditions)
         .group_by(owner)
     )
-    return {r.member_id: int(r.total) for r in await conn.execute(query)}
+    return {r.member_id: int(r.total) for r in await tx.execute(query)}
 
 
-async def hours(conn: AsyncConnection, community_id: int, since: date | None) -> dict[int, int]:
+async def hours(tx: Transaction, community_id: int, since: date | None) -> dict[int, int]:
     """Hours checked in per member, over the weeks from `since` (None: all weeks)."""
     since_then = () if since is None else (checkins.c.week_start >= since,)
     total = sa.func.sum(checkins.c.hours)
-    return await _per_member(conn, community_id, total, checkins.c.member_id, *since_then)
+    return await _per_member(tx, community_id, total, checkins.c.member_id, *since_then)
 
 
-async def milestones(
-    conn: AsyncConnection, community_id: int, since: datetime | None
-) -> dict[int, int]:
+async def milestones(tx: Transaction, community_id: int, since: datetime | None) -> dict[int, int]:
     """Milestones completed per member from `since` (None: ever)."""
     completions = milestone_completions.c
     since_then = () if since is None else (completions.completed_at >= since,)
     total = sa.func.count()
-    return await _per_member(conn, community_id, total, completions.member_id, *since_then)
+    return await _per_member(tx, community_id, total, completions.member_id, *since_then)

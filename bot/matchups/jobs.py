@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.communities.model import Community, Purpose, Schedule
 from bot.matchups.service import MatchService
 from bot.scheduler import Job, Occurrence
+from bot.storage.transaction import Transaction
 
 
 def matchup_round(matchups: MatchService) -> Job:
@@ -20,7 +19,7 @@ def matchup_round(matchups: MatchService) -> Job:
             return None
         return community.schedule(Purpose.MATCHUPS)
 
-    async def run(conn: AsyncConnection, community: Community, occurrence: Occurrence) -> None:
-        await matchups.scheduled(conn, community, occurrence)
+    async def run(tx: Transaction, community: Community, occurrence: Occurrence) -> None:
+        await matchups.scheduled(tx, community, occurrence)
 
     return Job("matchups", schedule, run)

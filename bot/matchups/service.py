@@ -22,8 +22,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.checkins.streaks import Pause
 from bot.checkins.weeks import WEEK, week_key, week_start
 from bot.clock import Clock
@@ -48,6 +46,7 @@ from bot.pauses import store as pauses_store
 from bot.roadmap.service import Standing, standing
 from bot.scheduler import Occurrence, next_fire, trigger
 from bot.storage.database import Database
+from bot.storage.transaction import Transaction
 
 FOLLOW_UP_AFTER = timedelta(days=5)
 RUN_GAP = timedelta(days=6)
@@ -128,12 +127,11 @@ class MatchService:
         """Take part (again), optionally changing interests and blocker sharing."""
         member = await self._members.require(community.id, user_id)
         parsed = None if interests is None else parse_interests(interests)
-        async with self._db.write() as conn:
-            existing = await store.participant(conn, member.id)
+        async with self._db.write() as tx:
+            existing = await store.participant(tx, member.id)
             if existing is None:
                 await store.save_participant(
-                    self._db,
-                    conn,
+                    tx,
                     member.id,
                     status=Status.ACTIVE,
                     interests=store.join_interests(parsed or ()),
@@ -148,30 +146,30 @@ class MatchService:
                     values["interests"] = store.join_interests(parsed)
                 if share is not None:
                     values["share_blockers"] = share
-                await store.update_participant(conn, member.id, **values)
-            joined = await store.participant(conn, member.id)
+                await store.update_participant(tx, member.id, **values)
+            joined = await store.participant(tx, member.id)
         if joined is None:
             raise RuntimeError("participation missing right after it was written")
         new = existing is None or existing.status != Status.ACTIVE
         has_channel = Purpose.MATCHUPS in community.channels
         return Joined(joined, new, interests_of(Entry(member, joined)), has_channel)
 
-    async def _require_active(self, conn: AsyncConnection, member: Member) -> None:
-        found = await store.participant(conn, member.id)
+    async def _require_active(self, tx: Transaction, member: Member) -> None:
+        found = await store.participant(tx, member.id)
         if found is None or found.status != Status.ACTIVE:
             raise UserError(messages.NOT_TAKING_PART)
 
     async def leave(self, community: Community, user_id: str) -> None:
         member = await self._members.require(community.id, user_id)
-        async with self._db.write() as conn:
-            await self._require_active(conn, member)
-            await store.update_participant(conn, member.id, status=Status.LEFT, skip_next=False)
+        async with self._db.write() as tx:
+            await self._require_active(tx, member)
+            await store.update_participant(tx, member.id, status=Status.LEFT, skip_next=False)
 
     async def skip(self, community: Community, user_id: str, undo: bool) -> None:
         member = await self._members.require(community.id, user_id)
-        async with self._db.write() as conn:
-            await self._require_active(conn, member)
-            await store.update_participant(conn, member.id, skip_next=not undo)
+        async with self._db.write() as tx:
+            await self._require_active(tx, member)
+            await store.update_participant(tx, member.id, skip_next=not undo)
 
     async def block(self, community: Community, user_id: str, other: str, undo: bool) -> bool:
         """Block (or unblock) another member by platform user id; False when nothing changed."""
@@ -180,21 +178,21 @@ class MatchService:
         if len(other) > 64:
             raise UserError(messages.NOT_A_MEMBER_ID)
         member = await self._members.require(community.id, user_id)
-        async with self._db.write() as conn:
+        async with self._db.write() as tx:
             if undo:
-                return await store.remove_block(conn, member.id, other)
-            return await store.add_block(self._db, conn, member.id, other, self._clock.now())
+                return await store.remove_block(tx, member.id, other)
+            return await store.add_block(tx, member.id, other, self._clock.now())
 
     async def overview(self, community: Community, user_id: str) -> Overview:
         member = await self._members.require(community.id, user_id)
         now = self._clock.now()
         today = member.today(now)
-        async with self._db.read() as conn:
-            participation = await store.participant(conn, member.id)
-            latest = await store.latest_group(conn, member.id)
-            under_way = await pauses_store.current(conn, member.id, today)
-            chosen = await store.settings(conn, community.id)
-            next_round = await self._next_round_at(conn, community, chosen, now)
+        async with self._db.read() as tx:
+            participation = await store.participant(tx, member.id)
+            latest = await store.latest_group(tx, member.id)
+            under_way = await pauses_store.current(tx, member.id, today)
+            chosen = await store.settings(tx, community.id)
+            next_round = await self._next_round_at(tx, community, chosen, now)
         pause = under_way[1] if under_way and under_way[1].covers(today) else None
         paused_for_next = (
             under_way is not None
@@ -209,57 +207,57 @@ class MatchService:
     async def answer(self, community: Community, user_id: str, round_row: int, met: bool) -> None:
         """Record whether the member met their group of a round (the round's row id)."""
         member = await self._members.require(community.id, user_id)
-        async with self._db.write() as conn:
-            found = await store.round_by_id(conn, community.id, round_row)
+        async with self._db.write() as tx:
+            found = await store.round_by_id(tx, community.id, round_row)
             if found is None or not await store.answer(
-                conn, found.id, member.id, met, self._clock.now()
+                tx, found.id, member.id, met, self._clock.now()
             ):
                 raise UserError(messages.NOT_IN_ROUND)
 
     # -- organizers --------------------------------------------------------------------------
 
     async def settings(self, community: Community) -> MatchSettings:
-        async with self._db.read() as conn:
-            return await store.settings(conn, community.id)
+        async with self._db.read() as tx:
+            return await store.settings(tx, community.id)
 
     async def configure(
         self, community: Community, cadence: str | None, size: int | None, mode: str | None
     ) -> MatchSettings:
-        async with self._db.write() as conn:
-            chosen = await store.settings(conn, community.id)
+        async with self._db.write() as tx:
+            chosen = await store.settings(tx, community.id)
             if cadence is not None:
                 chosen = replace(chosen, cadence=cadence)
             if size is not None:
                 chosen = replace(chosen, size=size)
             if mode is not None:
                 chosen = replace(chosen, mode=Mode(mode))
-            await store.save_settings(self._db, conn, community.id, chosen)
+            await store.save_settings(tx, community.id, chosen)
         return chosen
 
     async def stats(self, community: Community) -> Totals:
-        async with self._db.read() as conn:
-            return await store.totals(conn, community.id)
+        async with self._db.read() as tx:
+            return await store.totals(tx, community.id)
 
     async def preview(self, community: Community) -> Plan:
         """The groups the next round would make if it were made now."""
         now = self._clock.now()
-        async with self._db.read() as conn:
-            chosen = await store.settings(conn, community.id)
-            monday = await self._next_round_week(conn, community, chosen, now)
-            return await self._plan(conn, community, monday, chosen, now)
+        async with self._db.read() as tx:
+            chosen = await store.settings(tx, community.id)
+            monday = await self._next_round_week(tx, community, chosen, now)
+            return await self._plan(tx, community, monday, chosen, now)
 
     async def run_now(self, community: Community) -> Made:
         """Make the next round (the one `preview` shows) now; the schedule then skips its
         week. Refused within six days of the last round, so a second press or a second
         organizer never makes two rounds in a row."""
         now = self._clock.now()
-        async with self._db.write() as conn:
-            latest = await store.latest_round(conn, community.id)
+        async with self._db.write() as tx:
+            latest = await store.latest_round(tx, community.id)
             if latest is not None and now - latest.created_at < RUN_GAP:
                 raise UserError(messages.too_soon(latest.created_at, community.timezone))
-            chosen = await store.settings(conn, community.id)
-            monday = await self._next_round_week(conn, community, chosen, now)
-            made = await self._make(conn, community, monday, now)
+            chosen = await store.settings(tx, community.id)
+            monday = await self._next_round_week(tx, community, chosen, now)
+            made = await self._make(tx, community, monday, now)
         if made is None:
             raise UserError(messages.NOBODY)
         return made
@@ -267,28 +265,28 @@ class MatchService:
     # -- rounds ------------------------------------------------------------------------------
 
     async def scheduled(
-        self, conn: AsyncConnection, community: Community, occurrence: Occurrence
+        self, tx: Transaction, community: Community, occurrence: Occurrence
     ) -> None:
         """The scheduled round of the occurrence's week, in the claiming transaction."""
         monday = week_start(occurrence.local_date)
-        chosen = await store.settings(conn, community.id)
-        if not await self._due(conn, community.id, chosen, monday):
+        chosen = await store.settings(tx, community.id)
+        if not await self._due(tx, community.id, chosen, monday):
             return
-        await self._make(conn, community, monday, self._clock.now())
+        await self._make(tx, community, monday, self._clock.now())
 
     async def _due(
-        self, conn: AsyncConnection, community_id: int, chosen: MatchSettings, monday: date
+        self, tx: Transaction, community_id: int, chosen: MatchSettings, monday: date
     ) -> bool:
         """Whether the schedule makes a round in the week of `monday`: once a week, or every
         other week counted from the last round (`biweekly` skips the week after a round)."""
-        if await store.round_of_week(conn, community_id, week_key(monday)):
+        if await store.round_of_week(tx, community_id, week_key(monday)):
             return False
         if chosen.cadence == "biweekly":
-            return await store.round_of_week(conn, community_id, week_key(monday - WEEK)) is None
+            return await store.round_of_week(tx, community_id, week_key(monday - WEEK)) is None
         return True
 
     async def _next_round_at(
-        self, conn: AsyncConnection, community: Community, chosen: MatchSettings, now: datetime
+        self, tx: Transaction, community: Community, chosen: MatchSettings, now: datetime
     ) -> datetime | None:
         """When the schedule makes the next round, if it does within three weeks."""
         zone = ZoneInfo(community.timezone)
@@ -298,22 +296,20 @@ class MatchService:
             fire = next_fire(cron, cursor)
             if fire is None:
                 return None
-            if await self._due(
-                conn, community.id, chosen, week_start(fire.astimezone(zone).date())
-            ):
+            if await self._due(tx, community.id, chosen, week_start(fire.astimezone(zone).date())):
                 return fire
             cursor = fire
         return None
 
     async def _next_round_week(
-        self, conn: AsyncConnection, community: Community, chosen: MatchSettings, now: datetime
+        self, tx: Transaction, community: Community, chosen: MatchSettings, now: datetime
     ) -> date:
-        fire = await self._next_round_at(conn, community, chosen, now)
+        fire = await self._next_round_at(tx, community, chosen, now)
         return week_start((fire or now).astimezone(ZoneInfo(community.timezone)).date())
 
     async def _plan(
         self,
-        conn: AsyncConnection,
+        tx: Transaction,
         community: Community,
         monday: date,
         chosen: MatchSettings,
@@ -321,10 +317,10 @@ class MatchService:
     ) -> Plan:
         pack = self._content.for_community(community)
         # Pauses are dates on each member's own clock, up to a day away from UTC's.
-        pauses = await pauses_store.of_community(conn, community.id, now.date() - timedelta(days=2))
+        pauses = await pauses_store.of_community(tx, community.id, now.date() - timedelta(days=2))
         entries = {
             e.member.id: e
-            for e in await store.active(conn, community.id)
+            for e in await store.active(tx, community.id)
             if not e.participant.skip_next
             and not any(p.covers(e.member.today(now)) for p in pauses.get(e.member.id, ()))
         }
@@ -341,13 +337,13 @@ class MatchService:
         since = monday - timedelta(weeks=REPEAT_HORIZON)
         met = {
             pair: (monday - week).days // 7
-            for pair, week in (await store.history(conn, community.id, since, monday)).items()
+            for pair, week in (await store.history(tx, community.id, since, monday)).items()
         }
         past = Past(
             met=met,
-            odd=frozenset(await store.previous_odd(conn, community.id, monday)),
+            odd=frozenset(await store.previous_odd(tx, community.id, monday)),
             blocked=frozenset(
-                pair_key(a, b) for a, b in await store.blocked_pairs(conn, community.id)
+                pair_key(a, b) for a, b in await store.blocked_pairs(tx, community.id)
             ),
         )
         name = round_id(community.id, monday)
@@ -355,33 +351,32 @@ class MatchService:
         return Plan(name, week_key(monday), monday, chosen, entries, standings, grouping)
 
     async def _make(
-        self, conn: AsyncConnection, community: Community, monday: date, now: datetime
+        self, tx: Transaction, community: Community, monday: date, now: datetime
     ) -> Made | None:
         """Make the round of the week of `monday`; None when it was made already, or when
         nobody takes part (then no round is stored, so one can still be made that week)."""
         week = week_key(monday)
-        if await store.round_of_week(conn, community.id, week) is not None:
+        if await store.round_of_week(tx, community.id, week) is not None:
             return None
         channel = community.channels.get(Purpose.MATCHUPS)
         if channel is None:
             raise UserError(messages.NO_CHANNEL)
-        chosen = await store.settings(conn, community.id)
-        for member in await self._settle(conn, community.id, now):
+        chosen = await store.settings(tx, community.id)
+        for member in await self._settle(tx, community.id, now):
             await enqueue(
-                self._db,
-                conn,
+                tx,
                 community=community,
                 key=f"match-idle:{community.id}:{week}:{member.id}",
                 target=Target.direct(member.user_id),
                 reply=messages.idled(IDLE_AFTER),
                 now=now,
             )
-        plan = await self._plan(conn, community, monday, chosen, now)
+        plan = await self._plan(tx, community, monday, chosen, now)
         if not plan.entries:
             return None
         grouping = plan.grouping
         new_id = await store.add_round(
-            conn,
+            tx,
             community_id=community.id,
             week=week,
             week_start=monday,
@@ -392,12 +387,12 @@ class MatchService:
             repeats_avoided=grouping.repeats_avoided,
             created_at=now,
         )
-        await store.add_groups(conn, new_id, grouping.groups)
-        await store.clear_skips(conn, community.id)
+        await store.add_groups(tx, new_id, grouping.groups)
+        await store.clear_skips(tx, community.id)
         pack = self._content.for_community(community)
         since = monday - timedelta(weeks=BLOCKER_WEEKS)
-        blockers = await store.recent_blockers(conn, community.id, since)
-        done = await store.completed_milestones(conn, community.id)
+        blockers = await store.recent_blockers(tx, community.id, since)
+        done = await store.completed_milestones(tx, community.id)
         for number, group in enumerate(grouping.groups, 1):
             profiles = [
                 profile(pack, plan.entries[i], plan.standings[i], blockers.get(i), done.get(i))
@@ -409,8 +404,7 @@ class MatchService:
             hours = shared_hours(tuple(p.member.timezone for p in profiles), monday)
             icebreaker = pick(pack.icebreakers, f"{plan.round_id}:{number}")
             await enqueue(
-                self._db,
-                conn,
+                tx,
                 community=community,
                 key=intro,
                 target=target,
@@ -420,8 +414,7 @@ class MatchService:
             # Written now, delivered from five days later (see the module's docstring), in
             # the intro's conversation: on Discord, the same private thread.
             await enqueue(
-                self._db,
-                conn,
+                tx,
                 community=community,
                 key=f"match-met:{community.id}:{week}:{number}",
                 target=Target.group(channel, users, follows=intro),
@@ -432,30 +425,27 @@ class MatchService:
         for member_id in grouping.unplaced:
             user = plan.entries[member_id].member.user_id
             await enqueue(
-                self._db,
-                conn,
+                tx,
                 community=community,
                 key=f"match-alone:{community.id}:{week}:{member_id}",
                 target=Target.direct(user),
                 reply=messages.alone(week),
                 now=now,
             )
-        made = await store.round_of_week(conn, community.id, week)
+        made = await store.round_of_week(tx, community.id, week)
         if made is None:
             raise RuntimeError("the round vanished right after it was written")
         sizes = tuple(len(g.members) for g in grouping.groups)
         return Made(made, sizes, len(grouping.unplaced))
 
-    async def _settle(
-        self, conn: AsyncConnection, community_id: int, now: datetime
-    ) -> list[Member]:
+    async def _settle(self, tx: Transaction, community_id: int, now: datetime) -> list[Member]:
         """Judge every earlier round whose follow-up went out: who engaged and who ignored it.
         Returns the members whose matchups this put on hold."""
-        for earlier in await store.unsettled(conn, community_id):
+        for earlier in await store.unsettled(tx, community_id):
             if earlier.created_at + FOLLOW_UP_AFTER > now:
                 continue
             groups: defaultdict[int, list[Seat]] = defaultdict(list)
-            for seat in await store.seats(conn, earlier.id):
+            for seat in await store.seats(tx, earlier.id):
                 groups[seat.group_id].append(seat)
             engaged: list[int] = []
             ignored: list[int] = []
@@ -464,9 +454,9 @@ class MatchService:
                 for seat in seats:
                     answered = seat.met is not None or someone_met
                     (engaged if answered else ignored).append(seat.member_id)
-            await store.count_ignored(conn, engaged, ignored)
-            await store.mark_settled(conn, earlier.id)
-        return await store.idle_out(conn, community_id, IDLE_AFTER)
+            await store.count_ignored(tx, engaged, ignored)
+            await store.mark_settled(tx, earlier.id)
+        return await store.idle_out(tx, community_id, IDLE_AFTER)
 
 
 def _phase(pack: ContentPack, where: Standing) -> Phase:

@@ -10,11 +10,9 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.matchups.pairing import Group, Mode
 from bot.members.model import Member
-from bot.storage.database import Database
 from bot.storage.tables import (
     checkins,
     match_blocks,
@@ -26,6 +24,7 @@ from bot.storage.tables import (
     members,
     milestone_completions,
 )
+from bot.storage.transaction import Transaction
 
 CHUNK = 500  # ids per IN (...) list, well under every driver's parameter limit
 
@@ -118,9 +117,9 @@ def split_interests(text: str) -> tuple[str, ...]:
 # -- settings --------------------------------------------------------------------------------
 
 
-async def settings(conn: AsyncConnection, community_id: int) -> MatchSettings:
+async def settings(tx: Transaction, community_id: int) -> MatchSettings:
     row = (
-        await conn.execute(
+        await tx.execute(
             sa.select(match_settings).where(match_settings.c.community_id == community_id)
         )
     ).one_or_none()
@@ -129,16 +128,14 @@ async def settings(conn: AsyncConnection, community_id: int) -> MatchSettings:
     return MatchSettings(row.cadence, row.size, Mode(row.mode))
 
 
-async def save_settings(
-    db: Database, conn: AsyncConnection, community_id: int, chosen: MatchSettings
-) -> None:
+async def save_settings(tx: Transaction, community_id: int, chosen: MatchSettings) -> None:
     values = {
         "community_id": community_id,
         "cadence": chosen.cadence,
         "size": chosen.size,
         "mode": chosen.mode.value,
     }
-    await conn.execute(db.upsert(match_settings, values, ("community_id",)))
+    await tx.execute(tx.upsert(match_settings, values, ("community_id",)))
 
 
 # -- participants and blocks -----------------------------------------------------------------
@@ -169,22 +166,20 @@ def _participant(row: sa.Row[Any]) -> Participant:
     )
 
 
-async def participant(conn: AsyncConnection, member_id: int) -> Participant | None:
+async def participant(tx: Transaction, member_id: int) -> Participant | None:
     row = (
-        await conn.execute(sa.select(match_members).where(match_members.c.member_id == member_id))
+        await tx.execute(sa.select(match_members).where(match_members.c.member_id == member_id))
     ).one_or_none()
     return None if row is None else _participant(row)
 
 
-async def save_participant(
-    db: Database, conn: AsyncConnection, member_id: int, **values: Any
-) -> None:
+async def save_participant(tx: Transaction, member_id: int, **values: Any) -> None:
     """Insert the member's participation, or update the given columns of it."""
-    await conn.execute(db.upsert(match_members, {"member_id": member_id, **values}, ("member_id",)))
+    await tx.execute(tx.upsert(match_members, {"member_id": member_id, **values}, ("member_id",)))
 
 
-async def update_participant(conn: AsyncConnection, member_id: int, **values: Any) -> None:
-    await conn.execute(
+async def update_participant(tx: Transaction, member_id: int, **values: Any) -> None:
+    await tx.execute(
         match_members.update().where(match_members.c.member_id == member_id).values(**values)
     )
 
@@ -195,9 +190,9 @@ def _in_community(community_id: int) -> sa.ColumnElement[bool]:
     )
 
 
-async def active(conn: AsyncConnection, community_id: int) -> list[Entry]:
+async def active(tx: Transaction, community_id: int) -> list[Entry]:
     """Every participant who takes part in the next round unless paused or skipping."""
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(members, *_PARTICIPANT)
         .join(match_members, match_members.c.member_id == members.c.id)
         .where(
@@ -210,8 +205,8 @@ async def active(conn: AsyncConnection, community_id: int) -> list[Entry]:
     return [Entry(_member(r), _participant(r)) for r in rows]
 
 
-async def count_active(conn: AsyncConnection, community_id: int) -> int:
-    found = await conn.scalar(
+async def count_active(tx: Transaction, community_id: int) -> int:
+    found = await tx.scalar(
         sa.select(sa.func.count())
         .select_from(match_members)
         .join(members, members.c.id == match_members.c.member_id)
@@ -224,19 +219,17 @@ async def count_active(conn: AsyncConnection, community_id: int) -> int:
     return int(found or 0)
 
 
-async def clear_skips(conn: AsyncConnection, community_id: int) -> None:
-    await conn.execute(
+async def clear_skips(tx: Transaction, community_id: int) -> None:
+    await tx.execute(
         match_members.update()
         .where(match_members.c.skip_next.is_(True), _in_community(community_id))
         .values(skip_next=False)
     )
 
 
-async def add_block(
-    db: Database, conn: AsyncConnection, member_id: int, user_id: str, now: datetime
-) -> bool:
-    result = await conn.execute(
-        db.insert_ignoring_conflicts(
+async def add_block(tx: Transaction, member_id: int, user_id: str, now: datetime) -> bool:
+    result = await tx.execute(
+        tx.insert_ignoring_conflicts(
             match_blocks,
             {"member_id": member_id, "blocked_user_id": user_id, "created_at": now},
         )
@@ -244,8 +237,8 @@ async def add_block(
     return bool(result.rowcount)
 
 
-async def remove_block(conn: AsyncConnection, member_id: int, user_id: str) -> bool:
-    result = await conn.execute(
+async def remove_block(tx: Transaction, member_id: int, user_id: str) -> bool:
+    result = await tx.execute(
         match_blocks.delete().where(
             match_blocks.c.member_id == member_id, match_blocks.c.blocked_user_id == user_id
         )
@@ -253,11 +246,11 @@ async def remove_block(conn: AsyncConnection, member_id: int, user_id: str) -> b
     return bool(result.rowcount)
 
 
-async def blocked_pairs(conn: AsyncConnection, community_id: int) -> set[tuple[int, int]]:
+async def blocked_pairs(tx: Transaction, community_id: int) -> set[tuple[int, int]]:
     """(blocker, blocked) member ids for every block between two members of the community."""
     blocker = members.alias("blocker")
     blocked = members.alias("blocked")
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(blocker.c.id.label("a"), blocked.c.id.label("b"))
         .select_from(match_blocks)
         .join(blocker, blocker.c.id == match_blocks.c.member_id)
@@ -292,9 +285,9 @@ def _round(row: sa.Row[Any]) -> Round:
     )
 
 
-async def round_of_week(conn: AsyncConnection, community_id: int, week: str) -> Round | None:
+async def round_of_week(tx: Transaction, community_id: int, week: str) -> Round | None:
     row = (
-        await conn.execute(
+        await tx.execute(
             sa.select(match_rounds).where(
                 match_rounds.c.community_id == community_id, match_rounds.c.week == week
             )
@@ -303,9 +296,9 @@ async def round_of_week(conn: AsyncConnection, community_id: int, week: str) -> 
     return None if row is None else _round(row)
 
 
-async def latest_round(conn: AsyncConnection, community_id: int) -> Round | None:
+async def latest_round(tx: Transaction, community_id: int) -> Round | None:
     row = (
-        await conn.execute(
+        await tx.execute(
             sa.select(match_rounds)
             .where(match_rounds.c.community_id == community_id)
             .order_by(match_rounds.c.created_at.desc(), match_rounds.c.id.desc())
@@ -315,9 +308,9 @@ async def latest_round(conn: AsyncConnection, community_id: int) -> Round | None
     return None if row is None else _round(row)
 
 
-async def round_by_id(conn: AsyncConnection, community_id: int, round_id: int) -> Round | None:
+async def round_by_id(tx: Transaction, community_id: int, round_id: int) -> Round | None:
     row = (
-        await conn.execute(
+        await tx.execute(
             sa.select(match_rounds).where(
                 match_rounds.c.community_id == community_id, match_rounds.c.id == round_id
             )
@@ -326,28 +319,28 @@ async def round_by_id(conn: AsyncConnection, community_id: int, round_id: int) -
     return None if row is None else _round(row)
 
 
-async def add_round(conn: AsyncConnection, **values: Any) -> int:
-    new_id = await conn.scalar(match_rounds.insert().values(**values).returning(match_rounds.c.id))
+async def add_round(tx: Transaction, **values: Any) -> int:
+    new_id = await tx.scalar(match_rounds.insert().values(**values).returning(match_rounds.c.id))
     if new_id is None:
         raise RuntimeError("the round's insert returned no id")
     return int(new_id)
 
 
-async def add_groups(conn: AsyncConnection, round_id: int, groups: Sequence[Group]) -> None:
+async def add_groups(tx: Transaction, round_id: int, groups: Sequence[Group]) -> None:
     """Store a round's groups (of member ids), numbered from 1 in order."""
     if not groups:
         return
-    await conn.execute(
+    await tx.execute(
         match_groups.insert(),
         [{"round_id": round_id, "number": n, "score": g.score} for n, g in enumerate(groups, 1)],
     )
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(match_groups.c.id, match_groups.c.number).where(
             match_groups.c.round_id == round_id
         )
     )
     ids = {r.number: r.id for r in rows}
-    await conn.execute(
+    await tx.execute(
         match_group_members.insert(),
         [
             {"group_id": ids[n], "member_id": m, "odd": m in g.odd}
@@ -386,9 +379,9 @@ def _seat(row: sa.Row[Any]) -> Seat:
     )
 
 
-async def seats(conn: AsyncConnection, round_id: int) -> list[Seat]:
+async def seats(tx: Transaction, round_id: int) -> list[Seat]:
     """Everyone in a round's groups, by group number, then member id."""
-    rows = await conn.execute(
+    rows = await tx.execute(
         _seats_query()
         .where(match_groups.c.round_id == round_id)
         .order_by(match_groups.c.number, match_group_members.c.member_id)
@@ -396,10 +389,10 @@ async def seats(conn: AsyncConnection, round_id: int) -> list[Seat]:
     return [_seat(r) for r in rows]
 
 
-async def latest_group(conn: AsyncConnection, member_id: int) -> tuple[Round, list[Seat]] | None:
+async def latest_group(tx: Transaction, member_id: int) -> tuple[Round, list[Seat]] | None:
     """The newest round the member was grouped in, with everyone in their group."""
     row = (
-        await conn.execute(
+        await tx.execute(
             sa.select(match_rounds, match_groups.c.id.label("group_id"))
             .join(match_groups, match_groups.c.round_id == match_rounds.c.id)
             .join(match_group_members, match_group_members.c.group_id == match_groups.c.id)
@@ -410,7 +403,7 @@ async def latest_group(conn: AsyncConnection, member_id: int) -> tuple[Round, li
     ).one_or_none()
     if row is None:
         return None
-    rows = await conn.execute(
+    rows = await tx.execute(
         _seats_query()
         .where(match_groups.c.id == row.group_id)
         .order_by(match_group_members.c.member_id)
@@ -419,10 +412,10 @@ async def latest_group(conn: AsyncConnection, member_id: int) -> tuple[Round, li
 
 
 async def history(
-    conn: AsyncConnection, community_id: int, since: date, before: date
+    tx: Transaction, community_id: int, since: date, before: date
 ) -> dict[tuple[int, int], date]:
     """When each pair of members was last grouped, in rounds of weeks [since, before)."""
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(
             match_group_members.c.group_id,
             match_group_members.c.member_id,
@@ -449,7 +442,7 @@ async def history(
     return last
 
 
-async def previous_odd(conn: AsyncConnection, community_id: int, before: date) -> set[int]:
+async def previous_odd(tx: Transaction, community_id: int, before: date) -> set[int]:
     """Who was the odd one in the newest round before the week starting `before`."""
     newest = (
         sa.select(match_rounds.c.id)
@@ -458,7 +451,7 @@ async def previous_odd(conn: AsyncConnection, community_id: int, before: date) -
         .limit(1)
         .scalar_subquery()
     )
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(match_group_members.c.member_id)
         .join(match_groups, match_groups.c.id == match_group_members.c.group_id)
         .where(match_groups.c.round_id == newest, match_group_members.c.odd.is_(True))
@@ -466,8 +459,8 @@ async def previous_odd(conn: AsyncConnection, community_id: int, before: date) -
     return {r.member_id for r in rows}
 
 
-async def unsettled(conn: AsyncConnection, community_id: int) -> list[Round]:
-    rows = await conn.execute(
+async def unsettled(tx: Transaction, community_id: int) -> list[Round]:
+    rows = await tx.execute(
         sa.select(match_rounds)
         .where(match_rounds.c.community_id == community_id, match_rounds.c.settled.is_(False))
         .order_by(match_rounds.c.week_start)
@@ -475,31 +468,29 @@ async def unsettled(conn: AsyncConnection, community_id: int) -> list[Round]:
     return [_round(r) for r in rows]
 
 
-async def mark_settled(conn: AsyncConnection, round_id: int) -> None:
-    await conn.execute(
+async def mark_settled(tx: Transaction, round_id: int) -> None:
+    await tx.execute(
         match_rounds.update().where(match_rounds.c.id == round_id).values(settled=True)
     )
 
 
-async def count_ignored(
-    conn: AsyncConnection, engaged: Sequence[int], ignored: Sequence[int]
-) -> None:
+async def count_ignored(tx: Transaction, engaged: Sequence[int], ignored: Sequence[int]) -> None:
     """Reset the ignored-rounds count of the engaged members and add one for the others."""
     for chunk in _chunks(engaged):
-        await conn.execute(
+        await tx.execute(
             match_members.update().where(match_members.c.member_id.in_(chunk)).values(ignored=0)
         )
     for chunk in _chunks(ignored):
-        await conn.execute(
+        await tx.execute(
             match_members.update()
             .where(match_members.c.member_id.in_(chunk))
             .values(ignored=match_members.c.ignored + 1)
         )
 
 
-async def idle_out(conn: AsyncConnection, community_id: int, after: int) -> list[Member]:
+async def idle_out(tx: Transaction, community_id: int, after: int) -> list[Member]:
     """Pause every active participant who ignored `after` rounds in a row; returns them."""
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(members)
         .join(match_members, match_members.c.member_id == members.c.id)
         .where(
@@ -511,7 +502,7 @@ async def idle_out(conn: AsyncConnection, community_id: int, after: int) -> list
     )
     found = [_member(r) for r in rows]
     for chunk in _chunks([m.id for m in found]):
-        await conn.execute(
+        await tx.execute(
             match_members.update()
             .where(match_members.c.member_id.in_(chunk))
             .values(status=Status.IDLE)
@@ -519,12 +510,10 @@ async def idle_out(conn: AsyncConnection, community_id: int, after: int) -> list
     return found
 
 
-async def answer(
-    conn: AsyncConnection, round_id: int, member_id: int, met: bool, now: datetime
-) -> bool:
+async def answer(tx: Transaction, round_id: int, member_id: int, met: bool, now: datetime) -> bool:
     """Record the member's answer for a round; False when they were not grouped in it."""
     groups = sa.select(match_groups.c.id).where(match_groups.c.round_id == round_id)
-    result = await conn.execute(
+    result = await tx.execute(
         match_group_members.update()
         .where(
             match_group_members.c.member_id == member_id,
@@ -535,9 +524,9 @@ async def answer(
     return bool(result.rowcount)
 
 
-async def totals(conn: AsyncConnection, community_id: int) -> Totals:
+async def totals(tx: Transaction, community_id: int) -> Totals:
     rounds = (
-        await conn.execute(
+        await tx.execute(
             sa.select(
                 sa.func.count(),
                 sa.func.coalesce(sa.func.sum(match_rounds.c.repeats), 0),
@@ -548,11 +537,11 @@ async def totals(conn: AsyncConnection, community_id: int) -> Totals:
     in_community = match_groups.c.round_id.in_(
         sa.select(match_rounds.c.id).where(match_rounds.c.community_id == community_id)
     )
-    groups = await conn.scalar(
+    groups = await tx.scalar(
         sa.select(sa.func.count()).select_from(match_groups).where(in_community)
     )
     answers = (
-        await conn.execute(
+        await tx.execute(
             sa.select(
                 sa.func.count(match_group_members.c.met),
                 sa.func.coalesce(
@@ -566,7 +555,7 @@ async def totals(conn: AsyncConnection, community_id: int) -> Totals:
     return Totals(
         rounds=int(rounds[0]),
         groups=int(groups or 0),
-        participants=await count_active(conn, community_id),
+        participants=await count_active(tx, community_id),
         answers=int(answers[0]),
         met=int(answers[1]),
         repeats=int(rounds[1]),
@@ -574,10 +563,10 @@ async def totals(conn: AsyncConnection, community_id: int) -> Totals:
     )
 
 
-async def recent_blockers(conn: AsyncConnection, community_id: int, since: date) -> dict[int, str]:
+async def recent_blockers(tx: Transaction, community_id: int, since: date) -> dict[int, str]:
     """The blockers of each sharing participant's newest check-in since `since`, when that
     check-in named any."""
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(checkins.c.member_id, checkins.c.blockers)
         .join(match_members, match_members.c.member_id == checkins.c.member_id)
         .join(members, members.c.id == checkins.c.member_id)
@@ -594,9 +583,9 @@ async def recent_blockers(conn: AsyncConnection, community_id: int, since: date)
     return {member_id: text for member_id, text in newest.items() if text.strip()}
 
 
-async def completed_milestones(conn: AsyncConnection, community_id: int) -> dict[int, set[str]]:
+async def completed_milestones(tx: Transaction, community_id: int) -> dict[int, set[str]]:
     """The milestones each participant of the community completed, by member id."""
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(milestone_completions.c.member_id, milestone_completions.c.milestone_id)
         .join(match_members, match_members.c.member_id == milestone_completions.c.member_id)
         .join(members, members.c.id == milestone_completions.c.member_id)

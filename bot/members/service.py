@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.clock import Clock
 from bot.communities.model import Community
 from bot.errors import UserError
@@ -15,6 +13,7 @@ from bot.identity import Caller
 from bot.members import messages, store
 from bot.members.model import Member
 from bot.storage.database import Database
+from bot.storage.transaction import Transaction
 
 DEFAULT_WEEKLY_HOURS = 5
 MAX_START_AHEAD = timedelta(days=90)
@@ -42,10 +41,10 @@ class ProfileChange:
         return {k: v for k, v in fields.items() if v is not None}
 
 
-async def active_member(conn: AsyncConnection, community_id: int, user_id: str) -> Member:
+async def active_member(tx: Transaction, community_id: int, user_id: str) -> Member:
     """The caller's active membership, read in the caller's transaction, or a message telling
     them how to join."""
-    member = await store.get(conn, community_id, user_id)
+    member = await store.get(tx, community_id, user_id)
     if member is None or not member.active:
         raise UserError(messages.NOT_JOINED)
     return member
@@ -57,8 +56,8 @@ class MemberService:
         self._clock = clock
 
     async def find(self, community_id: int, user_id: str) -> Member | None:
-        async with self._db.read() as conn:
-            return await store.get(conn, community_id, user_id)
+        async with self._db.read() as tx:
+            return await store.get(tx, community_id, user_id)
 
     async def zone_of(self, community: Community, user_id: str) -> str:
         """The time zone a user reads times in: their own, or else the community's."""
@@ -78,8 +77,8 @@ class MemberService:
         """Enrol the caller, or bring back one who left (their history stays). Returns the
         member and whether they were returning."""
         now = self._clock.now()
-        async with self._db.write() as conn:
-            existing = await store.get(conn, community_id, caller.member.user_id)
+        async with self._db.write() as tx:
+            existing = await store.get(tx, community_id, caller.member.user_id)
             if existing is not None and existing.active:
                 raise UserError(messages.ALREADY_JOINED)
             if existing is None:
@@ -111,11 +110,11 @@ class MemberService:
             }
             if existing is None:
                 await store.insert(
-                    conn, community_id=community_id, user_id=caller.member.user_id, **values
+                    tx, community_id=community_id, user_id=caller.member.user_id, **values
                 )
             else:
-                await store.update(conn, existing.id, **values)
-            member = await store.get(conn, community_id, caller.member.user_id)
+                await store.update(tx, existing.id, **values)
+            member = await store.get(tx, community_id, caller.member.user_id)
         if member is None:
             raise RuntimeError("member row missing right after it was written")
         return member, existing is not None
@@ -126,24 +125,24 @@ class MemberService:
         values = change.values()
         if not values:
             raise UserError(messages.NOTHING_TO_CHANGE)
-        async with self._db.write() as conn:
-            member = await store.get(conn, community_id, user_id)
+        async with self._db.write() as tx:
+            member = await store.get(tx, community_id, user_id)
             if member is None or not member.active:
                 raise UserError(messages.NOT_JOINED)
             if change.start_date is not None:
                 self._check_start(change.start_date, change.timezone or member.timezone)
-            await store.update(conn, member.id, **values)
-            updated = await store.get(conn, community_id, user_id)
+            await store.update(tx, member.id, **values)
+            updated = await store.get(tx, community_id, user_id)
         if updated is None:
             raise RuntimeError("member row missing right after it was written")
         return updated
 
     async def leave(self, community_id: int, user_id: str) -> Member:
-        async with self._db.write() as conn:
-            member = await store.get(conn, community_id, user_id)
+        async with self._db.write() as tx:
+            member = await store.get(tx, community_id, user_id)
             if member is None or not member.active:
                 raise UserError(messages.NOT_JOINED)
-            await store.update(conn, member.id, left_at=self._clock.now())
+            await store.update(tx, member.id, left_at=self._clock.now())
         return member
 
     def _check_start(self, start: date, timezone: str) -> None:

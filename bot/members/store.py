@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.members.model import Member
 from bot.storage.tables import members
+from bot.storage.transaction import Transaction
 
 
 def _member(row: sa.Row[Any]) -> Member:
@@ -28,9 +28,9 @@ def _member(row: sa.Row[Any]) -> Member:
     )
 
 
-async def get(conn: AsyncConnection, community_id: int, user_id: str) -> Member | None:
+async def get(tx: Transaction, community_id: int, user_id: str) -> Member | None:
     row = (
-        await conn.execute(
+        await tx.execute(
             sa.select(members).where(
                 members.c.community_id == community_id, members.c.user_id == user_id
             )
@@ -40,25 +40,25 @@ async def get(conn: AsyncConnection, community_id: int, user_id: str) -> Member 
 
 
 async def in_community(
-    conn: AsyncConnection, community_id: int, *conditions: sa.ColumnElement[bool]
+    tx: Transaction, community_id: int, *conditions: sa.ColumnElement[bool]
 ) -> list[Member]:
     """The community's members that meet extra conditions on the members table."""
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(members).where(members.c.community_id == community_id, *conditions)
     )
     return [_member(r) for r in rows]
 
 
-async def insert(conn: AsyncConnection, **values: Any) -> None:
-    await conn.execute(members.insert().values(**values))
+async def insert(tx: Transaction, **values: Any) -> None:
+    await tx.execute(members.insert().values(**values))
 
 
-async def update(conn: AsyncConnection, member_id: int, **values: Any) -> None:
-    await conn.execute(members.update().where(members.c.id == member_id).values(**values))
+async def update(tx: Transaction, member_id: int, **values: Any) -> None:
+    await tx.execute(members.update().where(members.c.id == member_id).values(**values))
 
 
-async def count_active(conn: AsyncConnection, community_id: int) -> int:
-    count = await conn.scalar(
+async def count_active(tx: Transaction, community_id: int) -> int:
+    count = await tx.scalar(
         sa.select(sa.func.count())
         .select_from(members)
         .where(members.c.community_id == community_id, members.c.left_at.is_(None))

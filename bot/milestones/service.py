@@ -139,8 +139,8 @@ class MilestoneService:
         renamed = pack.renamed_milestones()
         if not renamed:
             return 0
-        async with self._db.write() as conn:
-            return await store.rename(conn, community.id, renamed)
+        async with self._db.write() as tx:
+            return await store.rename(tx, community.id, renamed)
 
     async def complete(
         self,
@@ -152,10 +152,10 @@ class MilestoneService:
     ) -> Completed:
         pack = self._content.for_community(community)
         ((phase, milestone),) = lookup(pack, (milestone_id.strip().lower(),))
-        async with self._db.write() as conn:
-            member = await active_member(conn, community.id, user_id)
-            new = await store.record(conn, member.id, (milestone.id,), evidence, now)
-            done = await store.completed(conn, member.id)
+        async with self._db.write() as tx:
+            member = await active_member(tx, community.id, user_id)
+            new = await store.record(tx, member.id, (milestone.id,), evidence, now)
+            done = await store.completed(tx, member.id)
         finished = finished_phases(pack, done, new)
         follow = move_on(pack, member, finished[0], now) if finished else None
         return Completed(phase, milestone, not new, follow)
@@ -173,8 +173,8 @@ class MilestoneService:
             if chosen is None:
                 raise UserError(messages.no_phase(phase_number, len(pack.phases)))
             phase = chosen
-        async with self._db.read() as conn:
-            done = await store.completed(conn, member.id)
+        async with self._db.read() as tx:
+            done = await store.completed(tx, member.id)
         shown = progress(pack, done)
         complete = next(p for p in shown if p.phase.number == phase.number).complete
         follow = move_on(pack, member, phase, now) if complete else None
@@ -192,8 +192,8 @@ class MilestoneService:
         if member is not None:
             where = standing(pack, member, now)
             current = where.plan.phase.number if where.plan else 1
-            async with self._db.read() as conn:
-                done = await store.completed(conn, member.id)
+            async with self._db.read() as tx:
+                done = await store.completed(tx, member.id)
         needle = typed.lower()
         ranked = sorted(
             (

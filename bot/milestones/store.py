@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.tables import members, milestone_completions
+from bot.storage.transaction import Transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,16 +19,16 @@ class Completion:
     completed_at: datetime
 
 
-async def completed(conn: AsyncConnection, member_id: int) -> dict[str, Completion]:
+async def completed(tx: Transaction, member_id: int) -> dict[str, Completion]:
     """Every milestone the member completed, by milestone id."""
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(milestone_completions).where(milestone_completions.c.member_id == member_id)
     )
     return {r.milestone_id: Completion(r.milestone_id, r.evidence, r.completed_at) for r in rows}
 
 
 async def record(
-    conn: AsyncConnection,
+    tx: Transaction,
     member_id: int,
     milestone_ids: Sequence[str],
     evidence: str | None,
@@ -36,10 +36,10 @@ async def record(
 ) -> tuple[str, ...]:
     """Mark milestones completed; returns the ones that were not already. Evidence given
     for a milestone completed earlier replaces the old one."""
-    earlier = await completed(conn, member_id)
+    earlier = await completed(tx, member_id)
     new = tuple(dict.fromkeys(i for i in milestone_ids if i not in earlier))
     if new:
-        await conn.execute(
+        await tx.execute(
             milestone_completions.insert(),
             [
                 {
@@ -53,7 +53,7 @@ async def record(
         )
     again = [i for i in milestone_ids if i in earlier]
     if evidence is not None and again:
-        await conn.execute(
+        await tx.execute(
             milestone_completions.update()
             .where(
                 milestone_completions.c.member_id == member_id,
@@ -64,7 +64,7 @@ async def record(
     return new
 
 
-async def rename(conn: AsyncConnection, community_id: int, renamed: Mapping[str, str]) -> int:
+async def rename(tx: Transaction, community_id: int, renamed: Mapping[str, str]) -> int:
     """Move the ticks the members of a community made under old milestone ids to the new
     ids; returns how many moved. A member who already ticked the new id keeps that tick, and
     the old one, now a duplicate, goes."""
@@ -74,7 +74,7 @@ async def rename(conn: AsyncConnection, community_id: int, renamed: Mapping[str,
     moved = 0
     for old, new in renamed.items():
         already = sa.select(done_new.c.member_id).where(done_new.c.milestone_id == new)
-        result = await conn.execute(
+        result = await tx.execute(
             table.update()
             .where(
                 table.c.milestone_id == old,
@@ -84,7 +84,7 @@ async def rename(conn: AsyncConnection, community_id: int, renamed: Mapping[str,
             .values(milestone_id=new)
         )
         moved += result.rowcount
-        await conn.execute(
+        await tx.execute(
             table.delete().where(table.c.milestone_id == old, table.c.member_id.in_(in_community))
         )
     return moved

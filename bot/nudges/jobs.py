@@ -8,8 +8,6 @@ each member is reminded on their own clock; each goes once (key
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.checkins.weeks import open_week, week_key
 from bot.clock import Clock
 from bot.communities.model import Community, Purpose, Schedule
@@ -20,6 +18,7 @@ from bot.nudges.service import reminders_due
 from bot.outbox import Target, enqueue
 from bot.scheduler import Job, Occurrence
 from bot.storage.database import Database
+from bot.storage.transaction import Transaction
 
 HOURLY = "0 * * * *"
 
@@ -30,13 +29,12 @@ def checkin_prompt(db: Database) -> Job:
             return None
         return community.schedule(Purpose.CHECKINS)
 
-    async def run(conn: AsyncConnection, community: Community, occurrence: Occurrence) -> None:
+    async def run(tx: Transaction, community: Community, occurrence: Occurrence) -> None:
         week = open_week(occurrence.due_at, community.timezone)
-        holiday = week in await holidays_store.weeks(conn, community.id)
-        checked_in = await store.count_checked_in(conn, community.id, week)
+        holiday = week in await holidays_store.weeks(tx, community.id)
+        checked_in = await store.count_checked_in(tx, community.id, week)
         await enqueue(
-            db,
-            conn,
+            tx,
             community=community,
             key=f"checkin-prompt:{community.id}:{week_key(week)}",
             target=Target.channel(community.channels[Purpose.CHECKINS]),
@@ -52,22 +50,18 @@ def reminders(db: Database, clock: Clock) -> Job:
         checkins = community.schedule(Purpose.CHECKINS)
         return Schedule(Purpose.CHECKINS, 0, "00:00", enabled=checkins.enabled, cron=HOURLY)
 
-    async def run(conn: AsyncConnection, community: Community, occurrence: Occurrence) -> None:
+    async def run(tx: Transaction, community: Community, occurrence: Occurrence) -> None:
         # Decide on the real time: a late run must not remind about a week already closed.
         now = clock.now()
-        for due in await reminders_due(conn, community.id, now):
+        for due in await reminders_due(tx, community.id, now):
             key = f"nudge:{community.id}:{due.member.id}:{week_key(due.week)}"
             target = Target.direct(due.member.user_id)
             reply = messages.reminder(due)
-            await enqueue(
-                db, conn, community=community, key=key, target=target, reply=reply, now=now
-            )
-        for member, goal in await due_reminders(conn, community.id, now):
+            await enqueue(tx, community=community, key=key, target=target, reply=reply, now=now)
+        for member, goal in await due_reminders(tx, community.id, now):
             key = f"goal-due:{community.id}:{goal.id}"
             target = Target.direct(member.user_id)
             reply = messages.goal_due(goal)
-            await enqueue(
-                db, conn, community=community, key=key, target=target, reply=reply, now=now
-            )
+            await enqueue(tx, community=community, key=key, target=target, reply=reply, now=now)
 
     return Job("reminders", schedule, run)

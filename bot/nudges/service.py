@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.checkins import store as checkins_store
 from bot.checkins.service import streaks_now
 from bot.checkins.streaks import Streak
@@ -27,6 +25,7 @@ from bot.nudges import store
 from bot.pauses import store as pauses_store
 from bot.storage.database import Database
 from bot.storage.tables import members
+from bot.storage.transaction import Transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,33 +41,33 @@ class NudgeService:
 
     async def set(self, community: Community, user_id: str, on: bool | None) -> bool:
         """Turn the caller's reminders on or off (None: leave them); returns the setting."""
-        async with self._db.write() as conn:
-            member = await active_member(conn, community.id, user_id)
+        async with self._db.write() as tx:
+            member = await active_member(tx, community.id, user_id)
             if on is None or on == member.nudges:
                 return member.nudges
-            await members_store.update(conn, member.id, nudges=on)
+            await members_store.update(tx, member.id, nudges=on)
         return on
 
 
-async def reminders_due(conn: AsyncConnection, community_id: int, now: datetime) -> list[Reminder]:
+async def reminders_due(tx: Transaction, community_id: int, now: datetime) -> list[Reminder]:
     """The check-in reminders to send now in a community."""
-    zones = [z for z in await store.reminded_zones(conn, community_id) if reminder_due(now, z)]
+    zones = [z for z in await store.reminded_zones(tx, community_id) if reminder_due(now, z)]
     if not zones:
         return []
-    holidays = await holidays_store.weeks(conn, community_id)
+    holidays = await holidays_store.weeks(tx, community_id)
     open_weeks = {z: w for z in zones if (w := open_week(now, z)) not in holidays}
     if not open_weeks:
         return []
     candidates = await members_store.in_community(
-        conn,
+        tx,
         community_id,
         members.c.left_at.is_(None),
         members.c.nudges.is_(True),
         members.c.timezone.in_(list(open_weeks)),
     )
-    checked = await checkins_store.checked_in(conn, community_id, set(open_weeks.values()))
+    checked = await checkins_store.checked_in(tx, community_id, set(open_weeks.values()))
     oldest = min(open_weeks.values()) - timedelta(days=1)
-    pauses = await pauses_store.of_community(conn, community_id, oldest)
+    pauses = await pauses_store.of_community(tx, community_id, oldest)
     waiting = []
     for member in candidates:
         week = open_weeks[member.timezone]
@@ -78,7 +77,7 @@ async def reminders_due(conn: AsyncConnection, community_id: int, now: datetime)
         if any(p.covers(day) for p in pauses.get(member.id, ()) for day in away):
             continue
         waiting.append(member)
-    streaks = await streaks_now(conn, community_id, waiting, now)
+    streaks = await streaks_now(tx, community_id, waiting, now)
     return [
         Reminder(m, open_weeks[m.timezone], streaks[m.id]) for m in waiting if streaks[m.id].alive
     ]

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.tables import checkins, members
+from bot.storage.transaction import Transaction
 
 
-async def reminded_zones(conn: AsyncConnection, community_id: int) -> set[str]:
+async def reminded_zones(tx: Transaction, community_id: int) -> set[str]:
     """The time zones of the community's active members who take reminders."""
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(members.c.timezone)
         .distinct()
         .where(
@@ -24,9 +24,9 @@ async def reminded_zones(conn: AsyncConnection, community_id: int) -> set[str]:
     return {r.timezone for r in rows}
 
 
-async def count_checked_in(conn: AsyncConnection, community_id: int, week: date) -> int:
+async def count_checked_in(tx: Transaction, community_id: int, week: date) -> int:
     """How many of the community's members have checked in for a week."""
-    count = await conn.scalar(
+    count = await tx.scalar(
         sa.select(sa.func.count())
         .select_from(checkins)
         .join(members, members.c.id == checkins.c.member_id)

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import Clock
 from bot.outbox import store
@@ -29,6 +28,7 @@ from bot.outbox.model import (
 from bot.outbox.pacer import Pacer
 from bot.storage.database import Database
 from bot.storage.tables import outbox
+from bot.storage.transaction import Transaction
 
 log = logging.getLogger(__name__)
 
@@ -98,11 +98,11 @@ class Drainer:
         mine = sa.and_(outbox.c.platform == self._sender.platform.value, due)
         # Look before taking the write lock: most polls find nothing, and on SQLite a write
         # transaction would make every command's write wait behind an idle poll.
-        async with self._db.read() as conn:
-            if await conn.scalar(sa.select(outbox.c.id).where(mine).limit(1)) is None:
+        async with self._db.read() as tx:
+            if await tx.scalar(sa.select(outbox.c.id).where(mine).limit(1)) is None:
                 return None
         owner = uuid.uuid4().hex
-        async with self._db.write() as conn:
+        async with self._db.write() as tx:
             candidates = (
                 sa.select(outbox.c.id)
                 .where(mine)
@@ -110,14 +110,14 @@ class Drainer:
                 .limit(self._batch)
                 .with_for_update(skip_locked=True)
             )
-            ids = [row.id for row in await conn.execute(candidates)]
+            ids = [row.id for row in await tx.execute(candidates)]
             if not ids:
                 return None
-            ids = await self._give_up_crashing(conn, ids)
+            ids = await self._give_up_crashing(tx, ids)
             if not ids:
                 return None
             rows = (
-                await conn.execute(
+                await tx.execute(
                     sa.select(outbox).where(outbox.c.id.in_(ids)).order_by(outbox.c.id)
                 )
             ).all()
@@ -125,7 +125,7 @@ class Drainer:
             # an attempt (the attempt it was on already counted): crashes and restarts never
             # use up the retry budget meant for a platform's failures.
             recovering = outbox.c.status == Status.SENDING.value
-            await conn.execute(
+            await tx.execute(
                 outbox.update()
                 .where(outbox.c.id.in_(ids))
                 .values(
@@ -138,9 +138,9 @@ class Drainer:
                     ),
                 )
             )
-            external = await store.external_ids(conn, {r.community_id for r in rows})
-            conversations = await store.conversations(conn, {r.follows for r in rows if r.follows})
-            landed = await store.orphaned_deliveries(conn, [r.id for r in rows if r.attempts])
+            external = await store.external_ids(tx, {r.community_id for r in rows})
+            conversations = await store.conversations(tx, {r.follows for r in rows if r.follows})
+            landed = await store.orphaned_deliveries(tx, [r.id for r in rows if r.attempts])
         lease = _Lease(lease_until)
         return (
             owner,
@@ -158,7 +158,7 @@ class Drainer:
             ],
         )
 
-    async def _give_up_crashing(self, conn: AsyncConnection, ids: list[int]) -> list[int]:
+    async def _give_up_crashing(self, tx: Transaction, ids: list[int]) -> list[int]:
         """Fail the rows whose deliveries were cut short too often (a row that brings its
         process down every time), and return the others."""
         limit = self._policy.max_recoveries
@@ -167,11 +167,11 @@ class Drainer:
             outbox.c.status == Status.SENDING.value,
             outbox.c.recoveries >= limit,
         )
-        failed = {r.id for r in await conn.execute(sa.select(outbox.c.id).where(crashing))}
+        failed = {r.id for r in await tx.execute(sa.select(outbox.c.id).where(crashing))}
         if failed:
             reason = f"its delivery was cut short {limit} times (the process stopped)"
             log.warning("outbox rows %s failed: %s", sorted(failed), reason)
-            await conn.execute(
+            await tx.execute(
                 outbox.update()
                 .where(crashing)
                 .values(status=Status.FAILED.value, owner=None, lease_until=None, last_error=reason)
@@ -189,8 +189,8 @@ class Drainer:
                 continue
             ids = sorted(in_flight)
             try:
-                async with self._db.write() as conn:
-                    result = await conn.execute(
+                async with self._db.write() as tx:
+                    result = await tx.execute(
                         outbox.update()
                         .where(
                             outbox.c.id.in_(ids),
@@ -219,8 +219,8 @@ class Drainer:
         now = self._clock.now()
         if lease.until - now > length / 4:
             return
-        async with self._db.write() as conn:
-            result = await conn.execute(
+        async with self._db.write() as tx:
+            result = await tx.execute(
                 outbox.update()
                 .where(store.owned(message_id, owner))
                 .values(lease_until=now + length)
@@ -231,15 +231,15 @@ class Drainer:
     async def _opened(self, message_id: int, owner: str, conversation_id: str) -> None:
         """Record the conversation a delivery opened (a Discord thread) before anything is
         posted in it, so that a later attempt posts there instead of opening another."""
-        async with self._db.write() as conn:
-            result = await conn.execute(
+        async with self._db.write() as tx:
+            result = await tx.execute(
                 outbox.update()
                 .where(store.owned(message_id, owner))
                 .values(conversation_id=conversation_id[:100])
             )
             if not result.rowcount:
                 await store.keep_orphan(
-                    conn, message_id, owner, "opened", None, conversation_id, None, self._clock
+                    tx, message_id, owner, "opened", None, conversation_id, None, self._clock
                 )
                 raise Superseded(conversation_id)
 
@@ -332,15 +332,15 @@ class Drainer:
     ) -> None:
         """Write the outcome of a delivery, only while this drainer still owns the row;
         otherwise keep what the platform answered apart, for the operator and the owner."""
-        async with self._db.write() as conn:
-            result = await conn.execute(
+        async with self._db.write() as tx:
+            result = await tx.execute(
                 outbox.update().where(store.owned(message.id, owner)).values(owner=None, **values)
             )
             if result.rowcount:
                 return
             detail = values.get("last_error")
             await store.keep_orphan(
-                conn,
+                tx,
                 message.id,
                 owner,
                 outcome,

@@ -10,13 +10,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.communities.model import Community
 from bot.identity import Platform
 from bot.replies import Reply, encode
-from bot.storage.database import Database
 from bot.storage.tables import outbox
+from bot.storage.transaction import Transaction
 
 log = logging.getLogger(__name__)
 
@@ -126,8 +124,7 @@ class Sender(Protocol):
 
 
 async def enqueue(
-    db: Database,
-    conn: AsyncConnection,
+    tx: Transaction,
     *,
     community: Community,
     key: str,
@@ -138,8 +135,8 @@ async def enqueue(
 ) -> bool:
     """Queue a message in the caller's transaction, to go out now or from `not_before`.
     False when the key was already queued."""
-    result = await conn.execute(
-        db.insert_ignoring_conflicts(
+    result = await tx.execute(
+        tx.insert_ignoring_conflicts(
             outbox,
             {
                 "community_id": community.id,

@@ -6,12 +6,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import Clock
 from bot.outbox.model import Delivered, Message, Status, Target, TargetKind
 from bot.replies import decode
 from bot.storage.tables import communities, outbox, outbox_orphans
+from bot.storage.transaction import Transaction
 
 
 def owned(message_id: int, owner: str) -> sa.ColumnElement[bool]:
@@ -23,7 +23,7 @@ def owned(message_id: int, owner: str) -> sa.ColumnElement[bool]:
 
 
 async def keep_orphan(
-    conn: AsyncConnection,
+    tx: Transaction,
     message_id: int,
     owner: str,
     outcome: str,
@@ -32,7 +32,7 @@ async def keep_orphan(
     detail: str | None,
     clock: Clock,
 ) -> None:
-    await conn.execute(
+    await tx.execute(
         outbox_orphans.insert().values(
             outbox_id=message_id,
             owner=owner,
@@ -45,11 +45,11 @@ async def keep_orphan(
     )
 
 
-async def orphaned_deliveries(conn: AsyncConnection, ids: list[int]) -> dict[int, Delivered]:
+async def orphaned_deliveries(tx: Transaction, ids: list[int]) -> dict[int, Delivered]:
     """Rows that a drainer which had lost them saw land: they need no platform call."""
     if not ids:
         return {}
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(outbox_orphans)
         .where(
             outbox_orphans.c.outbox_id.in_(ids),
@@ -61,8 +61,8 @@ async def orphaned_deliveries(conn: AsyncConnection, ids: list[int]) -> dict[int
     return {r.outbox_id: Delivered(r.platform_message_id, r.conversation_id) for r in rows}
 
 
-async def external_ids(conn: AsyncConnection, community_ids: set[int]) -> dict[int, str]:
-    rows = await conn.execute(
+async def external_ids(tx: Transaction, community_ids: set[int]) -> dict[int, str]:
+    rows = await tx.execute(
         sa.select(communities.c.id, communities.c.external_id).where(
             communities.c.id.in_(community_ids)
         )
@@ -70,11 +70,11 @@ async def external_ids(conn: AsyncConnection, community_ids: set[int]) -> dict[i
     return {r.id: r.external_id for r in rows}
 
 
-async def conversations(conn: AsyncConnection, keys: set[str]) -> dict[str, str]:
+async def conversations(tx: Transaction, keys: set[str]) -> dict[str, str]:
     """The conversations the messages with these keys landed in, where they say."""
     if not keys:
         return {}
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(outbox.c.key, outbox.c.conversation_id).where(
             outbox.c.key.in_(keys), outbox.c.conversation_id.is_not(None)
         )

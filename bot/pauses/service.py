@@ -29,26 +29,26 @@ class PauseService:
 
     async def pause(self, community: Community, user_id: str, until: date, now: datetime) -> Pause:
         """Pause the caller from today until `until`; a pause under way gets the new end."""
-        async with self._db.write() as conn:
-            member = await active_member(conn, community.id, user_id)
+        async with self._db.write() as tx:
+            member = await active_member(tx, community.id, user_id)
             today = member.today(now)
             if until < today + SHORTEST:
                 raise UserError(messages.too_short(today + SHORTEST))
             if until > today + LONGEST:
                 raise UserError(messages.too_long(today + LONGEST))
-            under_way = await store.current(conn, member.id, today)
+            under_way = await store.current(tx, member.id, today)
             if under_way is None:
-                await store.add(conn, member.id, today, until, now)
+                await store.add(tx, member.id, today, until, now)
                 return Pause(today, until)
             pause_id, pause = under_way
-            await store.set_end(conn, pause_id, until)
+            await store.set_end(tx, pause_id, until)
             return Pause(pause.starts_on, until)
 
     async def resume(self, community: Community, user_id: str, now: datetime) -> None:
-        async with self._db.write() as conn:
-            member = await active_member(conn, community.id, user_id)
+        async with self._db.write() as tx:
+            member = await active_member(tx, community.id, user_id)
             today = member.today(now)
-            under_way = await store.current(conn, member.id, today)
+            under_way = await store.current(tx, member.id, today)
             if under_way is None:
                 raise UserError(messages.not_paused(today))
-            await store.set_end(conn, under_way[0], today)
+            await store.set_end(tx, under_way[0], today)

@@ -6,14 +6,14 @@ from collections import defaultdict
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.checkins.streaks import Pause
 from bot.storage.tables import members, pauses
+from bot.storage.transaction import Transaction
 
 
-async def of_member(conn: AsyncConnection, member_id: int) -> tuple[Pause, ...]:
-    rows = await conn.execute(
+async def of_member(tx: Transaction, member_id: int) -> tuple[Pause, ...]:
+    rows = await tx.execute(
         sa.select(pauses.c.starts_on, pauses.c.ends_on)
         .where(pauses.c.member_id == member_id)
         .order_by(pauses.c.starts_on)
@@ -22,10 +22,10 @@ async def of_member(conn: AsyncConnection, member_id: int) -> tuple[Pause, ...]:
 
 
 async def of_community(
-    conn: AsyncConnection, community_id: int, ending_after: date
+    tx: Transaction, community_id: int, ending_after: date
 ) -> dict[int, tuple[Pause, ...]]:
     """The pauses of a community's members that end after a date, by member id."""
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(pauses.c.member_id, pauses.c.starts_on, pauses.c.ends_on)
         .join(members, members.c.id == pauses.c.member_id)
         .where(members.c.community_id == community_id, pauses.c.ends_on > ending_after)
@@ -36,10 +36,10 @@ async def of_community(
     return {member_id: tuple(p) for member_id, p in found.items()}
 
 
-async def current(conn: AsyncConnection, member_id: int, day: date) -> tuple[int, Pause] | None:
+async def current(tx: Transaction, member_id: int, day: date) -> tuple[int, Pause] | None:
     """The pause that covers `day` or starts after it, with its row id."""
     row = (
-        await conn.execute(
+        await tx.execute(
             sa.select(pauses.c.id, pauses.c.starts_on, pauses.c.ends_on)
             .where(pauses.c.member_id == member_id, pauses.c.ends_on > day)
             .order_by(pauses.c.starts_on)
@@ -50,14 +50,14 @@ async def current(conn: AsyncConnection, member_id: int, day: date) -> tuple[int
 
 
 async def add(
-    conn: AsyncConnection, member_id: int, starts_on: date, ends_on: date, now: datetime
+    tx: Transaction, member_id: int, starts_on: date, ends_on: date, now: datetime
 ) -> None:
-    await conn.execute(
+    await tx.execute(
         pauses.insert().values(
             member_id=member_id, starts_on=starts_on, ends_on=ends_on, created_at=now
         )
     )
 
 
-async def set_end(conn: AsyncConnection, pause_id: int, ends_on: date) -> None:
-    await conn.execute(pauses.update().where(pauses.c.id == pause_id).values(ends_on=ends_on))
+async def set_end(tx: Transaction, pause_id: int, ends_on: date) -> None:
+    await tx.execute(pauses.update().where(pauses.c.id == pause_id).values(ends_on=ends_on))

@@ -57,10 +57,10 @@ class PrivacyService:
 
     async def export(self, community: Community, user_id: str, now: datetime) -> Export:
         member = await self._known(community, user_id)
-        async with self._db.read() as conn:
-            profile = await store.member_row(conn, member.id)
-            tables = await store.rows(conn, member.id)
-            sent = await store.messages_to_you(conn, community.id, user_id)
+        async with self._db.read() as tx:
+            profile = await store.member_row(tx, member.id)
+            tables = await store.rows(tx, member.id)
+            sent = await store.messages_to_you(tx, community.id, user_id)
         for message in sent:
             message["payload"] = json.loads(str(message["payload"]))
         document = {
@@ -80,15 +80,15 @@ class PrivacyService:
 
     async def preview(self, community: Community, user_id: str) -> Preview:
         member = await self._known(community, user_id)
-        async with self._db.read() as conn:
-            counts = await store.counts(conn, member.id)
+        async with self._db.read() as tx:
+            counts = await store.counts(tx, member.id)
         return Preview(member, counts, confirmation_code(member))
 
     async def forget(self, community: Community, user_id: str, code: str) -> None:
-        async with self._db.write() as conn:
-            member = await members_store.get(conn, community.id, user_id)
+        async with self._db.write() as tx:
+            member = await members_store.get(tx, community.id, user_id)
             if member is None:
                 raise UserError(messages.NOTHING_KNOWN)
             if code.strip().lower() != confirmation_code(member):
                 raise UserError(messages.wrong_code())
-            await store.delete(conn, community.id, member.id, user_id)
+            await store.delete(tx, community.id, member.id, user_id)

@@ -14,10 +14,10 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.outbox import TargetKind
 from bot.storage.tables import members, metadata, outbox
+from bot.storage.transaction import Transaction
 
 Record = dict[str, Any]
 
@@ -56,25 +56,25 @@ def _addressed_to(community_id: int, user_id: str) -> sa.ColumnElement[bool]:
     )
 
 
-async def member_row(conn: AsyncConnection, member_id: int) -> Record:
-    result = await conn.execute(sa.select(members).where(members.c.id == member_id))
+async def member_row(tx: Transaction, member_id: int) -> Record:
+    result = await tx.execute(sa.select(members).where(members.c.id == member_id))
     return _record(result.mappings().one())
 
 
-async def rows(conn: AsyncConnection, member_id: int) -> dict[str, list[Record]]:
+async def rows(tx: Transaction, member_id: int) -> dict[str, list[Record]]:
     """Every row of the member's, by table name."""
     found: dict[str, list[Record]] = {}
     for table, columns in member_tables():
-        result = await conn.execute(sa.select(table).where(_owned(columns, member_id)))
+        result = await tx.execute(sa.select(table).where(_owned(columns, member_id)))
         found[table.name] = [_record(r) for r in result.mappings()]
     return found
 
 
-async def counts(conn: AsyncConnection, member_id: int) -> dict[str, int]:
+async def counts(tx: Transaction, member_id: int) -> dict[str, int]:
     """How many rows of the member's each table holds, for the tables that hold any."""
     found: dict[str, int] = {}
     for table, columns in member_tables():
-        count = await conn.scalar(
+        count = await tx.scalar(
             sa.select(sa.func.count()).select_from(table).where(_owned(columns, member_id))
         )
         if count:
@@ -82,8 +82,8 @@ async def counts(conn: AsyncConnection, member_id: int) -> dict[str, int]:
     return found
 
 
-async def messages_to_you(conn: AsyncConnection, community_id: int, user_id: str) -> list[Record]:
-    result = await conn.execute(
+async def messages_to_you(tx: Transaction, community_id: int, user_id: str) -> list[Record]:
+    result = await tx.execute(
         sa.select(
             outbox.c.key,
             outbox.c.status,
@@ -95,7 +95,7 @@ async def messages_to_you(conn: AsyncConnection, community_id: int, user_id: str
     return [_record(r) for r in result.mappings()]
 
 
-async def delete(conn: AsyncConnection, community_id: int, member_id: int, user_id: str) -> None:
+async def delete(tx: Transaction, community_id: int, member_id: int, user_id: str) -> None:
     """Delete the member and, through the cascades, everything of theirs."""
-    await conn.execute(outbox.delete().where(_addressed_to(community_id, user_id)))
-    await conn.execute(members.delete().where(members.c.id == member_id))
+    await tx.execute(outbox.delete().where(_addressed_to(community_id, user_id)))
+    await tx.execute(members.delete().where(members.c.id == member_id))

@@ -110,14 +110,14 @@ class ProgressService:
             if not found.public and not is_organizer:
                 raise UserError(messages.private(found))
             member = found
-        async with self._db.read() as conn:
-            marked, hours = await history(conn, community.id, member, now)
-            last = await checkins_store.get(conn, member.id, max(hours)) if hours else None
-            done = await milestones_store.completed(conn, member.id)
+        async with self._db.read() as tx:
+            marked, hours = await history(tx, community.id, member, now)
+            last = await checkins_store.get(tx, member.id, max(hours)) if hours else None
+            done = await milestones_store.completed(tx, member.id)
             pause = next(
                 (
                     p
-                    for p in await pauses_store.of_member(conn, member.id)
+                    for p in await pauses_store.of_member(tx, member.id)
                     if p.covers(member.today(now))
                 ),
                 None,
@@ -141,14 +141,12 @@ class ProgressService:
     async def stats(self, community: Community, now: datetime) -> Stats:
         end = open_week(now, community.timezone)
         first = end - (STATS_WEEKS - 1) * WEEK
-        async with self._db.read() as conn:
-            active = await members_store.in_community(
-                conn, community.id, members.c.left_at.is_(None)
-            )
-            per_week = await store.checkins_per_week(conn, community.id, first)
-            last = await store.last_checkins(conn, community.id)
-            holidays = await holidays_store.weeks(conn, community.id)
-            pauses = await pauses_store.of_community(conn, community.id, first)
+        async with self._db.read() as tx:
+            active = await members_store.in_community(tx, community.id, members.c.left_at.is_(None))
+            per_week = await store.checkins_per_week(tx, community.id, first)
+            last = await store.last_checkins(tx, community.id)
+            holidays = await holidays_store.weeks(tx, community.id)
+            pauses = await pauses_store.of_community(tx, community.id, first)
         weeks = []
         for week in weeks_between(first, end):
             closing, last_day = closes_at(week, community.timezone), sunday(week)

@@ -5,16 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.tables import checkins, members
+from bot.storage.transaction import Transaction
 
 
-async def checkins_per_week(
-    conn: AsyncConnection, community_id: int, since: date
-) -> dict[date, int]:
+async def checkins_per_week(tx: Transaction, community_id: int, since: date) -> dict[date, int]:
     """How many of the community's active members checked in, per week from `since`."""
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(checkins.c.week_start, sa.func.count().label("members"))
         .join(members, members.c.id == checkins.c.member_id)
         .where(
@@ -27,9 +25,9 @@ async def checkins_per_week(
     return {r.week_start: int(r.members) for r in rows}
 
 
-async def last_checkins(conn: AsyncConnection, community_id: int) -> dict[int, date]:
+async def last_checkins(tx: Transaction, community_id: int) -> dict[int, date]:
     """The newest check-in week of each active member who has one."""
-    rows = await conn.execute(
+    rows = await tx.execute(
         sa.select(checkins.c.member_id, sa.func.max(checkins.c.week_start).label("last"))
         .join(members, members.c.id == checkins.c.member_id)
         .where(members.c.community_id == community_id, members.c.left_at.is_(None))

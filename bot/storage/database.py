@@ -4,16 +4,17 @@ PostgreSQL through asyncpg, behind one small `Database` object."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from bot.storage.transaction import Transaction
 
 log = logging.getLogger(__name__)
 
@@ -42,36 +43,19 @@ class Database:
         return cls(engine)
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncConnection]:
+    async def write(self) -> AsyncIterator[Transaction]:
         async with self.engine.connect() as conn:
             conn = await conn.execution_options(**{_WRITE: True})
             async with conn.begin():
-                yield conn
+                yield Transaction(conn)
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncConnection]:
+    async def read(self) -> AsyncIterator[Transaction]:
         async with self.engine.connect() as conn, conn.begin():
-            yield conn
+            yield Transaction(conn)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
-
-    def insert_ignoring_conflicts(
-        self, table: sa.Table, values: Mapping[str, Any] | Sequence[Mapping[str, Any]]
-    ) -> sa.Insert:
-        """An INSERT that silently skips rows violating a unique constraint."""
-        if self.dialect == "postgresql":
-            return postgresql.insert(table).values(values).on_conflict_do_nothing()
-        return sqlite.insert(table).values(values).on_conflict_do_nothing()
-
-    def upsert(self, table: sa.Table, values: Mapping[str, Any], key: Sequence[str]) -> sa.Insert:
-        """An INSERT that updates the non-key columns when the key already exists."""
-        updates = {k: v for k, v in values.items() if k not in key}
-        if self.dialect == "postgresql":
-            pg = postgresql.insert(table).values(values)
-            return pg.on_conflict_do_update(index_elements=list(key), set_=updates)
-        lite = sqlite.insert(table).values(values)
-        return lite.on_conflict_do_update(index_elements=list(key), set_=updates)
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

@@ -15,10 +15,10 @@ class HostValues:
         self._db = db
 
     async def get(self, key: str) -> str | None:
-        async with self._db.read() as conn:
+        async with self._db.read() as tx:
             query = sa.select(host_values.c.value).where(host_values.c.key == key)
-            return (await conn.execute(query)).scalar_one_or_none()
+            return (await tx.execute(query)).scalar_one_or_none()
 
     async def put(self, key: str, value: str) -> None:
-        async with self._db.write() as conn:
-            await conn.execute(self._db.upsert(host_values, {"key": key, "value": value}, ["key"]))
+        async with self._db.write() as tx:
+            await tx.execute(tx.upsert(host_values, {"key": key, "value": value}, ["key"]))

@@ -33,13 +33,13 @@ def _revision(connection: sa.Connection) -> str | None:
 
 async def upgrade(db: Database) -> None:
     """Bring the schema to the newest revision; safe to run on every start."""
-    async with db.write() as conn:
-        await conn.run_sync(_upgrade)
+    async with db.write() as tx:
+        await tx.run_sync(_upgrade)
 
 
 async def current_revision(db: Database) -> str | None:
-    async with db.read() as conn:
-        return await conn.run_sync(_revision)
+    async with db.read() as tx:
+        return await tx.run_sync(_revision)
 
 
 def head_revision() -> str | None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.communities.model import Community, Purpose, Schedule
 from bot.outbox import Target, enqueue
 from bot.replies import Reply
 from bot.scheduler import Job, Occurrence
 from bot.storage.database import Database
+from bot.storage.transaction import Transaction
 
 
 def posting_job(db: Database) -> Job:
@@ -17,10 +16,9 @@ def posting_job(db: Database) -> Job:
             return None
         return community.schedule(Purpose.CHALLENGES)
 
-    async def run(conn: AsyncConnection, community: Community, occurrence: Occurrence) -> None:
+    async def run(conn: Transaction, community: Community, occurrence: Occurrence) -> None:
         note = " (late)" if occurrence.late else ""
         await enqueue(
-            db,
             conn,
             community=community,
             key=f"test:{community.id}:{occurrence.local_key}",

@@ -215,7 +215,6 @@ async def test_a_feed_stored_with_credentials_earlier_is_listed_without_them(
     community = await cohort.communities.resolve(COMMUNITY)
     async with cohort.db.write() as conn:
         await store.add_feed(
-            cohort.db,
             conn,
             community_id=community.id,
             url="https://reader:hunter2@example.org/private.xml",

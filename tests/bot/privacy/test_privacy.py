@@ -195,7 +195,6 @@ async def test_forget_me_also_deletes_group_messages_the_member_was_in(cohort: C
     async with cohort.db.write() as conn:
         for key, users in (("intro", ("bob", "ada")), ("other", ("bob", "adam"))):
             await enqueue(
-                cohort.db,
                 conn,
                 community=community,
                 key=key,
