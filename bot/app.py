@@ -4,49 +4,26 @@ from settings, a clock and a database."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
-from bot.admin.commands import commands as admin_commands
-from bot.challenges.commands import commands as challenge_commands
-from bot.challenges.commands import suggester as challenge_suggester
-from bot.challenges.jobs import weekly_challenge
 from bot.challenges.service import ChallengeService
-from bot.checkins.commands import commands as checkin_commands
 from bot.clock import Clock
-from bot.commands import Autocomplete, Catalogue
+from bot.commands import Catalogue
 from bot.communities.service import CommunityService
 from bot.content.loader import default_content_dir
 from bot.content.problems import ContentError
 from bot.content.provider import ContentProvider
-from bot.deliveries.commands import commands as delivery_commands
-from bot.digests.addresses import AllowList
-from bot.digests.commands import commands as digest_commands
-from bot.digests.fetcher import FeedFetcher, FetchLimits, session_factory
-from bot.digests.jobs import weekly_digest
-from bot.digests.parse import parse_in_thread
 from bot.digests.service import DigestService
-from bot.digests.workers import ParseWorkers, default_workers
+from bot.digests.workers import ParseWorkers
 from bot.dispatch import Dispatcher
 from bot.errors import UserError
-from bot.goals.commands import commands as goal_commands
-from bot.help.commands import commands as help_commands
-from bot.holidays.commands import commands as holiday_commands
-from bot.leaderboards.commands import commands as leaderboard_commands
-from bot.matchups.commands import commands as matchup_commands
-from bot.matchups.jobs import matchup_round
+from bot.feature import Feature, Services, Shared
+from bot.features import FEATURES
 from bot.matchups.service import MatchService
-from bot.members.commands import commands as member_commands
 from bot.members.service import MemberService
-from bot.milestones.commands import commands as milestone_commands
-from bot.milestones.commands import suggester as milestone_suggester
 from bot.milestones.service import MilestoneService
-from bot.nudges.commands import commands as nudge_commands
-from bot.nudges.jobs import checkin_prompt, reminders
 from bot.outbox import Drainer, Sender
-from bot.pauses.commands import commands as pause_commands
-from bot.privacy.commands import commands as privacy_commands
-from bot.progress.commands import commands as progress_commands
-from bot.roadmap.commands import commands as roadmap_commands
-from bot.scheduler import Scheduler
+from bot.scheduler import Job, Scheduler
 from bot.settings import Settings
 from bot.storage import migrate
 from bot.storage.database import Database
@@ -56,71 +33,55 @@ class Cohort:
     """One running core. Adapters hold one and call `dispatcher`; `start` prepares the
     database and `close` releases it."""
 
-    def __init__(self, settings: Settings, clock: Clock, db: Database) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock,
+        db: Database,
+        features: tuple[Feature[Any], ...] = FEATURES,
+    ) -> None:
         self.settings = settings
         self.clock = clock
         self.db = db
-        self.communities = CommunityService(db, clock)
-        self.members = MemberService(db, clock)
         self.content = ContentProvider(
             settings.content_dir or default_content_dir(), settings.content_packs_dir
         )
-        self.challenges = ChallengeService(db, clock, self.content, self.members)
-        self.matchups = MatchService(db, clock, self.content, self.members)
-        fetch_limits = FetchLimits()
-        workers = default_workers() if settings.parse_workers is None else settings.parse_workers
-        # Started on first use; `cohort run` starts them up front.
-        self.parse_workers = ParseWorkers(workers) if workers else None
-        self.digests = DigestService(
-            db,
-            clock,
-            self.content,
-            FeedFetcher(
-                session_factory(fetch_limits, AllowList.parse(settings.feeds_allowed_hosts)),
-                fetch_limits,
-                clock,
-            ),
-            self.parse_workers or parse_in_thread,
-        )
+        self.services = Services(Shared(settings, clock, db, self.content, lambda: self.catalogue))
+        built: list[tuple[Feature[Any], Any]] = []
+        for feature in features:
+            service = feature.build(self.services.shared, self.services)
+            self.services.add(service)
+            if feature.member_data is not None:
+                self.services.add_member_data(feature.member_data(service))
+            built.append((feature, service))
         self.catalogue = Catalogue(
-            (
-                *help_commands(lambda: self.catalogue),
-                *member_commands(self.members),
-                *roadmap_commands(self.content, self.members),
-                *checkin_commands(db, self.content, self.members),
-                *milestone_commands(db, self.content, self.members),
-                *goal_commands(db, self.members),
-                *pause_commands(db),
-                *nudge_commands(db),
-                *leaderboard_commands(db),
-                *progress_commands(db, self.content, self.members),
-                *privacy_commands(db, self.members),
-                *holiday_commands(db),
-                *challenge_commands(self.challenges, self.communities),
-                *matchup_commands(self.matchups),
-                *digest_commands(self.digests),
-                *admin_commands(self.communities, self.content),
-                *delivery_commands(db),
+            tuple(
+                command
+                for feature, service in built
+                for command in feature.commands(service, self.services)
             )
         )
+        self.communities = self.services.get(CommunityService)
+        self.members = self.services.get(MemberService)
+        self.challenges = self.services.get(ChallengeService)
+        self.matchups = self.services.get(MatchService)
+        self.digests = self.services.get(DigestService)
         self.dispatcher = Dispatcher(self.catalogue, self.communities, clock)
-        self.dispatcher.add_suggester(
-            Autocomplete.MILESTONE, milestone_suggester(db, self.content, self.members)
-        )
-        self.dispatcher.add_suggester(Autocomplete.CHALLENGE, challenge_suggester(self.challenges))
+        jobs: list[Job] = []
+        for feature, service in built:
+            for source, suggest in feature.suggesters(service).items():
+                self.dispatcher.add_suggester(source, suggest)
+            jobs.extend(feature.jobs(service, self.services))
         self.scheduler = Scheduler(
-            db,
-            clock,
-            jobs=[
-                weekly_challenge(self.challenges),
-                matchup_round(self.matchups),
-                weekly_digest(self.digests),
-                checkin_prompt(db),
-                reminders(db, clock),
-            ],
-            catchup=timedelta(hours=settings.catchup_hours),
+            db, clock, jobs=jobs, catchup=timedelta(hours=settings.catchup_hours)
         )
         self._drainers: list[Drainer] = []
+
+    @property
+    def parse_workers(self) -> ParseWorkers | None:
+        """The feed-parsing worker processes, when the settings ask for any."""
+        parse = self.digests.parse
+        return parse if isinstance(parse, ParseWorkers) else None
 
     def drainer(self, sender: Sender) -> Drainer:
         """The outbox drainer for one platform's sender; `wake_senders` wakes it."""
@@ -148,7 +109,7 @@ class Cohort:
         """Move members' ticks and challenge posts made under ids that a community's pack has
         since renamed (declared with `replaces`) to the new ids. Once done it changes nothing,
         so it runs at every start."""
-        milestones = MilestoneService(self.db, self.content, self.members)
+        milestones = self.services.get(MilestoneService)
         for community in await self.communities.all():
             try:
                 pack = self.content.for_community(community)

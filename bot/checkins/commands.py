@@ -6,12 +6,9 @@ from bot.checkins import messages
 from bot.checkins.model import Entry
 from bot.checkins.service import CheckinService
 from bot.commands import Args, Command, Option, OptionKind
-from bot.content.provider import ContentProvider
 from bot.dispatch import Context
-from bot.members.service import MemberService
 from bot.milestones.service import parse_ids
 from bot.replies import Answer
-from bot.storage.database import Database
 
 MAX_HOURS = 80
 
@@ -27,8 +24,7 @@ def _entry(args: Args) -> Entry:
     )
 
 
-def commands(db: Database, content: ContentProvider, members: MemberService) -> tuple[Command, ...]:
-    service = CheckinService(db, content, members)
+def commands(service: CheckinService) -> tuple[Command, ...]:
 
     async def checkin(ctx: Context, args: Args) -> Answer:
         entry = _entry(args)

@@ -6,13 +6,10 @@ from bot.commands import MAX_ID, Args, Command, Option, OptionKind
 from bot.dispatch import Context
 from bot.goals import messages
 from bot.goals.service import GoalService
-from bot.members.service import MemberService
 from bot.replies import Answer
-from bot.storage.database import Database
 
 
-def commands(db: Database, members: MemberService) -> tuple[Command, ...]:
-    service = GoalService(db, members)
+def commands(service: GoalService) -> tuple[Command, ...]:
 
     async def add(ctx: Context, args: Args) -> Answer:
         goal, today = await service.add(

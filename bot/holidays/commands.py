@@ -7,15 +7,13 @@ from bot.dispatch import Context
 from bot.holidays import messages
 from bot.holidays.service import HolidayService
 from bot.replies import Answer
-from bot.storage.database import Database
 
 _WEEK = Option(
     "week", "Any day of the week, like 2026-12-21", OptionKind.DATE, required=True, positional=True
 )
 
 
-def commands(db: Database) -> tuple[Command, ...]:
-    service = HolidayService(db)
+def commands(service: HolidayService) -> tuple[Command, ...]:
 
     async def add(ctx: Context, args: Args) -> Answer:
         day = args.date("week") or ctx.today()

@@ -7,11 +7,9 @@ from bot.dispatch import Context
 from bot.leaderboards import messages
 from bot.leaderboards.service import Board, LeaderboardService, Period
 from bot.replies import Answer
-from bot.storage.database import Database
 
 
-def commands(db: Database) -> tuple[Command, ...]:
-    service = LeaderboardService(db)
+def commands(service: LeaderboardService) -> tuple[Command, ...]:
 
     async def leaderboard(ctx: Context, args: Args) -> Answer:
         board = Board(args.text("board") or Board.STREAK)

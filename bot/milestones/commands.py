@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from bot.commands import MAX_ID, Args, Autocomplete, Command, Option, OptionKind
-from bot.content.provider import ContentProvider
 from bot.dispatch import Context, Suggest
-from bot.members.service import MemberService
 from bot.milestones import messages
 from bot.milestones.service import MilestoneService
 from bot.replies import Answer
-from bot.storage.database import Database
 
 
-def suggester(db: Database, content: ContentProvider, members: MemberService) -> Suggest:
+def suggester(service: MilestoneService) -> Suggest:
     """Autocomplete for milestone ids, for `Dispatcher.add_suggester`."""
-    service = MilestoneService(db, content, members)
 
     async def suggest(ctx: Context, typed: str) -> list[str]:
         return await service.suggest(ctx.community, ctx.caller.member.user_id, typed, ctx.now)
@@ -22,8 +18,7 @@ def suggester(db: Database, content: ContentProvider, members: MemberService) ->
     return suggest
 
 
-def commands(db: Database, content: ContentProvider, members: MemberService) -> tuple[Command, ...]:
-    service = MilestoneService(db, content, members)
+def commands(service: MilestoneService) -> tuple[Command, ...]:
 
     async def done(ctx: Context, args: Args) -> Answer:
         result = await service.complete(

@@ -7,11 +7,9 @@ from bot.dispatch import Context
 from bot.nudges import messages
 from bot.nudges.service import NudgeService
 from bot.replies import Answer
-from bot.storage.database import Database
 
 
-def commands(db: Database) -> tuple[Command, ...]:
-    service = NudgeService(db)
+def commands(service: NudgeService) -> tuple[Command, ...]:
 
     async def nudges(ctx: Context, args: Args) -> Answer:
         wanted = args.text("setting")

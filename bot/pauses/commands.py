@@ -7,11 +7,9 @@ from bot.dispatch import Context
 from bot.pauses import messages
 from bot.pauses.service import PauseService
 from bot.replies import Answer
-from bot.storage.database import Database
 
 
-def commands(db: Database) -> tuple[Command, ...]:
-    service = PauseService(db)
+def commands(service: PauseService) -> tuple[Command, ...]:
 
     async def pause(ctx: Context, args: Args) -> Answer:
         until = args.date("until") or ctx.today()

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from bot.commands import Args, Command, Option
 from bot.dispatch import Context
-from bot.members.service import MemberService
 from bot.privacy import messages
 from bot.privacy.service import PrivacyService
 from bot.replies import Answer
-from bot.storage.database import Database
 
 
-def commands(db: Database, members: MemberService) -> tuple[Command, ...]:
-    service = PrivacyService(db, members)
+def commands(service: PrivacyService) -> tuple[Command, ...]:
 
     async def export(ctx: Context, args: Args) -> Answer:
         return messages.exported(

@@ -7,19 +7,15 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from bot.commands import Access, Args, Command, Option, OptionKind
-from bot.content.provider import ContentProvider
 from bot.dispatch import Context
-from bot.members.service import MemberService
 from bot.progress import card, messages
 from bot.progress.service import ProgressService
 from bot.replies import Answer
-from bot.storage.database import Database
 
 T = TypeVar("T")
 
 
-def commands(db: Database, content: ContentProvider, members: MemberService) -> tuple[Command, ...]:
-    service = ProgressService(db, content, members)
+def commands(service: ProgressService) -> tuple[Command, ...]:
 
     async def progress(ctx: Context, args: Args) -> Answer:
         result = await service.progress(

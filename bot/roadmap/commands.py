@@ -11,10 +11,8 @@ from __future__ import annotations
 from bot.commands import MAX_ID, Args, Command, Option, OptionKind
 from bot.content.model import LEVELS, ContentPack, Phase, Specialization, Topic
 from bot.content.problems import ContentError
-from bot.content.provider import ContentProvider
 from bot.dispatch import Context
 from bot.errors import UserError
-from bot.members.service import MemberService
 from bot.replies import Answer
 from bot.roadmap import messages
 from bot.roadmap.service import MAX_MONTH, RoadmapService, Standing, month_plan
@@ -47,8 +45,7 @@ def _specialization(pack: ContentPack, text: str) -> Specialization:
     raise UserError(messages.unknown_industry(text, pack))
 
 
-def commands(content: ContentProvider, members: MemberService) -> tuple[Command, ...]:
-    roadmap = RoadmapService(content, members)
+def commands(roadmap: RoadmapService) -> tuple[Command, ...]:
 
     async def where(ctx: Context) -> tuple[ContentPack, Standing | None]:
         try:

@@ -1,0 +1,48 @@
+"""The registry: every feature of the core, in the order their services are built (a feature
+comes after the features it builds on)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.admin.feature import FEATURE as ADMIN
+from bot.challenges.feature import FEATURE as CHALLENGES
+from bot.checkins.feature import FEATURE as CHECKINS
+from bot.communities.feature import FEATURE as COMMUNITIES
+from bot.deliveries.feature import FEATURE as DELIVERIES
+from bot.digests.feature import FEATURE as DIGESTS
+from bot.feature import Feature
+from bot.goals.feature import FEATURE as GOALS
+from bot.help.feature import FEATURE as HELP
+from bot.holidays.feature import FEATURE as HOLIDAYS
+from bot.leaderboards.feature import FEATURE as LEADERBOARDS
+from bot.matchups.feature import FEATURE as MATCHUPS
+from bot.members.feature import FEATURE as MEMBERS
+from bot.milestones.feature import FEATURE as MILESTONES
+from bot.nudges.feature import FEATURE as NUDGES
+from bot.pauses.feature import FEATURE as PAUSES
+from bot.privacy.feature import FEATURE as PRIVACY
+from bot.progress.feature import FEATURE as PROGRESS
+from bot.roadmap.feature import FEATURE as ROADMAP
+
+# The order of `help` and of the catalogue follows this list too.
+FEATURES: tuple[Feature[Any], ...] = (
+    COMMUNITIES,
+    HELP,
+    MEMBERS,
+    ROADMAP,
+    CHECKINS,
+    MILESTONES,
+    GOALS,
+    PAUSES,
+    NUDGES,
+    LEADERBOARDS,
+    PROGRESS,
+    HOLIDAYS,
+    CHALLENGES,
+    MATCHUPS,
+    DIGESTS,
+    ADMIN,
+    DELIVERIES,
+    PRIVACY,
+)

@@ -1,0 +1,17 @@
+"""The members feature's declaration: joining, the profile and leaving."""
+
+from __future__ import annotations
+
+from bot.feature import Feature, Services, Shared
+from bot.members.commands import commands
+from bot.members.service import MemberService
+from bot.storage.tables import members
+
+
+def _build(shared: Shared, services: Services) -> MemberService:
+    return MemberService(shared.db, shared.clock)
+
+
+FEATURE = Feature(
+    "members", _build, commands=lambda service, _: commands(service), tables=(members,)
+)
