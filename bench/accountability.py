@@ -27,16 +27,18 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bot.app import Cohort
+from bot.checkins.service import CheckinService
 from bot.checkins.streaks import Calendar, fold
-from bot.checkins.weeks import WEEK, open_week
 from bot.clock import ManualClock
 from bot.identity import Caller, CommunityRef, MemberRef, Platform
-from bot.leaderboards.service import Board, LeaderboardService, Period
+from bot.leaderboards.model import Board, Period
+from bot.leaderboards.service import LeaderboardService
 from bot.progress import card, messages
 from bot.progress.service import ProgressService
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.tables import checkins, members, streaks
+from bot.weeks import WEEK, open_week
 
 COMMUNITY = CommunityRef(Platform.CONSOLE, "bench")
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)  # a Wednesday: week 2026-W49 in every zone
@@ -169,13 +171,14 @@ async def bench(
         line = f'checkin hours:5 done:"benchmarking week {index}" confidence:4'
         await cohort.dispatcher.run_line(caller(f"u{users[index]}"), line)
 
-    progress = ProgressService(cohort.db, cohort.content, cohort.members)
+    checkins_service = cohort.services.get(CheckinService)
+    progress = ProgressService(cohort.db, cohort.content, cohort.members, checkins_service)
 
     async def progress_text(index: int) -> object:
         result = await progress.progress(community, f"u{users[index]}", False, None, clock.now())
         return messages.progress(result, b"")
 
-    leaderboards = LeaderboardService(cohort.db)
+    leaderboards = LeaderboardService(cohort.db, cohort.members, checkins_service)
 
     def leaderboard(board: Board) -> Callable[[int], Awaitable[object]]:
         async def run(index: int) -> object:

@@ -46,6 +46,7 @@ class Occurrence:
     due_at: datetime  # UTC
     local_key: str  # YYYY-MM-DDTHH:MM in the community's zone
     late: bool
+    started_at: datetime | None = None  # when the run began (the tick); None: at due_at
 
     @property
     def local_date(self) -> date:
@@ -204,7 +205,7 @@ class Scheduler:
             claimed = await self._claim(tx, community, job.kind, latest, status, now)
             if claimed and status != "skipped":
                 occurrence = Occurrence(
-                    job.kind, latest, local_key(latest, community.timezone), status == "late"
+                    job.kind, latest, local_key(latest, community.timezone), status == "late", now
                 )
                 await job.run(tx, community, occurrence)
                 ran = 1

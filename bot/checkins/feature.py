@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bot.checkins.commands import commands
+from bot.checkins.personal import CheckinData
 from bot.checkins.service import CheckinService
-from bot.feature import Feature, Services, Shared
+from bot.feature import Exempt, Feature, Services, Shared
 from bot.members.service import MemberService
 from bot.storage.tables import checkins, streaks
 
@@ -14,5 +15,23 @@ def _build(shared: Shared, services: Services) -> CheckinService:
 
 
 FEATURE = Feature(
-    "checkins", _build, commands=lambda service, _: commands(service), tables=(checkins, streaks)
+    "checkins",
+    _build,
+    commands=lambda service, _: commands(service),
+    tables=(checkins, streaks),
+    member_data=lambda _: CheckinData(),
+    personal=(
+        checkins.c.member_id,
+        checkins.c.done,
+        checkins.c.next_steps,
+        checkins.c.blockers,
+        streaks.c.member_id,
+    ),
+    exempt=(
+        Exempt(
+            checkins.c.milestone_ids,
+            "milestone ids from the community's content pack, each checked against it before "
+            "it is saved; the row goes with the member's check-ins",
+        ),
+    ),
 )

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import TYPE_CHECKING
-
+from bot.checkins.model import Draft, Saved
 from bot.checkins.streaks import MAX_FREEZES, Streak
-from bot.checkins.weeks import week_key
 from bot.milestones.messages import move_on_actions, move_on_text
 from bot.replies import Action, ActionStyle, Field, FieldKind, Form, FormField, Reply, Tone
-
-if TYPE_CHECKING:  # the service imports these messages
-    from bot.checkins.service import Draft, Saved
+from bot.weeks import week_key, week_label
 
 REQUIRED = ("done", "hours")
 LONG_ANSWERS = ("done", "next", "blockers")
@@ -26,12 +21,6 @@ def counted(number: int, noun: str) -> str:
 
 def weeks(count: int) -> str:
     return counted(count, "week")
-
-
-def week_label(week: date) -> str:
-    """A week's ISO name and its days, like 2026-W48 (23 Nov - 29 Nov)."""
-    end = week + timedelta(days=6)
-    return f"{week_key(week)} ({week:%d %b} - {end:%d %b})"
 
 
 def streak_fields(streak: Streak) -> tuple[Field, ...]:

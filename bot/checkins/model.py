@@ -1,9 +1,15 @@
-"""A weekly check-in as the core sees it, and what a member sends to make or change one."""
+"""A weekly check-in as the core sees it, what a member sends to make or change one, and what
+the check-in answers with."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+
+from bot.checkins.streaks import Streak
+from bot.content.model import ContentPack, Milestone
+from bot.members.model import Member
+from bot.milestones.model import MoveOn
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,3 +39,33 @@ class Entry:
 
     def is_empty(self) -> bool:
         return self == Entry()
+
+
+@dataclass(frozen=True, slots=True)
+class Cached:
+    """A member's streak after their newest check-in week."""
+
+    through: date
+    streak: Streak
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What the check-in form needs: the questions, the week, and this week's answers."""
+
+    pack: ContentPack
+    week: date
+    grace: bool
+    existing: Checkin | None
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    member: Member
+    checkin: Checkin
+    created: bool  # False when it updated this week's check-in
+    grace: bool  # sent in the grace period, for the week that just ended
+    streak: Streak
+    earned_freeze: bool
+    completed: tuple[Milestone, ...]  # milestones this check-in completed for the first time
+    move_on: MoveOn | None

@@ -1,6 +1,6 @@
 """Check-in logic: the form, saving the open week's check-in, and each member's streak today.
 
-A check-in always counts for the member's open week (:func:`bot.checkins.weeks.open_week`);
+A check-in always counts for the member's open week (:func:`bot.weeks.open_week`);
 sending one again in that week updates it. The streak after the newest check-in week is
 cached in the same transaction (see :mod:`bot.checkins.store`), so readers of many members at
 once (leaderboards, nudges) only carry it over the few closed weeks since. The readers below
@@ -9,93 +9,30 @@ take an open transaction, so scheduled jobs can use them inside their claiming t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
 from datetime import date, datetime
 
 from bot.checkins import messages, store
-from bot.checkins.model import Checkin, Entry
-from bot.checkins.store import Cached
+from bot.checkins.model import Cached, Checkin, Draft, Entry, Saved
 from bot.checkins.streaks import Calendar, History, Streak, fold, judge, settle
-from bot.checkins.weeks import WEEK, in_grace, open_week
 from bot.communities.model import Community
-from bot.content.model import ContentPack, Milestone
 from bot.content.provider import ContentProvider
 from bot.errors import UserError
-from bot.holidays import store as holidays_store
+from bot.holidays.calendar import holiday_weeks
 from bot.members.model import Member
 from bot.members.service import MemberService, active_member
 from bot.milestones import messages as milestones_messages
-from bot.milestones import store as milestones_store
-from bot.milestones.service import MAX_PER_CHECKIN, MoveOn, finished_phases, lookup, move_on
-from bot.pauses import store as pauses_store
+from bot.milestones.service import MAX_PER_CHECKIN, finished_phases, lookup, move_on
+from bot.milestones.ticks import tick, ticked
+from bot.pauses.calendar import community_pauses, member_pauses
 from bot.storage.database import Database
 from bot.storage.transaction import Transaction
+from bot.weeks import WEEK, in_grace, open_week
 
 
-async def calendar(tx: Transaction, community_id: int, member_id: int) -> Calendar:
+async def _calendar(tx: Transaction, community_id: int, member_id: int) -> Calendar:
     """The holidays and pauses that keep a member's weeks without a check-in."""
-    return Calendar(
-        await holidays_store.weeks(tx, community_id),
-        await pauses_store.of_member(tx, member_id),
-    )
-
-
-async def streaks_now(
-    tx: Transaction, community_id: int, members: Iterable[Member], now: datetime
-) -> dict[int, Streak]:
-    """The streak today of each of these members of one community, by member id."""
-    cached = await store.cached_in_community(tx, community_id)
-    holidays = await holidays_store.weeks(tx, community_id)
-    oldest = min((c.through for c in cached.values()), default=None)
-    pauses = {} if oldest is None else await pauses_store.of_community(tx, community_id, oldest)
-    open_weeks: dict[str, date] = {}
-    found: dict[int, Streak] = {}
-    for member in members:
-        known = cached.get(member.id)
-        if known is None:
-            found[member.id] = Streak()
-            continue
-        if member.timezone not in open_weeks:
-            open_weeks[member.timezone] = open_week(now, member.timezone)
-        week = open_weeks[member.timezone]
-        found[member.id] = settle(
-            known.streak, known.through, week, Calendar(holidays, pauses.get(member.id, ()))
-        )
-    return found
-
-
-async def history(
-    tx: Transaction, community_id: int, member: Member, now: datetime
-) -> tuple[History, dict[date, int]]:
-    """Every week of the member's check-in history marked, and the hours of each check-in."""
-    hours = await store.hours_by_week(tx, member.id)
-    marked = fold(
-        hours.keys(), await calendar(tx, community_id, member.id), open_week(now, member.timezone)
-    )
-    return marked, hours
-
-
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """What the check-in form needs: the questions, the week, and this week's answers."""
-
-    pack: ContentPack
-    week: date
-    grace: bool
-    existing: Checkin | None
-
-
-@dataclass(frozen=True, slots=True)
-class Saved:
-    member: Member
-    checkin: Checkin
-    created: bool  # False when it updated this week's check-in
-    grace: bool  # sent in the grace period, for the week that just ended
-    streak: Streak
-    earned_freeze: bool
-    completed: tuple[Milestone, ...]  # milestones this check-in completed for the first time
-    move_on: MoveOn | None
+    return Calendar(await holiday_weeks(tx, community_id), await member_pauses(tx, member_id))
 
 
 class CheckinService:
@@ -130,8 +67,8 @@ class CheckinService:
             new: tuple[str, ...] = ()
             if milestones:
                 ids = [m.id for m in milestones]
-                new = await milestones_store.record(tx, member.id, ids, None, now)
-            done = await milestones_store.completed(tx, member.id) if new else {}
+                new = await tick(tx, member.id, ids, now)
+            done = await ticked(tx, member.id) if new else {}
         finished = finished_phases(pack, done, new)
         return Saved(
             member=member,
@@ -143,6 +80,72 @@ class CheckinService:
             completed=tuple(m for m in milestones if m.id in new),
             move_on=move_on(pack, member, finished[0], now) if finished else None,
         )
+
+    # What other features read, inside their own open transaction.
+
+    async def streaks_now(
+        self, tx: Transaction, community_id: int, members: Iterable[Member], now: datetime
+    ) -> dict[int, Streak]:
+        """The streak today of each of these members of one community, by member id."""
+        cached = await store.cached_in_community(tx, community_id)
+        holidays = await holiday_weeks(tx, community_id)
+        oldest = min((c.through for c in cached.values()), default=None)
+        pauses = {} if oldest is None else await community_pauses(tx, community_id, oldest)
+        open_weeks: dict[str, date] = {}
+        found: dict[int, Streak] = {}
+        for member in members:
+            known = cached.get(member.id)
+            if known is None:
+                found[member.id] = Streak()
+                continue
+            if member.timezone not in open_weeks:
+                open_weeks[member.timezone] = open_week(now, member.timezone)
+            week = open_weeks[member.timezone]
+            found[member.id] = settle(
+                known.streak, known.through, week, Calendar(holidays, pauses.get(member.id, ()))
+            )
+        return found
+
+    async def history(
+        self, tx: Transaction, community_id: int, member: Member, now: datetime
+    ) -> tuple[History, dict[date, int]]:
+        """Every week of the member's check-in history marked, and the hours of each."""
+        hours = await store.hours_by_week(tx, member.id)
+        known = await _calendar(tx, community_id, member.id)
+        return fold(hours.keys(), known, open_week(now, member.timezone)), hours
+
+    async def checkin_of_week(self, tx: Transaction, member_id: int, week: date) -> Checkin | None:
+        return await store.get(tx, member_id, week)
+
+    async def checked_in(
+        self, tx: Transaction, community_id: int, weeks: Collection[date]
+    ) -> set[tuple[int, date]]:
+        """(member id, week) for every check-in of the community in these weeks."""
+        return await store.checked_in(tx, community_id, weeks)
+
+    async def count_checked_in(self, tx: Transaction, community_id: int, week: date) -> int:
+        """How many of the community's members have checked in for a week."""
+        return await store.count_checked_in(tx, community_id, week)
+
+    async def per_week(self, tx: Transaction, community_id: int, since: date) -> dict[date, int]:
+        """How many of the community's active members checked in, per week from `since`."""
+        return await store.per_week(tx, community_id, since)
+
+    async def last_weeks(self, tx: Transaction, community_id: int) -> dict[int, date]:
+        """The newest check-in week of each active member who has one, by member id."""
+        return await store.last_weeks(tx, community_id)
+
+    async def hours_per_member(
+        self, tx: Transaction, community_id: int, since: date | None
+    ) -> dict[int, int]:
+        """Hours checked in per member, over the weeks from `since` (None: all weeks)."""
+        return await store.hours_per_member(tx, community_id, since)
+
+    async def newest_blockers(
+        self, tx: Transaction, community_id: int, since: date
+    ) -> dict[int, str]:
+        """The blockers of each member's newest check-in since `since`, when it named any."""
+        return await store.newest_blockers(tx, community_id, since)
 
     async def _checked(
         self,
@@ -157,13 +160,13 @@ class CheckinService:
             previous = Streak()
         elif week > before.through:
             gap = week > before.through + WEEK
-            known = await calendar(tx, community_id, member.id) if gap else Calendar()
+            known = await _calendar(tx, community_id, member.id) if gap else Calendar()
             previous = settle(before.streak, before.through, week, known)
         else:
             # An earlier week than the newest check-in: the member moved west across time
             # zones. Judge the whole history again, up to the newest week.
             weeks = set(await store.hours_by_week(tx, member.id)) | {week}
-            known = await calendar(tx, community_id, member.id)
+            known = await _calendar(tx, community_id, member.id)
             return before.streak, fold(weeks, known, max(weeks)).streak
         after, _ = judge(previous, week, True, Calendar())
         return previous, after

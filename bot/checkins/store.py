@@ -8,24 +8,15 @@ same transaction as every check-in; readers carry it forward to today with
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 
-from bot.checkins.model import Checkin
+from bot.checkins.model import Cached, Checkin
 from bot.checkins.streaks import Streak
 from bot.storage.tables import checkins, members, streaks
 from bot.storage.transaction import Transaction
-
-
-@dataclass(frozen=True, slots=True)
-class Cached:
-    """A member's streak after their newest check-in week."""
-
-    through: date
-    streak: Streak
 
 
 def _checkin(row: sa.Row[Any]) -> Checkin:
@@ -138,3 +129,89 @@ async def cache(tx: Transaction, member_id: int, through: date, streak: Streak) 
         "freezes": streak.freezes,
     }
     await tx.execute(tx.upsert(streaks, values, ("member_id",)))
+
+
+async def count_checked_in(tx: Transaction, community_id: int, week: date) -> int:
+    """How many of the community's members have checked in for a week."""
+    count = await tx.scalar(
+        sa.select(sa.func.count())
+        .select_from(checkins)
+        .join(members, members.c.id == checkins.c.member_id)
+        .where(members.c.community_id == community_id, checkins.c.week_start == week)
+    )
+    return int(count or 0)
+
+
+async def per_week(tx: Transaction, community_id: int, since: date) -> dict[date, int]:
+    """How many of the community's active members checked in, per week from `since`."""
+    rows = await tx.execute(
+        sa.select(checkins.c.week_start, sa.func.count().label("members"))
+        .join(members, members.c.id == checkins.c.member_id)
+        .where(
+            members.c.community_id == community_id,
+            members.c.left_at.is_(None),
+            checkins.c.week_start >= since,
+        )
+        .group_by(checkins.c.week_start)
+    )
+    return {r.week_start: int(r.members) for r in rows}
+
+
+async def last_weeks(tx: Transaction, community_id: int) -> dict[int, date]:
+    """The newest check-in week of each active member who has one."""
+    rows = await tx.execute(
+        sa.select(checkins.c.member_id, sa.func.max(checkins.c.week_start).label("last"))
+        .join(members, members.c.id == checkins.c.member_id)
+        .where(members.c.community_id == community_id, members.c.left_at.is_(None))
+        .group_by(checkins.c.member_id)
+    )
+    return {r.member_id: r.last for r in rows}
+
+
+async def hours_per_member(
+    tx: Transaction, community_id: int, since: date | None
+) -> dict[int, int]:
+    """Hours checked in per member of a community, over the weeks from `since` (None: all)."""
+    since_then = () if since is None else (checkins.c.week_start >= since,)
+    rows = await tx.execute(
+        sa.select(checkins.c.member_id, sa.func.sum(checkins.c.hours).label("total"))
+        .join(members, members.c.id == checkins.c.member_id)
+        .where(members.c.community_id == community_id, *since_then)
+        .group_by(checkins.c.member_id)
+    )
+    return {r.member_id: int(r.total) for r in rows}
+
+
+async def newest_blockers(tx: Transaction, community_id: int, since: date) -> dict[int, str]:
+    """The blockers of each member's newest check-in since `since`, when it named any."""
+    rows = await tx.execute(
+        sa.select(checkins.c.member_id, checkins.c.blockers)
+        .join(members, members.c.id == checkins.c.member_id)
+        .where(members.c.community_id == community_id, checkins.c.week_start >= since)
+        .order_by(checkins.c.member_id, checkins.c.week_start.desc())
+    )
+    newest: dict[int, str] = {}
+    for r in rows:
+        newest.setdefault(r.member_id, r.blockers)
+    return {member_id: text for member_id, text in newest.items() if text.strip()}
+
+
+async def of_member(tx: Transaction, member_id: int) -> list[Checkin]:
+    """Every check-in of the member, oldest week first."""
+    rows = await tx.execute(
+        sa.select(checkins).where(checkins.c.member_id == member_id).order_by(checkins.c.week_start)
+    )
+    return [_checkin(r) for r in rows]
+
+
+async def cached(tx: Transaction, member_id: int) -> Cached | None:
+    row = (
+        await tx.execute(sa.select(streaks).where(streaks.c.member_id == member_id))
+    ).one_or_none()
+    return None if row is None else _cached(row)
+
+
+async def delete_of_member(tx: Transaction, member_id: int) -> None:
+    """Delete the member's check-ins and cached streak."""
+    await tx.execute(streaks.delete().where(streaks.c.member_id == member_id))
+    await tx.execute(checkins.delete().where(checkins.c.member_id == member_id))

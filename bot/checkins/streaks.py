@@ -9,7 +9,7 @@ Each closed week since a member's first check-in gets one mark, decided in this 
 - FROZEN: none of the above, and the member held a freeze: one is spent, the streak is kept.
 - MISSED: none of the above and no freeze left: the streak is broken (back to 0).
 
-The open week (see :mod:`bot.checkins.weeks`) is CHECKED once the member checks in and OPEN
+The open week (see :mod:`bot.weeks`) is CHECKED once the member checks in and OPEN
 until then: it neither grows nor breaks the streak. These are pure functions of week Mondays.
 """
 
@@ -20,7 +20,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-from bot.checkins.weeks import WEEK, sunday, weeks_between
+from bot.pauses.model import Pause as Pause  # matchups still imports Pause from here
+from bot.weeks import WEEK, sunday, weeks_between
 
 FREEZE_EVERY = 4
 MAX_FREEZES = 2
@@ -46,17 +47,6 @@ class Streak:
     @property
     def alive(self) -> bool:
         return self.current > 0
-
-
-@dataclass(frozen=True, slots=True)
-class Pause:
-    """A member's pause: from `starts_on` until the day before `ends_on`."""
-
-    starts_on: date
-    ends_on: date
-
-    def covers(self, day: date) -> bool:
-        return self.starts_on <= day < self.ends_on
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
-from bot.goals.model import Goal
+from bot.goals.model import Goal, Goals
 from bot.markdown import escape
 from bot.replies import Action, Reply, Tone
-
-if TYPE_CHECKING:  # the service imports these messages
-    from bot.goals.service import Goals
 
 LISTED_DONE = 5
 

@@ -1,4 +1,4 @@
-"""A member's goal as the core sees it."""
+"""A member's goal as the core sees it, and a member's goals as `goal list` shows them."""
 
 from __future__ import annotations
 
@@ -15,3 +15,10 @@ class Goal:
     due_on: date | None
     created_at: datetime
     done_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Goals:
+    today: date
+    open: list[Goal]
+    done: list[Goal]

@@ -7,30 +7,22 @@ message, on its due day from 09:00 local, unless the member is paused or has nud
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from bot.checkins.weeks import local_time
 from bot.communities.model import Community
 from bot.errors import UserError
 from bot.goals import messages, store
-from bot.goals.model import Goal
+from bot.goals.model import Goal, Goals
 from bot.members.model import Member
 from bot.members.service import MemberService, active_member
-from bot.pauses import store as pauses_store
+from bot.pauses.calendar import community_pauses
 from bot.storage.database import Database
 from bot.storage.transaction import Transaction
+from bot.weeks import local_time
 
 MAX_OPEN = 20
 LONGEST = timedelta(days=2 * 365)
 REMIND_FROM = time(9, 0)
-
-
-@dataclass(frozen=True, slots=True)
-class Goals:
-    today: date
-    open: list[Goal]
-    done: list[Goal]
 
 
 class GoalService:
@@ -77,25 +69,28 @@ class GoalService:
             await store.mark_done(tx, goal.id, now)
         return goal, True
 
-
-async def due_reminders(
-    tx: Transaction, community_id: int, now: datetime
-) -> list[tuple[Member, Goal]]:
-    """Open goals due today on their member's clock, from 09:00 there, of members who take
-    reminders and are not paused."""
-    # Every member's today is one of these three days, whatever their time zone.
-    utc_today = now.date()
-    days = {utc_today - timedelta(days=1), utc_today, utc_today + timedelta(days=1)}
-    candidates = await store.open_due(tx, community_id, days)
-    if not candidates:
-        return []
-    pauses = await pauses_store.of_community(tx, community_id, min(days) - timedelta(days=1))
-    due = []
-    for member, goal in candidates:
-        wall = local_time(now, member.timezone)
-        if goal.due_on != wall.date() or wall.time() < REMIND_FROM:
-            continue
-        if any(p.covers(wall.date()) for p in pauses.get(member.id, ())):
-            continue
-        due.append((member, goal))
-    return due
+    async def due_reminders(
+        self, tx: Transaction, community_id: int, now: datetime
+    ) -> list[tuple[Member, Goal]]:
+        """Open goals due today on their member's clock, from 09:00 there, of active members
+        who take reminders and are not paused."""
+        # Every member's today is one of these three days, whatever their time zone.
+        utc_today = now.date()
+        days = {utc_today - timedelta(days=1), utc_today, utc_today + timedelta(days=1)}
+        candidates = await store.open_due(tx, community_id, days)
+        if not candidates:
+            return []
+        owners = {m.id: m for m in await self._members.active(tx, community_id) if m.nudges}
+        pauses = await community_pauses(tx, community_id, min(days) - timedelta(days=1))
+        due = []
+        for goal in candidates:
+            member = owners.get(goal.member_id)
+            if member is None:
+                continue
+            wall = local_time(now, member.timezone)
+            if goal.due_on != wall.date() or wall.time() < REMIND_FROM:
+                continue
+            if any(p.covers(wall.date()) for p in pauses.get(member.id, ())):
+                continue
+            due.append((member, goal))
+        return due

@@ -9,8 +9,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.goals.model import Goal
-from bot.members import store as members_store
-from bot.members.model import Member
 from bot.storage.tables import goals, members
 from bot.storage.transaction import Transaction
 
@@ -72,11 +70,8 @@ async def mark_done(tx: Transaction, goal_id: int, now: datetime) -> None:
     await tx.execute(goals.update().where(goals.c.id == goal_id).values(done_at=now))
 
 
-async def open_due(
-    tx: Transaction, community_id: int, days: Collection[date]
-) -> list[tuple[Member, Goal]]:
-    """Open goals due on one of these days, of the community's active members who take
-    reminders, each with its member."""
+async def open_due(tx: Transaction, community_id: int, days: Collection[date]) -> list[Goal]:
+    """Open goals of the community's members due on one of these days."""
     rows = await tx.execute(
         sa.select(goals)
         .join(members, members.c.id == goals.c.member_id)
@@ -86,15 +81,8 @@ async def open_due(
             goals.c.due_on.in_(list(days)),
         )
     )
-    due = [_goal(r) for r in rows]
-    if not due:
-        return []
-    owners = await members_store.in_community(
-        tx,
-        community_id,
-        members.c.id.in_({g.member_id for g in due}),
-        members.c.left_at.is_(None),
-        members.c.nudges.is_(True),
-    )
-    by_id = {m.id: m for m in owners}
-    return [(by_id[g.member_id], g) for g in due if g.member_id in by_id]
+    return [_goal(r) for r in rows]
+
+
+async def delete_of_member(tx: Transaction, member_id: int) -> None:
+    await tx.execute(goals.delete().where(goals.c.member_id == member_id))

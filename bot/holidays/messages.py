@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.checkins.messages import week_label
 from bot.replies import Reply, Tone
+from bot.weeks import week_label
 
 
 def already_closed(week: date) -> str:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from bot.checkins.weeks import WEEK, closes_at, open_week, week_start
 from bot.communities.model import Community
 from bot.errors import UserError
 from bot.holidays import messages, store
 from bot.storage.database import Database
+from bot.weeks import WEEK, closes_at, open_week, week_start
 
 EASTERNMOST = "Pacific/Kiritimati"
 """UTC+14, where every week closes first."""

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
+from bot.holidays.model import Declared
 from bot.storage.tables import holiday_weeks
 from bot.storage.transaction import Transaction
 
@@ -36,3 +37,29 @@ async def remove(tx: Transaction, community_id: int, week: date) -> bool:
         )
     )
     return bool(result.rowcount)
+
+
+async def declared_by(tx: Transaction, community_id: int, user_id: str) -> list[Declared]:
+    """The holiday weeks a user declared in a community, oldest first."""
+    rows = await tx.execute(
+        sa.select(holiday_weeks.c.week_start, holiday_weeks.c.declared_at)
+        .where(
+            holiday_weeks.c.community_id == community_id,
+            holiday_weeks.c.declared_by == user_id,
+        )
+        .order_by(holiday_weeks.c.week_start)
+    )
+    return [Declared(r.week_start, r.declared_at) for r in rows]
+
+
+async def reassign(tx: Transaction, community_id: int, user_id: str, to: str) -> int:
+    """Put another name in `declared_by` of the weeks a user declared; returns how many."""
+    result = await tx.execute(
+        holiday_weeks.update()
+        .where(
+            holiday_weeks.c.community_id == community_id,
+            holiday_weeks.c.declared_by == user_id,
+        )
+        .values(declared_by=to)
+    )
+    return result.rowcount

@@ -5,7 +5,8 @@ from __future__ import annotations
 from bot.commands import Args, Command, Option, OptionKind
 from bot.dispatch import Context
 from bot.leaderboards import messages
-from bot.leaderboards.service import Board, LeaderboardService, Period
+from bot.leaderboards.model import Board, Period
+from bot.leaderboards.service import LeaderboardService
 from bot.replies import Answer
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from bot.checkins.service import CheckinService
 from bot.feature import Feature, Services, Shared
 from bot.leaderboards.commands import commands
 from bot.leaderboards.service import LeaderboardService
+from bot.members.service import MemberService
 
 
 def _build(shared: Shared, services: Services) -> LeaderboardService:
-    return LeaderboardService(shared.db)
+    return LeaderboardService(shared.db, services.get(MemberService), services.get(CheckinService))
 
 
 FEATURE = Feature("leaderboards", _build, commands=lambda service, _: commands(service))

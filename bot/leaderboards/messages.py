@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bot.checkins.messages import counted, weeks
-from bot.checkins.weeks import week_key
-from bot.leaderboards.service import Board, Leaderboard, Period
+from bot.leaderboards.model import Board, Leaderboard, Period
 from bot.markdown import escape
 from bot.replies import Action, Reply
+from bot.weeks import week_key
 
 TITLES = {
     Board.STREAK: "Current streaks",

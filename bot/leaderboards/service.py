@@ -9,59 +9,28 @@ counted to today, whatever the period.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.checkins.service import streaks_now
-from bot.checkins.weeks import WEEK, open_week
+from bot.checkins.service import CheckinService
 from bot.communities.model import Community
-from bot.leaderboards import store
-from bot.members import store as members_store
+from bot.leaderboards.model import Board, Leaderboard, Period, Standing
 from bot.members.model import Member
+from bot.members.service import MemberService
+from bot.milestones.ticks import ticks_per_member
 from bot.storage.database import Database
-from bot.storage.tables import members
 from bot.storage.transaction import Transaction
+from bot.weeks import WEEK, open_week
 
 TOP = 10
-
-
-class Board(StrEnum):
-    STREAK = "streak"
-    HOURS = "hours"
-    MILESTONES = "milestones"
-
-
-class Period(StrEnum):
-    WEEK = "week"
-    MONTH = "month"
-    ALL = "all"
-
-
 WEEKS_IN = {Period.WEEK: 1, Period.MONTH: 4}
 
 
-@dataclass(frozen=True, slots=True)
-class Standing:
-    rank: int
-    member: Member
-    score: int
-
-
-@dataclass(frozen=True, slots=True)
-class Leaderboard:
-    board: Board
-    period: Period
-    since: date | None  # the first week counted; None for all time
-    top: list[Standing]
-    caller: Standing | None  # None when the caller has not joined
-    caller_hidden: bool
-
-
 class LeaderboardService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, members: MemberService, checkins: CheckinService) -> None:
         self._db = db
+        self._members = members
+        self._checkins = checkins
 
     async def leaderboard(
         self, community: Community, user_id: str, board: Board, period: Period, now: datetime
@@ -70,7 +39,7 @@ class LeaderboardService:
         if board is not Board.STREAK and period in WEEKS_IN:
             since = open_week(now, community.timezone) - (WEEKS_IN[period] - 1) * WEEK
         async with self._db.read() as tx:
-            active = await members_store.in_community(tx, community.id, members.c.left_at.is_(None))
+            active = await self._members.active(tx, community.id)
             scores = await self._scores(tx, community, board, since, active, now)
         caller = next((m for m in active if m.user_id == user_id), None)
         shown = [m for m in active if m.public or m is caller]
@@ -90,12 +59,12 @@ class LeaderboardService:
         now: datetime,
     ) -> dict[int, int]:
         if board is Board.STREAK:
-            streaks = await streaks_now(tx, community.id, active, now)
+            streaks = await self._checkins.streaks_now(tx, community.id, active, now)
             return {member_id: s.current for member_id, s in streaks.items()}
         if board is Board.HOURS:
-            return await store.hours(tx, community.id, since)
+            return await self._checkins.hours_per_member(tx, community.id, since)
         start = None if since is None else period_start(since, community.timezone)
-        return await store.milestones(tx, community.id, start)
+        return await ticks_per_member(tx, community.id, start)
 
 
 def rank(members_: list[Member], scores: dict[int, int]) -> list[Standing]:

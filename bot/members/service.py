@@ -13,6 +13,7 @@ from bot.identity import Caller
 from bot.members import messages, store
 from bot.members.model import Member
 from bot.storage.database import Database
+from bot.storage.tables import members
 from bot.storage.transaction import Transaction
 
 DEFAULT_WEEKLY_HOURS = 5
@@ -70,6 +71,14 @@ class MemberService:
         if member is None or not member.active:
             raise UserError(messages.NOT_JOINED)
         return member
+
+    async def active(self, tx: Transaction, community_id: int) -> list[Member]:
+        """The community's members who have not left, read in the caller's transaction."""
+        return await store.in_community(tx, community_id, members.c.left_at.is_(None))
+
+    async def set_nudges(self, tx: Transaction, member_id: int, on: bool) -> None:
+        """Turn a member's reminder messages on or off, in the caller's transaction."""
+        await store.update(tx, member_id, nudges=on)
 
     async def join(
         self, community_id: int, caller: Caller, default_timezone: str, change: ProfileChange

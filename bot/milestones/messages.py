@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.markdown import escape, link
+from bot.milestones.model import Checklist, Completed, MoveOn, PhaseProgress
 from bot.replies import Action, ActionStyle, Field, Reply, Tone
-
-if TYPE_CHECKING:  # the service imports these messages
-    from bot.milestones.service import Checklist, Completed, MoveOn, PhaseProgress
 
 DONE = "✅"
 TO_DO = "⬜"

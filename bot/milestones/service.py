@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from bot.commands import suggest
 from bot.communities.model import Community
@@ -20,7 +19,7 @@ from bot.errors import UserError
 from bot.members.model import Member
 from bot.members.service import MemberService, active_member
 from bot.milestones import messages, store
-from bot.milestones.store import Completion
+from bot.milestones.model import Checklist, Completed, MoveOn, PhaseProgress
 from bot.roadmap.service import add_months, standing
 from bot.storage.database import Database
 
@@ -59,20 +58,6 @@ def lookup(pack: ContentPack, milestone_ids: Sequence[str]) -> tuple[tuple[Phase
     return tuple(found)
 
 
-@dataclass(frozen=True, slots=True)
-class PhaseProgress:
-    phase: Phase
-    done: int
-
-    @property
-    def total(self) -> int:
-        return len(self.phase.milestones)
-
-    @property
-    def complete(self) -> bool:
-        return self.done == self.total
-
-
 def progress(pack: ContentPack, done_ids: Collection[str]) -> tuple[PhaseProgress, ...]:
     return tuple(
         PhaseProgress(phase, sum(m.id in done_ids for m in phase.milestones))
@@ -91,16 +76,6 @@ def finished_phases(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class MoveOn:
-    """What to suggest when a phase is complete: the next phase, and the start date that
-    puts the member at its beginning when the calendar still has them in the finished one."""
-
-    finished: Phase
-    next_phase: Phase | None
-    start: date | None
-
-
 def move_on(pack: ContentPack, member: Member, finished: Phase, now: datetime) -> MoveOn:
     following = pack.phase(finished.number + 1)
     where = standing(pack, member, now)
@@ -109,23 +84,6 @@ def move_on(pack: ContentPack, member: Member, finished: Phase, now: datetime) -
     if following is not None and current <= finished.number:
         start = add_months(where.today, -(following.months.start - 1))
     return MoveOn(finished, following, start)
-
-
-@dataclass(frozen=True, slots=True)
-class Completed:
-    phase: Phase
-    milestone: Milestone
-    again: bool  # it was already completed (the evidence, if any, was updated)
-    move_on: MoveOn | None
-
-
-@dataclass(frozen=True, slots=True)
-class Checklist:
-    phase: Phase
-    current: bool  # the phase the member's calendar puts them in
-    completions: dict[str, Completion]
-    progress: tuple[PhaseProgress, ...]
-    move_on: MoveOn | None
 
 
 class MilestoneService:

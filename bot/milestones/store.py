@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 
+from bot.milestones.model import Completion
 from bot.storage.tables import members, milestone_completions
 from bot.storage.transaction import Transaction
-
-
-@dataclass(frozen=True, slots=True)
-class Completion:
-    milestone_id: str
-    evidence: str | None
-    completed_at: datetime
 
 
 async def completed(tx: Transaction, member_id: int) -> dict[str, Completion]:
@@ -25,6 +18,41 @@ async def completed(tx: Transaction, member_id: int) -> dict[str, Completion]:
         sa.select(milestone_completions).where(milestone_completions.c.member_id == member_id)
     )
     return {r.milestone_id: Completion(r.milestone_id, r.evidence, r.completed_at) for r in rows}
+
+
+async def count_per_member(
+    tx: Transaction, community_id: int, since: datetime | None
+) -> dict[int, int]:
+    """How many milestones each member of a community completed from `since` (None: ever)."""
+    table = milestone_completions
+    since_then = () if since is None else (table.c.completed_at >= since,)
+    rows = await tx.execute(
+        sa.select(table.c.member_id, sa.func.count().label("total"))
+        .join(members, members.c.id == table.c.member_id)
+        .where(members.c.community_id == community_id, *since_then)
+        .group_by(table.c.member_id)
+    )
+    return {r.member_id: int(r.total) for r in rows}
+
+
+async def in_community(tx: Transaction, community_id: int) -> dict[int, set[str]]:
+    """The milestone ids each member of a community completed, by member id."""
+    table = milestone_completions
+    rows = await tx.execute(
+        sa.select(table.c.member_id, table.c.milestone_id)
+        .join(members, members.c.id == table.c.member_id)
+        .where(members.c.community_id == community_id)
+    )
+    done: dict[int, set[str]] = {}
+    for r in rows:
+        done.setdefault(r.member_id, set()).add(r.milestone_id)
+    return done
+
+
+async def delete_of_member(tx: Transaction, member_id: int) -> None:
+    await tx.execute(
+        milestone_completions.delete().where(milestone_completions.c.member_id == member_id)
+    )
 
 
 async def record(

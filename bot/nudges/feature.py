@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from bot.checkins.service import CheckinService
 from bot.feature import Feature, Services, Shared
+from bot.goals.service import GoalService
+from bot.members.service import MemberService
 from bot.nudges.commands import commands
 from bot.nudges.jobs import checkin_prompt, reminders
 from bot.nudges.service import NudgeService
 
 
 def _build(shared: Shared, services: Services) -> NudgeService:
-    return NudgeService(shared.db)
+    return NudgeService(
+        shared.db,
+        services.get(MemberService),
+        services.get(CheckinService),
+        services.get(GoalService),
+    )
 
 
 FEATURE = Feature(
     "nudges",
     _build,
     commands=lambda service, _: commands(service),
-    jobs=lambda _, services: (
-        checkin_prompt(services.shared.db),
-        reminders(services.shared.db, services.shared.clock),
-    ),
+    jobs=lambda service, _: (checkin_prompt(service), reminders(service)),
 )

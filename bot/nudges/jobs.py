@@ -8,22 +8,18 @@ each member is reminded on their own clock; each goes once (key
 
 from __future__ import annotations
 
-from bot.checkins.weeks import open_week, week_key
-from bot.clock import Clock
 from bot.communities.model import Community, Purpose, Schedule
-from bot.goals.service import due_reminders
-from bot.holidays import store as holidays_store
-from bot.nudges import messages, store
-from bot.nudges.service import reminders_due
+from bot.nudges import messages
+from bot.nudges.service import NudgeService
 from bot.outbox import Target, enqueue
 from bot.scheduler import Job, Occurrence
-from bot.storage.database import Database
 from bot.storage.transaction import Transaction
+from bot.weeks import open_week, week_key
 
 HOURLY = "0 * * * *"
 
 
-def checkin_prompt(db: Database) -> Job:
+def checkin_prompt(service: NudgeService) -> Job:
     def schedule(community: Community) -> Schedule | None:
         if Purpose.CHECKINS not in community.channels:
             return None
@@ -31,8 +27,7 @@ def checkin_prompt(db: Database) -> Job:
 
     async def run(tx: Transaction, community: Community, occurrence: Occurrence) -> None:
         week = open_week(occurrence.due_at, community.timezone)
-        holiday = week in await holidays_store.weeks(tx, community.id)
-        checked_in = await store.count_checked_in(tx, community.id, week)
+        holiday, checked_in = await service.checkin_prompt(tx, community.id, week)
         await enqueue(
             tx,
             community=community,
@@ -45,20 +40,21 @@ def checkin_prompt(db: Database) -> Job:
     return Job("checkin-prompt", schedule, run)
 
 
-def reminders(db: Database, clock: Clock) -> Job:
+def reminders(service: NudgeService) -> Job:
     def schedule(community: Community) -> Schedule | None:
         checkins = community.schedule(Purpose.CHECKINS)
         return Schedule(Purpose.CHECKINS, 0, "00:00", enabled=checkins.enabled, cron=HOURLY)
 
     async def run(tx: Transaction, community: Community, occurrence: Occurrence) -> None:
-        # Decide on the real time: a late run must not remind about a week already closed.
-        now = clock.now()
-        for due in await reminders_due(tx, community.id, now):
+        # Decide on the time the run started, not the time it was due: a late run must not
+        # remind about a week already closed.
+        now = occurrence.started_at or occurrence.due_at
+        for due in await service.reminders_due(tx, community.id, now):
             key = f"nudge:{community.id}:{due.member.id}:{week_key(due.week)}"
             target = Target.direct(due.member.user_id)
             reply = messages.reminder(due)
             await enqueue(tx, community=community, key=key, target=target, reply=reply, now=now)
-        for member, goal in await due_reminders(tx, community.id, now):
+        for member, goal in await service.goals_due(tx, community.id, now):
             key = f"goal-due:{community.id}:{goal.id}"
             target = Target.direct(member.user_id)
             reply = messages.goal_due(goal)

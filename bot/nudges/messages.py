@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
-from bot.checkins.messages import EXAMPLE, week_label
+from bot.checkins.messages import EXAMPLE
 from bot.checkins.streaks import Streak
 from bot.goals.model import Goal
 from bot.markdown import escape
+from bot.nudges.model import Reminder
 from bot.replies import Action, ActionStyle, Reply, Tone
-
-if TYPE_CHECKING:  # the service imports these messages
-    from bot.nudges.service import Reminder
+from bot.weeks import week_label
 
 CHECK_IN = Action("Check in", "checkin", ActionStyle.PRIMARY)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.checkins.streaks import Pause
+from bot.pauses.model import Pause
 from bot.replies import Reply, Tone
 
 

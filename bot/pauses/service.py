@@ -4,18 +4,18 @@ matchups until that date, then they are back by themselves; `resume` ends a paus
 A pause starts on the member's today and ends on the `until` date (the first day back), both
 on the member's own clock. Weeks whose Sunday falls inside a pause are kept (see
 :mod:`bot.checkins.streaks`). Other features read a member's pauses, or a community's, from
-:mod:`bot.pauses.store` inside their own transaction and ask `Pause.covers(day)`.
+:mod:`bot.pauses.calendar` inside their own transaction and ask `Pause.covers(day)`.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from bot.checkins.streaks import Pause
 from bot.communities.model import Community
 from bot.errors import UserError
 from bot.members.service import active_member
 from bot.pauses import messages, store
+from bot.pauses.model import Pause
 from bot.storage.database import Database
 
 SHORTEST = timedelta(days=7)

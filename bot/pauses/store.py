@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from bot.checkins.streaks import Pause
+from bot.pauses.model import Pause, Paused
 from bot.storage.tables import members, pauses
 from bot.storage.transaction import Transaction
 
@@ -47,6 +47,20 @@ async def current(tx: Transaction, member_id: int, day: date) -> tuple[int, Paus
         )
     ).one_or_none()
     return None if row is None else (row.id, Pause(row.starts_on, row.ends_on))
+
+
+async def rows_of_member(tx: Transaction, member_id: int) -> list[Paused]:
+    """Every pause of the member with when it was asked for, oldest first."""
+    rows = await tx.execute(
+        sa.select(pauses.c.starts_on, pauses.c.ends_on, pauses.c.created_at)
+        .where(pauses.c.member_id == member_id)
+        .order_by(pauses.c.starts_on)
+    )
+    return [Paused(Pause(r.starts_on, r.ends_on), r.created_at) for r in rows]
+
+
+async def delete_of_member(tx: Transaction, member_id: int) -> None:
+    await tx.execute(pauses.delete().where(pauses.c.member_id == member_id))
 
 
 async def add(

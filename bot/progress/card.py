@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING
 
 from bot.checkins.messages import counted
 from bot.checkins.streaks import Mark
-from bot.checkins.weeks import week_key
+from bot.progress.model import Progress, Stats
+from bot.weeks import week_key
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-
-    from bot.progress.service import Progress, Stats
 
 GREEN = "#2da44e"
 COLORS = {

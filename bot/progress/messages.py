@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.checkins.messages import counted, streak_fields, weeks
-from bot.checkins.weeks import week_key
 from bot.markdown import escape
 from bot.members.model import Member
 from bot.milestones.messages import progress_fields
+from bot.progress.model import Progress, Stats
 from bot.replies import Action, Field, Image, Reply
-
-if TYPE_CHECKING:  # the service imports these messages
-    from bot.progress.service import Progress, Stats
+from bot.weeks import week_key
 
 QUOTED = 300
 AT_RISK_LISTED = 15

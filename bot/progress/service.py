@@ -8,88 +8,41 @@ clock both passed without a check-in, neither being a holiday or a paused week f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.checkins import store as checkins_store
-from bot.checkins.model import Checkin
-from bot.checkins.service import history
-from bot.checkins.streaks import Calendar, Mark, Pause, Streak
-from bot.checkins.weeks import WEEK, closes_at, open_week, sunday, weeks_between
+from bot.checkins.service import CheckinService
+from bot.checkins.streaks import Calendar
 from bot.communities.model import Community
 from bot.content.provider import ContentProvider
 from bot.errors import UserError
-from bot.holidays import store as holidays_store
-from bot.members import store as members_store
+from bot.holidays.calendar import holiday_weeks
 from bot.members.model import Member
 from bot.members.service import MemberService
-from bot.milestones import store as milestones_store
-from bot.milestones.service import PhaseProgress, progress
-from bot.pauses import store as pauses_store
-from bot.progress import messages, store
-from bot.roadmap.service import Standing, standing
+from bot.milestones.service import progress
+from bot.milestones.ticks import ticked
+from bot.pauses.calendar import community_pauses, member_pauses
+from bot.progress import messages
+from bot.progress.model import Progress, Stats, WeekRow, WeekStats
+from bot.roadmap.service import standing
 from bot.storage.database import Database
-from bot.storage.tables import members
+from bot.weeks import WEEK, closes_at, open_week, sunday, weeks_between
 
 WEEKS_SHOWN = 26
 STATS_WEEKS = 12
 
 
-@dataclass(frozen=True, slots=True)
-class WeekRow:
-    week: date
-    mark: Mark | None  # None before the member's first check-in
-    hours: int
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    member: Member
-    own: bool  # the caller is looking at their own progress
-    streak: Streak
-    weeks: tuple[WeekRow, ...]  # oldest first, ending with the open week
-    phases: tuple[PhaseProgress, ...]
-    standing: Standing
-    pause: Pause | None  # the pause under way
-    last: Checkin | None  # the newest check-in
-
-    @property
-    def checked(self) -> int:
-        return sum(w.mark is Mark.CHECKED for w in self.weeks)
-
-    @property
-    def hours(self) -> int:
-        return sum(w.hours for w in self.weeks)
-
-
-@dataclass(frozen=True, slots=True)
-class WeekStats:
-    week: date
-    expected: int  # active members who had joined and were not paused
-    checked_in: int
-    holiday: bool
-
-    @property
-    def rate(self) -> float | None:
-        if self.holiday or not self.expected:
-            return None
-        return min(1.0, self.checked_in / self.expected)
-
-
-@dataclass(frozen=True, slots=True)
-class Stats:
-    active: int
-    open_week: date
-    weeks: tuple[WeekStats, ...]  # oldest first, ending with the open week
-    at_risk: tuple[tuple[Member, date | None], ...]  # with their newest check-in week
-    never: int  # active members without a single check-in yet
-
-
 class ProgressService:
-    def __init__(self, db: Database, content: ContentProvider, members: MemberService) -> None:
+    def __init__(
+        self,
+        db: Database,
+        content: ContentProvider,
+        members: MemberService,
+        checkins: CheckinService,
+    ) -> None:
         self._db = db
         self._content = content
         self._members = members
+        self._checkins = checkins
 
     async def progress(
         self,
@@ -111,17 +64,13 @@ class ProgressService:
                 raise UserError(messages.private(found))
             member = found
         async with self._db.read() as tx:
-            marked, hours = await history(tx, community.id, member, now)
-            last = await checkins_store.get(tx, member.id, max(hours)) if hours else None
-            done = await milestones_store.completed(tx, member.id)
-            pause = next(
-                (
-                    p
-                    for p in await pauses_store.of_member(tx, member.id)
-                    if p.covers(member.today(now))
-                ),
-                None,
+            marked, hours = await self._checkins.history(tx, community.id, member, now)
+            last = (
+                await self._checkins.checkin_of_week(tx, member.id, max(hours)) if hours else None
             )
+            done = await ticked(tx, member.id)
+            today = member.today(now)
+            pause = next((p for p in await member_pauses(tx, member.id) if p.covers(today)), None)
         end = open_week(now, member.timezone)
         rows = tuple(
             WeekRow(week, marked.mark(week), hours.get(week, 0))
@@ -142,11 +91,11 @@ class ProgressService:
         end = open_week(now, community.timezone)
         first = end - (STATS_WEEKS - 1) * WEEK
         async with self._db.read() as tx:
-            active = await members_store.in_community(tx, community.id, members.c.left_at.is_(None))
-            per_week = await store.checkins_per_week(tx, community.id, first)
-            last = await store.last_checkins(tx, community.id)
-            holidays = await holidays_store.weeks(tx, community.id)
-            pauses = await pauses_store.of_community(tx, community.id, first)
+            active = await self._members.active(tx, community.id)
+            per_week = await self._checkins.per_week(tx, community.id, first)
+            last = await self._checkins.last_weeks(tx, community.id)
+            holidays = await holiday_weeks(tx, community.id)
+            pauses = await community_pauses(tx, community.id, first)
         weeks = []
         for week in weeks_between(first, end):
             closing, last_day = closes_at(week, community.timezone), sunday(week)

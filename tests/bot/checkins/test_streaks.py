@@ -13,13 +13,13 @@ from bot.checkins.streaks import (
     MAX_FREEZES,
     Calendar,
     Mark,
-    Pause,
     Streak,
     fold,
     judge,
     settle,
 )
-from bot.checkins.weeks import WEEK
+from bot.pauses.model import Pause
+from bot.weeks import WEEK
 
 FIRST = date(2026, 10, 5)  # a Monday
 LETTERS = {

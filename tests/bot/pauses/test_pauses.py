@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.app import Cohort
-from bot.checkins.streaks import Pause
 from bot.clock import ManualClock
 from bot.pauses import store
+from bot.pauses.model import Pause
 from bot.replies import Reply, Tone
 from tests.support import caller, reply
 

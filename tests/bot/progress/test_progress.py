@@ -66,7 +66,7 @@ async def test_the_card_marks_each_of_the_last_26_weeks(cohort: Cohort, clock: M
         await _ok(cohort, "checkin hours:2 done:x")
         clock.advance(WEEK)
     clock.advance(WEEK)  # W52 frozen, W53 open
-    service = ProgressService(cohort.db, cohort.content, cohort.members)
+    service = cohort.services.get(ProgressService)
     community = await cohort.communities.resolve(COMMUNITY)
     result = await service.progress(community, "ada", False, None, clock.now())
     assert len(result.weeks) == WEEKS_SHOWN

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.checkins.weeks import (
+from bot.weeks import (
     WEEK,
     closes_at,
     in_grace,

@@ -1,0 +1,36 @@
+"""The read model (and the one write) other features use: milestone ticks inside the caller's
+open transaction. A check-in ticks off the milestones it names in its own transaction;
+leaderboards, progress and matchups read ticks beside their own data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.milestones import store
+from bot.milestones.model import Completion
+from bot.storage.transaction import Transaction
+
+
+async def tick(
+    tx: Transaction, member_id: int, milestone_ids: Sequence[str], now: datetime
+) -> tuple[str, ...]:
+    """Mark milestones completed (without evidence); returns the ones that were not already."""
+    return await store.record(tx, member_id, milestone_ids, None, now)
+
+
+async def ticked(tx: Transaction, member_id: int) -> dict[str, Completion]:
+    """Every milestone the member completed, by milestone id."""
+    return await store.completed(tx, member_id)
+
+
+async def ticks_per_member(
+    tx: Transaction, community_id: int, since: datetime | None
+) -> dict[int, int]:
+    """How many milestones each member of a community completed from `since` (None: ever)."""
+    return await store.count_per_member(tx, community_id, since)
+
+
+async def ticked_in_community(tx: Transaction, community_id: int) -> dict[int, set[str]]:
+    """The milestone ids each member of a community completed, by member id."""
+    return await store.in_community(tx, community_id)
