@@ -1,0 +1,107 @@
+"""Helpers for the accountability features' privacy tests: two members with a bit of
+everything, a feature's export and erase run in one transaction, and what a table still
+holds."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+
+from bot.app import Cohort
+from bot.feature import Erasure, Feature, MemberData, Record
+from bot.members.model import Member
+from bot.replies import Tone
+from tests.support import COMMUNITY, caller, reply
+
+ADA_WORDS = ("Ada-finished-the-parser", "Ada-plans-embeddings", "Ada-stuck-on-CUDA")
+BOB_WORDS = ("Bob-read-chapter-two", "Bob-plans-more", "Bob-waits-for-a-GPU")
+ADA_GOAL = "Ada-ships-a-RAG-demo"
+BOB_GOAL = "Bob-writes-a-tokenizer"
+ADA_EVIDENCE = "https://github.com/ada/secret-exercises"
+BOB_EVIDENCE = "https://github.com/bob/exercises"
+H = TypeVar("H")
+
+
+async def _ok(cohort: Cohort, user: str, line: str) -> None:
+    answer = reply(await cohort.dispatcher.run_line(caller(user, admin=True), line))
+    assert answer.tone is not Tone.ERROR, answer.body
+
+
+async def two_members(cohort: Cohort) -> tuple[Member, Member]:
+    """Ada and Bob, both organizers, each with a check-in, a tick with evidence, a goal, a
+    pause and a holiday week they declared."""
+    for user, words, goal, evidence, week in (
+        ("ada", ADA_WORDS, ADA_GOAL, ADA_EVIDENCE, "2026-12-21"),
+        ("bob", BOB_WORDS, BOB_GOAL, BOB_EVIDENCE, "2026-12-28"),
+    ):
+        done, next_steps, blockers = words
+        await _ok(cohort, user, "join timezone:Europe/Berlin")
+        await _ok(
+            cohort,
+            user,
+            f"checkin hours:4 done:{done} next:{next_steps} blockers:{blockers} "
+            "milestones:python-fluency",
+        )
+        await _ok(cohort, user, f"done git-daily evidence:{evidence}")
+        await _ok(cohort, user, f'goal add text:"{goal}" due:2026-12-31')
+        await _ok(cohort, user, "pause until:2026-12-14")
+        await _ok(cohort, user, f"holiday add {week}")
+    community = await cohort.communities.resolve(COMMUNITY)
+    ada = await cohort.members.find(community.id, "ada")
+    bob = await cohort.members.find(community.id, "bob")
+    assert ada is not None and bob is not None
+    return ada, bob
+
+
+def holder(cohort: Cohort, kind: type[H]) -> H:
+    """The feature's member data as the running core registered it."""
+    return next(h for h in cohort.services.member_data() if isinstance(h, kind))
+
+
+async def export(cohort: Cohort, data: MemberData, member: Member) -> Mapping[str, list[Record]]:
+    async with cohort.db.read() as tx:
+        return await data.export_member(tx, member)
+
+
+async def erase(cohort: Cohort, data: MemberData, member: Member) -> Erasure:
+    erasure = Erasure(member)
+    async with cohort.db.write() as tx:
+        await data.erase_member(tx, erasure)
+    return erasure
+
+
+async def table_text(cohort: Cohort, table: sa.Table) -> str:
+    """Every value of every row of a table, as one text to search."""
+    async with cohort.db.read() as tx:
+        rows = (await tx.execute(sa.select(table))).all()
+    return "\n".join(" ".join(str(v) for v in row) for row in rows)
+
+
+async def member_rows(cohort: Cohort, table: sa.Table, member_id: int) -> int:
+    async with cohort.db.read() as tx:
+        count = await tx.scalar(
+            sa.select(sa.func.count()).select_from(table).where(table.c.member_id == member_id)
+        )
+    return int(count or 0)
+
+
+def uncovered(feature: Feature[Any]) -> list[str]:
+    """Columns of the feature's tables that may hold a member's identity or words (a foreign
+    key to members, a user id, any text) and that it neither covers nor exempts."""
+    covered = {f"{c.table.name}.{c.name}" for c in feature.personal} | {
+        f"{e.column.table.name}.{e.column.name}" for e in feature.exempt
+    }
+    found = []
+    for table in feature.tables:
+        for column in table.columns:
+            personal = (
+                any(fk.column.table.name == "members" for fk in column.foreign_keys)
+                or column.name.endswith(("_by", "user_id"))
+                or isinstance(column.type, sa.String | sa.Text | sa.JSON)
+            )
+            name = f"{table.name}.{column.name}"
+            if personal and name not in covered:
+                found.append(name)
+    return found
