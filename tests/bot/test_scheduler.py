@@ -10,11 +10,12 @@ import sqlalchemy as sa
 
 from bot.app import Cohort
 from bot.clock import ManualClock
-from bot.communities.model import Purpose, Schedule
+from bot.communities.model import Community, Purpose, Schedule
 from bot.identity import CommunityRef, Platform
-from bot.scheduler import Scheduler, occurrences_between
+from bot.scheduler import Job, Occurrence, Scheduler, occurrences_between
 from bot.storage.database import Database
 from bot.storage.tables import occurrences
+from bot.storage.transaction import Transaction
 from tests.bot.scheduling import posting_job
 from tests.fakes.sender import RecordingSender
 from tests.support import caller
@@ -191,3 +192,21 @@ async def test_two_instances_act_on_every_occurrence_and_row_exactly_once(
         assert set(keys.values()) == {1}
     finally:
         await other.close()
+
+
+async def test_a_late_occurrence_carries_the_time_its_run_started(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _community(cohort, "UTC", "mon", "09:00")
+    seen: list[Occurrence] = []
+
+    async def record(tx: Transaction, community: Community, occurrence: Occurrence) -> None:
+        seen.append(occurrence)
+
+    job = Job("record", posting_job(cohort.db).schedule, record)
+    clock.set(datetime(2026, 11, 30, 11, 15, tzinfo=UTC))
+    assert await Scheduler(cohort.db, clock, [job], 12 * HOUR).tick() == 1
+    (occurrence,) = seen
+    assert occurrence.due_at == datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    assert occurrence.started_at == datetime(2026, 11, 30, 11, 15, tzinfo=UTC)
+    assert occurrence.late

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
+
 from bot.app import Cohort
 from bot.clock import ManualClock
+from bot.nudges.jobs import reminders
+from bot.nudges.service import NudgeService
 from bot.outbox import Message, TargetKind
 from bot.replies import Tone
+from bot.scheduler import Occurrence
+from bot.storage.tables import outbox
 from tests.bot.stepping import step_until
-from tests.support import caller, reply
+from tests.support import COMMUNITY, caller, reply
 
 
 def at(text: str) -> datetime:
@@ -122,3 +128,27 @@ async def test_a_run_after_the_week_closed_reminds_nobody(
     await cohort.scheduler.tick()  # settles the occurrences up to now
     clock.set(at("2026-12-07T11:30"))  # down all Sunday evening; W49 closed at 11:00 UTC
     assert _direct(await step_until(cohort, clock, at("2026-12-07T11:30"))) == []
+
+
+async def _reminder_keys(cohort: Cohort) -> list[str]:
+    async with cohort.db.read() as tx:
+        keys = await tx.scalars(sa.select(outbox.c.key).where(outbox.c.key.like("nudge:%")))
+        return list(keys)
+
+
+async def test_reminders_decide_on_the_time_the_run_started_not_the_time_it_was_due(
+    cohort: Cohort,
+) -> None:
+    await _run(cohort, "join timezone:Europe/Berlin")
+    await _run(cohort, "checkin hours:2 done:x")
+    community = await cohort.communities.resolve(COMMUNITY)
+    job = reminders(cohort.services.get(NudgeService))
+    due = at("2026-12-06T17:00")  # Sunday 18:00 in Berlin: W49's reminder window is open
+    started_late = Occurrence("reminders", due, "2026-12-06T18:00", True, at("2026-12-07T11:30"))
+    async with cohort.db.write() as tx:
+        await job.run(tx, community, started_late)  # Monday 12:30 in Berlin: W49 is closed
+    assert await _reminder_keys(cohort) == []
+    on_time = Occurrence("reminders", due, "2026-12-06T18:00", False, at("2026-12-06T17:00"))
+    async with cohort.db.write() as tx:
+        await job.run(tx, community, on_time)
+    assert await _reminder_keys(cohort) == ["nudge:1:1:2026-W49"]
