@@ -51,7 +51,8 @@ async def two_members(cohort: Cohort) -> tuple[Member, Member]:
     community = await cohort.communities.resolve(COMMUNITY)
     ada = await cohort.members.find(community.id, "ada")
     bob = await cohort.members.find(community.id, "bob")
-    assert ada is not None and bob is not None
+    assert ada is not None
+    assert bob is not None
     return ada, bob
 
 
