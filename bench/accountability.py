@@ -1,9 +1,10 @@
 """Accountability at scale: a community of 10,000 members with a year of weekly check-ins.
 
 Prints the in-process latency (p50, p99) of `checkin` run through the dispatcher as a member
-would, of `progress` (its text and its PNG card measured separately), of the leaderboard and
-the organizer stats, and the ratio of one check-in's cost to a single raw INSERT plus COMMIT
-on the same database in the same run. Asserts nothing.
+would, of `progress` (its text and its PNG card measured separately), of the leaderboard, the
+organizer stats and the hourly reminders job's decision (in a quiet hour and on a Sunday
+evening, when most members are in their reminder window), and the ratio of one check-in's
+cost to a single raw INSERT plus COMMIT on the same database in the same run. Asserts nothing.
 
     .venv/bin/python -m bench.accountability              # 10,000 members, about 520,000 rows
     .venv/bin/python -m bench.accountability --members 500
@@ -33,6 +34,7 @@ from bot.clock import ManualClock
 from bot.identity import Caller, CommunityRef, MemberRef, Platform
 from bot.leaderboards.model import Board, Period
 from bot.leaderboards.service import LeaderboardService
+from bot.nudges.service import NudgeService
 from bot.progress import card, messages
 from bot.progress.service import ProgressService
 from bot.settings import Settings
@@ -42,6 +44,7 @@ from bot.weeks import WEEK, open_week
 
 COMMUNITY = CommunityRef(Platform.CONSOLE, "bench")
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)  # a Wednesday: week 2026-W49 in every zone
+SUNDAY_EVENING = datetime(2026, 12, 6, 19, 0, tzinfo=UTC)  # reminders due in Europe, Asia, ...
 ZONES = (
     "Europe/Berlin",
     "America/New_York",
@@ -186,6 +189,15 @@ async def bench(
 
         return run
 
+    nudges = cohort.services.get(NudgeService)
+
+    def reminders(moment: datetime) -> Callable[[int], Awaitable[object]]:
+        async def run(index: int) -> object:
+            async with cohort.db.read() as tx:
+                return await nudges.reminders_due(tx, community.id, moment)
+
+        return run
+
     # Warm up caches, compiled statements and the matplotlib import.
     await timed(20, raw_insert)
     await timed(1, lambda i: checkin(len(users) - 1 - i))
@@ -207,6 +219,8 @@ async def bench(
     streak_board = await timed(5, leaderboard(Board.STREAK))
     hours_board = await timed(5, leaderboard(Board.HOURS))
     stats_times = await timed(3, lambda i: progress.stats(community, clock.now()))
+    quiet = await timed(5, reminders(NOW))
+    sunday = await timed(5, reminders(SUNDAY_EVENING))
     await cohort.close()
 
     rows = [
@@ -217,6 +231,8 @@ async def bench(
         ("leaderboard streak, all", streak_board),
         ("leaderboard hours, all", hours_board),
         ("stats", stats_times),
+        ("reminders, a quiet hour", quiet),
+        ("reminders, Sunday 19:00 UTC", sunday),
     ]
     print(f"\n{'':28} {'p50 ms':>9} {'p99 ms':>9} {'runs':>6}")
     for name, samples in rows:

@@ -76,6 +76,10 @@ class MemberService:
         """The community's members who have not left, read in the caller's transaction."""
         return await store.in_community(tx, community_id, members.c.left_at.is_(None))
 
+    async def reminded_zones(self, tx: Transaction, community_id: int) -> set[str]:
+        """The time zones of the community's active members who take reminders."""
+        return await store.reminded_zones(tx, community_id)
+
     async def set_nudges(self, tx: Transaction, member_id: int, on: bool) -> None:
         """Turn a member's reminder messages on or off, in the caller's transaction."""
         await store.update(tx, member_id, nudges=on)

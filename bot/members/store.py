@@ -49,6 +49,20 @@ async def in_community(
     return [_member(r) for r in rows]
 
 
+async def reminded_zones(tx: Transaction, community_id: int) -> set[str]:
+    """The time zones of the community's active members who take reminders."""
+    rows = await tx.execute(
+        sa.select(members.c.timezone)
+        .distinct()
+        .where(
+            members.c.community_id == community_id,
+            members.c.left_at.is_(None),
+            members.c.nudges.is_(True),
+        )
+    )
+    return {r.timezone for r in rows}
+
+
 async def insert(tx: Transaction, **values: Any) -> None:
     await tx.execute(members.insert().values(**values))
 

@@ -47,31 +47,28 @@ class NudgeService:
         self, tx: Transaction, community_id: int, now: datetime
     ) -> list[Reminder]:
         """The check-in reminders to send now in a community."""
-        due_in: dict[str, bool] = {}
+        zones = await self._members.reminded_zones(tx, community_id)
+        due = [z for z in zones if reminder_due(now, z)]
+        if not due:
+            return []
+        holidays = await holiday_weeks(tx, community_id)
+        open_weeks = {z: w for z in due if (w := open_week(now, z)) not in holidays}
+        if not open_weeks:
+            return []
         takers = [
             m
             for m in await self._members.active(tx, community_id)
-            if m.nudges and due_in.setdefault(m.timezone, reminder_due(now, m.timezone))
+            if m.nudges and m.timezone in open_weeks
         ]
-        if not takers:
-            return []
-        holidays = await holiday_weeks(tx, community_id)
-        open_weeks: dict[str, date] = {}
-        for zone in {m.timezone for m in takers}:
-            week = open_week(now, zone)
-            if week not in holidays:
-                open_weeks[zone] = week
-        if not open_weeks:
-            return []
         weeks = set(open_weeks.values())
         checked = await self._checkins.checked_in(tx, community_id, weeks)
         pauses = await community_pauses(tx, community_id, min(weeks) - timedelta(days=1))
         waiting: list[Member] = []
         for member in takers:
-            open_ = open_weeks.get(member.timezone)
-            if open_ is None or (member.id, open_) in checked:
+            week = open_weeks[member.timezone]
+            if (member.id, week) in checked:
                 continue
-            away = (member.today(now), sunday(open_))
+            away = (member.today(now), sunday(week))
             if any(p.covers(day) for p in pauses.get(member.id, ()) for day in away):
                 continue
             waiting.append(member)
