@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.challenges.store import Submission
+from bot.challenges.model import Submission
 from bot.content.model import Challenge
 from bot.markdown import escape, link
 from bot.moments import when
