@@ -5,18 +5,23 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from bot.admin.messages import when
 from bot.communities.model import Community, Purpose
 from bot.markdown import escape, mention
-from bot.matchups.store import MatchSettings, Status, Totals
+from bot.matchups.model import (
+    Interests,
+    Joined,
+    Made,
+    MatchSettings,
+    Overview,
+    Plan,
+    Profile,
+    Status,
+    Totals,
+)
 from bot.moments import when as moment
 from bot.replies import Action, ActionStyle, Field, Reply, Tone
-
-if TYPE_CHECKING:  # the service imports this module for its wording
-    from bot.matchups.profiles import Interests, Profile
-    from bot.matchups.service import Joined, Made, Overview, Plan
 
 PREVIEW_ITEMS = 40
 
