@@ -176,7 +176,10 @@ def status(overview: Overview, user_id: str) -> Reply:
         round_, seats = overview.latest
         mine = next(s for s in seats if s.user_id == user_id)
         others = [s.user_id for s in seats if s.user_id != user_id]
-        lines.append(f"Your match of {round_.week}: {_people(others)}.")
+        if others:
+            lines.append(f"Your match of {round_.week}: {_people(others)}.")
+        else:  # everyone else in the group asked Cohort to forget them
+            lines.append(f"Your match of {round_.week} is no longer in Cohort.")
         if mine.met is None:
             lines.append("Did you meet? Tell me with the buttons below.")
             actions = _answer_actions(round_.id)
