@@ -138,3 +138,18 @@ async def cache(tx: Transaction, member_id: int, through: date, streak: Streak) 
         "freezes": streak.freezes,
     }
     await tx.execute(tx.upsert(streaks, values, ("member_id",)))
+
+
+async def blockers_since(tx: Transaction, community_id: int, since: date) -> dict[int, str]:
+    """The blockers of each community member's newest check-in of a week from `since` on, by
+    member id, when that check-in named any."""
+    rows = await tx.execute(
+        sa.select(checkins.c.member_id, checkins.c.blockers)
+        .join(members, members.c.id == checkins.c.member_id)
+        .where(members.c.community_id == community_id, checkins.c.week_start >= since)
+        .order_by(checkins.c.member_id, checkins.c.week_start.desc())
+    )
+    newest: dict[int, str] = {}
+    for r in rows:
+        newest.setdefault(r.member_id, r.blockers)
+    return {member_id: text for member_id, text in newest.items() if text.strip()}

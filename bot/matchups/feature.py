@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.checkins.service import CheckinService
 from bot.feature import Exempt, Feature, Services, Shared
 from bot.matchups.commands import commands
 from bot.matchups.jobs import matchup_round
@@ -9,6 +10,7 @@ from bot.matchups.personal import MatchData
 from bot.matchups.rounds import Rounds
 from bot.matchups.service import MatchService
 from bot.members.service import MemberService
+from bot.milestones.service import MilestoneService
 from bot.pauses.service import PauseService
 from bot.storage.tables import (
     match_blocks,
@@ -22,9 +24,10 @@ from bot.storage.tables import (
 
 def _build(shared: Shared, services: Services) -> MatchService:
     pauses = services.get(PauseService)
-    return MatchService(
-        shared.db, services.get(MemberService), pauses, Rounds(shared.content, pauses)
+    rounds = Rounds(
+        shared.content, pauses, services.get(CheckinService), services.get(MilestoneService)
     )
+    return MatchService(shared.db, services.get(MemberService), pauses, rounds)
 
 
 FEATURE = Feature(

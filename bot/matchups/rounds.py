@@ -21,6 +21,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.checkins.service import CheckinService
 from bot.checkins.weeks import WEEK, week_key, week_start
 from bot.communities.model import Community, Purpose
 from bot.content.model import ContentPack, Phase
@@ -43,6 +44,7 @@ from bot.matchups.profiles import interests_of, profile
 from bot.matchups.scoring import REPEAT_HORIZON
 from bot.matchups.store import participants, rounds
 from bot.members.model import Member
+from bot.milestones.service import MilestoneService
 from bot.outbox import Target, enqueue
 from bot.pauses.service import PauseService
 from bot.roadmap.service import Standing, standing
@@ -76,9 +78,17 @@ def _phase(pack: ContentPack, where: Standing) -> Phase:
 class Rounds:
     """Rounds of one community at a time, always in a transaction the caller holds."""
 
-    def __init__(self, content: ContentProvider, pauses: PauseService) -> None:
+    def __init__(
+        self,
+        content: ContentProvider,
+        pauses: PauseService,
+        checkins: CheckinService,
+        milestones: MilestoneService,
+    ) -> None:
         self._content = content
         self._pauses = pauses
+        self._checkins = checkins
+        self._milestones = milestones
 
     async def due(
         self, tx: Transaction, community_id: int, chosen: MatchSettings, monday: date
@@ -217,8 +227,14 @@ class Rounds:
         pack = self._content.for_community(community)
         week, monday = plan.week, plan.monday
         since = monday - timedelta(weeks=BLOCKER_WEEKS)
-        blockers = await participants.recent_blockers(tx, community.id, since)
-        done = await participants.completed_milestones(tx, community.id)
+        blockers = {
+            member_id: text
+            for member_id, text in (
+                await self._checkins.recent_blockers(tx, community.id, since)
+            ).items()
+            if member_id in plan.entries and plan.entries[member_id].participant.share_blockers
+        }
+        done = await self._milestones.completed_in(tx, community.id)
         for number, group in enumerate(plan.grouping.groups, 1):
             profiles = [
                 profile(pack, plan.entries[i], plan.standings[i], blockers.get(i), done.get(i))

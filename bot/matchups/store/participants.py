@@ -1,26 +1,18 @@
 """Queries for who takes part in matchups: a community's settings, members' participation,
-blocks, going idle, and what intros say about participants."""
+blocks and going idle."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from bot.matchups.model import Entry, MatchSettings, Mode, Participant, Status
 from bot.members.model import Member
-from bot.storage.tables import (
-    checkins,
-    match_blocks,
-    match_members,
-    match_settings,
-    members,
-    milestone_completions,
-)
+from bot.storage.tables import match_blocks, match_members, match_settings, members
 from bot.storage.transaction import Transaction
 
 CHUNK = 500  # ids per IN (...) list, well under every driver's parameter limit
@@ -267,40 +259,3 @@ async def idle_out(tx: Transaction, community_id: int, after: int) -> list[Membe
             .values(status=Status.IDLE)
         )
     return found
-
-
-# -- what intros say -------------------------------------------------------------------------
-
-
-async def recent_blockers(tx: Transaction, community_id: int, since: date) -> dict[int, str]:
-    """The blockers of each sharing participant's newest check-in since `since`, when that
-    check-in named any."""
-    rows = await tx.execute(
-        sa.select(checkins.c.member_id, checkins.c.blockers)
-        .join(match_members, match_members.c.member_id == checkins.c.member_id)
-        .join(members, members.c.id == checkins.c.member_id)
-        .where(
-            members.c.community_id == community_id,
-            match_members.c.share_blockers.is_(True),
-            checkins.c.week_start >= since,
-        )
-        .order_by(checkins.c.member_id, checkins.c.week_start.desc())
-    )
-    newest: dict[int, str] = {}
-    for r in rows:
-        newest.setdefault(r.member_id, r.blockers)
-    return {member_id: text for member_id, text in newest.items() if text.strip()}
-
-
-async def completed_milestones(tx: Transaction, community_id: int) -> dict[int, set[str]]:
-    """The milestones each participant of the community completed, by member id."""
-    rows = await tx.execute(
-        sa.select(milestone_completions.c.member_id, milestone_completions.c.milestone_id)
-        .join(match_members, match_members.c.member_id == milestone_completions.c.member_id)
-        .join(members, members.c.id == milestone_completions.c.member_id)
-        .where(members.c.community_id == community_id)
-    )
-    done: defaultdict[int, set[str]] = defaultdict(set)
-    for r in rows:
-        done[r.member_id].add(r.milestone_id)
-    return done
