@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.challenges import store
+from bot.challenges.messages import NOTE_SHOWN
 from bot.feature import Erasure, Record
+from bot.markdown import escape
 from bot.members.model import Member
 from bot.storage.transaction import Transaction
 
@@ -28,5 +30,7 @@ class ChallengeData:
         and kudos they gave; posts still queued or kept (the week's summary) must no longer
         show their name, links, notes or review comments."""
         member = erasure.member
-        erasure.redact(member.display_name, *await store.words_of(tx, member.id))
+        for text in (member.display_name, *await store.words_of(tx, member.id)):
+            # Posts show user text escaped, and notes cut short: each form is named.
+            erasure.redact(text, escape(text), escape(text[:NOTE_SHOWN]))
         await store.delete_member(tx, member.id)

@@ -16,7 +16,8 @@ from bot.challenges.service import ChallengeService
 from bot.clock import ManualClock
 from bot.feature import Erasure, MemberData
 from bot.members.model import Member
-from bot.storage.tables import kudos, members, reviews, submissions
+from bot.replies import decode
+from bot.storage.tables import kudos, members, outbox, reviews, submissions
 from tests.support import COMMUNITY, caller, text_of
 
 ORGANIZER = caller("org", admin=True)
@@ -126,3 +127,30 @@ async def test_the_feature_declares_its_member_data_and_every_personal_column(
             text = isinstance(column.type, sa.String | sa.Text | sa.JSON)
             if to_member or text or column.name.endswith(("_by", "user_id")):
                 assert column in declared, f"{table.name}.{column.name} is not declared"
+
+
+async def test_the_strings_erasure_names_cover_the_member_in_a_queued_summary(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _week(cohort, clock)
+    long_note = "ada (*really*) " + "n" * 200
+    await _run(cohort, "ada", f'challenge submit https://ada.example/repo note:"{long_note}"')
+    clock.set(MONDAY_9 + timedelta(days=7, seconds=20))
+    await cohort.scheduler.tick()  # the summary of the closed week is queued
+    async with cohort.db.read() as tx:
+        payload = await tx.scalar(
+            sa.select(outbox.c.payload).where(outbox.c.key.like("challenge-summary:%"))
+        )
+    assert payload is not None
+    summary = decode(payload)
+    shown = "\n".join([summary.body, *summary.items])
+    assert "ada \\(\\*really\\*\\) nnn" in shown  # the note, escaped and cut short
+    assert "n" * 120 not in shown
+    erasure = Erasure(await _member(cohort, "ada"))
+    async with cohort.db.write() as tx:
+        await _data(cohort).erase_member(tx, erasure)
+    for text in sorted(erasure.strings, key=len, reverse=True):
+        shown = shown.replace(text, "[redacted]")
+    for word in ("ada.example", "really", "nnnn", "ada"):
+        assert word not in shown
+    assert "bob.example" in shown  # other members' entries are untouched
