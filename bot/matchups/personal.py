@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.feature import Erasure, Record
+from bot.markdown import mention
 from bot.matchups.store import personal
 from bot.members.model import Member
 from bot.storage.transaction import Transaction
@@ -26,4 +27,5 @@ class MatchData:
         answers stay (and so do their intros, which belong to the outbox). Blocks by or of
         the member go, so their platform id is nowhere in these tables."""
         member = erasure.member
+        erasure.redact(mention(member.user_id))  # how intros and follow-ups name them
         await personal.delete_member(tx, member.community_id, member.id, member.user_id)

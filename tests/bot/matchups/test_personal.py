@@ -17,6 +17,7 @@ from bot.matchups.feature import FEATURE
 from bot.matchups.personal import MatchData
 from bot.matchups.service import MatchService
 from bot.members.model import Member
+from bot.replies import decode
 from bot.storage.tables import (
     match_blocks,
     match_group_members,
@@ -163,3 +164,28 @@ async def test_the_feature_declares_its_member_data_and_every_personal_column(
             text = isinstance(column.type, sa.String | sa.Text | sa.JSON)
             if to_member or text or column.name.endswith(("_by", "user_id")):
                 assert column in declared, f"{table.name}.{column.name} is not declared"
+
+
+async def test_the_strings_erasure_names_cover_the_member_in_their_groups_posts(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _round(cohort, clock)
+    ada = await _member(cohort, "ada")
+    async with cohort.db.read() as tx:
+        payloads = list(
+            await tx.scalars(
+                sa.select(outbox.c.payload).where(
+                    outbox.c.key.like("match%"), outbox.c.user_ids.contains("ada")
+                )
+            )
+        )
+    posts = [decode(p) for p in payloads]
+    shown = "\n".join(t for r in posts for t in (r.body, *r.items))
+    assert len(posts) == 2 and "<@ada>" in shown  # the intro and the follow-up name her
+    erasure = Erasure(ada)
+    async with cohort.db.write() as tx:
+        await _data(cohort).erase_member(tx, erasure)
+    for text in erasure.strings:
+        shown = shown.replace(text, "[redacted]")
+    assert "ada" not in shown
+    assert "<@" in shown  # the groupmate is still named
