@@ -103,7 +103,7 @@ async def _community(
     for user in users:
         caller = Caller(MemberRef(ref, user), display_name=user)
         await cohort.members.join(community.id, caller, "UTC", ProfileChange())
-        await cohort.matchups.join(community, user, None, None)
+        await cohort.matchups.join(community, user, None, None, cohort.clock.now())
     return community.id
 
 

@@ -15,15 +15,9 @@ import random
 import time
 from datetime import date, timedelta
 
-from bot.matchups.pairing import (
-    EXACT_LIMIT,
-    Grouping,
-    Mode,
-    Past,
-    Person,
-    make_groups,
-    pair_key,
-)
+from bot.matchups.matching import EXACT_LIMIT
+from bot.matchups.model import Grouping, Mode, Past, Person, pair_key
+from bot.matchups.pairing import make_groups
 
 ZONES = {  # a community spread over the world, heavier in Europe, the Americas and India
     "Europe/London": 8,

@@ -26,7 +26,7 @@ def commands(challenges: ChallengeService, communities: CommunityService) -> tup
 
     async def submit(ctx: Context, args: Args) -> Answer:
         current, created = await challenges.submit(
-            ctx.community, ctx.caller, args.text("link") or "", args.text("note") or ""
+            ctx.community, ctx.caller, args.text("link") or "", args.text("note") or "", ctx.now
         )
         return messages.submitted(current.challenge, created)
 
@@ -37,7 +37,7 @@ def commands(challenges: ChallengeService, communities: CommunityService) -> tup
     async def review(ctx: Context, args: Args) -> Answer:
         submission_id = args.integer("id")
         if submission_id is None:
-            current, entry = await challenges.assign_review(ctx.community, ctx.caller)
+            current, entry = await challenges.assign_review(ctx.community, ctx.caller, ctx.now)
             return messages.review_assignment(current.challenge, entry)
         score, comment = args.integer("score"), args.text("comment")
         if score is None or comment is None:
@@ -45,12 +45,14 @@ def commands(challenges: ChallengeService, communities: CommunityService) -> tup
                 "A review needs `score:` (1 to 5) and `comment:`, for example "
                 f'`challenge review id:{submission_id} score:4 comment:"clear README"`.'
             )
-        entry = await challenges.review(ctx.community, ctx.caller, submission_id, score, comment)
+        entry = await challenges.review(
+            ctx.community, ctx.caller, submission_id, score, comment, ctx.now
+        )
         return messages.reviewed(entry)
 
     async def kudos(ctx: Context, args: Args) -> Answer:
         return messages.kudos_given(
-            await challenges.kudos(ctx.community, ctx.caller, args.integer("id") or 0)
+            await challenges.kudos(ctx.community, ctx.caller, args.integer("id") or 0, ctx.now)
         )
 
     async def mine(ctx: Context, args: Args) -> Answer:
@@ -61,7 +63,7 @@ def commands(challenges: ChallengeService, communities: CommunityService) -> tup
         return messages.preview(await challenges.next_for(ctx.community, ctx.now))
 
     async def post_now(ctx: Context, args: Args) -> Answer:
-        posted = await challenges.post_now(ctx.community)
+        posted = await challenges.post_now(ctx.community, ctx.now)
         zone = await challenges.reader_zone(ctx.community, ctx.caller.member.user_id)
         return messages.posted(
             posted.current.challenge,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.challenges.store import Submission
+from bot.challenges.model import Submission
 from bot.content.model import Challenge
 from bot.markdown import escape, link
 from bot.moments import when
@@ -25,6 +25,8 @@ SUBMIT_HINT = (
     "with the link to your work."
 )
 NOT_STARTED = "Your roadmap has not started yet: your start date is still ahead."
+NOTE_SHOWN = 120
+"""How much of a submission's note a list of submissions shows."""
 
 
 def empty_track(track: str) -> str:
@@ -170,7 +172,7 @@ def submitted(challenge: Challenge, created: bool) -> Reply:
 def _entry(entry: Submission) -> str:
     line = f"`{entry.id}` {escape(entry.author)}: {link('submission', entry.link)}"
     if entry.note:
-        line += f" ({escape(entry.note[:120])})"
+        line += f" ({escape(entry.note[:NOTE_SHOWN])})"
     if entry.reviews:
         line += f", {entry.reviews} review(s), average {entry.average:.1f}/5"
     if entry.kudos:

@@ -5,27 +5,23 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import zip_longest
 from zoneinfo import ZoneInfo
 
 from bot.challenges import messages, store
-from bot.challenges.store import Post, Submission
-from bot.clock import Clock
+from bot.challenges.model import Current, PostedNow, Submission
 from bot.commands import suggest
 from bot.communities.model import Community, Purpose
 from bot.content.model import Challenge, ContentPack
 from bot.content.provider import ContentProvider
 from bot.errors import UserError
 from bot.identity import Caller
-from bot.members import store as members_store
 from bot.members.service import MemberService
 from bot.outbox import Target, enqueue
 from bot.roadmap.service import standing
 from bot.scheduler import next_fire, trigger
 from bot.storage.database import Database
-from bot.storage.tables import members
 from bot.storage.transaction import Transaction
 
 OPEN_FOR = timedelta(days=7)
@@ -68,22 +64,6 @@ def choose_next(order: list[Challenge], last_posted: dict[str, datetime]) -> Cha
     return min(order, key=lambda c: last_posted[c.id])
 
 
-@dataclass(frozen=True, slots=True)
-class Current:
-    post: Post
-    challenge: Challenge
-
-    def open(self, now: datetime) -> bool:
-        return now < self.post.deadline_at
-
-
-@dataclass(frozen=True, slots=True)
-class PostedNow:
-    current: Current
-    replaces: datetime | None  # the scheduled post it took the place of
-    next_post: datetime | None  # the scheduled post after it
-
-
 def next_post(community: Community, after: datetime) -> datetime | None:
     """When the schedule next posts a challenge after `after`."""
     return next_fire(trigger(community.schedule(Purpose.CHALLENGES), community.timezone), after)
@@ -104,11 +84,8 @@ def weekly_key(community_id: int, local_day: date) -> str:
 
 
 class ChallengeService:
-    def __init__(
-        self, db: Database, clock: Clock, content: ContentProvider, members: MemberService
-    ) -> None:
+    def __init__(self, db: Database, content: ContentProvider, members: MemberService) -> None:
         self._db = db
-        self._clock = clock
         self._content = content
         self._members = members
 
@@ -138,7 +115,7 @@ class ChallengeService:
         if community.challenge_track != AUTO:
             return community.challenge_track
         pack = self._content.for_community(community)
-        active = await members_store.in_community(tx, community.id, members.c.left_at.is_(None))
+        active = await self._members.active_members(tx, community.id)
         plans = (standing(pack, member, now).plan for member in active)
         phase = busiest_phase(plan.phase.number for plan in plans if plan is not None)
         return "all" if phase is None else str(phase)
@@ -202,11 +179,10 @@ class ChallengeService:
         await store.add_post(tx, community.id, challenge.id, now, deadline)
         return challenge
 
-    async def post_now(self, community: Community) -> PostedNow:
+    async def post_now(self, community: Community, now: datetime) -> PostedNow:
         """Post the next challenge now. Days before the scheduled post (less than half a week),
         it takes that post's place, with its week's key so the schedule finds it made, and
         stays open until the post after; otherwise the scheduled post closes it."""
-        now = self._clock.now()
         following = next_post(community, now)
         replaces = None
         async with self._db.write() as tx:
@@ -275,23 +251,21 @@ class ChallengeService:
             return None
         return Current(post, challenge)
 
-    async def _open(self, community: Community, reader_zone: str) -> Current:
+    async def _open(self, community: Community, reader_zone: str, now: datetime) -> Current:
         current = await self.current(community)
         if current is None:
             raise UserError(messages.NOTHING_POSTED)
-        if not current.open(self._clock.now()):
+        if not current.open(now):
             raise UserError(messages.closed(current.post.deadline_at, reader_zone))
         return current
 
     async def submit(
-        self, community: Community, caller: Caller, link: str, note: str
+        self, community: Community, caller: Caller, link: str, note: str, now: datetime
     ) -> tuple[Current, bool]:
         member = await self._members.require(community.id, caller.member.user_id)
-        current = await self._open(community, member.timezone)
+        current = await self._open(community, member.timezone, now)
         async with self._db.write() as tx:
-            created = await store.save_submission(
-                tx, current.post.id, member.id, link, note, self._clock.now()
-            )
+            created = await store.save_submission(tx, current.post.id, member.id, link, note, now)
         return current, created
 
     async def submissions(self, community: Community) -> tuple[Current, list[Submission]]:
@@ -302,11 +276,11 @@ class ChallengeService:
             return current, await store.submissions_for(tx, current.post.id)
 
     async def assign_review(
-        self, community: Community, caller: Caller
+        self, community: Community, caller: Caller, now: datetime
     ) -> tuple[Current, Submission | None]:
         """Someone else's submission to the current challenge, the least reviewed first."""
         member = await self._members.require(community.id, caller.member.user_id)
-        current = await self._open(community, member.timezone)
+        current = await self._open(community, member.timezone, now)
         async with self._db.read() as tx:
             entries = await store.submissions_for(tx, current.post.id)
             done = await store.reviewed_by(tx, current.post.id, member.id)
@@ -315,23 +289,31 @@ class ChallengeService:
         return current, (candidates[0] if candidates else None)
 
     async def review(
-        self, community: Community, caller: Caller, submission_id: int, score: int, comment: str
+        self,
+        community: Community,
+        caller: Caller,
+        submission_id: int,
+        score: int,
+        comment: str,
+        now: datetime,
     ) -> Submission:
         member = await self._members.require(community.id, caller.member.user_id)
-        current = await self._open(community, member.timezone)
+        current = await self._open(community, member.timezone, now)
         async with self._db.write() as tx:
             entry = await store.submission(tx, submission_id)
             if entry is None or entry.post_id != current.post.id:
                 raise UserError(messages.no_submission(submission_id))
             if entry.member_id == member.id:
                 raise UserError(messages.OWN_REVIEW)
-            await store.save_review(tx, entry.id, member.id, score, comment, self._clock.now())
+            await store.save_review(tx, entry.id, member.id, score, comment, now)
             updated = await store.submission(tx, submission_id)
         if updated is None:
             raise RuntimeError("submission vanished while it was reviewed")
         return updated
 
-    async def kudos(self, community: Community, caller: Caller, submission_id: int) -> bool:
+    async def kudos(
+        self, community: Community, caller: Caller, submission_id: int, now: datetime
+    ) -> bool:
         member = await self._members.require(community.id, caller.member.user_id)
         current = await self.current(community)
         async with self._db.write() as tx:
@@ -340,4 +322,4 @@ class ChallengeService:
                 raise UserError(messages.no_submission(submission_id))
             if entry.member_id == member.id:
                 raise UserError(messages.OWN_KUDOS)
-            return await store.add_kudos(tx, entry.id, member.id, self._clock.now())
+            return await store.add_kudos(tx, entry.id, member.id, now)

@@ -3,35 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from bot.challenges.model import Post, Submission
 from bot.storage.tables import challenge_posts, kudos, members, reviews, submissions
 from bot.storage.transaction import Transaction
-
-
-@dataclass(frozen=True, slots=True)
-class Post:
-    id: int
-    challenge_id: str
-    posted_at: datetime
-    deadline_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Submission:
-    id: int
-    post_id: int
-    member_id: int
-    author: str
-    link: str
-    note: str
-    reviews: int
-    average: float | None
-    kudos: int
 
 
 def _post(row: sa.Row[Any]) -> Post:
@@ -233,3 +212,111 @@ async def rename(tx: Transaction, community_id: int, renamed: Mapping[str, str])
         )
         moved += result.rowcount
     return moved
+
+
+# -- one member's data, for export and erasure ------------------------------------------------
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _records(rows: sa.CursorResult[Any]) -> list[dict[str, object]]:
+    return [{str(k): _plain(v) for k, v in row.items()} for row in rows.mappings()]
+
+
+def _of_submissions(member_id: int) -> sa.Select[Any]:
+    return sa.select(submissions.c.id).where(submissions.c.member_id == member_id)
+
+
+async def submissions_of(tx: Transaction, member_id: int) -> list[dict[str, object]]:
+    """The member's submissions, with the challenge each was for."""
+    return _records(
+        await tx.execute(
+            sa.select(
+                submissions.c.id,
+                challenge_posts.c.challenge_id,
+                submissions.c.link,
+                submissions.c.note,
+                submissions.c.submitted_at,
+                submissions.c.updated_at,
+            )
+            .join(challenge_posts, challenge_posts.c.id == submissions.c.post_id)
+            .where(submissions.c.member_id == member_id)
+            .order_by(submissions.c.id)
+        )
+    )
+
+
+def _reviews() -> sa.Select[Any]:
+    return (
+        sa.select(
+            reviews.c.submission_id,
+            challenge_posts.c.challenge_id,
+            reviews.c.score,
+            reviews.c.comment,
+            reviews.c.created_at,
+        )
+        .join(submissions, submissions.c.id == reviews.c.submission_id)
+        .join(challenge_posts, challenge_posts.c.id == submissions.c.post_id)
+        .order_by(reviews.c.id)
+    )
+
+
+async def reviews_given(tx: Transaction, member_id: int) -> list[dict[str, object]]:
+    return _records(await tx.execute(_reviews().where(reviews.c.reviewer_id == member_id)))
+
+
+async def reviews_received(tx: Transaction, member_id: int) -> list[dict[str, object]]:
+    """Reviews of the member's submissions; who wrote them stays out."""
+    return _records(await tx.execute(_reviews().where(submissions.c.member_id == member_id)))
+
+
+def _kudos() -> sa.Select[Any]:
+    return (
+        sa.select(kudos.c.submission_id, challenge_posts.c.challenge_id, kudos.c.created_at)
+        .join(submissions, submissions.c.id == kudos.c.submission_id)
+        .join(challenge_posts, challenge_posts.c.id == submissions.c.post_id)
+        .order_by(kudos.c.submission_id, kudos.c.created_at)
+    )
+
+
+async def kudos_given(tx: Transaction, member_id: int) -> list[dict[str, object]]:
+    return _records(await tx.execute(_kudos().where(kudos.c.member_id == member_id)))
+
+
+async def kudos_received(tx: Transaction, member_id: int) -> list[dict[str, object]]:
+    """Kudos for the member's submissions; who gave them stays out."""
+    return _records(await tx.execute(_kudos().where(submissions.c.member_id == member_id)))
+
+
+async def words_of(tx: Transaction, member_id: int) -> list[str]:
+    """Every string the member wrote here: submission links and notes, review comments."""
+    found: list[str] = []
+    for row in await tx.execute(
+        sa.select(submissions.c.link, submissions.c.note).where(
+            submissions.c.member_id == member_id
+        )
+    ):
+        found.extend((row.link, row.note))
+    found.extend(
+        await tx.scalars(sa.select(reviews.c.comment).where(reviews.c.reviewer_id == member_id))
+    )
+    return found
+
+
+async def delete_member(tx: Transaction, member_id: int) -> None:
+    """Delete the member's submissions (with the reviews and kudos they received, which mean
+    nothing without them), and the reviews and kudos they gave."""
+    theirs = _of_submissions(member_id)
+    await tx.execute(
+        kudos.delete().where(
+            sa.or_(kudos.c.member_id == member_id, kudos.c.submission_id.in_(theirs))
+        )
+    )
+    await tx.execute(
+        reviews.delete().where(
+            sa.or_(reviews.c.reviewer_id == member_id, reviews.c.submission_id.in_(theirs))
+        )
+    )
+    await tx.execute(submissions.delete().where(submissions.c.member_id == member_id))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.commands import MAX_ID, Access, Args, Command, Option, OptionKind
 from bot.dispatch import Context
 from bot.matchups import messages
-from bot.matchups.pairing import Mode
+from bot.matchups.model import Mode
 from bot.matchups.service import CADENCES, MatchService
 from bot.replies import Answer
 
@@ -14,7 +14,11 @@ from bot.replies import Answer
 def commands(matchups: MatchService) -> tuple[Command, ...]:
     async def join(ctx: Context, args: Args) -> Answer:
         joined = await matchups.join(
-            ctx.community, ctx.caller.member.user_id, args.text("interests"), args.boolean("share")
+            ctx.community,
+            ctx.caller.member.user_id,
+            args.text("interests"),
+            args.boolean("share"),
+            ctx.now,
         )
         return messages.joined(joined)
 
@@ -29,26 +33,28 @@ def commands(matchups: MatchService) -> tuple[Command, ...]:
 
     async def status(ctx: Context, args: Args) -> Answer:
         user_id = ctx.caller.member.user_id
-        return messages.status(await matchups.overview(ctx.community, user_id), user_id)
+        return messages.status(await matchups.overview(ctx.community, user_id, ctx.now), user_id)
 
     async def block(ctx: Context, args: Args) -> Answer:
         other = args.text("member") or ""
         undo = bool(args.boolean("undo"))
-        changed = await matchups.block(ctx.community, ctx.caller.member.user_id, other, undo)
+        changed = await matchups.block(
+            ctx.community, ctx.caller.member.user_id, other, undo, ctx.now
+        )
         return messages.blocked(other, undo, changed)
 
     async def met(ctx: Context, args: Args) -> Answer:
         answer = args.text("answer") == "yes"
         await matchups.answer(
-            ctx.community, ctx.caller.member.user_id, args.integer("round") or 0, answer
+            ctx.community, ctx.caller.member.user_id, args.integer("round") or 0, answer, ctx.now
         )
         return messages.answered(answer)
 
     async def preview(ctx: Context, args: Args) -> Answer:
-        return messages.preview(await matchups.preview(ctx.community))
+        return messages.preview(await matchups.preview(ctx.community, ctx.now))
 
     async def run(ctx: Context, args: Args) -> Answer:
-        return messages.ran(await matchups.run_now(ctx.community))
+        return messages.ran(await matchups.run_now(ctx.community, ctx.now))
 
     async def stats(ctx: Context, args: Args) -> Answer:
         return messages.stats(await matchups.stats(ctx.community))

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from bot.feature import Feature, Services, Shared
+from bot.checkins.service import CheckinService
+from bot.feature import Exempt, Feature, Services, Shared
 from bot.matchups.commands import commands
 from bot.matchups.jobs import matchup_round
+from bot.matchups.personal import MatchData
+from bot.matchups.rounds import Rounds
 from bot.matchups.service import MatchService
 from bot.members.service import MemberService
+from bot.milestones.service import MilestoneService
+from bot.pauses.service import PauseService
 from bot.storage.tables import (
     match_blocks,
     match_group_members,
@@ -18,7 +23,11 @@ from bot.storage.tables import (
 
 
 def _build(shared: Shared, services: Services) -> MatchService:
-    return MatchService(shared.db, shared.clock, shared.content, services.get(MemberService))
+    pauses = services.get(PauseService)
+    rounds = Rounds(
+        shared.content, pauses, services.get(CheckinService), services.get(MilestoneService)
+    )
+    return MatchService(shared.db, services.get(MemberService), pauses, rounds)
 
 
 FEATURE = Feature(
@@ -33,5 +42,20 @@ FEATURE = Feature(
         match_rounds,
         match_groups,
         match_group_members,
+    ),
+    member_data=lambda _: MatchData(),
+    personal=(
+        match_members.c.member_id,
+        match_members.c.interests,
+        match_blocks.c.member_id,
+        match_blocks.c.blocked_user_id,
+        match_group_members.c.member_id,
+    ),
+    exempt=(
+        Exempt(match_settings.c.cadence, "a community setting: weekly or biweekly"),
+        Exempt(match_settings.c.mode, "a community setting: peers, mentor or mixed"),
+        Exempt(match_members.c.status, "one of active, left or idle"),
+        Exempt(match_rounds.c.week, "an ISO week like 2026-W49"),
+        Exempt(match_rounds.c.mode, "the community's mode when the round was made"),
     ),
 )

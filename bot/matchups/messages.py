@@ -5,18 +5,23 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from bot.admin.messages import when
 from bot.communities.model import Community, Purpose
 from bot.markdown import escape, mention
-from bot.matchups.store import MatchSettings, Status, Totals
+from bot.matchups.model import (
+    Interests,
+    Joined,
+    Made,
+    MatchSettings,
+    Overview,
+    Plan,
+    Profile,
+    Status,
+    Totals,
+)
 from bot.moments import when as moment
 from bot.replies import Action, ActionStyle, Field, Reply, Tone
-
-if TYPE_CHECKING:  # the service imports this module for its wording
-    from bot.matchups.profiles import Interests, Profile
-    from bot.matchups.service import Joined, Made, Overview, Plan
 
 PREVIEW_ITEMS = 40
 
@@ -171,7 +176,10 @@ def status(overview: Overview, user_id: str) -> Reply:
         round_, seats = overview.latest
         mine = next(s for s in seats if s.user_id == user_id)
         others = [s.user_id for s in seats if s.user_id != user_id]
-        lines.append(f"Your match of {round_.week}: {_people(others)}.")
+        if others:
+            lines.append(f"Your match of {round_.week}: {_people(others)}.")
+        else:  # everyone else in the group asked Cohort to forget them
+            lines.append(f"Your match of {round_.week} is no longer in Cohort.")
         if mine.met is None:
             lines.append("Did you meet? Tell me with the buttons below.")
             actions = _answer_actions(round_.id)

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
 
-from bot.content.model import ContentPack, Milestone, Phase
+from bot.content.model import ContentPack, Milestone
 from bot.errors import UserError
 from bot.matchups import messages
-from bot.matchups.store import Entry
-from bot.members.model import Member
+from bot.matchups.model import Entry, Interests, Profile
 from bot.roadmap.service import Standing
 
 MAX_INTERESTS = 8
@@ -43,27 +41,6 @@ def first_line(text: str, limit: int = MAX_BLOCKER) -> str:
     """The first non-empty line of a check-in answer, cut to `limit` characters."""
     line = next((line.strip() for line in text.splitlines() if line.strip()), "")
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
-
-
-@dataclass(frozen=True, slots=True)
-class Interests:
-    """The interests matchups use for a member, and whether they are the profile's focus."""
-
-    words: tuple[str, ...]
-    from_focus: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Profile:
-    """What a group's intro says about one member."""
-
-    member: Member
-    phase: Phase | None  # None before their start date
-    month_in_phase: int
-    phase_months: int
-    milestone: Milestone | None
-    blocker: str | None
-    interests: tuple[str, ...]
 
 
 def interests_of(entry: Entry) -> Interests:

@@ -60,6 +60,10 @@ class MemberService:
         async with self._db.read() as tx:
             return await store.get(tx, community_id, user_id)
 
+    async def active_members(self, tx: Transaction, community_id: int) -> list[Member]:
+        """The community's members who have not left, read in the caller's transaction."""
+        return await store.in_community(tx, community_id, members.c.left_at.is_(None))
+
     async def zone_of(self, community: Community, user_id: str) -> str:
         """The time zone a user reads times in: their own, or else the community's."""
         member = await self.find(community.id, user_id)

@@ -22,6 +22,7 @@ from bot.milestones import messages, store
 from bot.milestones.model import Checklist, Completed, MoveOn, PhaseProgress
 from bot.roadmap.service import add_months, standing
 from bot.storage.database import Database
+from bot.storage.transaction import Transaction
 
 MAX_PER_CHECKIN = 15  # 15 ids of at most 64 characters fit the check-in's column
 _SEPARATORS = re.compile(r"[\s,;]+")
@@ -91,6 +92,11 @@ class MilestoneService:
         self._db = db
         self._content = content
         self._members = members
+
+    async def completed_in(self, tx: Transaction, community_id: int) -> dict[int, set[str]]:
+        """The milestones each member of the community completed, in the caller's
+        transaction."""
+        return await store.completed_in(tx, community_id)
 
     async def adopt_renames(self, community: Community, pack: ContentPack) -> int:
         """Ticks made under milestone ids the pack has since renamed count under the new ids."""

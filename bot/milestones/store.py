@@ -116,3 +116,16 @@ async def rename(tx: Transaction, community_id: int, renamed: Mapping[str, str])
             table.delete().where(table.c.milestone_id == old, table.c.member_id.in_(in_community))
         )
     return moved
+
+
+async def completed_in(tx: Transaction, community_id: int) -> dict[int, set[str]]:
+    """The milestones each member of the community completed, by member id."""
+    rows = await tx.execute(
+        sa.select(milestone_completions.c.member_id, milestone_completions.c.milestone_id)
+        .join(members, members.c.id == milestone_completions.c.member_id)
+        .where(members.c.community_id == community_id)
+    )
+    done: dict[int, set[str]] = {}
+    for r in rows:
+        done.setdefault(r.member_id, set()).add(r.milestone_id)
+    return done

@@ -17,6 +17,7 @@ from bot.members.service import active_member
 from bot.pauses import messages, store
 from bot.pauses.model import Pause
 from bot.storage.database import Database
+from bot.storage.transaction import Transaction
 
 SHORTEST = timedelta(days=7)
 """Shorter pauses would only skip a check-in, which a freeze already covers."""
@@ -26,6 +27,18 @@ LONGEST = timedelta(weeks=26)
 class PauseService:
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    async def upcoming(self, tx: Transaction, member_id: int, day: date) -> Pause | None:
+        """The member's pause that covers `day` or starts after it, in the caller's
+        transaction."""
+        found = await store.current(tx, member_id, day)
+        return None if found is None else found[1]
+
+    async def of_community(
+        self, tx: Transaction, community_id: int, ending_after: date
+    ) -> dict[int, tuple[Pause, ...]]:
+        """The pauses of a community's members that end after a date, by member id."""
+        return await store.of_community(tx, community_id, ending_after)
 
     async def pause(self, community: Community, user_id: str, until: date, now: datetime) -> Pause:
         """Pause the caller from today until `until`; a pause under way gets the new end."""

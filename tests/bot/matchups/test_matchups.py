@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from bot.app import Cohort
 from bot.clock import ManualClock
-from bot.matchups import store
+from bot.matchups.store import rounds as store
 from bot.outbox import Message, TargetKind
 from bot.replies import Tone
 from bot.scheduler import Occurrence

@@ -9,16 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.matchups.pairing import (
-    Grouping,
-    Mode,
-    Past,
-    Person,
-    Scorer,
-    make_groups,
-    pair_key,
-    repeat_penalty,
-)
+from bot.matchups.model import Grouping, Mode, Past, Person, pair_key
+from bot.matchups.pairing import make_groups
+from bot.matchups.scoring import Scorer, repeat_penalty
 
 WEEK = date(2026, 11, 30)
 ZONES = ("Europe/Berlin", "America/New_York", "Asia/Kolkata", "Asia/Tokyo", "America/Sao_Paulo")
