@@ -13,6 +13,7 @@ from bot.identity import Caller
 from bot.members import messages, store
 from bot.members.model import Member
 from bot.storage.database import Database
+from bot.storage.tables import members
 from bot.storage.transaction import Transaction
 
 DEFAULT_WEEKLY_HOURS = 5
@@ -58,6 +59,10 @@ class MemberService:
     async def find(self, community_id: int, user_id: str) -> Member | None:
         async with self._db.read() as tx:
             return await store.get(tx, community_id, user_id)
+
+    async def active_in(self, tx: Transaction, community_id: int) -> list[Member]:
+        """The community's members who have not left, in the caller's transaction."""
+        return await store.in_community(tx, community_id, members.c.left_at.is_(None))
 
     async def zone_of(self, community: Community, user_id: str) -> str:
         """The time zone a user reads times in: their own, or else the community's."""
