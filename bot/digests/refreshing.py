@@ -56,6 +56,10 @@ class RefreshService:
         # SQLite, concurrent BEGIN IMMEDIATEs would only queue up on the busy timeout.
         self._writing = writing
 
+    @property
+    def fetcher(self) -> FeedFetcher:
+        return self._fetcher
+
     async def refresh(self, now: datetime | None = None) -> RefreshReport:
         """Check every feed whose time has come, in every community, as of `now`: by default
         when the fetcher starts the round (the refresh loop has no command or occurrence)."""
