@@ -120,15 +120,22 @@ async def prune_items(
 
 async def candidates(
     tx: Transaction, community_id: int, since: datetime, per_feed: int, dated_after: datetime
-) -> list[Candidate]:
+) -> tuple[list[Candidate], list[Candidate]]:
     """Unseen items of the community's feeds first seen after `since` and not dated before
-    `dated_after`: the `per_feed` newest of each feed, so a feed publishing hundreds a day
-    (arXiv) does not make the weekly job's transaction long."""
-    moment = sa.func.coalesce(feed_items.c.published_at, feed_items.c.first_seen_at)
-    newest = sa.func.row_number().over(
-        partition_by=feed_items.c.feed_id, order_by=(moment.desc(), feed_items.c.id)
-    )
+    `dated_after`: the `per_feed` newest of each feed (so a feed publishing hundreds a day,
+    like arXiv, does not make the weekly job's transaction long), and apart, the next one of
+    each feed that has more: every item left out is no newer than it."""
+    sources: dict[int, tuple[str, tuple[str, ...]]] = {
+        r.id: (r.title or r.url, tuple(t for t in r.tags.split(",") if t))
+        for r in await tx.execute(
+            sa.select(feeds.c.id, feeds.c.title, feeds.c.url, feeds.c.tags).where(
+                feeds.c.community_id == community_id
+            )
+        )
+    }
     item = feed_items.c
+    moment = sa.func.coalesce(item.published_at, item.first_seen_at)
+    newest = sa.func.row_number().over(partition_by=item.feed_id, order_by=(moment.desc(), item.id))
     ranked = (
         sa.select(
             item.id,
@@ -141,34 +148,30 @@ async def candidates(
             item.first_seen_at,
             newest.label("newest"),
         )
-        .join(feeds, feeds.c.id == feed_items.c.feed_id)
         .where(
-            feeds.c.community_id == community_id,
-            feed_items.c.seen.is_(False),
-            feed_items.c.first_seen_at > since,
-            sa.or_(feed_items.c.published_at.is_(None), feed_items.c.published_at >= dated_after),
+            item.feed_id.in_(list(sources)),
+            item.seen.is_(False),
+            item.first_seen_at > since,
+            sa.or_(item.published_at.is_(None), item.published_at >= dated_after),
         )
         .subquery()
     )
-    rows = await tx.execute(
-        sa.select(
-            ranked, feeds.c.title.label("source"), feeds.c.url.label("feed_url"), feeds.c.tags
+    rows = await tx.execute(sa.select(ranked).where(ranked.c.newest <= per_feed + 1))
+    within: list[Candidate] = []
+    beyond: list[Candidate] = []
+    for r in rows:
+        source, tags = sources[r.feed_id]
+        candidate = Candidate(
+            r.id,
+            r.feed_id,
+            source,
+            tags,
+            r.url,
+            r.canonical,
+            r.title,
+            r.title_key,
+            r.published_at,
+            r.first_seen_at,
         )
-        .join(feeds, feeds.c.id == ranked.c.feed_id)
-        .where(ranked.c.newest <= per_feed)
-    )
-    return [
-        Candidate(
-            item_id=r.id,
-            feed_id=r.feed_id,
-            source=r.source or r.feed_url,
-            feed_tags=tuple(t for t in r.tags.split(",") if t),
-            url=r.url,
-            canonical=r.canonical,
-            title=r.title,
-            title_key=r.title_key,
-            published_at=r.published_at,
-            first_seen_at=r.first_seen_at,
-        )
-        for r in rows
-    ]
+        (within if r.newest <= per_feed else beyond).append(candidate)
+    return within, beyond

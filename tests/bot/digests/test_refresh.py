@@ -463,13 +463,17 @@ async def test_a_digest_considers_only_the_newest_items_of_each_feed(
     await refresh(digest_core, clock)
     community = await digest_core.communities.resolve(COMMUNITY)
     async with digest_core.db.read() as conn:
-        considered = await store.candidates(
+        considered, beyond = await store.candidates(
             conn, community.id, clock.now() - 2 * HOUR, 50, clock.now() - 40 * HOUR
         )
     assert sorted(int(c.title.split()[1]) for c in considered) == list(range(40))
+    assert beyond == []  # nothing left out
     async with digest_core.db.read() as conn:
-        newest = await store.candidates(conn, community.id, clock.now() - 2 * HOUR, 5, NEVER)
+        newest, beyond = await store.candidates(
+            conn, community.id, clock.now() - 2 * HOUR, 5, NEVER
+        )
     assert sorted(int(c.title.split()[1]) for c in newest) == list(range(5))
+    assert [c.title for c in beyond] == ["Item 5"]  # the newest left out
 
 
 async def test_a_feed_rotating_its_guids_keeps_at_most_the_cap_of_items(
