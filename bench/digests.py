@@ -54,8 +54,10 @@ from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.communities.model import Purpose
 from bot.digests.addresses import AllowList
+from bot.digests.feature import digests_feature, with_digests
 from bot.digests.fetcher import FeedFetcher, FetchLimits, FetchRequest, session_factory
-from bot.digests.service import RefreshReport
+from bot.digests.model import RefreshReport
+from bot.features import FEATURES
 from bot.identity import CommunityRef, Platform
 from bot.settings import Settings
 from bot.storage.database import Database
@@ -168,14 +170,15 @@ async def prepared(
     last three are the hostile feeds."""
     settings = Settings(database_url=f"sqlite+aiosqlite:///{path}", _env_file=None)
     clock = ManualClock(NOW)
-    cohort = Cohort(settings, clock, Database.connect(settings.database_url))
-    await cohort.start()
-    if cohort.parse_workers is not None:  # as `cohort run` does
-        await cohort.parse_workers.start()
     # The production session (address policy included), with this machine's address allowed.
     limits = FetchLimits(concurrency=concurrency, per_host=concurrency)
     sessions = session_factory(limits, AllowList.parse("127.0.0.1"))
-    cohort.digests.fetcher = FeedFetcher(sessions, limits, clock)
+    local = digests_feature(fetcher=lambda shared: FeedFetcher(sessions, limits, shared.clock))
+    database = Database.connect(settings.database_url)
+    cohort = Cohort(settings, clock, database, with_digests(FEATURES, local))
+    await cohort.start()
+    if cohort.parse_workers is not None:  # as `cohort run` does
+        await cohort.parse_workers.start()
     ref = CommunityRef(Platform.CONSOLE, "bench")
     community = await cohort.communities.resolve(ref)
     await cohort.communities.configure(community, channels={Purpose.DIGEST: "reading"})
@@ -244,7 +247,7 @@ async def timed_round(cohort: Cohort, clock: ManualClock, week: str) -> Round:
     report = await cohort.digests.refresh()
     fetched = time.perf_counter()
     async with cohort.db.write() as conn:
-        digest = await cohort.digests.post(conn, community, week, clock.now(), late=False)
+        digest = await cohort.digests.building.post(conn, community, week, clock.now(), late=False)
     done = time.perf_counter()
     assert digest is not None
     assert report.failed == 0, report
@@ -290,7 +293,7 @@ async def slowest_alone(cohort: Cohort, port: int, count: int) -> float:
     """Seconds to fetch and parse the slowest feed on its own."""
     slowest = max(range(count), key=latency)
     start = time.perf_counter()
-    async with cohort.digests.fetcher.batch() as batch:
+    async with cohort.digests.refreshing.fetcher.batch() as batch:
         result = await batch.fetch(FetchRequest(f"http://127.0.0.1:{port}/feed/{slowest}"))
     await cohort.digests.parse(result.body, result.content_type, result.final_url, NOW)
     return time.perf_counter() - start

@@ -16,6 +16,8 @@ from sqlalchemy.engine import make_url
 
 from bot.app import Cohort
 from bot.clock import ManualClock
+from bot.digests.feature import digests_feature, with_digests
+from bot.features import FEATURES
 from bot.settings import Settings
 from bot.storage import migrate
 from bot.storage.database import Database
@@ -118,8 +120,8 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 async def cohort(settings: Settings, clock: ManualClock, db: Database) -> Cohort:
-    core = Cohort(settings, clock, db)
     # Tests never reach the internet: host names other than localhost do not resolve.
-    core.digests.fetcher = offline_fetcher(clock)
+    offline = digests_feature(fetcher=lambda shared: offline_fetcher(shared.clock))
+    core = Cohort(settings, clock, db, with_digests(FEATURES, offline))
     await core.start()
     return core

@@ -29,6 +29,10 @@ class CommunityService:
         async with self._db.read() as tx:
             return await store.load(tx, community_id)
 
+    async def load_in(self, tx: Transaction, community_id: int) -> Community:
+        """The community, read in the caller's transaction (a job's or a refresh's)."""
+        return await store.load(tx, community_id)
+
     async def all(self) -> list[Community]:
         async with self._db.read() as tx:
             return await store.load_all(tx)
@@ -62,6 +66,10 @@ class CommunityService:
     async def organizers(self, community: Community) -> list[str]:
         async with self._db.read() as tx:
             return await store.list_organizers(tx, community.id)
+
+    async def organizers_in(self, tx: Transaction, community_id: int) -> list[str]:
+        """The user ids of the community's named organizers, in the caller's transaction."""
+        return await store.list_organizers(tx, community_id)
 
     async def configure(
         self,

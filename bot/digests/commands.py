@@ -17,28 +17,30 @@ from bot.replies import Answer
 
 def commands(digests: DigestService) -> tuple[Command, ...]:
     async def list_feeds(ctx: Context, args: Args) -> Answer:
-        feeds, counts = await digests.feeds(ctx.community)
+        feeds, counts = await digests.feeds.feeds(ctx.community)
         return messages.feeds_list(feeds, counts, ctx.now)
 
     async def add(ctx: Context, args: Args) -> Answer:
-        tags = digests.topics(ctx.community, args.text("tags"))
-        feed, stored, restarted = await digests.add_feed(
-            ctx.community, ctx.caller.member.user_id, args.text("url") or "", tags
+        tags = digests.feeds.topics(ctx.community, args.text("tags"))
+        feed, stored, restarted = await digests.feeds.add_feed(
+            ctx.community, ctx.caller.member.user_id, args.text("url") or "", tags, ctx.now
         )
         return messages.feed_added(feed, stored, restarted)
 
     async def remove(ctx: Context, args: Args) -> Answer:
         return messages.feed_removed(
-            await digests.remove_feed(ctx.community, args.integer("id") or 0)
+            await digests.feeds.remove_feed(ctx.community, args.integer("id") or 0)
         )
 
     async def defaults(ctx: Context, args: Args) -> Answer:
         on = args.text("state") == "on"
-        added, other = await digests.use_defaults(ctx.community, on, ctx.caller.member.user_id)
+        added, other = await digests.feeds.use_defaults(
+            ctx.community, on, ctx.caller.member.user_id, ctx.now
+        )
         return messages.defaults_on(added, other) if on else messages.defaults_off(other)
 
     async def show(ctx: Context, args: Args) -> Answer:
-        posted = await digests.latest(ctx.community)
+        posted = await digests.building.latest(ctx.community)
         if posted is None:
             raise UserError(messages.NOTHING_POSTED)
         return messages.latest(
@@ -46,16 +48,18 @@ def commands(digests: DigestService) -> tuple[Command, ...]:
         )
 
     async def preview(ctx: Context, args: Args) -> Answer:
-        digest, checked, when = await digests.preview(ctx.community)
+        digest, checked, when = await digests.building.preview(ctx.community, ctx.now)
         channel = ctx.community.channels.get(Purpose.DIGEST)
         return messages.preview(digest, channel, when, checked)
 
     async def focus(ctx: Context, args: Args) -> Answer:
         text = args.text("topics")
         if text is not None:
-            chosen = () if text.strip().lower() == "auto" else digests.topics(ctx.community, text)
-            await digests.set_focus(ctx.community, chosen)
-        titles, by_organizers = await digests.focus(ctx.community)
+            chosen = (
+                () if text.strip().lower() == "auto" else digests.feeds.topics(ctx.community, text)
+            )
+            await digests.building.set_focus(ctx.community, chosen)
+        titles, by_organizers = await digests.building.focus(ctx.community)
         return messages.focus(titles, by_organizers)
 
     async def reading(ctx: Context, args: Args) -> Answer:
@@ -63,8 +67,8 @@ def commands(digests: DigestService) -> tuple[Command, ...]:
         if topic is not None and topic.isdigit() and phase is None:  # `reading 2` is a phase
             phase = int(topic)
             topic = None
-        title, chosen = await digests.readings(
-            ctx.community, ctx.caller.member.user_id, topic, phase
+        title, chosen = await digests.building.readings(
+            ctx.community, ctx.caller.member.user_id, topic, phase, ctx.now
         )
         return messages.readings(title, chosen)
 

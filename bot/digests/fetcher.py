@@ -163,6 +163,10 @@ class FeedFetcher:
         self.limits = limits
         self._clock = clock
 
+    def now(self) -> datetime:
+        """The time a round of fetches starts: network timing, the one clock digests read."""
+        return self._clock.now()
+
     @asynccontextmanager
     async def batch(self) -> AsyncIterator[Batch]:
         async with self._sessions() as session:

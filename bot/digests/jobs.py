@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from bot.communities.model import Community, Purpose, Schedule
-from bot.digests.service import DigestService
+from bot.digests.building import DigestBuilder
 from bot.scheduler import Job, Occurrence
 from bot.storage.transaction import Transaction
 
 
-def weekly_digest(digests: DigestService) -> Job:
+def weekly_digest(digests: DigestBuilder) -> Job:
     def schedule(community: Community) -> Schedule | None:
         if Purpose.DIGEST not in community.channels:
             return None

@@ -6,6 +6,7 @@ the rules in prose.
 from __future__ import annotations
 
 import heapq
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -170,13 +171,28 @@ def select(
     now: datetime,
     limit: int = ITEMS,
 ) -> list[Ranked]:
+    """The best items, best first (see :func:`pick`)."""
+    return pick(candidates, matcher, focus, shown, now, limit)[0]
+
+
+def pick(
+    candidates: Iterable[Candidate],
+    matcher: TopicMatcher,
+    focus: Sequence[str],
+    shown: Shown,
+    now: datetime,
+    limit: int = ITEMS,
+) -> tuple[list[Ranked], float]:
     """The best items, best first: fresh, on the community's focus, from varied feeds, and
     none the same story as another one chosen or one an earlier digest carried.
 
     Items wait in a heap under the best score they could have (their freshness with a full
     focus match) and are only matched against topics and earlier digests when they reach the
     top: a digest takes a dozen items from thousands, so most are never looked at closely.
-    The result is the one scoring every item first would give."""
+    The result is the one scoring every item first would give. With it comes the score the
+    last item was chosen at (after the variety penalty), or minus infinity when fewer than
+    `limit` were chosen: any item scoring less could be left out without changing anything
+    (:func:`beyond_reach`)."""
     best_match = FOCUS_WEIGHT if focus else 0.0
     heap: list[_Waiting] = []
     for candidate in candidates:
@@ -186,8 +202,9 @@ def select(
     heapq.heapify(heap)
     chosen: list[Ranked] = []
     per_feed: Counter[int] = Counter()
+    floor = -math.inf
     while heap and len(chosen) < limit:
-        _, _, _, penalised, ranked, candidate = heapq.heappop(heap)
+        key, _, _, penalised, ranked, candidate = heapq.heappop(heap)
         feed = candidate.feed_id
         if per_feed[feed] >= PER_SOURCE:
             continue
@@ -200,10 +217,22 @@ def select(
             if not any(_same_story(candidate, c.candidate) for c in chosen):
                 chosen.append(ranked)
                 per_feed[feed] += 1
+                floor = -key
             continue
         # Scored just now, or its feed had items chosen since: back in line at its score.
         heapq.heappush(heap, _waiting(ranked.score, candidate, per_feed[feed], ranked))
-    return chosen
+    return chosen, (floor if len(chosen) == limit else -math.inf)
+
+
+def beyond_reach(
+    left_out: Iterable[Candidate], floor: float, focus: Sequence[str], now: datetime
+) -> bool:
+    """Whether items no newer than these could not have changed a pick whose last item was
+    chosen at `floor`: the best any of them could score (its freshness, with a full focus
+    match) is below it, so none would have reached the top before the pick was complete.
+    Freshness only falls with age, so an item's bound covers every older one."""
+    best_match = FOCUS_WEIGHT if focus else 0.0
+    return all(FRESHNESS_WEIGHT * freshness(c.moment, now) + best_match < floor for c in left_out)
 
 
 _Waiting = tuple[float, float, int, int, "Ranked | None", Candidate]

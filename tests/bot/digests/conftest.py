@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Protocol
 
 import pytest
 
 from bot.app import Cohort
 from bot.clock import ManualClock
-from tests.fakes.feed_server import FeedServer, loopback_fetcher
+from bot.digests.feature import digests_feature, with_digests
+from bot.digests.fetcher import FetchLimits
+from bot.digests.model import Policy
+from bot.digests.parse import Parse, parse_in_thread
+from bot.features import FEATURES
+from bot.settings import Settings
+from bot.storage.database import Database
+from tests.fakes.feed_server import LIMITS, FeedServer, loopback_fetcher
 
 
 @pytest.fixture
@@ -19,8 +27,36 @@ async def feed_server() -> AsyncIterator[FeedServer]:
     await server.stop()
 
 
+class MakeCore(Protocol):
+    async def __call__(
+        self,
+        limits: FetchLimits = LIMITS,
+        parse: Parse = parse_in_thread,
+        policy: Policy | None = None,
+    ) -> Cohort: ...
+
+
 @pytest.fixture
-def digest_core(cohort: Cohort, clock: ManualClock) -> Cohort:
+def make_core(settings: Settings, clock: ManualClock, db: Database) -> MakeCore:
+    """Builds a started core whose digests fetch from loopback addresses (short limits), with
+    the parser and policy given: each handed to the feature's constructor."""
+
+    async def make(
+        limits: FetchLimits = LIMITS, parse: Parse = parse_in_thread, policy: Policy | None = None
+    ) -> Cohort:
+        feature = digests_feature(
+            fetcher=lambda shared: loopback_fetcher(shared.clock, limits),
+            parse=lambda _: parse,
+            policy=policy,
+        )
+        core = Cohort(settings, clock, db, with_digests(FEATURES, feature))
+        await core.start()
+        return core
+
+    return make
+
+
+@pytest.fixture
+async def digest_core(make_core: MakeCore) -> Cohort:
     """The core with its fetcher pointed at loopback addresses and short limits."""
-    cohort.digests.fetcher = loopback_fetcher(clock)
-    return cohort
+    return await make_core()

@@ -199,4 +199,6 @@ async def test_the_bot_fetches_an_allowed_private_host(
     feed_server.serve("/f", DOCUMENT)
     for allowed, outcome in (("", Outcome.REFUSED), ("127.0.0.1", Outcome.FETCHED)):
         core = Cohort(settings.model_copy(update={"feeds_allowed_hosts": allowed}), clock, db)
-        assert (await fetch(core.digests.fetcher, feed_server.url("/f"))).outcome is outcome
+        assert (
+            await fetch(core.digests.refreshing.fetcher, feed_server.url("/f"))
+        ).outcome is outcome

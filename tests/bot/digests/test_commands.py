@@ -12,7 +12,7 @@ from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.digests import store
 from bot.replies import Tone
-from tests.fakes.feed_server import FeedServer, Post, offline_fetcher, rss20
+from tests.fakes.feed_server import FeedServer, Post, rss20
 from tests.support import COMMUNITY, caller, reply, text_of
 
 ORGANIZER = caller("org", admin=True)
@@ -191,12 +191,11 @@ async def test_reading_lists_curated_readings_for_a_phase_or_topic(
 async def test_an_address_refused_at_add_is_not_followed(
     cohort: Cohort, clock: ManualClock, url: str, problem: str
 ) -> None:
-    cohort.digests.fetcher = offline_fetcher(clock)
     answer = reply(await cohort.dispatcher.run_line(ORGANIZER, f"feeds add {url}"))
     assert answer.tone is Tone.ERROR
     assert problem in text_of(answer)
     assert "RSS or Atom" not in text_of(answer)  # the hint is for pages that are not feeds
-    feeds, _ = await cohort.digests.feeds(await cohort.communities.resolve(COMMUNITY))
+    feeds, _ = await cohort.digests.feeds.feeds(await cohort.communities.resolve(COMMUNITY))
     assert feeds == []
 
 

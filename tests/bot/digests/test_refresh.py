@@ -16,14 +16,15 @@ from adapters.slack.render import fallback as slack_fallback
 from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.digests import store
-from bot.digests.parse import ParsedFeed
+from bot.digests.model import Policy, RefreshReport
+from bot.digests.parse import ParsedFeed, parse_in_thread
 from bot.digests.rank import NEVER
 from bot.digests.refresher import run_refresher
-from bot.digests.service import RefreshReport
 from bot.identity import CommunityRef, Platform
 from bot.markdown import Kind, plain, tokenize
 from bot.replies import Tone
-from tests.fakes.feed_server import LIMITS, FeedServer, Post, atom, loopback_fetcher, rss10, rss20
+from tests.bot.digests.conftest import MakeCore
+from tests.fakes.feed_server import LIMITS, FeedServer, Post, atom, rss10, rss20
 from tests.fakes.sender import RecordingSender
 from tests.support import COMMUNITY, caller, reply, text_of
 
@@ -154,16 +155,15 @@ async def test_two_feeds_moving_to_one_address_in_one_round_keep_one_and_disable
 
 
 async def test_an_unchanged_body_from_a_server_without_validators_is_not_parsed_again(
-    digest_core: Cohort, clock: ManualClock, feed_server: FeedServer
+    make_core: MakeCore, clock: ManualClock, feed_server: FeedServer
 ) -> None:
     parsed: list[str] = []
-    parse = digest_core.digests.parse
 
     async def counting(body: bytes, content_type: str, url: str, now: datetime) -> ParsedFeed:
         parsed.append(url)
-        return await parse(body, content_type, url, now)
+        return await parse_in_thread(body, content_type, url, now)
 
-    digest_core.digests.parse = counting
+    digest_core = await make_core(parse=counting)
     feed_server.serve("/f", rss20(posts("a", 2, clock)))
     await add(digest_core, feed_server, "/f")
     for _ in range(2):
@@ -178,9 +178,9 @@ async def test_an_unchanged_body_from_a_server_without_validators_is_not_parsed_
 
 
 async def test_the_slowest_feeds_are_fetched_first_when_they_wait_for_a_slot(
-    cohort: Cohort, clock: ManualClock, feed_server: FeedServer
+    make_core: MakeCore, clock: ManualClock, feed_server: FeedServer
 ) -> None:
-    cohort.digests.fetcher = loopback_fetcher(clock, replace(LIMITS, concurrency=1))
+    cohort = await make_core(limits=replace(LIMITS, concurrency=1))
     for path in ("/fast", "/slow", "/medium"):
         feed_server.serve(path, rss20(posts(path[1:], 1, clock)))
         await add(cohort, feed_server, path)
@@ -238,7 +238,7 @@ async def test_repeated_failures_disable_the_feed_and_tell_the_organizers(
     feed_server.serve("/f", rss20(posts("a", 1, clock)))
     await add(digest_core, feed_server, "/f")
     feed_server.serve("/f", b"<html><body>We moved!</body></html>", content_type="text/html")
-    policy = digest_core.digests.policy
+    policy = Policy()
     reports = [
         await refresh(digest_core, clock, policy.max_backoff) for _ in range(policy.max_failures)
     ]
@@ -374,7 +374,7 @@ async def test_every_fault_is_recorded_on_its_own_feed_and_no_title_pings_anyone
     assert report.failed == len(PROBLEMS) - 1  # the gone feed is disabled, not failed
     assert report.disabled == 1
     community = await digest_core.communities.resolve(COMMUNITY)
-    feeds, _ = await digest_core.digests.feeds(community)
+    feeds, _ = await digest_core.digests.feeds.feeds(community)
     problems = {
         f.url.removeprefix(feed_server.url("")): (f.disabled_reason or f.problem or "")
         for f in feeds
@@ -463,19 +463,23 @@ async def test_a_digest_considers_only_the_newest_items_of_each_feed(
     await refresh(digest_core, clock)
     community = await digest_core.communities.resolve(COMMUNITY)
     async with digest_core.db.read() as conn:
-        considered = await store.candidates(
+        considered, beyond = await store.candidates(
             conn, community.id, clock.now() - 2 * HOUR, 50, clock.now() - 40 * HOUR
         )
     assert sorted(int(c.title.split()[1]) for c in considered) == list(range(40))
+    assert beyond == []  # nothing left out
     async with digest_core.db.read() as conn:
-        newest = await store.candidates(conn, community.id, clock.now() - 2 * HOUR, 5, NEVER)
+        newest, beyond = await store.candidates(
+            conn, community.id, clock.now() - 2 * HOUR, 5, NEVER
+        )
     assert sorted(int(c.title.split()[1]) for c in newest) == list(range(5))
+    assert [c.title for c in beyond] == ["Item 5"]  # the newest left out
 
 
 async def test_a_feed_rotating_its_guids_keeps_at_most_the_cap_of_items(
-    digest_core: Cohort, clock: ManualClock, feed_server: FeedServer
+    make_core: MakeCore, clock: ManualClock, feed_server: FeedServer
 ) -> None:
-    digest_core.digests.policy = replace(digest_core.digests.policy, max_items=12)
+    digest_core = await make_core(policy=Policy(max_items=12))
     feed_server.serve("/f", rss20(posts("r0", 5, clock)))
     await add(digest_core, feed_server, "/f")
     for hour in range(1, 6):
@@ -488,25 +492,25 @@ async def test_a_feed_rotating_its_guids_keeps_at_most_the_cap_of_items(
 
 
 async def test_a_feed_past_its_deadline_fails_alone_and_the_others_are_recorded_first(
-    digest_core: Cohort, clock: ManualClock, feed_server: FeedServer
+    make_core: MakeCore, clock: ManualClock, feed_server: FeedServer
 ) -> None:
-    await follow(digest_core, feed_server, clock, "/good", "/slow")
-    digest_core.digests.policy = replace(
-        digest_core.digests.policy, deadline=timedelta(seconds=0.5)
-    )
-    parse = digest_core.digests.parse
+    stuck = False
     recorded_while_stuck: list[int] = []
 
     async def stuck_on_slow(body: bytes, content_type: str, url: str, now: datetime) -> ParsedFeed:
-        if url.endswith("/slow"):
+        if stuck and url.endswith("/slow"):
             await asyncio.sleep(0.3)
             async with digest_core.db.read() as conn:
                 feeds = await store.list_feeds(conn, 1)
             recorded_while_stuck.extend(f.id for f in feeds if f.checked_at == now)
             await asyncio.sleep(30)  # a parser that never answers, as far as the refresh knows
-        return await parse(body, content_type, url, now)
+        return await parse_in_thread(body, content_type, url, now)
 
-    digest_core.digests.parse = stuck_on_slow
+    digest_core = await make_core(
+        parse=stuck_on_slow, policy=Policy(deadline=timedelta(seconds=0.5))
+    )
+    await follow(digest_core, feed_server, clock, "/good", "/slow")
+    stuck = True  # from here on: following went as usual
     feed_server.serve("/good", rss20(posts("good", 2, clock)))
     feed_server.serve("/slow", rss20(posts("slow", 2, clock)))
     report = await refresh(digest_core, clock)

@@ -16,6 +16,7 @@ import pytest
 from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.digests import parse as parse_module
+from bot.digests.feature import digests_feature, with_digests
 from bot.digests.parse import (
     FAST,
     LENIENT,
@@ -25,6 +26,7 @@ from bot.digests.parse import (
     parse_sync,
 )
 from bot.digests.workers import ParseWorkers
+from bot.features import FEATURES
 from bot.settings import Settings
 from bot.storage.database import Database
 from tests.fakes.feed_server import FeedServer, Post, loopback_fetcher, rss20
@@ -92,10 +94,11 @@ async def test_a_document_that_kills_its_worker_fails_alone_and_new_workers_take
 async def test_a_refresh_parses_in_worker_processes_when_the_settings_ask_for_them(
     settings: Settings, clock: ManualClock, db: Database, feed_server: FeedServer
 ) -> None:
-    core = Cohort(settings.model_copy(update={"parse_workers": 2}), clock, db)
+    loopback = digests_feature(fetcher=lambda shared: loopback_fetcher(shared.clock))
+    with_workers = settings.model_copy(update={"parse_workers": 2})
+    core = Cohort(with_workers, clock, db, with_digests(FEATURES, loopback))
     assert core.parse_workers is not None
     assert core.digests.parse is core.parse_workers
-    core.digests.fetcher = loopback_fetcher(clock)
     await core.start()
     try:
         old = [Post(f"Old story {n}", f"https://old.org/{n}", f"old-{n}") for n in range(3)]
