@@ -181,7 +181,8 @@ async def test_the_strings_erasure_names_cover_the_member_in_their_groups_posts(
         )
     posts = [decode(p) for p in payloads]
     shown = "\n".join(t for r in posts for t in (r.body, *r.items))
-    assert len(posts) == 2 and "<@ada>" in shown  # the intro and the follow-up name her
+    assert len(posts) == 2  # her group's intro and its follow-up
+    assert "<@ada>" in shown
     erasure = Erasure(ada)
     async with cohort.db.write() as tx:
         await _data(cohort).erase_member(tx, erasure)
