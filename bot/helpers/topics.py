@@ -4,16 +4,17 @@ Matching is by whole words, never by pattern: the text is cut to
 :data:`~bot.helpers.model.MAX_BLOCKER_TEXT` characters, decomposed (NFKD) with its accents
 dropped, case-folded, and split into runs of letters and digits by a single pass over the
 characters (so no regular expression, and time linear in the bounded text). Each word loses a
-plural, an -ing or -ed ending and then a doubled last consonant (a small fixed stemmer, the
-same on both sides), and common English words are ignored.
+plural, an -ing, -ed or -e ending, and then a doubled last consonant (a small fixed stemmer, the
+same on both sides).
 
 Each milestone (its title and the words of its id) and each topic (title and id) is a bag of
 such words. A word weighs more the fewer entries use it: ``1 + ln((n + 1) / (df + 1))`` for
 `n` entries of which `df` use it. An entry scores the weight of its words found in the text,
 scaled by ``(1 + coverage) / 2`` (coverage: the share of its weight found), plus half its
-weight again when its whole id or title appears in the text word for word. Entries under
-:data:`MIN_SCORE` are dropped; the rest are ranked by score, then milestones before topics,
-then id, so the same text and pack always give the same suggestions.
+weight again when its whole id or title (two words or more) appears in the text word for
+word. Entries scoring under :data:`MIN_SHARE` of the rarest word's weight are dropped; the
+rest are ranked by score, then milestones before topics, then id, so the same text and pack
+always give the same suggestions. Common English words are dropped before and after stemming.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from bot.helpers.model import MAX_BLOCKER_TEXT
 
 MAX_WORDS = 200
 """Words of one text that are matched; the rest are ignored."""
-MIN_SCORE = 2.0
-"""Below this an entry is not suggested: one common word in common is not a link."""
+MIN_SHARE = 0.4
+"""An entry scoring less than this share of the rarest word's weight is not suggested: one
+common word in common is not a link."""
 _COMMON = """a about after again all also am an and any are as at be been before being but by can
     cannot could did do does doing don for from get getting got had has have having how i if
     in into is it its just me more most my no not now of on once only or other our out over
@@ -75,6 +77,8 @@ def _stem(word: str) -> str:
         word = word[:-3]
     elif len(word) > 4 and word.endswith("ed"):
         word = word[:-2]
+    elif len(word) > 3 and word.endswith("e") and not word.endswith("ee"):
+        return word[:-1]  # reshape -> reshap, as reshaping
     else:
         return word
     if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouylsz":
@@ -100,7 +104,8 @@ def words(text: str, limit: int = MAX_WORDS) -> tuple[str, ...]:
                 break
     if current and len(found) < limit:
         found.append("".join(current))
-    return tuple(_stem(w) for w in found if w not in STOPWORDS)
+    stems = (_stem(w) for w in found if w not in STOPWORDS)
+    return tuple(w for w in stems if w not in STOPWORDS)
 
 
 def _contains(sequence: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
@@ -113,7 +118,7 @@ def _contains(sequence: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
 class Vocabulary:
     """A pack's milestones and topics, ready to be matched against blocker text."""
 
-    def __init__(self, entries: Iterable[_Entry]) -> None:
+    def __init__(self, entries: Iterable[_Entry]) -> None:  # built by `of` or `from_pack`
         self._entries = sorted(entries, key=lambda e: (e.kind != Kind.MILESTONE, e.id))
         counts: dict[str, int] = {}
         for entry in self._entries:
@@ -121,20 +126,29 @@ class Vocabulary:
                 counts[term] = counts.get(term, 0) + 1
         n = len(self._entries)
         self._weight = {t: 1 + math.log((n + 1) / (df + 1)) for t, df in sorted(counts.items())}
+        self._min_score = MIN_SHARE * (1 + math.log((n + 1) / 2))
         self._by_term: dict[str, list[int]] = {}
         for number, entry in enumerate(self._entries):
             for term in sorted(entry.terms):
                 self._by_term.setdefault(term, []).append(number)
 
     @classmethod
-    def from_pack(cls, pack: ContentPack) -> Vocabulary:
-        entries = [
-            _entry(Kind.MILESTONE, m.id, m.title, phase.number)
-            for phase in pack.phases
-            for m in phase.milestones
-        ]
-        entries += [_entry(Kind.TOPIC, t.id, t.title, None) for t in pack.topics]
+    def of(
+        cls,
+        milestones: Iterable[tuple[str, str, int]],
+        topics: Iterable[tuple[str, str]] = (),
+    ) -> Vocabulary:
+        """From (id, title, phase number) milestones and (id, title) topics."""
+        entries = [_entry(Kind.MILESTONE, i, title, phase) for i, title, phase in milestones]
+        entries += [_entry(Kind.TOPIC, i, title, None) for i, title in topics]
         return cls(entries)
+
+    @classmethod
+    def from_pack(cls, pack: ContentPack) -> Vocabulary:
+        return cls.of(
+            ((m.id, m.title, phase.number) for phase in pack.phases for m in phase.milestones),
+            ((t.id, t.title) for t in pack.topics),
+        )
 
     def suggest(self, text: str, limit: int = 5) -> tuple[Suggestion, ...]:
         """The entries the text is most likely about, best first (at most `limit`)."""
@@ -151,7 +165,7 @@ class Vocabulary:
             if any(_contains(found, phrase) for phrase in entry.phrases):
                 score += total / 2
             score = round(score, 6)
-            if score >= MIN_SCORE:
+            if score >= self._min_score:
                 scored.append(
                     Suggestion(
                         entry.kind, entry.id, entry.title, entry.phase, score, tuple(matched)
@@ -164,7 +178,7 @@ class Vocabulary:
 def _entry(kind: Kind, id_: str, title: str, phase: int | None) -> _Entry:
     id_words = words(id_.replace("-", " "))
     title_words = words(title)
-    phrases = tuple(p for p in (id_words, title_words) if len(p) > 0)
+    phrases = tuple(p for p in (id_words, title_words) if len(p) > 1)
     return _Entry(kind, id_, title, phase, frozenset(id_words + title_words), phrases)
 
 

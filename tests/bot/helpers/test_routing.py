@@ -28,8 +28,8 @@ def finished(*milestones: str, on: date = RECENT) -> tuple[Finished, ...]:
     return tuple(Finished(m, on) for m in milestones)
 
 
-def blocker(id_: int, member: int, *milestones: str, **extra: object) -> Blocker:
-    return Blocker(id_, member, f"stuck {id_}", milestones, **extra)  # type: ignore[arg-type]
+def blocker(id_: int, member: int, *milestones: str, hours: WorkingHours | None = None) -> Blocker:
+    return Blocker(id_, member, f"stuck {id_}", milestones, hours=hours)
 
 
 def offered(routing: Routing) -> dict[int, list[int]]:
