@@ -46,36 +46,11 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from bot.helpers.hours import SLOTS_PER_HOUR, week_mask
-from bot.helpers.model import (
-    Basis,
-    Blocker,
-    Choice,
-    Helper,
-    Offer,
-    Reason,
-    Routing,
-    Rules,
-)
-
-Key = tuple[bool, int, int, int, int, int]
-
-
-@dataclass(frozen=True, slots=True)
-class _Edge:
-    """One qualified helper of one blocker: the helper's index, its preference key (lower is
-    better) and what the reason will say."""
-
-    helper: int
-    key: Key
-    basis: Basis
-    subject: str
-    finished_on: date | None
-    shared_slots: int
-    asked_lately: bool
+from bot.helpers.candidates import Candidates, Edge, Index
+from bot.helpers.hours import SLOTS_PER_HOUR
+from bot.helpers.model import Blocker, Choice, Helper, Offer, Reason, Routing, Rules
 
 
 def _check_unique(blockers: Sequence[Blocker], helpers: Sequence[Helper]) -> None:
@@ -85,122 +60,95 @@ def _check_unique(blockers: Sequence[Blocker], helpers: Sequence[Helper]) -> Non
         raise ValueError("two helpers are the same member")
 
 
-def _allows(helper: Helper, blocker: Blocker) -> bool:
-    """Whether nothing but the subject keeps `helper` from `blocker`: limits, blocks, self."""
-    if helper.member == blocker.member or blocker.member in helper.blocks:
-        return False
-    if helper.phases and (blocker.phase is None or blocker.phase not in helper.phases):
-        return False
-    return not helper.topics or not helper.topics.isdisjoint(blocker.topics)
+class _Round:
+    """The state of one round: every blocker's candidates, each helper's spare capacity, the
+    first helper of each blocker (`assigned`, -1 for none) and the blockers each helper is
+    the first helper of (`served`)."""
 
+    def __init__(self, blockers: list[Blocker], index: Index) -> None:
+        self.candidates = [Candidates(index, b) for b in blockers]
+        self.spare = [h.remaining for h in index.helpers]
+        self.assigned = [-1] * len(blockers)
+        self.served: list[list[int]] = [[] for _ in index.helpers]
+        self.dead: set[int] = set()
 
-class _Index:
-    """The round's eligible helpers, found by milestone finished recently and by topic."""
+    def take_first(self, b: int) -> None:
+        """Greedy: the blocker's most preferred helper with capacity left, if any."""
+        position = 0
+        while (edge := self.candidates[b].at(position)) is not None:
+            if self.spare[edge.helper] > 0:
+                self.spare[edge.helper] -= 1
+                self.assigned[b] = edge.helper
+                self.served[edge.helper].append(b)
+                return
+            position += 1
 
-    def __init__(self, helpers: Sequence[Helper], on: date, rules: Rules) -> None:
-        eligible = sorted((h for h in helpers if h.active and h.remaining > 0), key=_member)
-        self.helpers = eligible
-        oldest = on - timedelta(days=rules.recent_days)
-        lately = on - timedelta(days=rules.lately_days)
-        self.by_milestone: dict[str, list[tuple[int, date]]] = {}
-        self.by_topic: dict[str, list[int]] = {}
-        self.asked_lately: list[frozenset[int]] = []
-        for index, helper in enumerate(eligible):
-            latest: dict[str, date] = {}
-            for done in helper.finished:
-                if oldest <= done.on <= on and latest.get(done.milestone, date.min) < done.on:
-                    latest[done.milestone] = done.on
-            for milestone in sorted(latest):
-                self.by_milestone.setdefault(milestone, []).append((index, latest[milestone]))
-            for topic in sorted(helper.topics):
-                self.by_topic.setdefault(topic, []).append(index)
-            self.asked_lately.append(
-                frozenset(m for m, day in helper.asked_by if lately <= day <= on)
-            )
+    def augment(self, start: int) -> bool:
+        """Serve blocker `start` along a shortest augmenting path, if there is one; helpers
+        that a failed search reached are full and closed, and join `dead`."""
+        came_from: dict[int, int] = {}  # helper -> the blocker that reaches it
+        queue: deque[int] = deque([start])
+        seen_blockers = {start}
+        found = -1
+        while queue and found < 0:
+            b = queue.popleft()
+            for edge in self.candidates[b].all():
+                h = edge.helper
+                if h in came_from or h in self.dead:
+                    continue
+                came_from[h] = b
+                if self.spare[h] > 0:
+                    found = h
+                    break
+                for x in self.served[h]:
+                    if x not in seen_blockers:
+                        seen_blockers.add(x)
+                        queue.append(x)
+        if found < 0:
+            self.dead.update(came_from)
+            return False
+        h = found
+        self.spare[h] -= 1
+        while True:
+            b = came_from[h]
+            previous = self.assigned[b]
+            self.assigned[b] = h
+            self.served[h].append(b)
+            if previous < 0:
+                return True
+            self.served[previous].remove(b)
+            h = previous
 
+    def first_choices(self) -> list[list[Edge]]:
+        chosen: list[list[Edge]] = []
+        for b, helper in enumerate(self.assigned):
+            edges = self.candidates[b].edges if helper >= 0 else []
+            chosen.append([e for e in edges if e.helper == helper])
+        return chosen
 
-def _member(helper: Helper) -> int:
-    return helper.member
-
-
-def _edges(blocker: Blocker, index: _Index, on: date, rules: Rules) -> list[_Edge]:
-    """The blocker's qualified helpers, most preferred first."""
-    subject: dict[int, tuple[Basis, str, date | None]] = {}
-    for milestone in blocker.milestones:
-        for h, day in index.by_milestone.get(milestone, ()):
-            seen = subject.get(h)
-            if seen is None or (seen[2] is not None and seen[2] < day):
-                subject[h] = (Basis.MILESTONE, milestone, day)
-    for topic in blocker.topics:
-        for h in index.by_topic.get(topic, ()):
-            subject.setdefault(h, (Basis.TOPIC, topic, None))
-    own = week_mask(blocker.hours, on) if blocker.hours is not None else 0
-    cap = rules.overlap_cap_hours * SLOTS_PER_HOUR * 7
-    edges = []
-    for h in sorted(subject):
-        helper = index.helpers[h]
-        if not _allows(helper, blocker):
-            continue
-        basis, name, finished = subject[h]
-        shared = (own & week_mask(helper.hours, on)).bit_count() if helper.hours and own else 0
-        lately = blocker.member in index.asked_lately[h]
-        key: Key = (
-            lately,
-            -min(shared, cap),
-            0 if basis is Basis.MILESTONE else 1,
-            -(finished.toordinal() if finished else 0),
-            helper.received,
-            helper.member,
-        )
-        edges.append(_Edge(h, key, basis, name, finished, shared, lately))
-    edges.sort(key=lambda e: e.key)
-    return edges
-
-
-def _augment(
-    start: int,
-    edges: list[list[_Edge]],
-    spare: list[int],
-    assigned: list[int],
-    served: list[list[int]],
-    dead: set[int],
-) -> bool:
-    """Serve blocker `start` along a shortest augmenting path, if there is one; helpers that a
-    failed search reached join `dead`."""
-    came_from: dict[int, int] = {}  # helper -> the blocker that reaches it
-    reached: list[int] = []
-    queue: deque[int] = deque([start])
-    seen_blockers = {start}
-    found = -1
-    while queue and found < 0:
-        b = queue.popleft()
-        for edge in edges[b]:
-            h = edge.helper
-            if h in came_from or h in dead:
-                continue
-            came_from[h] = b
-            reached.append(h)
-            if spare[h] > 0:
-                found = h
-                break
-            for x in served[h]:
-                if x not in seen_blockers:
-                    seen_blockers.add(x)
-                    queue.append(x)
-    if found < 0:
-        dead.update(reached)
-        return False
-    h = found
-    spare[h] -= 1
-    while True:
-        b = came_from[h]
-        previous = assigned[b]
-        assigned[b] = h
-        served[h].append(b)
-        if previous < 0:
-            return True
-        served[previous].remove(b)
-        h = previous
+    def fill(self, order: list[int], chosen: list[list[Edge]], size: int) -> None:
+        """Second, third... choices from what capacity is left, one per served blocker per
+        pass, scarcest first. A helper a blocker skips (full, or already in its offer) stays
+        skipped, since capacity only goes down, so each list is read at most once."""
+        cursor = [0] * len(chosen)
+        taken = [{e.helper for e in picks} for picks in chosen]
+        active = [b for b in order if 0 < len(chosen[b]) < size]
+        while active:
+            still = []
+            for b in active:
+                position = cursor[b]
+                while (edge := self.candidates[b].at(position)) is not None and (
+                    self.spare[edge.helper] <= 0 or edge.helper in taken[b]
+                ):
+                    position += 1
+                cursor[b] = position + 1
+                if edge is not None:
+                    self.spare[edge.helper] -= 1
+                    chosen[b].append(edge)
+                    taken[b].add(edge.helper)
+                    if len(chosen[b]) < size:
+                        still.append(b)
+            active = still
 
 
 def route(
@@ -211,66 +159,40 @@ def route(
     day: recency is counted back from it and working hours are taken in its week."""
     rules = rules or Rules()
     _check_unique(blockers, helpers)
-    index = _Index(helpers, on, rules)
+    index = Index(helpers, on, rules)
     ordered = sorted(blockers, key=lambda b: b.id)
-    edges = [_edges(b, index, on, rules) for b in ordered]
-    order = sorted(range(len(ordered)), key=lambda i: (len(edges[i]), ordered[i].id))
-    spare = [h.remaining for h in index.helpers]
-    assigned = [-1] * len(ordered)
-    served: list[list[int]] = [[] for _ in index.helpers]
+    order = sorted(range(len(ordered)), key=lambda i: (index.size_hint(ordered[i]), ordered[i].id))
+    state = _Round(ordered, index)
     for b in order:
-        for edge in edges[b]:
-            if spare[edge.helper] > 0:
-                spare[edge.helper] -= 1
-                assigned[b] = edge.helper
-                served[edge.helper].append(b)
-                break
-    dead: set[int] = set()
+        state.take_first(b)
     for b in order:
-        if assigned[b] < 0 and edges[b]:
-            _augment(b, edges, spare, assigned, served, dead)
-    chosen: list[list[_Edge]] = [
-        [e for e in edges[b] if e.helper == assigned[b]] if assigned[b] >= 0 else []
-        for b in range(len(ordered))
-    ]
-    for _ in range(rules.offer_size - 1):
-        for b in order:
-            if not chosen[b] or len(chosen[b]) >= rules.offer_size:
-                continue
-            taken = {e.helper for e in chosen[b]}
-            extra = next((e for e in edges[b] if e.helper not in taken and spare[e.helper]), None)
-            if extra is not None:
-                spare[extra.helper] -= 1
-                chosen[b].append(extra)
-    return _result(ordered, edges, chosen, index)
+        if state.assigned[b] < 0 and state.candidates[b].at(0) is not None:
+            state.augment(b)
+    chosen = state.first_choices()
+    state.fill(order, chosen, rules.offer_size)
+    return _result(ordered, state, chosen, index)
 
 
 def _result(
-    ordered: list[Blocker], edges: list[list[_Edge]], chosen: list[list[_Edge]], index: _Index
+    ordered: list[Blocker], state: _Round, chosen: list[list[Edge]], index: Index
 ) -> Routing:
     offers: list[Offer] = []
     unrouted: list[int] = []
     unqualified: list[int] = []
     load: dict[int, int] = {}
     for b, blocker in enumerate(ordered):
-        if not edges[b]:
+        if state.candidates[b].at(0) is None:
             unqualified.append(blocker.id)
             continue
         if not chosen[b]:
             unrouted.append(blocker.id)
             continue
-        picks = sorted(chosen[b], key=lambda e: e.key)
         choices = []
-        for e in picks:
+        for e in sorted(chosen[b], key=lambda e: e.key):
             member = index.helpers[e.helper].member
             load[member] = load.get(member, 0) + 1
-            reason = Reason(
-                e.basis,
-                e.subject,
-                e.finished_on,
-                e.shared_slots / SLOTS_PER_HOUR / 7,
-                e.asked_lately,
-            )
+            hours = e.shared_slots / SLOTS_PER_HOUR / 7
+            reason = Reason(e.basis, e.subject, e.finished_on, hours, e.asked_lately)
             choices.append(Choice(member, reason))
         offers.append(Offer(blocker.id, blocker.member, tuple(choices)))
     return Routing(tuple(offers), tuple(unrouted), tuple(unqualified), tuple(sorted(load.items())))
