@@ -48,7 +48,7 @@ from collections import deque
 from collections.abc import Sequence
 from datetime import date
 
-from bot.helpers.candidates import Candidates, Edge, Index
+from bot.helpers.candidates import Edge, Index, neighbours
 from bot.helpers.hours import SLOTS_PER_HOUR
 from bot.helpers.model import Blocker, Choice, Helper, Offer, Reason, Routing, Rules
 
@@ -61,42 +61,44 @@ def _check_unique(blockers: Sequence[Blocker], helpers: Sequence[Helper]) -> Non
 
 
 class _Round:
-    """The state of one round: every blocker's candidates, each helper's spare capacity, the
-    first helper of each blocker (`assigned`, -1 for none) and the blockers each helper is
-    the first helper of (`served`)."""
+    """The state of one round: each helper's spare capacity, the first helper of each blocker
+    (`first`, with `assigned` its helper or -1) and the blockers each helper is the first
+    helper of (`served`)."""
 
     def __init__(self, blockers: list[Blocker], index: Index) -> None:
-        self.candidates = [Candidates(index, b) for b in blockers]
+        self.blockers = blockers
+        self.index = index
         self.spare = [h.remaining for h in index.helpers]
+        self.first: list[Edge | None] = [None] * len(blockers)
         self.assigned = [-1] * len(blockers)
         self.served: list[list[int]] = [[] for _ in index.helpers]
         self.dead: set[int] = set()
 
+    def _assign(self, b: int, edge: Edge) -> None:
+        self.first[b] = edge
+        self.assigned[b] = edge.helper
+        self.served[edge.helper].append(b)
+
     def take_first(self, b: int) -> None:
         """Greedy: the blocker's most preferred helper with capacity left, if any."""
-        position = 0
-        while (edge := self.candidates[b].at(position)) is not None:
-            if self.spare[edge.helper] > 0:
-                self.spare[edge.helper] -= 1
-                self.assigned[b] = edge.helper
-                self.served[edge.helper].append(b)
-                return
-            position += 1
+        edge = self.index.best(self.blockers[b], self.spare, set())
+        if edge is not None:
+            self.spare[edge.helper] -= 1
+            self._assign(b, edge)
 
     def augment(self, start: int) -> bool:
         """Serve blocker `start` along a shortest augmenting path, if there is one; helpers
         that a failed search reached are full and closed, and join `dead`."""
-        came_from: dict[int, int] = {}  # helper -> the blocker that reaches it
+        came_from: dict[int, tuple[int, int]] = {}  # helper -> (blocker reaching it, level)
         queue: deque[int] = deque([start])
         seen_blockers = {start}
         found = -1
         while queue and found < 0:
             b = queue.popleft()
-            for edge in self.candidates[b].all():
-                h = edge.helper
+            for h, level in neighbours(self.index, self.blockers[b]):
                 if h in came_from or h in self.dead:
                     continue
-                came_from[h] = b
+                came_from[h] = (b, level)
                 if self.spare[h] > 0:
                     found = h
                     break
@@ -110,38 +112,30 @@ class _Round:
         h = found
         self.spare[h] -= 1
         while True:
-            b = came_from[h]
+            b, level = came_from[h]
+            edge = self.index.edge(h, self.blockers[b], level)
+            if edge is None:  # neighbours yields only qualified helpers
+                raise RuntimeError(f"helper {h} does not qualify for blocker {b}")
             previous = self.assigned[b]
-            self.assigned[b] = h
-            self.served[h].append(b)
+            self._assign(b, edge)
             if previous < 0:
                 return True
             self.served[previous].remove(b)
             h = previous
 
-    def first_choices(self) -> list[list[Edge]]:
-        chosen: list[list[Edge]] = []
-        for b, helper in enumerate(self.assigned):
-            edges = self.candidates[b].edges if helper >= 0 else []
-            chosen.append([e for e in edges if e.helper == helper])
-        return chosen
+    def qualified(self, b: int) -> bool:
+        return next(neighbours(self.index, self.blockers[b]), None) is not None
 
-    def fill(self, order: list[int], chosen: list[list[Edge]], size: int) -> None:
-        """Second, third... choices from what capacity is left, one per served blocker per
-        pass, scarcest first. A helper a blocker skips (full, or already in its offer) stays
-        skipped, since capacity only goes down, so each list is read at most once."""
-        cursor = [0] * len(chosen)
+    def fill(self, order: list[int], size: int) -> list[list[Edge]]:
+        """Every blocker's helpers: its first one, then second, third... choices from what
+        capacity is left, one per served blocker per pass, scarcest first."""
+        chosen = [[edge] if edge is not None else [] for edge in self.first]
         taken = [{e.helper for e in picks} for picks in chosen]
         active = [b for b in order if 0 < len(chosen[b]) < size]
         while active:
             still = []
             for b in active:
-                position = cursor[b]
-                while (edge := self.candidates[b].at(position)) is not None and (
-                    self.spare[edge.helper] <= 0 or edge.helper in taken[b]
-                ):
-                    position += 1
-                cursor[b] = position + 1
+                edge = self.index.best(self.blockers[b], self.spare, taken[b])
                 if edge is not None:
                     self.spare[edge.helper] -= 1
                     chosen[b].append(edge)
@@ -149,6 +143,7 @@ class _Round:
                     if len(chosen[b]) < size:
                         still.append(b)
             active = still
+        return chosen
 
 
 def route(
@@ -166,10 +161,9 @@ def route(
     for b in order:
         state.take_first(b)
     for b in order:
-        if state.assigned[b] < 0 and state.candidates[b].at(0) is not None:
+        if state.assigned[b] < 0 and state.qualified(b):
             state.augment(b)
-    chosen = state.first_choices()
-    state.fill(order, chosen, rules.offer_size)
+    chosen = state.fill(order, rules.offer_size)
     return _result(ordered, state, chosen, index)
 
 
@@ -181,11 +175,9 @@ def _result(
     unqualified: list[int] = []
     load: dict[int, int] = {}
     for b, blocker in enumerate(ordered):
-        if state.candidates[b].at(0) is None:
-            unqualified.append(blocker.id)
-            continue
         if not chosen[b]:
-            unrouted.append(blocker.id)
+            qualified = state.qualified(b)
+            (unrouted if qualified else unqualified).append(blocker.id)
             continue
         choices = []
         for e in sorted(chosen[b], key=lambda e: e.key):
