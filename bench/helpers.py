@@ -179,7 +179,8 @@ def report(name: str, community: Community, options: Options) -> list[str]:
         f"{max((n for _, n in routing.load), default=0)} offers",
     ]
     if options.verify:
-        lines.append(f"  maximum flow (networkx): {maximum_by_flow(community)} served")
+        most = maximum_by_flow(community)
+        lines.append(f"  maximum flow (networkx): {most} blockers servable with this capacity")
     return lines
 
 

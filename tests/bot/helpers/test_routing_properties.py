@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import itertools
 import random
+from dataclasses import replace
 from datetime import date, time, timedelta
 
 import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.helpers.hours import overlap_hours
 from bot.helpers.model import Blocker, Finished, Helper, Routing, Rules, WorkingHours
 from bot.helpers.routing import route
 
@@ -227,3 +229,40 @@ def test_contended_rounds_serve_as_many_blockers_as_a_maximum_flow(case: Communi
     routing = route(blockers, helpers, ON, RULES)
     check_capacity_and_qualification(blockers, helpers, routing)
     assert len(routing.offers) == most_served_by_flow(blockers, helpers)
+
+
+def preference(helper: Helper, blocker: Blocker) -> tuple[bool, int, int, int, int, int]:
+    """The documented order of preference, computed pair by pair (lower is better)."""
+    lately = any(
+        m == blocker.member and ON - timedelta(days=RULES.lately_days) <= day <= ON
+        for m, day in helper.asked_by
+    )
+    slots = round(overlap_hours(blocker.hours, helper.hours, ON) * 4 * 7)
+    cap = RULES.overlap_cap_hours * 4 * 7
+    oldest = ON - timedelta(days=RULES.recent_days)
+    days = [
+        f.on.toordinal()
+        for f in helper.finished
+        if f.milestone in blocker.milestones and oldest <= f.on <= ON
+    ]
+    if days:
+        return (lately, -min(slots, cap), 0, -max(days), helper.received, helper.member)
+    return (lately, -min(slots, cap), 1, 0, helper.received, helper.member)
+
+
+@settings(max_examples=300, deadline=None)
+@given(communities)
+def test_with_capacity_for_everyone_each_offer_is_the_three_most_preferred(
+    case: Community,
+) -> None:
+    blockers, helpers = case
+    helpers = [replace(h, capacity=100) for h in helpers]
+    routing = route(blockers, helpers, ON, RULES)
+    by_id = {o.blocker: o for o in routing.offers}
+    for blocker in blockers:
+        ranked = sorted(
+            (preference(h, blocker), h.member) for h in helpers if qualifies(h, blocker)
+        )
+        expected = [member for _, member in ranked[: RULES.offer_size]]
+        offer = by_id.get(blocker.id)
+        assert ([c.helper for c in offer.helpers] if offer else []) == expected
