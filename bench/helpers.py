@@ -137,7 +137,7 @@ def timed(community: Community, runs: int) -> tuple[Routing, float, float]:
     return routing, statistics.median(walls), statistics.median(cpus)
 
 
-def maximum_by_flow(community: Community) -> int:
+def maximum_by_flow(community: Community) -> tuple[int, int]:
     """The most blockers any routing could serve, by networkx's maximum flow. The qualified
     pairs come from routing once more with capacity out of the way (every helper's limit
     lifted, every qualified helper offered), so this checks the matching, not qualification
@@ -154,7 +154,8 @@ def maximum_by_flow(community: Community) -> int:
         for choice in offer.helpers:
             graph.add_edge(("b", offer.blocker), ("h", choice.helper), capacity=1)
             graph.add_edge(("h", choice.helper), "sink", capacity=left[choice.helper])
-    return int(nx.maximum_flow_value(graph, "source", "sink"))
+    pairs_count = sum(len(offer.helpers) for offer in pairs.offers)
+    return int(nx.maximum_flow_value(graph, "source", "sink")), pairs_count
 
 
 def report(name: str, community: Community, options: Options) -> list[str]:
@@ -179,8 +180,11 @@ def report(name: str, community: Community, options: Options) -> list[str]:
         f"{max((n for _, n in routing.load), default=0)} offers",
     ]
     if options.verify:
-        most = maximum_by_flow(community)
-        lines.append(f"  maximum flow (networkx): {most} blockers servable with this capacity")
+        most, pairs = maximum_by_flow(community)
+        lines.append(
+            f"  maximum flow (networkx): {most} blockers servable with this capacity "
+            f"({pairs} qualified pairs)"
+        )
     return lines
 
 

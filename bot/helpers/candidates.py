@@ -204,8 +204,9 @@ class Index:
 
     def best(self, blocker: Blocker, spare: list[int], taken: set[int]) -> Edge | None:
         """The blocker's most preferred qualified helper with capacity left and not in
-        `taken`: the first candidate :class:`Candidates` would give that passes, found
-        without reading the candidates before it one by one."""
+        `taken`, found from the fronts of its groups rather than by scoring every candidate:
+        each group's first acceptable row is the best of that group, so the least of them at
+        the best level that has any is the best of all (helpers asked lately come last)."""
         lately = self.lately_of.get(blocker.member, frozenset())
         helpers = self.helpers
 

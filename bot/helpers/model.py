@@ -87,6 +87,12 @@ class Rules:
     offer_size: int = OFFER_SIZE
     overlap_cap_hours: int = 4
 
+    def __post_init__(self) -> None:
+        if self.offer_size < 1:
+            raise ValueError("an offer has at least one helper")
+        if min(self.recent_days, self.lately_days, self.overlap_cap_hours) < 0:
+            raise ValueError("days and hours must not be negative")
+
 
 class Basis(StrEnum):
     """Why a helper fits a blocker's subject."""

@@ -198,3 +198,10 @@ def test_duplicate_blocker_ids_or_helpers_are_refused() -> None:
         route([blocker(10, 1, "m1"), blocker(10, 2, "m1")], [], ON)
     with pytest.raises(ValueError, match="helpers"):
         route([], [Helper(1), Helper(1)], ON)
+
+
+def test_rules_refuse_an_empty_offer_or_negative_windows() -> None:
+    with pytest.raises(ValueError, match="at least one"):
+        Rules(offer_size=0)
+    with pytest.raises(ValueError, match="negative"):
+        Rules(recent_days=-1)
