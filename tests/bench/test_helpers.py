@@ -10,7 +10,10 @@ from bench.helpers import Options, run
 OFFERED = re.compile(
     r"offered at least one qualified helper: (\d+) of (\d+) blockers; best possible (\d+) "
 )
-FLOW = re.compile(r"maximum flow \(networkx\): (\d+) blockers servable")
+CHECK = re.compile(
+    r"check: \d+ qualified pairs, (\d+) blockers with a qualified helper; "
+    r"maximum flow \(networkx\): (\d+) blockers servable"
+)
 
 
 def test_a_small_bench_run_reports_consistent_figures() -> None:
@@ -19,10 +22,11 @@ def test_a_small_bench_run_reports_consistent_figures() -> None:
     assert lines[0].startswith("400 members generated in ")
     text = "\n".join(lines)
     offered = [tuple(int(n) for n in m) for m in OFFERED.findall(text)]
-    flows = [int(n) for n in FLOW.findall(text)]
-    assert len(offered) == len(flows) == 2, text  # the community, then scarce helpers
-    for (served, blockers, best), flow in zip(offered, flows, strict=True):
+    checks = [tuple(int(n) for n in m) for m in CHECK.findall(text)]
+    assert len(offered) == len(checks) == 2, text  # the community, then scarce helpers
+    for (served, blockers, best), (helpable, flow) in zip(offered, checks, strict=True):
         assert 0 < served <= best <= blockers
+        assert best == helpable
         assert served == flow
     assert offered[1][0] < offered[0][0]  # a fifth of the helpers serve fewer blockers
     assert sum("routed in " in line for line in lines) == 2
