@@ -38,8 +38,8 @@ blockers offered anyone is the most that capacity allows:
 
 Pairs are never all scored: :mod:`bot.helpers.candidates` finds a blocker's best helper with
 capacity from an index grouped by working hours, and the search of step 2 walks helper
-indices. On a generated 10,000-member week (about 1,500 blockers, 2,000 helpers and some
-450,000 qualified pairs) a round takes about a quarter of a second of CPU
+indices. On a generated 10,000-member week (about 1,500 blockers, 2,000 helpers and about
+420,000 qualified pairs) a round takes about a quarter of a second of CPU
 (`python -m bench.helpers`).
 
 An offer lists its helpers best first by the preference above. Every list is built from

@@ -3,15 +3,13 @@ input, determinism, and the built-in pack."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.content.loader import default_content_dir, load_pack
 from bot.helpers.model import MAX_BLOCKER_TEXT
-from bot.helpers.topics import Kind, Link, Vocabulary, link, words
+from bot.helpers.topics import MAX_WORDS, Kind, Link, Vocabulary, link, words
 
 VOCABULARY = Vocabulary.of(
     [
@@ -74,11 +72,12 @@ def test_only_the_first_words_of_a_long_text_are_read() -> None:
     assert ids("x" * MAX_BLOCKER_TEXT + " python") == []
 
 
-def test_a_huge_hostile_text_is_handled_in_bounded_time() -> None:
-    hostile = ("a-" * 500_000) + ("\u0301" * 500_000) + "python"
-    started = time.perf_counter()
+def test_a_huge_hostile_text_is_cut_before_it_is_read() -> None:
+    hostile = ("b-" * 500_000) + ("\u0301" * 500_000) + "python"
+    assert len(words(hostile)) == MAX_WORDS  # the first words only
     assert ids(hostile) == []
-    assert time.perf_counter() - started < 5  # generous: the cut makes it milliseconds
+    accents = "\u0301" * 1_000_000 + "python"  # marks only: dropped, and cut before python
+    assert words(accents) == ()
 
 
 def test_link_takes_the_best_milestone_with_its_phase_and_two_topics() -> None:
