@@ -1,0 +1,1 @@
+"""Helpers: members who finished a milestone, offered to the members stuck on it."""
