@@ -436,3 +436,19 @@ async def test_match_join_warns_when_no_round_can_run(cohort: Cohort) -> None:
     assert "no matchups channel is set" in warned
     await cohort.dispatcher.run_line(ORGANIZER, "setup matchups:#matchups")
     assert "no matchups channel" not in await _say(cohort, "ada", "match join")
+
+
+async def test_a_late_scheduled_round_is_dated_at_its_occurrence(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _community(cohort, ("ada", BERLIN), ("bob", BERLIN))
+    clock.set(TUESDAY_10 + timedelta(hours=3))  # Cohort was offline; the catch-up runs it
+    await cohort.scheduler.tick()
+    async with cohort.db.read() as conn:
+        made = await store.round_of_week(conn, 1, "2026-W49")
+        follow_up = await conn.scalar(
+            sa.select(outbox.c.next_attempt_at).where(outbox.c.key == "match-met:1:2026-W49:1")
+        )
+    assert made is not None
+    assert made.created_at == TUESDAY_10
+    assert follow_up == TUESDAY_10 + timedelta(days=5)
