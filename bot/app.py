@@ -52,7 +52,7 @@ class Cohort:
             service = feature.build(self.services.shared, self.services)
             self.services.add(service)
             if feature.member_data is not None:
-                self.services.add_member_data(feature.member_data(service))
+                self.services.add_member_data(feature.member_data(service), feature.name)
             built.append((feature, service))
         self.catalogue = Catalogue(
             tuple(

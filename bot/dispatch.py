@@ -138,8 +138,9 @@ class Dispatcher:
         return command
 
     async def _context(self, caller: Caller) -> Context:
-        community, is_organizer = await self._communities.for_caller(caller)
-        return Context(caller, community, is_organizer, self._clock.now())
+        now = self._clock.now()
+        community, is_organizer = await self._communities.for_caller(caller, now)
+        return Context(caller, community, is_organizer, now)
 
 
 async def _suggest_timezones(context: Context, typed: str) -> list[str]:
