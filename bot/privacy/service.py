@@ -98,3 +98,4 @@ class PrivacyService:
             for _, holder in reversed(self._holders()):
                 await holder.erase_member(tx, erasure)
             await erasure.finish(tx)
+        await self._db.scrub()
