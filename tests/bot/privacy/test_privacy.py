@@ -4,8 +4,8 @@ feature one erasure in reverse registry order, with the confirmation code first.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from bot.app import Cohort
