@@ -79,7 +79,11 @@ class Cohort:
                 self.dispatcher.add_suggester(source, suggest)
             jobs.extend(feature.jobs(service, self.services))
         self.scheduler = Scheduler(
-            db, clock, jobs=jobs, catchup=timedelta(hours=settings.catchup_hours)
+            db,
+            clock,
+            jobs=jobs,
+            catchup=timedelta(hours=settings.catchup_hours),
+            communities=self.communities.all,
         )
         self._drainers: list[Drainer] = []
 
