@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from bot.app import Cohort
@@ -59,3 +62,27 @@ def text_of(answer: Answer) -> str:
 def reply(answer: Answer) -> Reply:
     assert isinstance(answer, Reply), f"expected a Reply, got {answer!r}"
     return answer
+
+
+class _Kept(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def no_errors_logged() -> Iterator[list[logging.LogRecord]]:
+    """Fail when anything logs an error inside the block: a handler that raised answers with
+    an error id, which must not count as an answer."""
+    kept = _Kept()
+    root = logging.getLogger()
+    root.addHandler(kept)
+    try:
+        yield kept.records
+    finally:
+        root.removeHandler(kept)
+    logged = [f"{r.name}: {r.getMessage()}" for r in kept.records]
+    assert logged == [], "errors were logged"
