@@ -10,10 +10,11 @@ from datetime import UTC, datetime
 from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.commands import Catalogue
+from bot.content.limits import fits
 from bot.identity import Caller, CommunityRef, MemberRef, Platform
 from bot.markdown import plain
 from bot.outbox import Target, enqueue
-from bot.replies import Answer, Form, Reply
+from bot.replies import Answer, Form, Reply, Tone
 from bot.settings import Settings
 from bot.storage.database import Database
 
@@ -48,6 +49,19 @@ async def queue_message(
             reply=reply,
             now=cohort.clock.now(),
         )
+
+
+async def run(cohort: Cohort, line: str, user: str = "ada", *, admin: bool = False) -> Reply:
+    """What `user` gets back for one command line (an admin of the platform when asked)."""
+    return reply(await cohort.dispatcher.run_line(caller(user, admin=admin), line))
+
+
+async def ok(cohort: Cohort, line: str, user: str = "ada", *, admin: bool = False) -> Reply:
+    """As `run`, for a line that must succeed and whose answer fits every platform."""
+    answer = await run(cohort, line, user, admin=admin)
+    assert answer.tone is not Tone.ERROR, answer.body
+    assert fits(answer) == [], line
+    return answer
 
 
 def text_of(answer: Answer) -> str:

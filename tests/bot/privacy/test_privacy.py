@@ -17,13 +17,11 @@ from bot.replies import Reply, Tone, decode, encode
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.transaction import Transaction
-from tests.support import caller, reply
+from tests.support import caller, ok, reply
 
 
 async def _run(cohort: Cohort, line: str, user: str = "ada") -> Reply:
-    answer = reply(await cohort.dispatcher.run_line(caller(user, admin=user == "root"), line))
-    assert answer.tone is not Tone.ERROR, answer.body
-    return answer
+    return await ok(cohort, line, user, admin=user == "root")
 
 
 class Notebook:
