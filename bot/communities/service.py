@@ -34,6 +34,14 @@ class CommunityService:
         async with self._db.read() as tx:
             return await store.load(tx, community_id)
 
+    async def get_in(self, tx: Transaction, community_id: int) -> Community:
+        """The community, read in the caller's transaction (a job composing several reads)."""
+        return await store.load(tx, community_id)
+
+    async def organizers_in(self, tx: Transaction, community: Community) -> list[str]:
+        """The named organizers' user ids, read in the caller's transaction."""
+        return await store.list_organizers(tx, community.id)
+
     async def all(self) -> list[Community]:
         async with self._db.read() as tx:
             return await store.load_all(tx)
@@ -82,15 +90,13 @@ class CommunityService:
     ) -> Community:
         """Apply an organizer's settings in one transaction and return the new state."""
         async with self._db.write() as tx:
-            values: dict[str, object] = {}
-            if timezone is not None:
-                values["timezone"] = timezone
-            if content_dir is not None:
-                values["content_dir"] = content_dir
-            if challenge_track is not None:
-                values["challenge_track"] = challenge_track
-            if values:
-                await store.update(tx, community.id, **values)
+            await store.update(
+                tx,
+                community.id,
+                timezone=timezone,
+                content_dir=content_dir,
+                challenge_track=challenge_track,
+            )
             for purpose, channel_id in (channels or {}).items():
                 await store.set_channel(tx, community.id, purpose, channel_id)
             if schedule is not None:

@@ -85,8 +85,21 @@ async def load_many(tx: Transaction, ids: list[int] | None) -> list[Community]:
     ]
 
 
-async def update(tx: Transaction, community_id: int, **values: object) -> None:
-    await tx.execute(communities.update().where(communities.c.id == community_id).values(**values))
+async def update(
+    tx: Transaction,
+    community_id: int,
+    *,
+    timezone: str | None = None,
+    content_dir: str | None = None,
+    challenge_track: str | None = None,
+) -> None:
+    """Change the settings given; None leaves one as it is."""
+    given = {"timezone": timezone, "content_dir": content_dir, "challenge_track": challenge_track}
+    values = {name: value for name, value in given.items() if value is not None}
+    if values:
+        await tx.execute(
+            communities.update().where(communities.c.id == community_id).values(values)
+        )
 
 
 async def set_channel(

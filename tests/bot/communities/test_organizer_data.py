@@ -31,3 +31,11 @@ async def test_erasing_removes_the_role_and_anonymises_who_named_whom(cohort: Co
     async with cohort.db.read() as tx:
         named = await store.organizers_added_by(tx, community.id, FORGOTTEN)
     assert [r["user_id"] for r in named] == ["cleo"]
+
+
+async def test_other_features_read_communities_in_their_own_transaction(cohort: Cohort) -> None:
+    await ok(cohort, "setup organizer:@cleo timezone:Asia/Tokyo", "root", admin=True)
+    community = await cohort.communities.resolve(COMMUNITY)
+    async with cohort.db.read() as tx:
+        assert (await cohort.communities.get_in(tx, community.id)).timezone == "Asia/Tokyo"
+        assert await cohort.communities.organizers_in(tx, community) == ["cleo"]
