@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.app import Cohort
+from bot.app import PACK_CHECKS, Cohort
 from bot.clock import Clock, OffsetClock, ScaledClock, SystemClock
 from bot.content.check import check
 from bot.content.problems import ContentError
@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     configure_logging(settings.log_level, settings.secrets())
     if args.command == "content":
-        code, report = check(args.path or settings.content_dir)
+        code, report = check(args.path or settings.content_dir, PACK_CHECKS)
         print(report, file=sys.stdout if code == 0 else sys.stderr)
         return code
     try:

@@ -102,7 +102,7 @@ async def _community(
         )
     for user in users:
         caller = Caller(MemberRef(ref, user), display_name=user)
-        await cohort.members.join(community.id, caller, "UTC", ProfileChange())
+        await cohort.members.join(community.id, caller, "UTC", ProfileChange(), cohort.clock.now())
         await cohort.matchups.join(community, user, None, None, cohort.clock.now())
     return community.id
 

@@ -23,10 +23,14 @@ from bot.matchups.service import MatchService
 from bot.members.service import MemberService
 from bot.milestones.service import MilestoneService
 from bot.outbox import Drainer, Sender
+from bot.roadmap.fit import check_views
 from bot.scheduler import Job, Scheduler
 from bot.settings import Settings
 from bot.storage import migrate
 from bot.storage.database import Database
+
+# What every content pack is checked for besides its own rules: each view fits a message.
+PACK_CHECKS = (check_views,)
 
 
 class Cohort:
@@ -44,7 +48,9 @@ class Cohort:
         self.clock = clock
         self.db = db
         self.content = ContentProvider(
-            settings.content_dir or default_content_dir(), settings.content_packs_dir
+            settings.content_dir or default_content_dir(),
+            settings.content_packs_dir,
+            checks=PACK_CHECKS,
         )
         self.services = Services(Shared(settings, clock, db, self.content, lambda: self.catalogue))
         built: list[tuple[Feature[Any], Any]] = []
@@ -52,7 +58,7 @@ class Cohort:
             service = feature.build(self.services.shared, self.services)
             self.services.add(service)
             if feature.member_data is not None:
-                self.services.add_member_data(feature.member_data(service))
+                self.services.add_member_data(feature.member_data(service), feature.name)
             built.append((feature, service))
         self.catalogue = Catalogue(
             tuple(
@@ -73,7 +79,11 @@ class Cohort:
                 self.dispatcher.add_suggester(source, suggest)
             jobs.extend(feature.jobs(service, self.services))
         self.scheduler = Scheduler(
-            db, clock, jobs=jobs, catchup=timedelta(hours=settings.catchup_hours)
+            db,
+            clock,
+            jobs=jobs,
+            catchup=timedelta(hours=settings.catchup_hours),
+            communities=self.communities.all,
         )
         self._drainers: list[Drainer] = []
 

@@ -21,7 +21,7 @@ from bot.errors import UserError
 from bot.grammar import Token
 
 if TYPE_CHECKING:
-    from bot.dispatch import Context
+    from bot.context import Context
     from bot.replies import Answer
 
 MAX_TEXT = 1000

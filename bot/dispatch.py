@@ -10,9 +10,6 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.commands import (
@@ -26,27 +23,14 @@ from bot.commands import (
     timezone_names,
     validate,
 )
-from bot.communities.model import Community
 from bot.communities.service import CommunityService
+from bot.context import Context as Context  # handlers import it from here
 from bot.errors import UserError
 from bot.grammar import GrammarError, tokenize
 from bot.identity import Caller
 from bot.replies import Answer, Reply
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """Everything a handler knows about the invocation besides its options."""
-
-    caller: Caller
-    community: Community
-    is_organizer: bool
-    now: datetime
-
-    def today(self, timezone: str | None = None) -> date:
-        return self.now.astimezone(ZoneInfo(timezone or self.community.timezone)).date()
 
 
 Suggest = Callable[["Context", str], Awaitable[list[str]]]
@@ -138,8 +122,9 @@ class Dispatcher:
         return command
 
     async def _context(self, caller: Caller) -> Context:
-        community, is_organizer = await self._communities.for_caller(caller)
-        return Context(caller, community, is_organizer, self._clock.now())
+        now = self._clock.now()
+        community, is_organizer = await self._communities.for_caller(caller, now)
+        return Context(caller, community, is_organizer, now)
 
 
 async def _suggest_timezones(context: Context, typed: str) -> list[str]:

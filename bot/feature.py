@@ -4,7 +4,7 @@ about a member."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
@@ -24,6 +24,10 @@ if TYPE_CHECKING:  # the dispatcher imports commands, which features declare
 
 S = TypeVar("S")
 Record = dict[str, Any]
+
+# What an added-by or declared-by column says once the member who did it is forgotten: never a
+# platform user id (no platform's ids have parentheses), so it matches nobody.
+FORGOTTEN = "(forgotten)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +49,7 @@ class Services:
     def __init__(self, shared: Shared) -> None:
         self.shared = shared
         self._by_type: dict[type[object], object] = {}
-        self._member_data: list[MemberData] = []
+        self._member_data: list[tuple[str, MemberData]] = []
 
     def add(self, service: object) -> None:
         self._by_type[type(service)] = service
@@ -56,11 +60,15 @@ class Services:
             raise LookupError(f"{kind.__name__} is not built yet: list its feature earlier")
         return found
 
-    def add_member_data(self, holder: MemberData) -> None:
-        self._member_data.append(holder)
+    def add_member_data(self, holder: MemberData, feature: str = "") -> None:
+        self._member_data.append((feature, holder))
 
     def member_data(self) -> tuple[MemberData, ...]:
         """Every feature's member data, in registry order."""
+        return tuple(holder for _, holder in self._member_data)
+
+    def named_member_data(self) -> tuple[tuple[str, MemberData], ...]:
+        """Every feature's member data with the feature's name, in registry order."""
         return tuple(self._member_data)
 
 
@@ -71,6 +79,7 @@ class Erasure:
     def __init__(self, member: Member) -> None:
         self.member = member
         self._strings: set[str] = set()
+        self._last: list[Callable[[Transaction], Awaitable[None]]] = []
 
     def redact(self, *strings: str | None) -> None:
         self._strings.update(s for s in strings if s and s.strip())
@@ -78,6 +87,16 @@ class Erasure:
     @property
     def strings(self) -> frozenset[str]:
         return frozenset(self._strings)
+
+    def at_end(self, step: Callable[[Transaction], Awaitable[None]]) -> None:
+        """Run `step` after every feature has erased, in the same transaction: the outbox
+        redacts its payloads there, once `strings` holds everything every feature named."""
+        self._last.append(step)
+
+    async def finish(self, tx: Transaction) -> None:
+        """Run the steps `at_end` collected, in the order they were added."""
+        for step in self._last:
+            await step(tx)
 
 
 class MemberData(Protocol):

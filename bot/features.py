@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+
 from bot.admin.feature import FEATURE as ADMIN
 from bot.challenges.feature import FEATURE as CHALLENGES
 from bot.checkins.feature import FEATURE as CHECKINS
@@ -24,6 +26,7 @@ from bot.pauses.feature import FEATURE as PAUSES
 from bot.privacy.feature import FEATURE as PRIVACY
 from bot.progress.feature import FEATURE as PROGRESS
 from bot.roadmap.feature import FEATURE as ROADMAP
+from bot.storage.tables import host_values, occurrences
 
 # The order of `help` and of the catalogue follows this list too.
 FEATURES: tuple[Feature[Any], ...] = (
@@ -46,3 +49,15 @@ FEATURES: tuple[Feature[Any], ...] = (
     DELIVERIES,
     PRIVACY,
 )
+
+# Tables no feature owns, and why none holds anything about a member.
+INFRASTRUCTURE: dict[sa.Table, str] = {
+    occurrences: (
+        "the scheduler's claims of each community's occurrences: a job kind, a local wall "
+        "time and a status, never about a member"
+    ),
+    host_values: (
+        "values the host keeps between runs under keys the code chooses (the console's clock "
+        "offset), never about a member"
+    ),
+}

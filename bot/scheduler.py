@@ -30,7 +30,6 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.clock import Clock
 from bot.communities.model import WEEKDAYS, Community, Schedule
-from bot.communities.store import load_all
 from bot.storage.database import Database
 from bot.storage.tables import occurrences
 from bot.storage.transaction import Transaction
@@ -111,9 +110,22 @@ def local_key(moment: datetime, timezone: str) -> str:
     return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%dT%H:%M")
 
 
+Communities = Callable[[], Awaitable[list[Community]]]
+"""Every community with its schedules: `CommunityService.all` (the scheduler reads no
+feature's tables itself)."""
+
+
 class Scheduler:
-    def __init__(self, db: Database, clock: Clock, jobs: list[Job], catchup: timedelta) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        jobs: list[Job],
+        catchup: timedelta,
+        communities: Communities,
+    ) -> None:
         self._db = db
+        self._all_communities = communities
         self._clock = clock
         self._jobs = jobs
         self._catchup = catchup
@@ -180,8 +192,7 @@ class Scheduler:
         return best
 
     async def _communities(self) -> list[Community]:
-        async with self._db.read() as tx:
-            return await load_all(tx)
+        return await self._all_communities()
 
     async def _settle(
         self, job: Job, community: Community, schedule: Schedule, now: datetime

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.commands import Catalogue
+from bot.content.limits import fits
 from bot.identity import Caller, CommunityRef, MemberRef, Platform
 from bot.markdown import plain
 from bot.outbox import Target, enqueue
-from bot.replies import Answer, Form, Reply
+from bot.replies import Answer, Form, Reply, Tone
 from bot.settings import Settings
 from bot.storage.database import Database
 
@@ -47,6 +51,19 @@ async def queue_message(
         )
 
 
+async def run(cohort: Cohort, line: str, user: str = "ada", *, admin: bool = False) -> Reply:
+    """What `user` gets back for one command line (an admin of the platform when asked)."""
+    return reply(await cohort.dispatcher.run_line(caller(user, admin=admin), line))
+
+
+async def ok(cohort: Cohort, line: str, user: str = "ada", *, admin: bool = False) -> Reply:
+    """As `run`, for a line that must succeed and whose answer fits every platform."""
+    answer = await run(cohort, line, user, admin=admin)
+    assert answer.tone is not Tone.ERROR, answer.body
+    assert fits(answer) == [], line
+    return answer
+
+
 def text_of(answer: Answer) -> str:
     """Everything a reply says, as plain text, for assertions about wording."""
     if isinstance(answer, Form):
@@ -59,3 +76,27 @@ def text_of(answer: Answer) -> str:
 def reply(answer: Answer) -> Reply:
     assert isinstance(answer, Reply), f"expected a Reply, got {answer!r}"
     return answer
+
+
+class _Kept(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def no_errors_logged() -> Iterator[list[logging.LogRecord]]:
+    """Fail when anything logs an error inside the block: a handler that raised answers with
+    an error id, which must not count as an answer."""
+    kept = _Kept()
+    root = logging.getLogger()
+    root.addHandler(kept)
+    try:
+        yield kept.records
+    finally:
+        root.removeHandler(kept)
+    logged = [f"{r.name}: {r.getMessage()}" for r in kept.records]
+    assert logged == [], "errors were logged"

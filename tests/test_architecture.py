@@ -72,3 +72,290 @@ def test_docs_commands_md_matches_the_catalogue() -> None:
     cohort = Cohort(settings, clock, Database.connect(settings.database_url))
     written = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
     assert written == reference(cohort.catalogue), "docs/commands.md is stale: run `cohort docs`"
+
+
+# -- boundaries between packages -------------------------------------------------------------
+#
+# Each rule below lists what still breaks it on this branch in a KNOWN_VIOLATIONS set: those
+# are in packages other branches of issue 16 rework. Emptied by the lead at merge; each rule
+# also fails when a listed violation is gone, so the sets cannot go stale.
+
+BOT = ROOT / "bot"
+# The contract, the registry and the composition root name every feature by design.
+COMPOSITION = {"feature", "features", "app"}
+# Modules that may read a clock: the dispatcher (the time of a command), the scheduler and
+# ticker (the time of an occurrence), the outbox (delivery timing), the feed fetcher (network
+# timing) and the clocks themselves.
+CLOCK_READERS = (
+    "bot/clock.py",
+    "bot/dispatch.py",
+    "bot/scheduler.py",
+    "bot/ticker.py",
+    "bot/outbox/",
+    "bot/digests/fetcher.py",
+)
+MAX_LINES = 400
+
+
+def _modules() -> list[Path]:
+    return sorted(p for p in BOT.rglob("*.py") if "migrations" not in p.parts)
+
+
+def _name(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+def _unit(path: Path) -> str:
+    """The package (or top-level module) of bot/ a module belongs to: `checkins`, `dispatch`."""
+    return path.relative_to(BOT).parts[0].removesuffix(".py")
+
+
+def bot_imports(path: Path, root: Path = ROOT) -> set[str]:
+    """Every `bot.` module a file imports, at module level, in functions or under
+    TYPE_CHECKING alike; `from bot.x import y` counts as `bot.x` and `bot.x.y`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = ".".join(path.relative_to(root).with_suffix("").parts[:-1])
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                module = node.module or ""
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return {m for m in found if m.startswith("bot.")}
+
+
+def _unit_of(module: str) -> str | None:
+    parts = module.split(".")
+    if len(parts) < 2:
+        return None
+    return parts[1] if (BOT / parts[1]).is_dir() or (BOT / f"{parts[1]}.py").exists() else None
+
+
+def package_graph() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {}
+    for path in _modules():
+        unit = _unit(path)
+        if unit in COMPOSITION:
+            continue
+        for module in bot_imports(path):
+            other = _unit_of(module)
+            if other is not None and other != unit:
+                graph.setdefault(unit, set()).add(other)
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[tuple[str, ...]]:
+    """The strongly connected groups of more than one package (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[tuple[str, ...]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in sorted(graph.get(node, ())):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(tuple(sorted(group)))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(found)
+
+
+def store_imports_across_packages() -> set[str]:
+    found = set()
+    for path in _modules():
+        for module in bot_imports(path):
+            parts = module.split(".")
+            if len(parts) == 3 and parts[2] == "store" and parts[1] != _unit(path):
+                found.add(f"{_name(path)} -> {module}")
+    return found
+
+
+def messages_importing_services() -> set[str]:
+    found = set()
+    for path in _modules():
+        if path.name == "messages.py" or path.name.endswith("_messages.py"):
+            found.update(
+                f"{_name(path)} -> {module}"
+                for module in bot_imports(path)
+                if module.split(".")[-1] == "service"
+            )
+    return found
+
+
+def is_clock_read(call: ast.Call) -> bool:
+    """`x.now()`, `x.utcnow()`, `date.today()`, `time.time()`, `loop.time()` and the like:
+    a read of the wall or event-loop clock (`member.today(now)` or `moment.time()` are not)."""
+    if not isinstance(call.func, ast.Attribute):
+        return False
+    name = call.func.attr
+    receiver = call.func.value.id if isinstance(call.func.value, ast.Name) else ""
+    if name in {"now", "utcnow"}:
+        return True
+    if name == "today":
+        return receiver in {"date", "datetime"}
+    return name in {"time", "monotonic", "perf_counter"} and receiver in {"time", "loop"}
+
+
+def clock_reads() -> set[str]:
+    found = set()
+    for path in _modules():
+        if _name(path).startswith(CLOCK_READERS):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found.update(
+            f"{_name(path)}: {ast.unparse(node)}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and is_clock_read(node)
+        )
+    return found
+
+
+def long_modules() -> set[str]:
+    return {
+        f"{_name(path)} ({lines} lines)"
+        for path in _modules()
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+
+
+def _holds(found: set[str], known: frozenset[str]) -> None:
+    assert sorted(found - known) == [], "new violations"
+    assert sorted(known - found) == [], "fixed: remove these from KNOWN_VIOLATIONS"
+
+
+# Emptied by the lead at merge: each entry is in a package another branch reworks.
+KNOWN_STORE_IMPORTS = frozenset(
+    {
+        "bot/challenges/service.py -> bot.members.store",
+        "bot/checkins/service.py -> bot.holidays.store",
+        "bot/checkins/service.py -> bot.milestones.store",
+        "bot/checkins/service.py -> bot.pauses.store",
+        "bot/digests/service.py -> bot.communities.store",
+        "bot/digests/service.py -> bot.members.store",
+        "bot/goals/service.py -> bot.pauses.store",
+        "bot/goals/store.py -> bot.members.store",
+        "bot/leaderboards/service.py -> bot.members.store",
+        "bot/matchups/service.py -> bot.pauses.store",
+        "bot/nudges/jobs.py -> bot.holidays.store",
+        "bot/nudges/service.py -> bot.checkins.store",
+        "bot/nudges/service.py -> bot.holidays.store",
+        "bot/nudges/service.py -> bot.members.store",
+        "bot/nudges/service.py -> bot.pauses.store",
+        "bot/progress/service.py -> bot.checkins.store",
+        "bot/progress/service.py -> bot.holidays.store",
+        "bot/progress/service.py -> bot.members.store",
+        "bot/progress/service.py -> bot.milestones.store",
+        "bot/progress/service.py -> bot.pauses.store",
+    }
+)
+# Emptied by the lead at merge.
+KNOWN_CYCLES = frozenset({("checkins", "holidays", "pauses")})
+# Emptied by the lead at merge: result types move to each package's model.py.
+KNOWN_MESSAGES_IMPORTING_SERVICES = frozenset(
+    {
+        "bot/checkins/messages.py -> bot.checkins.service",
+        "bot/goals/messages.py -> bot.goals.service",
+        "bot/leaderboards/messages.py -> bot.leaderboards.service",
+        "bot/matchups/messages.py -> bot.matchups.service",
+        "bot/milestones/messages.py -> bot.milestones.service",
+        "bot/nudges/messages.py -> bot.nudges.service",
+        "bot/progress/messages.py -> bot.progress.service",
+    }
+)
+# Emptied by the lead at merge. The communities entry is `resolve(ref)` without a time, kept
+# for the console host, benches and tests of other packages (the dispatcher passes the
+# command's time): the lead removes the fallback once those callers pass `now`.
+KNOWN_CLOCK_READS = frozenset(
+    {
+        "bot/challenges/service.py: self._clock.now()",
+        "bot/communities/service.py: self._clock.now()",
+        "bot/digests/service.py: loop.time()",
+        "bot/digests/service.py: self._clock.now()",
+        "bot/matchups/service.py: self._clock.now()",
+        "bot/nudges/jobs.py: clock.now()",
+    }
+)
+# Emptied by the lead at merge.
+KNOWN_LONG_MODULES = frozenset(
+    {
+        "bot/digests/messages.py (406 lines)",
+        "bot/digests/service.py (678 lines)",
+        "bot/digests/store.py (550 lines)",
+        "bot/matchups/pairing.py (494 lines)",
+        "bot/matchups/service.py (464 lines)",
+        "bot/matchups/store.py (597 lines)",
+    }
+)
+
+
+def test_no_package_imports_another_packages_store() -> None:
+    _holds(store_imports_across_packages(), KNOWN_STORE_IMPORTS)
+
+
+def test_no_import_cycle_between_packages() -> None:
+    found = cycles(package_graph())
+    assert sorted(set(found) - KNOWN_CYCLES) == [], "new cycles"
+    assert sorted(KNOWN_CYCLES - set(found)) == [], "fixed: remove from KNOWN_CYCLES"
+
+
+def test_messages_never_import_a_service() -> None:
+    _holds(messages_importing_services(), KNOWN_MESSAGES_IMPORTING_SERVICES)
+
+
+def test_only_the_dispatcher_scheduler_outbox_and_fetcher_read_a_clock() -> None:
+    _holds(clock_reads(), KNOWN_CLOCK_READS)
+
+
+def test_no_module_under_bot_is_over_400_lines() -> None:
+    _holds(long_modules(), KNOWN_LONG_MODULES)
+
+
+def test_the_cycle_finder_sees_cycles_hidden_behind_type_checking(tmp_path: Path) -> None:
+    module = tmp_path / "bot" / "alpha" / "messages.py"
+    module.parent.mkdir(parents=True)
+    module.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    from bot.beta.service import Thing\n"
+        "def f() -> None:\n"
+        "    from ..gamma import store\n",
+        encoding="utf-8",
+    )
+    assert bot_imports(module, tmp_path) >= {"bot.beta.service", "bot.gamma.store"}
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [("a", "b", "c")]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_the_clock_rule_tells_clock_reads_from_date_arithmetic() -> None:
+    def calls(source: str) -> list[bool]:
+        tree = ast.parse(source)
+        return [is_clock_read(n) for n in ast.walk(tree) if isinstance(n, ast.Call)]
+
+    assert calls("self._clock.now()") == [True]
+    assert calls("datetime.now(UTC)") == [True]
+    assert calls("date.today()") == [True]
+    assert calls("loop.time()") == [True]
+    assert calls("member.today(now)") == [False]
+    assert calls("wall.time()") == [False]

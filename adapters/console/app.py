@@ -110,8 +110,9 @@ class Console:
             self._user = rest
             self._print(f"You are now {rest}.")
         elif word == "organizer" and rest:
-            community = await self._cohort.communities.resolve(COMMUNITY)
-            await self._cohort.communities.add_organizer(community, rest, OPERATOR)
+            now = self._cohort.clock.now()  # the console host's time, like a command's
+            community = await self._cohort.communities.resolve(COMMUNITY, now)
+            await self._cohort.communities.add_organizer(community, rest, OPERATOR, now)
             self._print(f"{rest} is now an organizer.")
         elif word == "advance" and rest:
             try:

@@ -48,7 +48,9 @@ def commands(communities: CommunityService, content: ContentProvider) -> tuple[C
         )
         unchanged: list[str] = []
         if added := args.text("organizer"):
-            if await communities.add_organizer(community, added, ctx.caller.member.user_id):
+            if await communities.add_organizer(
+                community, added, ctx.caller.member.user_id, ctx.now
+            ):
                 changes.append(f"{mention(added)} is now an organizer")
             else:
                 unchanged.append(f"{mention(added)} was already an organizer")

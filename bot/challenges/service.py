@@ -115,7 +115,7 @@ class ChallengeService:
         if community.challenge_track != AUTO:
             return community.challenge_track
         pack = self._content.for_community(community)
-        active = await self._members.active_members(tx, community.id)
+        active = await self._members.active_in(tx, community.id)
         plans = (standing(pack, member, now).plan for member in active)
         phase = busiest_phase(plan.phase.number for plan in plans if plan is not None)
         return "all" if phase is None else str(phase)

@@ -41,13 +41,6 @@ class CheckinService:
         self._content = content
         self._members = members
 
-    async def recent_blockers(
-        self, tx: Transaction, community_id: int, since: date
-    ) -> dict[int, str]:
-        """What each member named as blockers in their newest check-in from the week of
-        `since` on, when they named any, in the caller's transaction."""
-        return await store.blockers_since(tx, community_id, since)
-
     async def draft(self, community: Community, user_id: str, now: datetime) -> Draft:
         pack = self._content.for_community(community)
         member = await self._members.require(community.id, user_id)

@@ -184,9 +184,6 @@ async def hours_per_member(
 
 async def newest_blockers(tx: Transaction, community_id: int, since: date) -> dict[int, str]:
     """The blockers of each member's newest check-in since `since`, when it named any."""
-async def blockers_since(tx: Transaction, community_id: int, since: date) -> dict[int, str]:
-    """The blockers of each community member's newest check-in of a week from `since` on, by
-    member id, when that check-in named any."""
     rows = await tx.execute(
         sa.select(checkins.c.member_id, checkins.c.blockers)
         .join(members, members.c.id == checkins.c.member_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.clock import Clock
 from bot.communities import store
 from bot.communities.model import Community, Purpose, Schedule
@@ -13,31 +15,34 @@ from bot.storage.transaction import Transaction
 class CommunityService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
-        self._clock = clock
+        self._clock = clock  # only for `resolve` without a time (see there)
 
-    async def resolve(self, ref: CommunityRef) -> Community:
-        """The community, created with defaults the first time anyone uses Cohort there."""
+    async def resolve(self, ref: CommunityRef, now: datetime | None = None) -> Community:
+        """The community, created with defaults the first time anyone uses Cohort there, at
+        `now` (the command's time). Without `now`, for callers that are not commands (the
+        console host, tests), the clock says when."""
         async with self._db.read() as tx:
             community_id = await store.find(tx, ref)
             if community_id is not None:
                 return await store.load(tx, community_id)
+        created = self._clock.now() if now is None else now
         async with self._db.write() as tx:
-            community_id = await store.ensure(tx, ref, self._clock.now())
+            community_id = await store.ensure(tx, ref, created)
             return await store.load(tx, community_id)
 
     async def get(self, community_id: int) -> Community:
         async with self._db.read() as tx:
             return await store.load(tx, community_id)
 
-    async def load_in(self, tx: Transaction, community_id: int) -> Community:
-        """The community, read in the caller's transaction (a job's or a refresh's)."""
+    async def get_in(self, tx: Transaction, community_id: int) -> Community:
+        """The community, read in the caller's transaction (a job composing several reads)."""
         return await store.load(tx, community_id)
 
     async def all(self) -> list[Community]:
         async with self._db.read() as tx:
             return await store.load_all(tx)
 
-    async def for_caller(self, caller: Caller) -> tuple[Community, bool]:
+    async def for_caller(self, caller: Caller, now: datetime) -> tuple[Community, bool]:
         """The caller's community and whether they organize it, in one read once the
         community exists: every command starts here. Organizers are the platform's admins
         and the members an organizer named."""
@@ -46,7 +51,7 @@ class CommunityService:
             if community_id is not None:
                 community = await store.load(tx, community_id)
                 return community, await self._organizes(tx, community, caller)
-        community = await self.resolve(caller.member.community)  # first use: create it
+        community = await self.resolve(caller.member.community, now)  # first use: create it
         return community, caller.is_platform_admin
 
     @staticmethod
@@ -55,9 +60,11 @@ class CommunityService:
             return True
         return await store.is_organizer(tx, community.id, caller.member.user_id)
 
-    async def add_organizer(self, community: Community, user_id: str, added_by: str) -> bool:
+    async def add_organizer(
+        self, community: Community, user_id: str, added_by: str, now: datetime
+    ) -> bool:
         async with self._db.write() as tx:
-            return await store.add_organizer(tx, community.id, user_id, added_by, self._clock.now())
+            return await store.add_organizer(tx, community.id, user_id, added_by, now)
 
     async def remove_organizer(self, community: Community, user_id: str) -> bool:
         async with self._db.write() as tx:
@@ -83,15 +90,13 @@ class CommunityService:
     ) -> Community:
         """Apply an organizer's settings in one transaction and return the new state."""
         async with self._db.write() as tx:
-            values: dict[str, object] = {}
-            if timezone is not None:
-                values["timezone"] = timezone
-            if content_dir is not None:
-                values["content_dir"] = content_dir
-            if challenge_track is not None:
-                values["challenge_track"] = challenge_track
-            if values:
-                await store.update(tx, community.id, **values)
+            await store.update(
+                tx,
+                community.id,
+                timezone=timezone,
+                content_dir=content_dir,
+                challenge_track=challenge_track,
+            )
             for purpose, channel_id in (channels or {}).items():
                 await store.set_channel(tx, community.id, purpose, channel_id)
             if schedule is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -11,6 +12,8 @@ from bot.communities.model import Community, Purpose, Schedule
 from bot.identity import CommunityRef, Platform
 from bot.storage.tables import communities, community_channels, organizers, schedules
 from bot.storage.transaction import Transaction
+
+Record = dict[str, Any]
 
 
 async def ensure(tx: Transaction, ref: CommunityRef, now: datetime) -> int:
@@ -82,8 +85,21 @@ async def load_many(tx: Transaction, ids: list[int] | None) -> list[Community]:
     ]
 
 
-async def update(tx: Transaction, community_id: int, **values: object) -> None:
-    await tx.execute(communities.update().where(communities.c.id == community_id).values(**values))
+async def update(
+    tx: Transaction,
+    community_id: int,
+    *,
+    timezone: str | None = None,
+    content_dir: str | None = None,
+    challenge_track: str | None = None,
+) -> None:
+    """Change the settings given; None leaves one as it is."""
+    given = {"timezone": timezone, "content_dir": content_dir, "challenge_track": challenge_track}
+    values = {name: value for name, value in given.items() if value is not None}
+    if values:
+        await tx.execute(
+            communities.update().where(communities.c.id == community_id).values(values)
+        )
 
 
 async def set_channel(
@@ -152,3 +168,33 @@ async def list_organizers(tx: Transaction, community_id: int) -> list[str]:
         .order_by(organizers.c.added_at)
     )
     return [r.user_id for r in rows]
+
+
+async def organizer_role(tx: Transaction, community_id: int, user_id: str) -> list[Record]:
+    """The member's organizer row, if they were named one."""
+    rows = await tx.execute(
+        sa.select(organizers.c.added_by, organizers.c.added_at).where(
+            organizers.c.community_id == community_id, organizers.c.user_id == user_id
+        )
+    )
+    return [{"added_by": r.added_by, "added_at": r.added_at.isoformat()} for r in rows]
+
+
+async def organizers_added_by(tx: Transaction, community_id: int, user_id: str) -> list[Record]:
+    """The organizers this user named."""
+    rows = await tx.execute(
+        sa.select(organizers.c.user_id, organizers.c.added_at)
+        .where(organizers.c.community_id == community_id, organizers.c.added_by == user_id)
+        .order_by(organizers.c.added_at)
+    )
+    return [{"user_id": r.user_id, "added_at": r.added_at.isoformat()} for r in rows]
+
+
+async def forget_organizer(tx: Transaction, community_id: int, user_id: str, marker: str) -> None:
+    """Remove the user's organizer role and write `marker` where they named someone else."""
+    await remove_organizer(tx, community_id, user_id)
+    await tx.execute(
+        organizers.update()
+        .where(organizers.c.community_id == community_id, organizers.c.added_by == user_id)
+        .values(added_by=marker)
+    )

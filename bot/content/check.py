@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
-from bot.content.loader import default_content_dir, load_pack
+from bot.content.loader import PackCheck, default_content_dir, load_pack
 from bot.content.model import LEVELS, ContentPack
 from bot.content.problems import ContentError
 
 
-def check(path: Path | None) -> tuple[int, str]:
+def check(path: Path | None, checks: Sequence[PackCheck] = ()) -> tuple[int, str]:
     """An exit code (0 when the pack is valid, 1 when not) and a printable report: every
     problem on its own line followed by a count, or a summary of the pack."""
     root = (path or default_content_dir()).expanduser().resolve()
     try:
-        pack = load_pack(root)
+        pack = load_pack(root, checks)
     except ContentError as error:
         count = len(error.errors)
         noun = "problem" if count == 1 else "problems"

@@ -9,16 +9,16 @@ that passed all of that. Problems come out in file order, as ``file: path: messa
 from __future__ import annotations
 
 import difflib
-from datetime import date
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar, get_args, get_origin
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
-from pydantic_core import ErrorDetails
 
 import bot
 from bot.content import validate
+from bot.content.explain import describe, problems_of
 from bot.content.model import (
     Certification,
     Challenge,
@@ -64,8 +64,14 @@ def default_content_dir() -> Path:
     return packaged if packaged.is_dir() else Path(bot.__file__).resolve().parents[1] / "content"
 
 
-def load_pack(root: Path) -> ContentPack:
-    """The pack in `root`, or :class:`ContentError` listing every problem it has."""
+PackCheck = Callable[[ContentPack], list[Problem]]
+"""A check another package runs on each complete pack (bot/roadmap/fit.py renders every
+view), handed in so that content depends on no feature."""
+
+
+def load_pack(root: Path, checks: Sequence[PackCheck] = ()) -> ContentPack:
+    """The pack in `root`, or :class:`ContentError` listing every problem it has, its own and
+    those `checks` find."""
     root = root.expanduser().resolve()
     if not root.is_dir():
         raise ContentError([f"{root}: not a directory with a content pack"])
@@ -89,7 +95,7 @@ def load_pack(root: Path) -> ContentPack:
         checkin=_items(data.checkin),
         feeds=_items(data.feeds),
     )
-    view_problems = validate.check_views(pack)
+    view_problems = [problem for check in checks for problem in check(pack)]
     if view_problems:
         raise ContentError(reader.report(view_problems))
     return pack
@@ -226,7 +232,7 @@ class _Reader:
         if isinstance(document, _Missing):
             return None
         if not isinstance(document, list):
-            found = _describe(document)
+            found = describe(document)
             self.problems.append(Problem(file, (), f"must be a list of entries, not {found}"))
             return None
         self._raws[file] = document
@@ -244,7 +250,7 @@ class _Reader:
         try:
             return model.model_validate(document)
         except ValidationError as error:
-            self.problems += _problems(file, (), model, error)
+            self.problems += problems_of(file, (), model, error)
             return None
 
     def _entries(self, file: str, model: type[M], data: Collected) -> list[Entry[M]]:
@@ -256,7 +262,7 @@ class _Reader:
             try:
                 entries.append(Entry(file, index, model.model_validate(raw)))
             except ValidationError as error:
-                self.problems += _problems(file, (index,), model, error)
+                self.problems += problems_of(file, (index,), model, error)
         return entries
 
     def _challenges(self, data: Collected) -> list[Entry[Challenge]]:
@@ -293,7 +299,7 @@ class _Reader:
             try:
                 entries.append(Entry(file, index, _SENTENCE.validate_python(raw)))
             except ValidationError as error:
-                self.problems += _problems(file, (index,), None, error)
+                self.problems += problems_of(file, (index,), None, error)
         return entries
 
     def _strays(self) -> None:
@@ -321,110 +327,3 @@ class _Reader:
             node = child
             line = node.start_mark.line + 1
         return line
-
-
-# -- pydantic errors in the pack's words ---------------------------------------------------
-
-
-def _problems(
-    file: str, prefix: Location, model: type[BaseModel] | None, error: ValidationError
-) -> list[Problem]:
-    problems: list[Problem] = []
-    for detail in error.errors(include_url=False):
-        location = (*prefix, *detail["loc"])
-        problems.append(Problem(file, location, _message(detail, model)))
-    return problems
-
-
-_KINDS: dict[str, str] = {
-    "string_type": "text",
-    "int_type": "a whole number",
-    "list_type": "a list",
-    "date_type": "a date like 2026-11-29, unquoted",
-    "model_type": "a mapping of fields",
-    "dict_type": "a mapping of fields",
-    "bool_type": "true or false",
-}
-
-
-def _describe(value: object) -> str:
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (quote it if you meant text)"
-    if isinstance(value, str):
-        return f"the text {value[:40]!r}"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    if isinstance(value, date):
-        return f"the date {value.isoformat()} (quote it if you meant text)"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
-def _message(detail: ErrorDetails, model: type[BaseModel] | None) -> str:
-    kind = detail["type"]
-    ctx: dict[str, Any] = dict(detail.get("ctx") or {})
-    if kind == "missing":
-        return "is required but missing"
-    if kind == "extra_forbidden":
-        return _unknown_field(detail["loc"], model)
-    if kind == "too_short":
-        return f"at least {ctx['min_length']} items (found {ctx['actual_length']})"
-    if kind == "too_long":
-        return f"at most {ctx['max_length']} items (found {ctx['actual_length']})"
-    if kind == "string_too_short":
-        return "must not be empty"
-    if kind == "string_too_long":
-        return f"is too long: at most {ctx['max_length']} characters"
-    if kind == "string_pattern_mismatch":
-        return "must use only lowercase letters, digits and hyphens"
-    if kind == "literal_error":
-        return f"must be one of {ctx['expected']}"
-    if kind == "greater_than_equal":
-        return f"must be at least {ctx['ge']}"
-    if kind == "less_than_equal":
-        return f"must be at most {ctx['le']}"
-    if kind == "value_error":
-        return str(ctx["error"])
-    if kind in _KINDS:
-        return f"must be {_KINDS[kind]}, not {_describe(detail['input'])}"
-    message = detail["msg"]
-    return message[:1].lower() + message[1:]
-
-
-def _unknown_field(loc: tuple[int | str, ...], model: type[BaseModel] | None) -> str:
-    allowed = _fields_at(model, loc[:-1])
-    if not allowed:
-        return "is not a known field"
-    close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-    hint = f"did you mean `{close[0]}`? " if close else ""
-    return f"is not a known field; {hint}fields here: {', '.join(allowed)}"
-
-
-def _fields_at(model: type[BaseModel] | None, loc: tuple[int | str, ...]) -> list[str]:
-    """The field names of the model found at `loc` inside `model`."""
-    current = model
-    for part in loc:
-        if current is None:
-            return []
-        if isinstance(part, int):
-            continue
-        field = current.model_fields.get(part)
-        current = None if field is None else _inner_model(field.annotation)
-    return [] if current is None else list(current.model_fields)
-
-
-def _inner_model(annotation: object) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    if get_origin(annotation) is None:
-        return None
-    for argument in get_args(annotation):
-        found = _inner_model(argument)
-        if found is not None:
-            return found
-    return None

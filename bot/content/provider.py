@@ -10,10 +10,11 @@ after a restart.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from bot.communities.model import Community
-from bot.content.loader import load_pack
+from bot.content.loader import PackCheck, load_pack
 from bot.content.model import ContentPack
 from bot.errors import UserError
 from bot.markdown import escape
@@ -23,8 +24,11 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 
 class ContentProvider:
-    def __init__(self, builtin_dir: Path, packs_dir: Path) -> None:
+    def __init__(
+        self, builtin_dir: Path, packs_dir: Path, checks: Sequence[PackCheck] = ()
+    ) -> None:
         self.builtin_dir = builtin_dir.expanduser().resolve()
+        self._checks = tuple(checks)  # run on every pack loaded, besides its own checks
         self.packs_dir = packs_dir.expanduser().resolve()
         self._packs: dict[Path, ContentPack] = {}
 
@@ -37,7 +41,7 @@ class ContentProvider:
         key = directory.expanduser().resolve()
         pack = self._packs.get(key)
         if pack is None:
-            pack = self._packs[key] = load_pack(key)
+            pack = self._packs[key] = load_pack(key, self._checks)
         return pack
 
     def named(self, name: str) -> ContentPack:

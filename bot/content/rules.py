@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from bot.content.model import Spelling
+from bot.content.plan import planned_weeks
 from bot.content.problems import Location, Problem
 from bot.content.spelling import other_spellings
-from bot.roadmap.service import planned_weeks
 
 if TYPE_CHECKING:
     from bot.content.validate import Collected, Entry

@@ -1,9 +1,9 @@
 """Checks across the files of a pack: unique ids, references that resolve, phases that cover
-the months without gaps, the documented minimums, and every rendered view within the limits.
+the months without gaps and the documented minimums (bot/roadmap/fit.py checks the views).
 
 `check` works on what the loader could read, entry by entry, so one broken entry does not hide
 the problems of the others; ids of entries that failed their own checks still count as known,
-so a reference to them is not reported a second time. `check_views` renders a complete pack.
+so a reference to them is not reported a second time.
 """
 
 from __future__ import annotations
@@ -11,18 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Generic, Protocol, TypeVar
 
 from bot.content import rules
-from bot.content.limits import fits
 from bot.content.model import (
     CHECKIN_QUESTIONS,
-    LEVELS,
     Certification,
     Challenge,
     CheckinQuestion,
-    ContentPack,
     Feed,
     PackInfo,
     Phase,
@@ -33,9 +29,6 @@ from bot.content.model import (
     Topic,
 )
 from bot.content.problems import Location, Problem
-from bot.replies import Reply
-from bot.roadmap import messages
-from bot.roadmap.service import MAX_MONTH, Standing, month_plan
 
 CHALLENGES_DIR = "challenges/"
 CHALLENGE_FILE = re.compile(r"challenges/phase-([1-9][0-9]*)\.yaml")
@@ -45,8 +38,6 @@ MIN_ICEBREAKERS = 30
 FIRST_OPEN_MONTH = 13
 """The open-ended last phase starts here: months 1-12 are the first year."""
 
-SLOWEST = Standing(date(2026, 1, 1), date(2026, 1, 1), 0, 0, 0, 1, None)
-"""A member studying one hour a week: the phase view adds a pace warning for them."""
 
 T_co = TypeVar("T_co", covariant=True)
 
@@ -316,52 +307,4 @@ def _checkin(data: Collected) -> list[Problem]:
         for question in CHECKIN_QUESTIONS
         if question not in given
     ]
-    return problems
-
-
-def check_views(pack: ContentPack) -> list[Problem]:
-    """Render every view a pack offers and report each one that does not fit a message."""
-    problems: list[Problem] = []
-
-    def view(file: str, path: Location, what: str, reply: Reply) -> None:
-        problems.extend(
-            Problem(file, path, f"{what} does not fit in a message: {problem}")
-            for problem in fits(reply)
-        )
-
-    view("phases.yaml", (), "the roadmap overview", messages.overview(pack, None))
-    for index, phase in enumerate(pack.phases):
-        longest = messages.phase(pack, phase, SLOWEST)
-        view("phases.yaml", (index,), f"phase {phase.number}", longest)
-        view(
-            "phases.yaml",
-            (index,),
-            f"the resources of phase {phase.number}",
-            messages.phase_resources(pack, phase),
-        )
-    for month in range(1, MAX_MONTH + 1):
-        plan = month_plan(pack, month)
-        index = pack.phases.index(plan.phase)
-        view("phases.yaml", (index,), f"month {month}", messages.month(plan))
-    for index, step in enumerate(pack.steps):
-        view("steps.yaml", (index,), f"step {step.number}", messages.step(pack, step))
-    for index, topic in enumerate(pack.topics):
-        view(
-            "topics.yaml",
-            (index,),
-            f"the readings on `{topic.id}`",
-            messages.topic_readings(pack, topic, None),
-        )
-    view("projects.yaml", (), "the project list", messages.projects(pack, None))
-    for level in LEVELS:
-        view("projects.yaml", (), f"the {level} project list", messages.projects(pack, level))
-    view("certifications.yaml", (), "the certification list", messages.certifications(pack))
-    view("specializations.yaml", (), "the specialization list", messages.specializations(pack))
-    for index, specialization in enumerate(pack.specializations):
-        view(
-            "specializations.yaml",
-            (index,),
-            f"the `{specialization.id}` view",
-            messages.specialization(pack, specialization),
-        )
     return problems

@@ -67,7 +67,7 @@ class DigestBuilder:
         """The digest the community would get at `now`, and its entries as they are kept."""
         pack = self._content.for_community(community)
         matcher = TopicMatcher(pack.topics)
-        members = await self._members.active_members(tx, community.id)
+        members = await self._members.active_in(tx, community.id)
         focus = focus_topics(
             matcher, await store.focus(tx, community.id), [m.focus for m in members]
         )
@@ -174,7 +174,7 @@ class DigestBuilder:
         matcher = TopicMatcher(pack.topics)
         async with self._db.read() as tx:
             chosen = await store.focus(tx, community.id)
-            members = await self._members.active_members(tx, community.id)
+            members = await self._members.active_in(tx, community.id)
         topics = focus_topics(matcher, chosen, [m.focus for m in members])
         return tuple(matcher.titles[t] for t in topics), bool(chosen)
 

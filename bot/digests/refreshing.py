@@ -236,7 +236,7 @@ class RefreshService:
 
     async def _notify(self, tx: Transaction, feed: Feed, reason: str, now: datetime) -> int:
         """Tell the organizers a feed was disabled, through the outbox; how many rows queued."""
-        community = await self._communities.load_in(tx, feed.community_id)
+        community = await self._communities.get_in(tx, feed.community_id)
         organizers = await self._communities.organizers_in(tx, community.id)
         targets = [Target.direct(user) for user in organizers]
         if not targets and (channel := community.channels.get(Purpose.DIGEST)):

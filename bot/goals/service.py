@@ -80,7 +80,7 @@ class GoalService:
         candidates = await store.open_due(tx, community_id, days)
         if not candidates:
             return []
-        owners = {m.id: m for m in await self._members.active(tx, community_id) if m.nudges}
+        owners = {m.id: m for m in await self._members.active_in(tx, community_id) if m.nudges}
         pauses = await community_pauses(tx, community_id, min(days) - timedelta(days=1))
         due = []
         for goal in candidates:

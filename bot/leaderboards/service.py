@@ -39,7 +39,7 @@ class LeaderboardService:
         if board is not Board.STREAK and period in WEEKS_IN:
             since = open_week(now, community.timezone) - (WEEKS_IN[period] - 1) * WEEK
         async with self._db.read() as tx:
-            active = await self._members.active(tx, community.id)
+            active = await self._members.active_in(tx, community.id)
             scores = await self._scores(tx, community, board, since, active, now)
         caller = next((m for m in active if m.user_id == user_id), None)
         shown = [m for m in active if m.public or m is caller]

@@ -230,7 +230,7 @@ class Rounds:
         blockers = {
             member_id: text
             for member_id, text in (
-                await self._checkins.recent_blockers(tx, community.id, since)
+                await self._checkins.newest_blockers(tx, community.id, since)
             ).items()
             if member_id in plan.entries and plan.entries[member_id].participant.share_blockers
         }

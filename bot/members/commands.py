@@ -34,7 +34,7 @@ def _change(args: Args) -> ProfileChange:
 def commands(members: MemberService) -> tuple[Command, ...]:
     async def join(ctx: Context, args: Args) -> Answer:
         member, returning = await members.join(
-            ctx.community.id, ctx.caller, ctx.community.timezone, _change(args)
+            ctx.community.id, ctx.caller, ctx.community.timezone, _change(args), ctx.now
         )
         zone_of_community = not returning and args.text("timezone") is None
         return messages.joined(member, ctx.now, returning, zone_of_community)
@@ -45,12 +45,12 @@ def commands(members: MemberService) -> tuple[Command, ...]:
 
     async def set_(ctx: Context, args: Args) -> Answer:
         member = await members.update_profile(
-            ctx.community.id, ctx.caller.member.user_id, _change(args)
+            ctx.community.id, ctx.caller.member.user_id, _change(args), ctx.now
         )
         return messages.updated(member, ctx.now)
 
     async def leave(ctx: Context, args: Args) -> Answer:
-        member = await members.leave(ctx.community.id, ctx.caller.member.user_id)
+        member = await members.leave(ctx.community.id, ctx.caller.member.user_id, ctx.now)
         return messages.left(member)
 
     return (

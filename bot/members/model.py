@@ -34,3 +34,22 @@ class Member:
         """1 in the first seven days after the start date; 0 before it starts."""
         days = (self.today(now) - self.start_date).days
         return days // 7 + 1 if days >= 0 else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What a member chooses about their journey: every value of it, for a write."""
+
+    timezone: str
+    start_date: date
+    weekly_hours: int
+    focus: str
+    public: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """The current membership: the name the platform gave and when it began."""
+
+    display_name: str
+    joined_at: datetime

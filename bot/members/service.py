@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock
 from bot.communities.model import Community
 from bot.errors import UserError
 from bot.identity import Caller
 from bot.members import messages, store
-from bot.members.model import Member
+from bot.members.model import Joined, Member, Profile
 from bot.storage.database import Database
-from bot.storage.tables import members
 from bot.storage.transaction import Transaction
 
 DEFAULT_WEEKLY_HOURS = 5
@@ -31,15 +29,28 @@ class ProfileChange:
     focus: str | None = None
     public: bool | None = None
 
-    def values(self) -> dict[str, object]:
-        fields = {
-            "timezone": self.timezone,
-            "start_date": self.start_date,
-            "weekly_hours": self.weekly_hours,
-            "focus": self.focus,
-            "public": self.public,
-        }
-        return {k: v for k, v in fields.items() if v is not None}
+    @property
+    def empty(self) -> bool:
+        return all(
+            value is None
+            for value in (
+                self.timezone,
+                self.start_date,
+                self.weekly_hours,
+                self.focus,
+                self.public,
+            )
+        )
+
+    def applied_to(self, profile: Profile) -> Profile:
+        """The profile with what was asked changed and the rest kept."""
+        return Profile(
+            timezone=profile.timezone if self.timezone is None else self.timezone,
+            start_date=profile.start_date if self.start_date is None else self.start_date,
+            weekly_hours=profile.weekly_hours if self.weekly_hours is None else self.weekly_hours,
+            focus=profile.focus if self.focus is None else self.focus,
+            public=profile.public if self.public is None else self.public,
+        )
 
 
 async def active_member(tx: Transaction, community_id: int, user_id: str) -> Member:
@@ -52,17 +63,31 @@ async def active_member(tx: Transaction, community_id: int, user_id: str) -> Mem
 
 
 class MemberService:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    """Members of a community. Methods that take `tx` run inside a caller's transaction, so
+    another feature's service or job can read members without touching this store."""
+
+    def __init__(self, db: Database) -> None:
         self._db = db
-        self._clock = clock
 
     async def find(self, community_id: int, user_id: str) -> Member | None:
         async with self._db.read() as tx:
             return await store.get(tx, community_id, user_id)
 
-    async def active_members(self, tx: Transaction, community_id: int) -> list[Member]:
-        """The community's members who have not left, read in the caller's transaction."""
-        return await store.in_community(tx, community_id, members.c.left_at.is_(None))
+    async def find_in(self, tx: Transaction, community_id: int, user_id: str) -> Member | None:
+        """The member (who may have left), read in the caller's transaction."""
+        return await store.get(tx, community_id, user_id)
+
+    async def active_in(self, tx: Transaction, community_id: int) -> list[Member]:
+        """The community's members who have not left, by id."""
+        return await store.listed(tx, community_id, active_only=True)
+
+    async def everyone_in(self, tx: Transaction, community_id: int) -> list[Member]:
+        """Every member of the community, those who left included, by id."""
+        return await store.listed(tx, community_id, active_only=False)
+
+    async def set_nudges(self, tx: Transaction, member: Member, on: bool) -> None:
+        """Whether the member gets reminders by direct message."""
+        await store.set_nudges(tx, member.id, on)
 
     async def zone_of(self, community: Community, user_id: str) -> str:
         """The time zone a user reads times in: their own, or else the community's."""
@@ -76,95 +101,90 @@ class MemberService:
             raise UserError(messages.NOT_JOINED)
         return member
 
-    async def active(self, tx: Transaction, community_id: int) -> list[Member]:
-        """The community's members who have not left, read in the caller's transaction."""
-        return await store.in_community(tx, community_id, members.c.left_at.is_(None))
-
     async def reminded_zones(self, tx: Transaction, community_id: int) -> set[str]:
         """The time zones of the community's active members who take reminders."""
         return await store.reminded_zones(tx, community_id)
 
-    async def set_nudges(self, tx: Transaction, member_id: int, on: bool) -> None:
-        """Turn a member's reminder messages on or off, in the caller's transaction."""
-        await store.update(tx, member_id, nudges=on)
-
     async def join(
-        self, community_id: int, caller: Caller, default_timezone: str, change: ProfileChange
+        self,
+        community_id: int,
+        caller: Caller,
+        default_timezone: str,
+        change: ProfileChange,
+        now: datetime,
     ) -> tuple[Member, bool]:
         """Enrol the caller, or bring back one who left (their history stays). Returns the
         member and whether they were returning."""
-        now = self._clock.now()
         async with self._db.write() as tx:
             existing = await store.get(tx, community_id, caller.member.user_id)
             if existing is not None and existing.active:
                 raise UserError(messages.ALREADY_JOINED)
             if existing is None:
                 timezone = change.timezone or default_timezone
-                kept = {
-                    "timezone": timezone,
-                    "start_date": now.astimezone(ZoneInfo(timezone)).date(),
-                    "weekly_hours": DEFAULT_WEEKLY_HOURS,
-                    "focus": "",
-                    "public": True,
-                }
+                kept = Profile(
+                    timezone=timezone,
+                    start_date=now.astimezone(ZoneInfo(timezone)).date(),
+                    weekly_hours=DEFAULT_WEEKLY_HOURS,
+                    focus="",
+                    public=True,
+                )
             else:
                 # A returning member comes back where they were: what they give changes, the
                 # rest of the profile (start date, so the journey week too) stays.
-                kept = {
-                    "timezone": existing.timezone,
-                    "start_date": existing.start_date,
-                    "weekly_hours": existing.weekly_hours,
-                    "focus": existing.focus,
-                    "public": existing.public,
-                }
-            values = {**kept, **change.values()}
+                kept = _profile_of(existing)
+            profile = change.applied_to(kept)
             if change.start_date is not None:
-                self._check_start(change.start_date, str(values["timezone"]))
-            values |= {
-                "display_name": caller.display_name[:100],
-                "joined_at": now,  # the current membership, so weeks away are not expected
-                "left_at": None,
-            }
+                _check_start(change.start_date, profile.timezone, now)
+            # joined_at is the current membership, so weeks away are not expected
+            joined = Joined(display_name=caller.display_name[:100], joined_at=now)
             if existing is None:
-                await store.insert(
-                    tx, community_id=community_id, user_id=caller.member.user_id, **values
-                )
+                await store.insert(tx, community_id, caller.member.user_id, profile, joined)
             else:
-                await store.update(tx, existing.id, **values)
+                await store.rewrite(tx, existing.id, profile, joined)
             member = await store.get(tx, community_id, caller.member.user_id)
         if member is None:
             raise RuntimeError("member row missing right after it was written")
         return member, existing is not None
 
     async def update_profile(
-        self, community_id: int, user_id: str, change: ProfileChange
+        self, community_id: int, user_id: str, change: ProfileChange, now: datetime
     ) -> Member:
-        values = change.values()
-        if not values:
+        if change.empty:
             raise UserError(messages.NOTHING_TO_CHANGE)
         async with self._db.write() as tx:
             member = await store.get(tx, community_id, user_id)
             if member is None or not member.active:
                 raise UserError(messages.NOT_JOINED)
             if change.start_date is not None:
-                self._check_start(change.start_date, change.timezone or member.timezone)
-            await store.update(tx, member.id, **values)
+                _check_start(change.start_date, change.timezone or member.timezone, now)
+            await store.rewrite(tx, member.id, change.applied_to(_profile_of(member)))
             updated = await store.get(tx, community_id, user_id)
         if updated is None:
             raise RuntimeError("member row missing right after it was written")
         return updated
 
-    async def leave(self, community_id: int, user_id: str) -> Member:
+    async def leave(self, community_id: int, user_id: str, now: datetime) -> Member:
         async with self._db.write() as tx:
             member = await store.get(tx, community_id, user_id)
             if member is None or not member.active:
                 raise UserError(messages.NOT_JOINED)
-            await store.update(tx, member.id, left_at=self._clock.now())
+            await store.set_left(tx, member.id, now)
         return member
 
-    def _check_start(self, start: date, timezone: str) -> None:
-        today = self._clock.now().astimezone(ZoneInfo(timezone)).date()
-        if start > today + MAX_START_AHEAD:
-            raise UserError(messages.start_too_late(today + MAX_START_AHEAD))
-        if start < today - MAX_START_BEHIND:
-            raise UserError(messages.start_too_early(today - MAX_START_BEHIND))
+
+def _profile_of(member: Member) -> Profile:
+    return Profile(
+        timezone=member.timezone,
+        start_date=member.start_date,
+        weekly_hours=member.weekly_hours,
+        focus=member.focus,
+        public=member.public,
+    )
+
+
+def _check_start(start: date, timezone: str, now: datetime) -> None:
+    today = now.astimezone(ZoneInfo(timezone)).date()
+    if start > today + MAX_START_AHEAD:
+        raise UserError(messages.start_too_late(today + MAX_START_AHEAD))
+    if start < today - MAX_START_BEHIND:
+        raise UserError(messages.start_too_early(today - MAX_START_BEHIND))

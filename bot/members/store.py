@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from bot.members.model import Member
+from bot.members.model import Joined, Member, Profile
 from bot.storage.tables import members
 from bot.storage.transaction import Transaction
 
@@ -39,16 +40,6 @@ async def get(tx: Transaction, community_id: int, user_id: str) -> Member | None
     return None if row is None else _member(row)
 
 
-async def in_community(
-    tx: Transaction, community_id: int, *conditions: sa.ColumnElement[bool]
-) -> list[Member]:
-    """The community's members that meet extra conditions on the members table."""
-    rows = await tx.execute(
-        sa.select(members).where(members.c.community_id == community_id, *conditions)
-    )
-    return [_member(r) for r in rows]
-
-
 async def reminded_zones(tx: Transaction, community_id: int) -> set[str]:
     """The time zones of the community's active members who take reminders."""
     rows = await tx.execute(
@@ -63,12 +54,55 @@ async def reminded_zones(tx: Transaction, community_id: int) -> set[str]:
     return {r.timezone for r in rows}
 
 
-async def insert(tx: Transaction, **values: Any) -> None:
-    await tx.execute(members.insert().values(**values))
+async def listed(tx: Transaction, community_id: int, *, active_only: bool) -> list[Member]:
+    """The community's members (only those who have not left, when asked), by id."""
+    query = sa.select(members).where(members.c.community_id == community_id)
+    if active_only:
+        query = query.where(members.c.left_at.is_(None))
+    return [_member(r) for r in await tx.execute(query.order_by(members.c.id))]
 
 
-async def update(tx: Transaction, member_id: int, **values: Any) -> None:
-    await tx.execute(members.update().where(members.c.id == member_id).values(**values))
+async def insert(
+    tx: Transaction, community_id: int, user_id: str, profile: Profile, joined: Joined
+) -> None:
+    await tx.execute(
+        members.insert().values(
+            community_id=community_id, user_id=user_id, **_profile(profile), **_joined(joined)
+        )
+    )
+
+
+async def rewrite(
+    tx: Transaction, member_id: int, profile: Profile | None = None, joined: Joined | None = None
+) -> None:
+    values = {
+        **(_profile(profile) if profile else {}),
+        **(_joined(joined) if joined else {}),
+    }
+    if values:
+        await tx.execute(members.update().where(members.c.id == member_id).values(values))
+
+
+async def set_left(tx: Transaction, member_id: int, left_at: datetime) -> None:
+    await tx.execute(members.update().where(members.c.id == member_id).values(left_at=left_at))
+
+
+async def set_nudges(tx: Transaction, member_id: int, on: bool) -> None:
+    await tx.execute(members.update().where(members.c.id == member_id).values(nudges=on))
+
+
+def _profile(profile: Profile) -> dict[str, object]:
+    return {
+        "timezone": profile.timezone,
+        "start_date": profile.start_date,
+        "weekly_hours": profile.weekly_hours,
+        "focus": profile.focus,
+        "public": profile.public,
+    }
+
+
+def _joined(joined: Joined) -> dict[str, object]:
+    return {"display_name": joined.display_name, "joined_at": joined.joined_at, "left_at": None}
 
 
 async def count_active(tx: Transaction, community_id: int) -> int:
@@ -78,3 +112,7 @@ async def count_active(tx: Transaction, community_id: int) -> int:
         .where(members.c.community_id == community_id, members.c.left_at.is_(None))
     )
     return int(count or 0)
+
+
+async def delete(tx: Transaction, member_id: int) -> None:
+    await tx.execute(members.delete().where(members.c.id == member_id))

@@ -40,7 +40,7 @@ class NudgeService:
             member = await active_member(tx, community.id, user_id)
             if on is None or on == member.nudges:
                 return member.nudges
-            await self._members.set_nudges(tx, member.id, on)
+            await self._members.set_nudges(tx, member, on)
         return on
 
     async def reminders_due(
@@ -57,7 +57,7 @@ class NudgeService:
             return []
         takers = [
             m
-            for m in await self._members.active(tx, community_id)
+            for m in await self._members.active_in(tx, community_id)
             if m.nudges and m.timezone in open_weeks
         ]
         weeks = set(open_weeks.values())

@@ -1,4 +1,5 @@
-"""The privacy feature's declaration: export and forget-me."""
+"""The privacy feature's declaration: export and forget-me, through every feature's
+`MemberData`."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from bot.privacy.service import PrivacyService
 
 
 def _build(shared: Shared, services: Services) -> PrivacyService:
-    return PrivacyService(shared.db, services.get(MemberService))
+    # Read when a command runs, so features listed after privacy are asked too.
+    return PrivacyService(shared.db, services.get(MemberService), services.named_member_data)
 
 
 FEATURE = Feature("privacy", _build, commands=lambda service, _: commands(service))

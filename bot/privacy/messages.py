@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from bot.privacy.model import Export, Preview
 from bot.replies import Action, ActionStyle, Attachment, Reply, Tone
-
-if TYPE_CHECKING:  # the service imports these messages
-    from bot.privacy.service import Export, Preview
 
 NOTHING_KNOWN = "Cohort holds no data about you in this community."
 
@@ -20,15 +16,17 @@ def _tally(counts: dict[str, int]) -> str:
     return ", ".join(f"{count} in {name.replace('_', ' ')}" for name, count in counts.items())
 
 
+_KEPT = (
+    "Where you named organizers, declared holidays or added feeds, those stay without your "
+    "name; posts not yet sent lose your name, links and words. Messages already posted on the "
+    "platform are the platform's, not Cohort's: delete them there if you want them gone."
+)
+
+
 def _what_goes(counts: dict[str, int]) -> str:
     if not counts:
-        return (
-            "This deletes your membership; Cohort holds nothing else about you here. Any "
-            "messages it sent you go too."
-        )
-    return (
-        f"This deletes your membership and {_tally(counts)}, and the messages Cohort sent you here."
-    )
+        return "This deletes your membership; Cohort holds nothing else about you here."
+    return f"This deletes your membership and {_tally(counts)}."
 
 
 def exported(result: Export) -> Reply:
@@ -36,8 +34,7 @@ def exported(result: Export) -> Reply:
         title="Your data",
         body=(
             "Everything Cohort holds about you here, as JSON in cohort-export.json: your "
-            f"profile{' and ' + _tally(result.counts) if result.counts else ''}, plus the "
-            "messages it sent you."
+            f"profile{' and ' + _tally(result.counts) if result.counts else ''}."
         ),
         attachment=Attachment("cohort-export.json", result.data, "application/json"),
     )
@@ -47,8 +44,8 @@ def preview(result: Preview) -> Reply:
     return Reply(
         title="Forget me",
         body=(
-            f"{_what_goes(result.counts)} It cannot be undone; `export` first if you want a "
-            "copy.\n\n"
+            f"{_what_goes(result.counts)} {_KEPT} It cannot be undone; `export` first if you "
+            "want a copy.\n\n"
             f"To go ahead, press the button or send `forget-me confirm:{result.code}`."
         ),
         actions=(
@@ -62,8 +59,8 @@ def forgotten() -> Reply:
     return Reply(
         title="Forgotten",
         body=(
-            "Everything Cohort held about you here is deleted. If you come back, `join` "
-            "starts afresh."
+            "Cohort deleted your membership and what it held about you here. "
+            f"{_KEPT} If you come back, `join` starts afresh."
         ),
         tone=Tone.SUCCESS,
     )

@@ -91,7 +91,7 @@ class ProgressService:
         end = open_week(now, community.timezone)
         first = end - (STATS_WEEKS - 1) * WEEK
         async with self._db.read() as tx:
-            active = await self._members.active(tx, community.id)
+            active = await self._members.active_in(tx, community.id)
             per_week = await self._checkins.per_week(tx, community.id, first)
             last = await self._checkins.last_weeks(tx, community.id)
             holidays = await holiday_weeks(tx, community.id)

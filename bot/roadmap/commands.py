@@ -14,6 +14,7 @@ from bot.content.problems import ContentError
 from bot.dispatch import Context
 from bot.errors import UserError
 from bot.replies import Answer
+from bot.roadmap import library_messages as library
 from bot.roadmap import messages
 from bot.roadmap.service import MAX_MONTH, RoadmapService, Standing, month_plan
 
@@ -74,27 +75,27 @@ def commands(roadmap: RoadmapService) -> tuple[Command, ...]:
         phase = None if number is None else _phase(pack, number)
         text = args.text("topic")
         if text is not None:
-            return messages.topic_readings(pack, _topic(pack, text), phase)
+            return library.topic_readings(pack, _topic(pack, text), phase)
         if phase is None:
             phase = standing.plan.phase if standing and standing.plan else pack.phases[0]
-        return messages.phase_resources(pack, phase)
+        return library.phase_resources(pack, phase)
 
     async def show_projects(ctx: Context, args: Args) -> Answer:
         pack, _ = await where(ctx)
         chosen = args.text("level")
         level = next((level for level in LEVELS if level == chosen), None)
-        return messages.projects(pack, level)
+        return library.projects(pack, level)
 
     async def show_certifications(ctx: Context, args: Args) -> Answer:
         pack, _ = await where(ctx)
-        return messages.certifications(pack)
+        return library.certifications(pack)
 
     async def show_specializations(ctx: Context, args: Args) -> Answer:
         pack, _ = await where(ctx)
         text = args.text("industry")
         if text is None:
-            return messages.specializations(pack)
-        return messages.specialization(pack, _specialization(pack, text))
+            return library.specializations(pack)
+        return library.specialization(pack, _specialization(pack, text))
 
     # 0 is let through so the pack answers with the numbers it has ("phases 1 to 5").
     phase_option = Option(

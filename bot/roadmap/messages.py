@@ -9,31 +9,26 @@ them; views of one entry are checked against the limits when a pack loads.
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from bot.commands import suggest
-from bot.content.limits import FIELD_VALUE, FIELDS, ITEMS, fits
 from bot.content.model import (
-    LEVELS,
-    Certification,
     ContentPack,
-    Level,
     Phase,
-    Project,
-    Reading,
-    Resource,
-    Specialization,
     Step,
-    Topic,
 )
+from bot.content.plan import planned_weeks
 from bot.markdown import escape
 from bot.replies import Action, ActionStyle, Field, Reply
-from bot.roadmap.service import (
-    MAX_MONTH,
-    MonthPlan,
-    Standing,
-    planned_weeks,
+from bot.roadmap.model import MAX_MONTH, MonthPlan, Standing
+from bot.roadmap.wording import (
+    about_hours,
+    and_list,
+    bullets,
+    joined,
+    phase_name,
+    project_line,
+    resource,
 )
 
 ONE_VIEW = "Give one of `phase`, `step` or `month`, not several; for example `roadmap month:5`."
@@ -86,65 +81,6 @@ def unknown_industry(given: str, pack: ContentPack) -> str:
 # -- small pieces ---------------------------------------------------------------------------
 
 
-def _hours(hours: int) -> str:
-    return f"about {hours} h"
-
-
-def _phase_name(phase: Phase) -> str:
-    return f"phase {phase.number}, *{phase.title}*"
-
-
-def _resource(resource: Resource) -> str:
-    return f"[{resource.title}]({resource.url}) · {resource.kind}, {resource.cost}"
-
-
-def _reading(reading: Reading) -> str:
-    return f"[{reading.title}]({reading.url}) · {reading.kind}: {reading.why}"
-
-
-def _and(parts: Sequence[str]) -> str:
-    """`a`, `a and b`, `a; b and c`: parts that may hold commas themselves."""
-    if len(parts) < 2:
-        return "".join(parts)
-    return "; ".join(parts[:-1]) + f" and {parts[-1]}"
-
-
-def _bullets(lines: Sequence[str]) -> str:
-    return "\n".join(f"- {line}" for line in lines)
-
-
-def _project_line(project: Project) -> str:
-    return f"**{project.title}** · {project.level}"
-
-
-def _fitted(build: Callable[[int], Reply], total: int, most: int = ITEMS) -> Reply:
-    """The reply `build` makes for as many of `total` entries as fit the limits; `build` gets
-    how many leading entries to show."""
-    count = min(total, most)
-    while True:
-        reply = build(count)
-        if count == 0 or not fits(reply):
-            return reply
-        count -= 1
-
-
-def _listing(build: Callable[[tuple[str, ...], int], Reply], lines: Sequence[str]) -> Reply:
-    """The reply `build` makes from as many leading `lines` as fit the limits; `build` gets
-    the lines it shows and how many it leaves out."""
-    return _fitted(lambda count: build(tuple(lines[:count]), len(lines) - count), len(lines))
-
-
-def _joined(lines: Sequence[str], limit: int = FIELD_VALUE) -> str:
-    """As many leading lines as fit `limit`, one per line, then how many were left out."""
-    count = len(lines)
-    while True:
-        left = len(lines) - count
-        text = "\n".join([*lines[:count], *([f"…and {left} more"] if left else [])])
-        if count == 0 or len(text) <= limit:
-            return text
-        count -= 1
-
-
 # -- the roadmap ----------------------------------------------------------------------------
 
 
@@ -165,11 +101,11 @@ def _where(standing: Standing | None) -> str:
     if plan.beyond_plan:
         return (
             f"You're in **month {standing.month}**, week {standing.week}: past the planned "
-            f"year of {_phase_name(plan.phase)}. From here the roadmap is yours to shape."
+            f"year of {phase_name(plan.phase)}. From here the roadmap is yours to shape."
         )
     return (
         f"You're in **month {standing.month}**, week {standing.week}: "
-        f"{_phase_name(plan.phase)}, month {plan.month_in_phase} of {plan.phase_months} "
+        f"{phase_name(plan.phase)}, month {plan.month_in_phase} of {plan.phase_months} "
         f"(week {standing.week_in_phase} of the phase)."
     )
 
@@ -177,11 +113,11 @@ def _where(standing: Standing | None) -> str:
 def overview(pack: ContentPack, standing: Standing | None) -> Reply:
     lines = [
         f"**Phase {phase.number} · {phase.title}**, {phase.months.label()}: "
-        f"{len(phase.milestones)} milestones, {_hours(phase.hours)}"
+        f"{len(phase.milestones)} milestones, {about_hours(phase.hours)}"
         for phase in pack.phases
     ]
     body = (
-        f"{_where(standing)}\n\n{_bullets(lines)}\n\n"
+        f"{_where(standing)}\n\n{bullets(lines)}\n\n"
         "Open a phase with `roadmap phase:2`, a month with `roadmap month:5`, or one of the "
         f"{len(pack.steps)} steps of the guide with `roadmap step:1`."
     )
@@ -191,7 +127,7 @@ def overview(pack: ContentPack, standing: Standing | None) -> Reply:
     if plan is not None and not plan.beyond_plan:
         current = plan.milestones or ((plan.carried,) if plan.carried else ())
         lines = [f"{m.title} ({m.hours} h)" for m in current]
-        fields = (Field("This month", _joined(lines), inline=False),)
+        fields = (Field("This month", joined(lines), inline=False),)
     if plan is not None:
         this_month = f"roadmap month:{min(plan.month, MAX_MONTH)}"
         actions = (
@@ -214,7 +150,7 @@ def _pace(phase: Phase, standing: Standing | None) -> str:
     weeks = planned_weeks(phase)
     needed = math.ceil(phase.hours / weeks)
     text = (
-        f"{_hours(phase.hours)} over {weeks} weeks: {needed} h a week; the phase assumes "
+        f"{about_hours(phase.hours)} over {weeks} weeks: {needed} h a week; the phase assumes "
         f"{phase.weekly_hours} h a week, the weekly challenge included as it practises them"
     )
     if standing is not None and standing.weekly_hours < needed:
@@ -231,11 +167,11 @@ def phase(pack: ContentPack, phase: Phase, standing: Standing | None) -> Reply:
     sections = [
         f"*{phase.months.label().capitalize()}* · {_pace(phase, standing)}.",
         phase.summary,
-        f"**Goals**\n{_bullets(phase.goals)}",
-        f"**Resources**\n{_bullets([_resource(r) for r in phase.resources])}",
+        f"**Goals**\n{bullets(phase.goals)}",
+        f"**Resources**\n{bullets([resource(r) for r in phase.resources])}",
     ]
     if projects:
-        sections.append(f"**Projects**\n{_bullets([_project_line(p) for p in projects])}")
+        sections.append(f"**Projects**\n{bullets([project_line(p) for p in projects])}")
     sections.append("**Milestones**")
     items = tuple(f"**{m.title}** ({m.hours} h): {m.done_when}" for m in phase.milestones)
     actions = [
@@ -263,16 +199,16 @@ def month(plan: MonthPlan) -> Reply:
     actions.append(Action("Resources", f"resources phase:{phase.number}"))
     if plan.beyond_plan:
         body = (
-            f"Month {plan.month} is past the planned year of {_phase_name(phase)}. The roadmap "
+            f"Month {plan.month} is past the planned year of {phase_name(phase)}. The roadmap "
             "is yours from here: go deep in one specialization (`specializations`), ship a "
             "project a quarter, write about what you learn, and help the people a year behind you."
         )
         return Reply(title=title, body=body, actions=tuple(actions))
     hours = sum(m.hours for m in plan.milestones)
-    intro = f"Month {plan.month_in_phase} of {plan.phase_months} in {_phase_name(phase)}."
+    intro = f"Month {plan.month_in_phase} of {plan.phase_months} in {phase_name(phase)}."
     if plan.milestones:
         weekly = math.ceil(hours / WEEKS_PER_MONTH)
-        body = f"{intro} This month's milestones take {_hours(hours)}, {weekly} h a week:"
+        body = f"{intro} This month's milestones take {about_hours(hours)}, {weekly} h a week:"
         items = tuple(f"**{m.title}** ({m.hours} h): {m.done_when}" for m in plan.milestones)
     else:
         carried = plan.carried.title if plan.carried else "the milestones of last month"
@@ -284,8 +220,8 @@ def month(plan: MonthPlan) -> Reply:
 def step(pack: ContentPack, step: Step) -> Reply:
     phases = [p for p in (pack.phase(n) for n in step.phases) if p is not None]
     body = (
-        f"*{step.summary}*\n\n{step.guide}\n\n**This week**\n{_bullets(step.actions)}\n\n"
-        f"On the roadmap: {_and([f'phase {p.number}, *{p.title}*' for p in phases])}."
+        f"*{step.summary}*\n\n{step.guide}\n\n**This week**\n{bullets(step.actions)}\n\n"
+        f"On the roadmap: {and_list([f'phase {p.number}, *{p.title}*' for p in phases])}."
     )
     actions = [Action(f"Phase {p.number}", f"roadmap phase:{p.number}") for p in phases[:3]]
     if pack.step(step.number + 1):
@@ -298,141 +234,3 @@ def step(pack: ContentPack, step: Step) -> Reply:
 
 
 # -- resources, projects, certifications, specializations -----------------------------------
-
-
-def _readings(title: str, intro: str, readings: Sequence[Reading], narrow: str) -> Reply:
-    lines = [_reading(r) for r in readings]
-
-    def build(shown: tuple[str, ...], left: int) -> Reply:
-        heading = f"**Readings** ({len(lines)})" if lines else "No curated readings match yet."
-        note = f"\n\nShowing {len(shown)} of {len(lines)}; narrow it with {narrow}." if left else ""
-        return Reply(title=title, body=f"{intro}{heading}{note}", items=shown)
-
-    return _listing(build, lines)
-
-
-def phase_resources(pack: ContentPack, phase: Phase) -> Reply:
-    """The phase's core resources, then the readings for it that are not among them."""
-    core = {r.url.rstrip("/") for r in phase.resources}
-    readings = [
-        r for r in pack.readings if phase.number in r.phases and r.url.rstrip("/") not in core
-    ]
-    topics = Counter(t for r in readings for t in r.topics)
-    examples = ", ".join(f"`topic:{t}`" for t, _ in topics.most_common(4))
-    return _readings(
-        f"Resources for phase {phase.number} · {phase.title}",
-        f"**Core**\n{_bullets([_resource(r) for r in phase.resources])}\n\n",
-        readings,
-        f"a topic such as {examples}" if examples else "a topic",
-    )
-
-
-def topic_readings(pack: ContentPack, topic: Topic, phase: Phase | None) -> Reply:
-    """The readings on a topic, in one phase or across all of them."""
-    readings = [
-        r
-        for r in pack.readings
-        if topic.id in r.topics and (phase is None or phase.number in r.phases)
-    ]
-    if phase is None:
-        return _readings(f"Readings on {topic.title}", "", readings, "`phase:`")
-    return _readings(f"{topic.title} for phase {phase.number}", "", readings, "another topic")
-
-
-def projects(pack: ContentPack, level: Level | None) -> Reply:
-    if level is None:
-        fields: list[Field] = []
-        for name in LEVELS:
-            chosen = [p for p in pack.projects if p.level == name]
-            lines = [f"**{p.title}** · phase {p.phase}" for p in chosen]
-            value = _joined(lines) or "none yet"
-            fields.append(Field(f"{name.capitalize()} ({len(chosen)})", value, inline=False))
-        body = (
-            "Build things people can see: a small finished project teaches more than a big "
-            "abandoned one. `projects level:beginner` shows the details, data sets included."
-        )
-        return Reply(title="Project ideas", body=body, fields=tuple(fields))
-    chosen = [p for p in pack.projects if p.level == level]
-
-    def build(count: int) -> Reply:
-        body = f"{len(chosen)} {level} projects, in roadmap order."
-        if not chosen:
-            body = f"No {level} projects in this pack yet."
-        if count < len(chosen):
-            body += f" Showing the first {count}."
-        fields = tuple(_project_detail(p) for p in chosen[:count])
-        return Reply(title=f"{level.capitalize()} projects", body=body, fields=fields)
-
-    return _fitted(build, len(chosen), FIELDS)
-
-
-def _project_detail(project: Project) -> Field:
-    value = f"{project.summary}\n*Skills*: {', '.join(project.skills)}."
-    if project.datasets:
-        links = ", ".join(f"[{d.title}]({d.url})" for d in project.datasets)
-        value += f"\n*Data*: {links}."
-    return Field(f"{project.title} · phase {project.phase}", value, inline=False)
-
-
-def _certification(certification: Certification) -> Field:
-    value = (
-        f"{certification.provider}, {certification.level}, fits phase {certification.phase}. "
-        f"Exam: {certification.exam}. Cost: {certification.cost}. "
-        f"Valid: {certification.validity}. "
-        f"{certification.covers} [Official page]({certification.url})"
-    )
-    return Field(certification.name, value, inline=False)
-
-
-def certifications(pack: ContentPack) -> Reply:
-    ordered = sorted(pack.certifications, key=lambda c: c.phase)
-    checked = max((c.checked for c in ordered), default=None)
-
-    def build(count: int) -> Reply:
-        body = (
-            "A certification is a structured syllabus and a signal to employers; it does not "
-            "replace projects. Exams are renamed and retired often, so read the provider's "
-            "page before you book"
-        )
-        body += f" (these were last checked on {checked.isoformat()})." if checked else "."
-        if count < len(ordered):
-            body += f" Showing {count} of {len(ordered)}."
-        fields = tuple(_certification(c) for c in ordered[:count])
-        return Reply(title="Certifications", body=body, fields=fields)
-
-    return _fitted(build, len(ordered), FIELDS)
-
-
-def specializations(pack: ContentPack) -> Reply:
-    lines = [f"**{s.industry}** · `{s.id}`: {s.summary}" for s in pack.specializations]
-
-    def build(shown: tuple[str, ...], left: int) -> Reply:
-        body = (
-            "Year two is for depth: pick the industry whose problems you enjoy and learn its "
-            "data, rules and failure modes. Give one's id to see what to learn, like "
-            f"`specializations industry:{pack.specializations[0].id}`."
-            if pack.specializations
-            else "This content pack lists no specializations."
-        )
-        if left:
-            body += f" Showing {len(shown)} of {len(lines)}."
-        return Reply(title="Specializations", body=body, items=shown)
-
-    return _listing(build, lines)
-
-
-def specialization(pack: ContentPack, specialization: Specialization) -> Reply:
-    projects = [p for p in (pack.project(i) for i in specialization.projects) if p is not None]
-    body = (
-        f"{specialization.summary}\n\n**What to learn**\n{_bullets(specialization.learn)}\n\n"
-        f"**Resources**\n{_bullets([_resource(r) for r in specialization.resources])}"
-    )
-    fields: tuple[Field, ...] = ()
-    if projects:
-        fields = (Field("Projects", _joined([_project_line(p) for p in projects]), inline=False),)
-    return Reply(
-        title=f"Specializing in {specialization.industry}",
-        body=body,
-        fields=fields,
-        actions=(Action("All specializations", "specializations"),),
-    )

@@ -10,23 +10,20 @@ going in their specialization.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from bot.communities.model import Community
-from bot.content.model import ContentPack, Milestone, Phase
+from bot.content.model import ContentPack, Milestone
+from bot.content.plan import planned_months
 from bot.members.model import Member
 from bot.members.service import MemberService
+from bot.roadmap.model import MAX_MONTH as MAX_MONTH  # still imported from here elsewhere
+from bot.roadmap.model import MonthPlan
+from bot.roadmap.model import Standing as Standing  # still imported from here elsewhere
 
-if TYPE_CHECKING:  # the provider loads packs, whose checks render views with this module
+if TYPE_CHECKING:
     from bot.content.provider import ContentProvider
-
-MAX_MONTH = 24
-"""The last month anyone can look at ahead: the end of the planned second year."""
-OPEN_PHASE_MONTHS = 12
-"""How many months the open-ended last phase is planned over."""
-WEEKS_PER_YEAR = 52
 
 
 def add_months(start: date, months: int) -> date:
@@ -47,16 +44,6 @@ def month_of_journey(start: date, today: date) -> int:
     return months + 1
 
 
-def planned_months(phase: Phase) -> int:
-    """The months a phase is planned over; the open-ended phase counts one year."""
-    end = phase.months.end
-    return OPEN_PHASE_MONTHS if end is None else end - phase.months.start + 1
-
-
-def planned_weeks(phase: Phase) -> int:
-    return max(1, round(planned_months(phase) * WEEKS_PER_YEAR / 12))
-
-
 def spread(milestones: tuple[Milestone, ...], months: int) -> list[tuple[Milestone, ...]]:
     """Milestones spread over `months` in order, each in the month its work starts when the
     hours of the milestones before it are done; the first month always has one."""
@@ -67,24 +54,6 @@ def spread(milestones: tuple[Milestone, ...], months: int) -> list[tuple[Milesto
         buckets[done * months // total].append(milestone)
         done += milestone.hours
     return [tuple(bucket) for bucket in buckets]
-
-
-@dataclass(frozen=True, slots=True)
-class MonthPlan:
-    """What a month of the journey is for. `beyond_plan` is set past the planned year of the
-    open-ended last phase, where no milestones are scheduled any more."""
-
-    month: int
-    phase: Phase
-    month_in_phase: int
-    phase_months: int
-    milestones: tuple[Milestone, ...]
-    carried: Milestone | None
-    """When no milestone starts this month: the one from an earlier month still under way."""
-
-    @property
-    def beyond_plan(self) -> bool:
-        return self.month_in_phase > self.phase_months
 
 
 def month_plan(pack: ContentPack, month: int) -> MonthPlan:
@@ -98,20 +67,6 @@ def month_plan(pack: ContentPack, month: int) -> MonthPlan:
     scheduled = months[position - 1]
     carried = earlier[-1] if earlier and not scheduled else None
     return MonthPlan(month, phase, position, length, scheduled, carried)
-
-
-@dataclass(frozen=True, slots=True)
-class Standing:
-    """Where a member is on the journey today. Before the start date `month` and `week` are
-    0 and `plan` is None."""
-
-    start: date
-    today: date
-    month: int
-    week: int
-    week_in_phase: int
-    weekly_hours: int
-    plan: MonthPlan | None
 
 
 def standing(pack: ContentPack, member: Member, now: datetime) -> Standing:

@@ -54,6 +54,16 @@ class Database:
         async with self.engine.connect() as conn, conn.begin():
             yield Transaction(conn)
 
+    async def scrub(self) -> None:
+        """After a deletion that must leave no trace: on SQLite, copy the write-ahead log into
+        the file and truncate it, so older copies of the deleted pages are gone from the log
+        too (best effort: a reader still open keeps the log until it finishes). PostgreSQL
+        reclaims dead rows with its own vacuum."""
+        if self.dialect != "sqlite":
+            return
+        async with self.engine.connect() as conn:
+            await conn.run_sync(_checkpoint)
+
     async def dispose(self) -> None:
         await self.engine.dispose()
 
@@ -71,9 +81,21 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten with zeros, not left in free pages: forget-me must not
+        # leave a member's words readable in the file.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
         immediate = conn.get_execution_options().get(_WRITE, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _checkpoint(conn: sa.Connection) -> None:
+    # On the driver's connection, outside any transaction (a checkpoint cannot run in one).
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        cursor.close()

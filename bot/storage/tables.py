@@ -2,47 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-
 import sqlalchemy as sa
-from sqlalchemy.types import TypeDecorator
 
-metadata = sa.MetaData(
-    naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """Stores aware datetimes as UTC and always gives back aware UTC datetimes, on SQLite too."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetimes are not stored; pass an aware UTC datetime")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def references(name: str, table: str, **options: Any) -> sa.Column[int]:
-    """An integer column pointing at another table's id, deleted with the row it points at
-    (so removing a community or a member removes everything that belongs to it)."""
-    return sa.Column(name, sa.Integer, sa.ForeignKey(f"{table}.id", ondelete="CASCADE"), **options)
-
+from bot.storage.columns import UtcDateTime, references
+from bot.storage.columns import metadata as metadata  # imported from here by migrations, tests
 
 communities = sa.Table(
     "communities",
@@ -200,9 +163,8 @@ kudos = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False),
 )
 
-# Accountability (migration 0004). Every member-owned table references members.id with ON
-# DELETE CASCADE, so deleting a member row (forget-me) removes all of it, and the data export
-# finds it by that foreign key.
+# Accountability (migration 0004). Member-owned tables reference members.id with ON DELETE
+# CASCADE; forget-me still erases them explicitly, through each feature's MemberData.
 
 checkins = sa.Table(
     "checkins",

@@ -32,7 +32,9 @@ async def _community(cohort: Cohort, timezone: str, day: str, time: str, user: s
 
 
 def _scheduler(cohort: Cohort, clock: ManualClock, catchup: timedelta = 12 * HOUR) -> Scheduler:
-    return Scheduler(cohort.db, clock, [posting_job(cohort.db)], catchup)
+    return Scheduler(
+        cohort.db, clock, [posting_job(cohort.db)], catchup, communities=cohort.communities.all
+    )
 
 
 async def _deliver(cohort: Cohort) -> RecordingSender:

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.app import PACK_CHECKS
 from bot.content.loader import load_pack
 from bot.content.problems import ContentError
 
@@ -191,5 +192,5 @@ def errors_after(tmp_path: Path, change: Callable[[dict[str, Any]], object]) -> 
     files = sample_files()
     change(files)
     with pytest.raises(ContentError) as caught:
-        load_pack(write_pack(tmp_path, files))
+        load_pack(write_pack(tmp_path, files), PACK_CHECKS)
     return [re.sub(r" \(line \d+\)$", "", error) for error in caught.value.errors]

@@ -10,10 +10,12 @@ from bot.challenges import messages as challenge_messages
 from bot.content.limits import fits
 from bot.content.loader import default_content_dir, load_pack
 from bot.content.model import CHECKIN_QUESTIONS, LEVELS, ContentPack
-from bot.content.validate import SLOWEST
 from bot.replies import Reply
+from bot.roadmap import library_messages as library
 from bot.roadmap import messages
-from bot.roadmap.service import MAX_MONTH, month_plan
+from bot.roadmap.fit import SLOWEST
+from bot.roadmap.model import MAX_MONTH
+from bot.roadmap.service import month_plan
 
 INDUSTRIES = (
     "healthcare",
@@ -99,7 +101,7 @@ def _views(pack: ContentPack) -> list[tuple[str, Reply]]:
     for phase in pack.phases:
         views.append((f"phase {phase.number}", messages.phase(pack, phase, None)))
         views.append((f"phase {phase.number} at 1 h a week", messages.phase(pack, phase, SLOWEST)))
-        views.append((f"resources {phase.number}", messages.phase_resources(pack, phase)))
+        views.append((f"resources {phase.number}", library.phase_resources(pack, phase)))
     views += [(f"month {m}", messages.month(month_plan(pack, m))) for m in range(1, MAX_MONTH + 1)]
     views += [(f"step {s.number}", messages.step(pack, s)) for s in pack.steps]
     deadline = datetime(2026, 12, 6, 9, tzinfo=UTC)
@@ -107,12 +109,12 @@ def _views(pack: ContentPack) -> list[tuple[str, Reply]]:
         (f"challenge {c.id}", challenge_messages.announcement(c, deadline, late=True, zone="UTC"))
         for c in pack.challenges
     ]
-    views += [(f"topic {t.id}", messages.topic_readings(pack, t, None)) for t in pack.topics]
-    views.append(("projects", messages.projects(pack, None)))
-    views += [(f"projects {level}", messages.projects(pack, level)) for level in LEVELS]
-    views.append(("certifications", messages.certifications(pack)))
-    views.append(("specializations", messages.specializations(pack)))
-    views += [(s.id, messages.specialization(pack, s)) for s in pack.specializations]
+    views += [(f"topic {t.id}", library.topic_readings(pack, t, None)) for t in pack.topics]
+    views.append(("projects", library.projects(pack, None)))
+    views += [(f"projects {level}", library.projects(pack, level)) for level in LEVELS]
+    views.append(("certifications", library.certifications(pack)))
+    views.append(("specializations", library.specializations(pack)))
+    views += [(s.id, library.specialization(pack, s)) for s in pack.specializations]
     return views
 
 
@@ -122,9 +124,9 @@ def test_every_view_fits_the_platform_limits(pack: ContentPack) -> None:
 
 
 def test_list_views_show_everything_without_truncation(pack: ContentPack) -> None:
-    certifications = messages.certifications(pack)
+    certifications = library.certifications(pack)
     assert len(certifications.fields) == len(pack.certifications)
     for level in LEVELS:
-        shown = messages.projects(pack, level)
+        shown = library.projects(pack, level)
         assert len(shown.fields) == sum(p.level == level for p in pack.projects)
-    assert len(messages.specializations(pack).items) == len(pack.specializations)
+    assert len(library.specializations(pack).items) == len(pack.specializations)

@@ -11,7 +11,7 @@ import pytest
 from bot.content.loader import default_content_dir, load_pack
 from bot.content.model import ContentPack
 from bot.content.rules import MIN_CHALLENGES_PER_PHASE, MIN_READINGS_PER_PHASE
-from bot.roadmap import messages
+from bot.roadmap import library_messages as library
 from tests.bot.content import pack_2026_ids
 
 NEW_TOPICS = {
@@ -122,7 +122,7 @@ def test_milestones_and_challenges_of_one_thing_share_a_phase(pack: ContentPack)
 def test_certifications_show_exam_cost_and_validity_and_none_is_retired(
     pack: ContentPack,
 ) -> None:
-    fields = {f.name: f.value for f in messages.certifications(pack).fields}
+    fields = {f.name: f.value for f in library.certifications(pack).fields}
     for certification in pack.certifications:
         value = fields[certification.name]
         assert f"Exam: {certification.exam}." in value

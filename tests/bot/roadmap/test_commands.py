@@ -9,28 +9,16 @@ import pytest
 
 from bot.app import Cohort
 from bot.clock import ManualClock
-from bot.content.limits import fits
 from bot.content.problems import ContentError
-from bot.replies import Reply, Tone
+from bot.replies import Tone
 from bot.settings import Settings
 from bot.storage.database import Database
 from tests.bot.content.sample_pack import sample_files, write_pack
-from tests.support import COMMUNITY, caller, reply, text_of
-
-
-async def _run(cohort: Cohort, line: str, user: str = "ada") -> Reply:
-    return reply(await cohort.dispatcher.run_line(caller(user), line))
-
-
-async def _ok(cohort: Cohort, line: str) -> Reply:
-    answer = await _run(cohort, line)
-    assert answer.tone is not Tone.ERROR, answer.body
-    assert fits(answer) == [], line
-    return answer
+from tests.support import COMMUNITY, caller, ok, run, text_of
 
 
 async def _error(cohort: Cohort, line: str) -> str:
-    answer = await _run(cohort, line)
+    answer = await run(cohort, line)
     assert answer.tone is Tone.ERROR, answer
     return answer.body
 
@@ -43,7 +31,7 @@ async def _use_pack(cohort: Cohort, root: Path) -> None:
 
 
 async def test_the_overview_lists_the_phases_and_invites_to_join(cohort: Cohort) -> None:
-    answer = await _ok(cohort, "roadmap")
+    answer = await ok(cohort, "roadmap")
     shown = text_of(answer)
     assert answer.title == "Cohort AI-engineer roadmap"
     for label in ("months 1-3", "months 4-6", "months 7-9", "months 10-12", "months 13+"):
@@ -54,7 +42,7 @@ async def test_the_overview_lists_the_phases_and_invites_to_join(cohort: Cohort)
 
 async def test_a_member_sees_the_month_week_and_phase_they_are_in(cohort: Cohort) -> None:
     await cohort.dispatcher.run_line(caller(), "join start:2026-07-15 hours:6")
-    answer = await _ok(cohort, "roadmap")
+    answer = await ok(cohort, "roadmap")
     shown = text_of(answer)
     assert "month 5, week 20: phase 2, Machine learning algorithms, month 2 of 3" in shown
     assert "week 7 of the phase" in shown
@@ -68,21 +56,21 @@ async def test_a_member_sees_the_month_week_and_phase_they_are_in(cohort: Cohort
 
 async def test_a_member_who_starts_later_is_told_when(cohort: Cohort) -> None:
     await cohort.dispatcher.run_line(caller(), "join start:2026-12-06")
-    shown = text_of(await _ok(cohort, "roadmap"))
+    shown = text_of(await ok(cohort, "roadmap"))
     assert "Your journey starts on 2026-12-06 (in 7 days)" in shown
 
 
 async def test_the_standing_moves_with_the_clock(cohort: Cohort, clock: ManualClock) -> None:
     await cohort.dispatcher.run_line(caller(), "join")
-    assert "month 1, week 1: phase 1" in text_of(await _ok(cohort, "roadmap"))
+    assert "month 1, week 1: phase 1" in text_of(await ok(cohort, "roadmap"))
     clock.advance(timedelta(days=400))
     assert "month 14, week 58: phase 5, Specialization, month 2 of 12" in text_of(
-        await _ok(cohort, "roadmap")
+        await ok(cohort, "roadmap")
     )
 
 
 async def test_a_month_view_shows_its_phase_and_milestones(cohort: Cohort) -> None:
-    answer = await _ok(cohort, "roadmap month:5")
+    answer = await ok(cohort, "roadmap month:5")
     assert answer.title == "Month 5 · phase 2, Machine learning algorithms"
     assert answer.body.startswith("Month 2 of 3 in phase 2")
     assert answer.items
@@ -98,13 +86,13 @@ async def test_a_month_view_shows_its_phase_and_milestones(cohort: Cohort) -> No
 async def test_months_of_year_two_belong_to_the_specialization_phase(
     cohort: Cohort, month: int
 ) -> None:
-    answer = await _ok(cohort, f"roadmap month:{month}")
+    answer = await ok(cohort, f"roadmap month:{month}")
     assert answer.title == f"Month {month} · phase 5, Specialization"
     assert f"Month {month - 12} of 12 in phase 5" in answer.body
 
 
 async def test_a_phase_view_has_goals_resources_projects_and_milestones(cohort: Cohort) -> None:
-    answer = await _ok(cohort, "roadmap phase:2")
+    answer = await ok(cohort, "roadmap phase:2")
     assert answer.title == "Phase 2 · Machine learning algorithms"
     for heading in ("**Goals**", "**Resources**", "**Projects**", "**Milestones**"):
         assert heading in answer.body
@@ -117,12 +105,12 @@ async def test_a_phase_view_has_goals_resources_projects_and_milestones(cohort: 
 
 async def test_a_phase_view_warns_when_the_members_hours_fall_short(cohort: Cohort) -> None:
     await cohort.dispatcher.run_line(caller(), "join hours:3")
-    shown = text_of(await _ok(cohort, "roadmap phase:1"))
+    shown = text_of(await ok(cohort, "roadmap phase:1"))
     assert "At your 3 h a week it takes about 49 weeks" in shown
 
 
 async def test_a_step_view_is_a_guide_pointing_at_phases(cohort: Cohort) -> None:
-    answer = await _ok(cohort, "roadmap step:3")
+    answer = await ok(cohort, "roadmap step:3")
     assert answer.title == "Step 3 of 8 · Move from developer to AI"
     assert "**This week**" in answer.body
     assert "roadmap phase:2" in [a.command for a in answer.actions]
@@ -147,22 +135,22 @@ async def test_bad_input_gets_a_clear_error(cohort: Cohort, line: str, message: 
 
 
 async def test_resources_default_to_the_callers_phase(cohort: Cohort) -> None:
-    first = await _ok(cohort, "resources")
+    first = await ok(cohort, "resources")
     assert first.title == "Resources for phase 1 · Foundations"
     assert "**Core**" in first.body
     await cohort.dispatcher.run_line(caller(), "join start:2026-01-15")
-    assert (await _ok(cohort, "resources")).title.startswith("Resources for phase 4")
+    assert (await ok(cohort, "resources")).title.startswith("Resources for phase 4")
 
 
 async def test_resources_by_phase_and_by_topic(cohort: Cohort) -> None:
     pack = cohort.content.builtin()
     topic = pack.topics[0]
-    by_topic = await _ok(cohort, f"resources topic:{topic.id}")
+    by_topic = await ok(cohort, f"resources topic:{topic.id}")
     assert by_topic.title == f"Readings on {topic.title}"
     count = sum(topic.id in r.topics for r in pack.readings)
     shown = len(by_topic.items)
     assert shown == count or f"Showing {shown} of {count}" in by_topic.body
-    both = await _ok(cohort, f'resources phase:3 topic:"{topic.title}"')
+    both = await ok(cohort, f'resources phase:3 topic:"{topic.title}"')
     assert both.title == f"{topic.title} for phase 3"
 
 
@@ -175,31 +163,31 @@ async def test_an_unknown_topic_suggests_near_ones(cohort: Cohort) -> None:
 
 
 async def test_projects_by_level(cohort: Cohort) -> None:
-    overview = await _ok(cohort, "projects")
+    overview = await ok(cohort, "projects")
     assert [f.name.split(" (")[0] for f in overview.fields] == [
         "Beginner",
         "Intermediate",
         "Advanced",
     ]
-    advanced = await _ok(cohort, "projects level:advanced")
+    advanced = await ok(cohort, "projects level:advanced")
     names = [f.name for f in advanced.fields]
     assert "Detect card fraud · phase 4" in names
     assert "Analyze medical images · phase 5" in names
 
 
 async def test_certifications_link_to_the_providers(cohort: Cohort) -> None:
-    answer = await _ok(cohort, "certifications")
+    answer = await ok(cohort, "certifications")
     assert len(answer.fields) >= 8
     assert all("[Official page](https://" in f.value for f in answer.fields)
     assert "last checked on 2026-11-29" in answer.body
 
 
 async def test_specializations_by_id_or_by_name(cohort: Cohort) -> None:
-    listing = await _ok(cohort, "specializations")
+    listing = await ok(cohort, "specializations")
     assert len(listing.items) >= 6
-    health = await _ok(cohort, "specializations industry:healthcare")
+    health = await ok(cohort, "specializations industry:healthcare")
     assert health.title == "Specializing in Healthcare"
-    by_name = await _ok(cohort, 'specializations industry:"Autonomous systems"')
+    by_name = await ok(cohort, 'specializations industry:"Autonomous systems"')
     assert by_name.title == "Specializing in Autonomous systems"
     error = await _error(cohort, "specializations industry:helthcare")
     assert "Did you mean `healthcare`?" in error
@@ -218,8 +206,8 @@ async def test_every_button_runs_a_command_that_answers(cohort: Cohort) -> None:
         "specializations industry:finance",
     ]
     for line in lines:
-        for action in (await _run(cohort, line, "org")).actions:
-            answer = await _run(cohort, action.command, "org")
+        for action in (await run(cohort, line, "org")).actions:
+            answer = await run(cohort, action.command, "org")
             assert answer.tone is not Tone.ERROR, (line, action.command, answer.body)
 
 
@@ -229,8 +217,8 @@ async def test_a_community_pack_replaces_the_built_in_one(cohort: Cohort, tmp_pa
     custom["specializations.yaml"][0]["id"] = "agriculture"
     custom["specializations.yaml"][0]["industry"] = "Agriculture"
     await _use_pack(cohort, write_pack(tmp_path / "ours", custom))
-    assert (await _ok(cohort, "roadmap")).title == "Our own roadmap"
-    farming = await _ok(cohort, "specializations industry:agriculture")
+    assert (await ok(cohort, "roadmap")).title == "Our own roadmap"
+    farming = await ok(cohort, "specializations industry:agriculture")
     assert farming.title == "Specializing in Agriculture"
     assert "`machine-learning`" in await _error(cohort, "resources topic:ml")
 

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from bot.content.loader import load_pack
 from bot.content.model import ContentPack, Milestone
+from bot.content.plan import OPEN_PHASE_MONTHS
 from bot.members.model import Member
+from bot.roadmap.model import MAX_MONTH
 from bot.roadmap.service import (
-    MAX_MONTH,
-    OPEN_PHASE_MONTHS,
     add_months,
     month_of_journey,
     month_plan,
