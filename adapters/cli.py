@@ -168,7 +168,9 @@ async def _run_platforms(settings: Settings) -> int:
         except SchedulerBusy as busy:
             log.error("not starting the scheduler: %s", busy)
         # Feeds are claimed with a lease before each fetch, so every process may refresh.
-        services.append(run_refresher(cohort.digests, REFRESH_SECONDS, cohort.wake_senders))
+        services.append(
+            run_refresher(cohort.digests, cohort.clock, REFRESH_SECONDS, cohort.wake_senders)
+        )
         services.extend(platform_services(cohort, settings))
         await _until_signal(lambda: _all(services))
     finally:

@@ -89,7 +89,7 @@ async def populate(cohort: Cohort, count: int, weeks: int, seed: int) -> None:
     """`count` members, each checking in most of the `weeks` weeks before this one, with
     their streak caches as check-ins would have left them."""
     rng = random.Random(seed)
-    community = await cohort.communities.resolve(COMMUNITY)
+    community = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
     current = open_week(NOW, "UTC")
     first = current - weeks * WEEK
     joined = datetime.combine(first, datetime.min.time(), tzinfo=UTC)
@@ -163,7 +163,7 @@ async def bench(
     print(f"setup took {time.perf_counter() - started:.1f} s on {cohort.db.dialect}")
     if freeze_gc:
         gc.freeze()  # as `cohort run` does once started: old objects stay put
-    community = await cohort.communities.resolve(COMMUNITY)
+    community = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
     users = random.Random(11).sample(range(count), min(count, 2 * runs + 20))
 
     async def raw_insert(index: int) -> None:

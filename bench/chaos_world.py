@@ -93,7 +93,7 @@ async def _community(
         ref = CommunityRef(platform, f"T{number}")
         channels = {purpose: f"C{number}{purpose.value[:3].upper()}" for purpose in Purpose}
         users = [f"U{next(_ids)}" for _ in range(MEMBERS)]
-    community = await cohort.communities.resolve(ref)
+    community = await cohort.communities.resolve(ref, cohort.clock.now())
     community = await cohort.communities.configure(community, timezone="UTC", channels=channels)
     for purpose in Purpose:
         due = START + timedelta(minutes=next(minutes))

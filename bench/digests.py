@@ -180,7 +180,7 @@ async def prepared(
     if cohort.parse_workers is not None:  # as `cohort run` does
         await cohort.parse_workers.start()
     ref = CommunityRef(Platform.CONSOLE, "bench")
-    community = await cohort.communities.resolve(ref)
+    community = await cohort.communities.resolve(ref, cohort.clock.now())
     await cohort.communities.configure(community, channels={Purpose.DIGEST: "reading"})
     urls = [f"http://127.0.0.1:{port}/feed/{n}" for n in range(count)]
     if hostile:
@@ -239,12 +239,14 @@ async def loop_lag(worst: list[float]) -> None:
 
 
 async def timed_round(cohort: Cohort, clock: ManualClock, week: str) -> Round:
-    community = await cohort.communities.resolve(CommunityRef(Platform.CONSOLE, "bench"))
+    community = await cohort.communities.resolve(
+        CommunityRef(Platform.CONSOLE, "bench"), cohort.clock.now()
+    )
     worst = [0.0]
     monitor = asyncio.ensure_future(loop_lag(worst))
     cpu = cpu_seconds(cohort)
     start = time.perf_counter()
-    report = await cohort.digests.refresh()
+    report = await cohort.digests.refresh(cohort.clock.now())
     fetched = time.perf_counter()
     async with cohort.db.write() as conn:
         digest = await cohort.digests.building.post(conn, community, week, clock.now(), late=False)
@@ -263,7 +265,7 @@ async def hostile_round(cohort: Cohort, others: int) -> tuple[float, float, Refr
     """Seconds until every feed but the hostile ones is recorded, seconds for the whole
     refresh, and its report. The database is polled from another connection."""
     start = time.perf_counter()
-    refresh = asyncio.ensure_future(cohort.digests.refresh())
+    refresh = asyncio.ensure_future(cohort.digests.refresh(cohort.clock.now()))
     recorded = sa.select(sa.func.count()).where(
         feeds.c.checked_at.is_not(None), feeds.c.url.not_like("%/hostile/%")
     )

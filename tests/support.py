@@ -39,7 +39,7 @@ async def queue_message(
 ) -> bool:
     """Queue one outbox message for `community` now, as a job would; False when the key was
     already queued."""
-    found = await cohort.communities.resolve(community)
+    found = await cohort.communities.resolve(community, cohort.clock.now())
     async with cohort.db.write() as conn:
         return await enqueue(
             conn,

@@ -150,7 +150,9 @@ class Console:
                 self._clock.advance_to(target)
                 self._print(f"Clock moved, but nothing scheduled runs here: {self._scheduler_busy}")
                 return
-            await self._cohort.digests.refresh()  # the digest job only reads stored feed items
+            await self._cohort.digests.refresh(
+                self._cohort.clock.now()
+            )  # the digest job only reads stored feed items
             await self._cohort.scheduler.step_until(
                 self._clock.advance_to, target, self._drainer.drain
             )

@@ -9,7 +9,7 @@ from bot.storage.tables import communities, community_channels, organizers, sche
 
 
 def _build(shared: Shared, services: Services) -> CommunityService:
-    return CommunityService(shared.db, shared.clock)
+    return CommunityService(shared.db)
 
 
 _SETTING = "an organizer's setting chosen from a fixed list, never free text about a member"

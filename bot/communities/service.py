@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.clock import Clock
 from bot.communities import store
 from bot.communities.model import Community, Purpose, Schedule
 from bot.identity import Caller, CommunityRef
@@ -13,21 +12,18 @@ from bot.storage.transaction import Transaction
 
 
 class CommunityService:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
-        self._clock = clock  # only for `resolve` without a time (see there)
 
-    async def resolve(self, ref: CommunityRef, now: datetime | None = None) -> Community:
+    async def resolve(self, ref: CommunityRef, now: datetime) -> Community:
         """The community, created with defaults the first time anyone uses Cohort there, at
-        `now` (the command's time). Without `now`, for callers that are not commands (the
-        console host, tests), the clock says when."""
+        `now` (the time of the command)."""
         async with self._db.read() as tx:
             community_id = await store.find(tx, ref)
             if community_id is not None:
                 return await store.load(tx, community_id)
-        created = self._clock.now() if now is None else now
         async with self._db.write() as tx:
-            community_id = await store.ensure(tx, ref, created)
+            community_id = await store.ensure(tx, ref, now)
             return await store.load(tx, community_id)
 
     async def get(self, community_id: int) -> Community:

@@ -7,6 +7,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+from bot.clock import Clock
 from bot.digests.service import DigestService
 
 log = logging.getLogger(__name__)
@@ -17,14 +18,16 @@ INTERVAL = 300.0
 
 async def run_refresher(
     service: DigestService,
+    clock: Clock,
     seconds: float = INTERVAL,
     after_refresh: Callable[[], None] = lambda: None,
 ) -> None:
     """Refresh due feeds every `seconds` until cancelled. `after_refresh` runs after a
-    refresh that queued outbox rows (notices of disabled feeds): pass the senders' wake-up."""
+    refresh that queued outbox rows (notices of disabled feeds): pass the senders' wake-up.
+    Each round is checked as of the time it starts, read here as the ticker reads its own."""
     while True:
         try:
-            report = await service.refresh()
+            report = await service.refresh(clock.now())
             if report.checked:
                 log.info(
                     "checked %d feed(s): %d new item(s), %d failed, %d disabled",

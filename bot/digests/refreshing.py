@@ -60,10 +60,9 @@ class RefreshService:
     def fetcher(self) -> FeedFetcher:
         return self._fetcher
 
-    async def refresh(self, now: datetime | None = None) -> RefreshReport:
-        """Check every feed whose time has come, in every community, as of `now`: by default
-        when the fetcher starts the round (the refresh loop has no command or occurrence)."""
-        now = now or self._fetcher.now()
+    async def refresh(self, now: datetime) -> RefreshReport:
+        """Check every feed whose time has come, in every community, as of `now` (the time
+        the refresh loop's round started)."""
         async with self._db.read() as tx:
             due = await store.due_feeds(tx, now)
         return await self._refresh(due, now)
@@ -136,17 +135,15 @@ class RefreshService:
         transaction, until the None that says fetching is over (written at once); add the ids
         of the feeds recorded to `recorded`. Writing overlaps the fetches still under way, and
         a few transactions cost far less than one per feed."""
-        loop = asyncio.get_running_loop()
         finished = False
         while not finished:
             ready = [await results.get()]
-            until = loop.time() + BATCH_WINDOW
-            while None not in ready:
-                try:
-                    async with asyncio.timeout_at(until):
+            try:
+                async with asyncio.timeout(BATCH_WINDOW):
+                    while None not in ready:
                         ready.append(await results.get())
-                except TimeoutError:
-                    break
+            except TimeoutError:
+                pass
             finished = None in ready
             checked = [r for r in ready if r is not None]
             if not checked:

@@ -33,7 +33,7 @@ class DigestService:
         """How documents are parsed: worker processes the bot starts and stops, or a thread."""
         return self.refreshing.parse
 
-    async def refresh(self, now: datetime | None = None) -> RefreshReport:
+    async def refresh(self, now: datetime) -> RefreshReport:
         """Check every due feed (see :meth:`RefreshService.refresh`)."""
         return await self.refreshing.refresh(now)
 

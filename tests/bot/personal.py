@@ -48,7 +48,7 @@ async def two_members(cohort: Cohort) -> tuple[Member, Member]:
         await _ok(cohort, user, f'goal add text:"{goal}" due:2026-12-31')
         await _ok(cohort, user, "pause until:2026-12-14")
         await _ok(cohort, user, f"holiday add {week}")
-    community = await cohort.communities.resolve(COMMUNITY)
+    community = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
     ada = await cohort.members.find(community.id, "ada")
     bob = await cohort.members.find(community.id, "bob")
     assert ada is not None

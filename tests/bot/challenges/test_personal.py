@@ -56,7 +56,7 @@ def _data(cohort: Cohort) -> MemberData:
 
 
 async def _member(cohort: Cohort, user: str) -> Member:
-    community = await cohort.communities.resolve(COMMUNITY)
+    community = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
     found = await cohort.members.find(community.id, user)
     assert found is not None
     return found

@@ -14,7 +14,7 @@ async def test_erasing_removes_the_role_and_anonymises_who_named_whom(cohort: Co
     await ok(cohort, "join")
     await ok(cohort, "setup organizer:@cleo")
     await ok(cohort, "setup organizer:@dan", "root", admin=True)
-    community = await cohort.communities.resolve(COMMUNITY)
+    community = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
     ada = await cohort.members.find(community.id, "ada")
     assert ada is not None
     rows = OrganizerRows()
@@ -35,7 +35,7 @@ async def test_erasing_removes_the_role_and_anonymises_who_named_whom(cohort: Co
 
 async def test_other_features_read_communities_in_their_own_transaction(cohort: Cohort) -> None:
     await ok(cohort, "setup organizer:@cleo timezone:Asia/Tokyo", "root", admin=True)
-    community = await cohort.communities.resolve(COMMUNITY)
+    community = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
     async with cohort.db.read() as tx:
         assert (await cohort.communities.get_in(tx, community.id)).timezone == "Asia/Tokyo"
         assert await cohort.communities.organizers_in(tx, community) == ["cleo"]

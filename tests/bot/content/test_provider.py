@@ -21,7 +21,7 @@ async def test_a_community_gets_its_own_pack_or_else_the_built_in_one(
     custom["pack.yaml"]["name"] = "Custom pack"
     write_pack(tmp_path / "packs" / "custom", custom)
     provider = ContentProvider(write_pack(tmp_path / "builtin"), tmp_path / "packs")
-    community = await cohort.communities.resolve(COMMUNITY)
+    community = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
     assert provider.for_community(community) is provider.builtin()
 
     configured = await cohort.communities.configure(community, content_dir="custom")
@@ -59,13 +59,13 @@ async def test_organizers_switch_packs_by_name_and_a_broken_one_is_refused(
     organizer = caller("org", admin=True)
     switched = reply(await cohort.dispatcher.run_line(organizer, "setup content:custom"))
     assert "content pack Custom pack (custom)" in switched.body
-    community = await cohort.communities.resolve(COMMUNITY)
+    community = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
     assert cohort.content.for_community(community).info.name == "Custom pack"
     refused = reply(await cohort.dispatcher.run_line(organizer, "setup content:broken"))
     assert "has 1 problem(s), so it was not switched on" in refused.body
     assert "steps.yaml: missing" in refused.body
     await cohort.dispatcher.run_line(organizer, "setup content:builtin")
-    community = await cohort.communities.resolve(COMMUNITY)
+    community = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
     assert cohort.content.for_community(community) is cohort.content.builtin()
 
 

@@ -97,7 +97,9 @@ async def test_the_digest_picks_what_ranking_every_candidate_picks(
     matcher = TopicMatcher(cohort.content.builtin().topics)
     first_look_enough = 0
     for n in range(40):
-        community = await cohort.communities.resolve(CommunityRef(Platform.CONSOLE, f"c{n}"))
+        community = await cohort.communities.resolve(
+            CommunityRef(Platform.CONSOLE, f"c{n}"), cohort.clock.now()
+        )
         async with cohort.db.write() as tx:
             await _generate(tx, rng, community.id, now)
         async with cohort.db.read() as tx:

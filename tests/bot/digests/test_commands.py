@@ -195,7 +195,9 @@ async def test_an_address_refused_at_add_is_not_followed(
     assert answer.tone is Tone.ERROR
     assert problem in text_of(answer)
     assert "RSS or Atom" not in text_of(answer)  # the hint is for pages that are not feeds
-    feeds, _ = await cohort.digests.feeds.feeds(await cohort.communities.resolve(COMMUNITY))
+    feeds, _ = await cohort.digests.feeds.feeds(
+        await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
+    )
     assert feeds == []
 
 
@@ -211,7 +213,7 @@ async def test_a_page_that_is_not_a_feed_gets_the_hint(
 async def test_a_feed_stored_with_credentials_earlier_is_listed_without_them(
     cohort: Cohort, clock: ManualClock
 ) -> None:
-    community = await cohort.communities.resolve(COMMUNITY)
+    community = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
     async with cohort.db.write() as conn:
         await store.add_feed(
             conn,

@@ -33,7 +33,7 @@ async def publish(
     """Serve new posts on a feed and let an hour pass, so the refresher picks them up."""
     server.serve(path, rss20(posts, title=f"Feed {path}"))
     clock.advance(HOUR)
-    report = await asyncio.wait_for(cohort.digests.refresh(), 10)
+    report = await asyncio.wait_for(cohort.digests.refresh(cohort.clock.now()), 10)
     assert report.failed == 0
 
 

@@ -25,7 +25,7 @@ async def _organizer(cohort: Cohort, user: str, server: FeedServer, path: str) -
     line = f"feeds add {server.url(path)} tags:rag"
     answer = reply(await cohort.dispatcher.run_line(caller(user, admin=True), line))
     assert answer.tone is Tone.SUCCESS, answer.body
-    community = await cohort.communities.resolve(COMMUNITY)
+    community = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
     member = await cohort.services.get(MemberService).find(community.id, user)
     assert member is not None
     return member

@@ -41,7 +41,7 @@ async def add(cohort: Cohort, server: FeedServer, path: str) -> str:
 
 async def refresh(cohort: Cohort, clock: ManualClock, ahead: timedelta = HOUR) -> RefreshReport:
     clock.advance(ahead)
-    return await asyncio.wait_for(cohort.digests.refresh(), BOUND)
+    return await asyncio.wait_for(cohort.digests.refresh(cohort.clock.now()), BOUND)
 
 
 async def follow(cohort: Cohort, server: FeedServer, clock: ManualClock, *paths: str) -> None:
@@ -199,13 +199,13 @@ async def test_feeds_a_stopped_refresh_did_not_reach_are_checked_at_the_next_sta
         await add(digest_core, feed_server, path)
     feed_server.latency["/slow"] = 0.9  # within the 1 s limit: still on its way when stopped
     clock.advance(HOUR)
-    stopping = asyncio.ensure_future(digest_core.digests.refresh())
+    stopping = asyncio.ensure_future(digest_core.digests.refresh(digest_core.clock.now()))
     await asyncio.sleep(0.4)  # the fast feed is recorded within milliseconds
     stopping.cancel()
     await asyncio.gather(stopping, return_exceptions=True)
     assert stopping.cancelled()
     # A restart at once: only the feed the stopped refresh did not reach is checked.
-    report = await asyncio.wait_for(digest_core.digests.refresh(), BOUND)
+    report = await asyncio.wait_for(digest_core.digests.refresh(digest_core.clock.now()), BOUND)
     assert report.checked == 1
     assert [h.path for h in feed_server.hits].count("/fast") == 2  # added, then the stopped round
 
@@ -373,7 +373,7 @@ async def test_every_fault_is_recorded_on_its_own_feed_and_no_title_pings_anyone
     assert report.checked == len(FAULTS)
     assert report.failed == len(PROBLEMS) - 1  # the gone feed is disabled, not failed
     assert report.disabled == 1
-    community = await digest_core.communities.resolve(COMMUNITY)
+    community = await digest_core.communities.resolve(COMMUNITY, digest_core.clock.now())
     feeds, _ = await digest_core.digests.feeds.feeds(community)
     problems = {
         f.url.removeprefix(feed_server.url("")): (f.disabled_reason or f.problem or "")
@@ -442,7 +442,9 @@ async def test_the_refresher_loop_checks_due_feeds_and_wakes_the_senders_for_not
     feed_server.status("/f", 410)
     clock.advance(HOUR)
     woken = asyncio.Event()
-    loop = asyncio.ensure_future(run_refresher(digest_core.digests, 0.01, woken.set))
+    loop = asyncio.ensure_future(
+        run_refresher(digest_core.digests, digest_core.clock, 0.01, woken.set)
+    )
     try:
         await asyncio.wait_for(woken.wait(), BOUND)
     finally:
@@ -461,7 +463,7 @@ async def test_a_digest_considers_only_the_newest_items_of_each_feed(
     ]
     feed_server.serve("/f", rss20(batch))
     await refresh(digest_core, clock)
-    community = await digest_core.communities.resolve(COMMUNITY)
+    community = await digest_core.communities.resolve(COMMUNITY, digest_core.clock.now())
     async with digest_core.db.read() as conn:
         considered, beyond = await store.candidates(
             conn, community.id, clock.now() - 2 * HOUR, 50, clock.now() - 40 * HOUR

@@ -108,7 +108,7 @@ async def test_a_refresh_parses_in_worker_processes_when_the_settings_ask_for_th
         fresh = Post("Fresh news", "https://new.org/1", "new-1", clock.now())
         feed_server.serve("/f", rss20([fresh, *old]))
         clock.advance(timedelta(hours=1))
-        report = await core.digests.refresh()
+        report = await core.digests.refresh(core.clock.now())
         assert (report.checked, report.new_items, report.failed) == (1, 1, 0)
         preview = reply(await core.dispatcher.run_line(organizer, "digest preview")).body
         assert "Fresh news" in preview

@@ -13,7 +13,7 @@ async def test_erasing_deletes_only_the_members_row_and_names_their_strings(
 ) -> None:
     await ok(cohort, "join timezone:Europe/Berlin focus:rag")
     await ok(cohort, "join", "bob")
-    community = await cohort.communities.resolve(COMMUNITY)
+    community = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
     ada = await cohort.members.find(community.id, "ada")
     assert ada is not None
     rows = MemberRows()

@@ -141,7 +141,7 @@ async def test_reminders_decide_on_the_time_the_run_started_not_the_time_it_was_
 ) -> None:
     await _run(cohort, "join timezone:Europe/Berlin")
     await _run(cohort, "checkin hours:2 done:x")
-    community = await cohort.communities.resolve(COMMUNITY)
+    community = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
     job = reminders(cohort.services.get(NudgeService))
     due = at("2026-12-06T17:00")  # Sunday 18:00 in Berlin: W49's reminder window is open
     started_late = Occurrence("reminders", due, "2026-12-06T18:00", True, at("2026-12-07T11:30"))

@@ -31,7 +31,7 @@ async def _field(cohort: Cohort, line: str, name: str) -> str:
 
 
 async def _member_id(cohort: Cohort) -> int:
-    community = await cohort.communities.resolve(caller().member.community)
+    community = await cohort.communities.resolve(caller().member.community, cohort.clock.now())
     member = await cohort.members.require(community.id, "ada")
     return member.id
 
@@ -78,7 +78,7 @@ async def test_other_features_can_ask_who_is_paused_on_a_date(cohort: Cohort) ->
     await _ok(cohort, "join timezone:Europe/Berlin")
     await _ok(cohort, "pause until:2026-12-14")
     member_id = await _member_id(cohort)
-    community = await cohort.communities.resolve(caller().member.community)
+    community = await cohort.communities.resolve(caller().member.community, cohort.clock.now())
     assert await _paused_on(cohort, member_id, date(2026, 11, 29))
     assert await _paused_on(cohort, member_id, date(2026, 12, 13))
     assert not await _paused_on(cohort, member_id, date(2026, 12, 14))  # back by itself

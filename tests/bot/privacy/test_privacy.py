@@ -115,7 +115,7 @@ async def test_forgetting_an_organizer_removes_the_role_and_anonymises_who_they_
     assert [r["user_id"] for r in role["organizers_you_named"]] == ["cleo"]
     preview = await _run(cohort, "forget-me")
     forgotten = await _run(cohort, preview.actions[0].command)
-    community = await cohort.communities.resolve(caller().member.community)
+    community = await cohort.communities.resolve(caller().member.community, cohort.clock.now())
     assert await cohort.communities.organizers(community) == ["cleo"]  # cleo stays, ada goes
     assert "Everything Cohort held about you here is deleted" not in forgotten.body
     assert "already posted on the platform are the platform's" in forgotten.body

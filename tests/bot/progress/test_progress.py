@@ -67,7 +67,7 @@ async def test_the_card_marks_each_of_the_last_26_weeks(cohort: Cohort, clock: M
         clock.advance(WEEK)
     clock.advance(WEEK)  # W52 frozen, W53 open
     service = cohort.services.get(ProgressService)
-    community = await cohort.communities.resolve(COMMUNITY)
+    community = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
     result = await service.progress(community, "ada", False, None, clock.now())
     assert len(result.weeks) == WEEKS_SHOWN
     assert [w.mark for w in result.weeks[-7:]] == [

@@ -26,7 +26,7 @@ async def _error(cohort: Cohort, line: str) -> str:
 async def _use_pack(cohort: Cohort, root: Path) -> None:
     """Offer the pack at `root` in the packs folder and switch the community to it."""
     cohort.content.packs_dir = root.parent
-    community = await cohort.communities.resolve(COMMUNITY)
+    community = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
     await cohort.communities.configure(community, content_dir=root.name)
 
 
