@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from adapters.http import serve_ops
 from bot.app import Cohort
 from bot.clock import Clock, OffsetClock, ScaledClock, SystemClock
 from bot.content.check import check
@@ -68,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(f"cohort: invalid settings: {problems}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, settings.secrets())
+    configure_logging(settings.log_level, settings.secrets(), settings.log_format)
     if args.command == "content":
         code, report = check(args.path or settings.content_dir)
         print(report, file=sys.stdout if code == 0 else sys.stderr)
@@ -168,7 +169,16 @@ async def _run_platforms(settings: Settings) -> int:
         except SchedulerBusy as busy:
             log.error("not starting the scheduler: %s", busy)
         # Feeds are claimed with a lease before each fetch, so every process may refresh.
-        services.append(run_refresher(cohort.digests, REFRESH_SECONDS, cohort.wake_senders))
+        services.append(
+            run_refresher(
+                cohort.digests,
+                REFRESH_SECONDS,
+                cohort.wake_senders,
+                cohort.observe_refresh,
+            )
+        )
+        if not settings.slack_http_mode:  # Slack's HTTP server carries health and metrics
+            services.append(serve_ops(cohort, settings.http_host, settings.http_port))
         services.extend(platform_services(cohort, settings))
         await _until_signal(lambda: _all(services))
     finally:

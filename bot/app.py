@@ -23,11 +23,12 @@ from bot.digests.commands import commands as digest_commands
 from bot.digests.fetcher import FeedFetcher, FetchLimits, session_factory
 from bot.digests.jobs import weekly_digest
 from bot.digests.parse import parse_in_thread
-from bot.digests.service import DigestService
+from bot.digests.service import DigestService, RefreshReport
 from bot.digests.workers import ParseWorkers, default_workers
 from bot.dispatch import Dispatcher
 from bot.errors import UserError
 from bot.goals.commands import commands as goal_commands
+from bot.health import Health
 from bot.help.commands import commands as help_commands
 from bot.holidays.commands import commands as holiday_commands
 from bot.leaderboards.commands import commands as leaderboard_commands
@@ -36,6 +37,7 @@ from bot.matchups.jobs import matchup_round
 from bot.matchups.service import MatchService
 from bot.members.commands import commands as member_commands
 from bot.members.service import MemberService
+from bot.metrics import Metrics
 from bot.milestones.commands import commands as milestone_commands
 from bot.milestones.commands import suggester as milestone_suggester
 from bot.milestones.service import MilestoneService
@@ -60,6 +62,9 @@ class Cohort:
         self.settings = settings
         self.clock = clock
         self.db = db
+        # This core's own registry: two cores in one process (tests) never share a metric.
+        self.metrics = Metrics()
+        self.health = Health(db)
         self.communities = CommunityService(db, clock)
         self.members = MemberService(db, clock)
         self.content = ContentProvider(
@@ -103,7 +108,7 @@ class Cohort:
                 *delivery_commands(db),
             )
         )
-        self.dispatcher = Dispatcher(self.catalogue, self.communities, clock)
+        self.dispatcher = Dispatcher(self.catalogue, self.communities, clock, self.metrics)
         self.dispatcher.add_suggester(
             Autocomplete.MILESTONE, milestone_suggester(db, self.content, self.members)
         )
@@ -119,14 +124,19 @@ class Cohort:
                 reminders(db, clock),
             ],
             catchup=timedelta(hours=settings.catchup_hours),
+            metrics=self.metrics,
         )
         self._drainers: list[Drainer] = []
 
     def drainer(self, sender: Sender) -> Drainer:
         """The outbox drainer for one platform's sender; `wake_senders` wakes it."""
-        drainer = Drainer(self.db, self.clock, sender)
+        drainer = Drainer(self.db, self.clock, sender, metrics=self.metrics)
         self._drainers.append(drainer)
         return drainer
+
+    def observe_refresh(self, report: RefreshReport) -> None:
+        """Count what one feed refresh did, for /metrics."""
+        self.metrics.feed_refresh(report.checked, report.failed, report.disabled, report.new_items)
 
     def wake_senders(self) -> None:
         """New outbox rows were written in this process: deliver them now."""

@@ -31,6 +31,7 @@ from bot.communities.service import CommunityService
 from bot.errors import UserError
 from bot.grammar import GrammarError, tokenize
 from bot.identity import Caller
+from bot.metrics import Metrics
 from bot.replies import Answer, Reply
 
 log = logging.getLogger(__name__)
@@ -55,10 +56,17 @@ MAX_SUGGESTIONS = 25
 
 
 class Dispatcher:
-    def __init__(self, catalogue: Catalogue, communities: CommunityService, clock: Clock) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        communities: CommunityService,
+        clock: Clock,
+        metrics: Metrics | None = None,
+    ) -> None:
         self.catalogue = catalogue
         self._communities = communities
         self._clock = clock
+        self._metrics = metrics or Metrics()
         self._suggesters: dict[Autocomplete, Suggest] = {
             Autocomplete.TIMEZONE: _suggest_timezones,
             Autocomplete.COMMAND: self._suggest_commands,
@@ -98,22 +106,35 @@ class Dispatcher:
     async def run(self, caller: Caller, path: Sequence[str], raw: Mapping[str, str]) -> Answer:
         """Run the command at `path` with raw option values (Discord, forms, buttons)."""
         try:
-            command = self._leaf(path)
+            name, command = self._resolved(path)
+        except UserError as error:
+            self._metrics.command_errors.labels("unknown", "refused").inc()
+            return Reply.error(error.message)
+        with self._metrics.command(name):
+            return await self._run(caller, name, command, raw)
+
+    async def _run(
+        self, caller: Caller, name: str, command: Command, raw: Mapping[str, str]
+    ) -> Answer:
+        try:
             context = await self._context(caller)
             if command.access is Access.ORGANIZER and not context.is_organizer:
+                self._metrics.command_errors.labels(name, "refused").inc()
                 return Reply.error(
-                    f"Only organizers can run `{' '.join(path)}`. A server admin, or an "
+                    f"Only organizers can run `{name}`. A server admin, or an "
                     "organizer with `setup organizer:@you`, can make you one."
                 )
             args = validate(command, raw, context.today())
             if command.handler is None:
-                raise RuntimeError(f"command {path} has no handler")
+                raise RuntimeError(f"command {name} has no handler")
             return await command.handler(context, args)
         except UserError as error:
+            self._metrics.command_errors.labels(name, "refused").inc()
             return Reply.error(error.message)
         except Exception:
             error_id = secrets.token_hex(4)
-            log.exception("command %s failed (error id %s)", " ".join(path), error_id)
+            self._metrics.command_errors.labels(name, "failed").inc()
+            log.exception("command %s failed (error id %s)", name, error_id)
             return Reply.error(
                 "Something went wrong on my side; nothing you typed caused it. "
                 f"If it keeps happening, give an organizer this error id: `{error_id}`."
@@ -132,10 +153,14 @@ class Dispatcher:
         return None
 
     def _leaf(self, path: Sequence[str]) -> Command:
-        _, command, used = self.catalogue.resolve(list(path))
+        return self._resolved(path)[1]
+
+    def _resolved(self, path: Sequence[str]) -> tuple[str, Command]:
+        """The command's own name (`digest preview`, whatever the case typed) and itself."""
+        canonical, command, used = self.catalogue.resolve(list(path))
         if used != len(path):
             raise UserError(f"There is no command `{clip(' '.join(path))}`.")
-        return command
+        return " ".join(canonical), command
 
     async def _context(self, caller: Caller) -> Context:
         community, is_organizer = await self._communities.for_caller(caller)

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.clock import Clock
 from bot.communities.model import WEEKDAYS, Community, Schedule
 from bot.communities.store import load_all
+from bot.metrics import Metrics
 from bot.storage.database import Database
 from bot.storage.tables import occurrences
 
@@ -111,8 +112,16 @@ def local_key(moment: datetime, timezone: str) -> str:
 
 
 class Scheduler:
-    def __init__(self, db: Database, clock: Clock, jobs: list[Job], catchup: timedelta) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        jobs: list[Job],
+        catchup: timedelta,
+        metrics: Metrics | None = None,
+    ) -> None:
         self._db = db
+        self._metrics = metrics or Metrics()
         self._clock = clock
         self._jobs = jobs
         self._catchup = catchup
@@ -208,6 +217,9 @@ class Scheduler:
                 )
                 await job.run(conn, community, occurrence)
                 ran = 1
+        if ran:
+            lag = (now - latest).total_seconds()
+            self._metrics.scheduler_lag.labels(job.kind).observe(max(0.0, lag))
         self._settled[key] = latest
         return ran
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,6 +32,7 @@ class Settings(BaseSettings):
         Path("packs"), validation_alias=_env("COHORT_CONTENT_PACKS_DIR")
     )
     log_level: str = Field("INFO", validation_alias=_env("COHORT_LOG_LEVEL"))
+    log_format: Literal["text", "json"] = Field("text", validation_alias=_env("COHORT_LOG_FORMAT"))
     catchup_hours: int = Field(12, ge=0, le=168, validation_alias=_env("COHORT_CATCHUP_HOURS"))
     tick_seconds: float = Field(30.0, gt=0, le=3600, validation_alias=_env("COHORT_TICK_SECONDS"))
     parse_workers: int | None = Field(
@@ -83,6 +85,11 @@ class Settings(BaseSettings):
         return self.slack_bot_token is not None and (
             self.slack_app_token is not None or self.slack_signing_secret is not None
         )
+
+    @property
+    def slack_http_mode(self) -> bool:
+        """Slack answers on Cohort's HTTP server (no Socket Mode token)."""
+        return self.slack_enabled and self.slack_app_token is None
 
     def half_set_credentials(self) -> str | None:
         """What a half-set platform configuration lacks, as one sentence naming the settings;

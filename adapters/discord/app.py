@@ -88,6 +88,11 @@ async def serve(cohort: Cohort, settings: Settings) -> None:
     apply_endpoints(settings)
     client = build_client(cohort.dispatcher, settings)
     drainer = cohort.drainer(DiscordSender(client))
+
+    async def connected() -> bool:
+        return client.is_ready() and not client.is_closed()
+
+    cohort.health.watch("discord", connected)
     async with client:
         await client.login(token)
         log.info("logged in to Discord as %s", client.user)
@@ -100,6 +105,7 @@ async def serve(cohort: Cohort, settings: Settings) -> None:
             for task in done:
                 task.result()  # a gateway failure (bad token, intents) ends the service
         finally:
+            cohort.health.lost("discord")
             for task in tasks:
                 task.cancel()
             for task in tasks:

@@ -7,7 +7,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from bot.digests.service import DigestService
+from bot.digests.service import DigestService, RefreshReport
 
 log = logging.getLogger(__name__)
 
@@ -19,12 +19,15 @@ async def run_refresher(
     service: DigestService,
     seconds: float = INTERVAL,
     after_refresh: Callable[[], None] = lambda: None,
+    observe: Callable[[RefreshReport], None] = lambda report: None,
 ) -> None:
     """Refresh due feeds every `seconds` until cancelled. `after_refresh` runs after a
-    refresh that queued outbox rows (notices of disabled feeds): pass the senders' wake-up."""
+    refresh that queued outbox rows (notices of disabled feeds): pass the senders' wake-up;
+    `observe` gets every refresh's report (the metrics)."""
     while True:
         try:
             report = await service.refresh()
+            observe(report)
             if report.checked:
                 log.info(
                     "checked %d feed(s): %d new item(s), %d failed, %d disabled",
