@@ -27,6 +27,7 @@ from bot.digests.service import DigestService, RefreshReport
 from bot.digests.workers import ParseWorkers, default_workers
 from bot.dispatch import Dispatcher
 from bot.errors import UserError
+from bot.fairuse.limits import FairUse, Limits
 from bot.goals.commands import commands as goal_commands
 from bot.health import Health
 from bot.help.commands import commands as help_commands
@@ -108,7 +109,15 @@ class Cohort:
                 *delivery_commands(db),
             )
         )
-        self.dispatcher = Dispatcher(self.catalogue, self.communities, clock, self.metrics)
+        limits = Limits(
+            member_concurrent=settings.limit_member_concurrent,
+            member_per_minute=settings.limit_member_per_minute,
+            community_concurrent=settings.limit_community_concurrent,
+            community_per_minute=settings.limit_community_per_minute,
+        )
+        self.dispatcher = Dispatcher(
+            self.catalogue, self.communities, clock, self.metrics, FairUse(limits)
+        )
         self.dispatcher.add_suggester(
             Autocomplete.MILESTONE, milestone_suggester(db, self.content, self.members)
         )

@@ -29,8 +29,9 @@ from bot.commands import (
 from bot.communities.model import Community
 from bot.communities.service import CommunityService
 from bot.errors import UserError
+from bot.fairuse.limits import Admission, FairUse, Limits, Refusal
 from bot.grammar import GrammarError, tokenize
-from bot.identity import Caller
+from bot.identity import Caller, Platform
 from bot.metrics import Metrics
 from bot.replies import Answer, Reply
 
@@ -62,11 +63,14 @@ class Dispatcher:
         communities: CommunityService,
         clock: Clock,
         metrics: Metrics | None = None,
+        fair_use: FairUse | None = None,
     ) -> None:
         self.catalogue = catalogue
         self._communities = communities
         self._clock = clock
         self._metrics = metrics or Metrics()
+        # No limits unless the composition root sets them (Cohort does, from Settings).
+        self._fair_use = fair_use or FairUse(Limits(0, 0, 0, 0))
         self._suggesters: dict[Autocomplete, Suggest] = {
             Autocomplete.TIMEZONE: _suggest_timezones,
             Autocomplete.COMMAND: self._suggest_commands,
@@ -105,19 +109,37 @@ class Dispatcher:
 
     async def run(self, caller: Caller, path: Sequence[str], raw: Mapping[str, str]) -> Answer:
         """Run the command at `path` with raw option values (Discord, forms, buttons)."""
+        now = self._clock.now()  # the command's time, for the limits and its handler
         try:
             name, command = self._resolved(path)
         except UserError as error:
             self._metrics.command_errors.labels("unknown", "refused").inc()
             return Reply.error(error.message)
-        with self._metrics.command(name):
-            return await self._run(caller, name, command, raw)
+        admitted = self._admit(caller, command, now)
+        if isinstance(admitted, Refusal):
+            self._metrics.command_errors.labels(name, "limited").inc()
+            log.debug("command %s held back: %s limit", name, admitted.scope)
+            return Reply.error(admitted.message)
+        try:
+            with self._metrics.command(name):
+                return await self._run(caller, name, command, raw, now)
+        finally:
+            if admitted is not None:
+                admitted.release()
+
+    def _admit(self, caller: Caller, command: Command, now: datetime) -> Admission | Refusal | None:
+        """Fair use, counted per member and per community; the console is its operator's own
+        terminal, so it has no limits."""
+        community = caller.member.community
+        if community.platform is Platform.CONSOLE:
+            return None
+        return self._fair_use.admit(caller.member, community, command.cost, now)
 
     async def _run(
-        self, caller: Caller, name: str, command: Command, raw: Mapping[str, str]
+        self, caller: Caller, name: str, command: Command, raw: Mapping[str, str], now: datetime
     ) -> Answer:
         try:
-            context = await self._context(caller)
+            context = await self._context(caller, now)
             if command.access is Access.ORGANIZER and not context.is_organizer:
                 self._metrics.command_errors.labels(name, "refused").inc()
                 return Reply.error(
@@ -162,9 +184,9 @@ class Dispatcher:
             raise UserError(f"There is no command `{clip(' '.join(path))}`.")
         return " ".join(canonical), command
 
-    async def _context(self, caller: Caller) -> Context:
+    async def _context(self, caller: Caller, now: datetime | None = None) -> Context:
         community, is_organizer = await self._communities.for_caller(caller)
-        return Context(caller, community, is_organizer, self._clock.now())
+        return Context(caller, community, is_organizer, now or self._clock.now())
 
 
 async def _suggest_timezones(context: Context, typed: str) -> list[str]:

@@ -39,6 +39,20 @@ class Settings(BaseSettings):
         None, ge=0, le=32, validation_alias=_env("COHORT_PARSE_WORKERS")
     )
     feeds_allowed_hosts: str = Field("", validation_alias=_env("COHORT_FEEDS_ALLOWED_HOSTS"))
+    # Fair use, in cost units (a card, an export or a preview costs 3, other commands 1);
+    # 0 turns a limit off. See bot/fairuse and docs/operations.md.
+    limit_member_concurrent: int = Field(
+        4, ge=0, validation_alias=_env("COHORT_LIMIT_MEMBER_CONCURRENT")
+    )
+    limit_member_per_minute: int = Field(
+        30, ge=0, validation_alias=_env("COHORT_LIMIT_MEMBER_PER_MINUTE")
+    )
+    limit_community_concurrent: int = Field(
+        40, ge=0, validation_alias=_env("COHORT_LIMIT_COMMUNITY_CONCURRENT")
+    )
+    limit_community_per_minute: int = Field(
+        600, ge=0, validation_alias=_env("COHORT_LIMIT_COMMUNITY_PER_MINUTE")
+    )
     http_host: str = Field("127.0.0.1", validation_alias=_env("COHORT_HTTP_HOST"))
     http_port: int = Field(3000, ge=0, le=65535, validation_alias=_env("COHORT_HTTP_PORT"))
 

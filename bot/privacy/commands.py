@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands import Args, Command, Option
+from bot.commands import HEAVY, Args, Command, Option
 from bot.dispatch import Context
 from bot.members.service import MemberService
 from bot.privacy import messages
@@ -27,7 +27,7 @@ def commands(db: Database, members: MemberService) -> tuple[Command, ...]:
         return messages.forgotten()
 
     return (
-        Command("export", "All your data here, as a JSON file", export, slow=True),
+        Command("export", "All your data here, as a JSON file", export, slow=True, cost=HEAVY),
         Command(
             "forget-me",
             "Delete everything Cohort holds about you here, after a confirmation",

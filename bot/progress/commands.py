@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 from typing import TypeVar
 
-from bot.commands import Access, Args, Command, Option, OptionKind
+from bot.commands import HEAVY, Access, Args, Command, Option, OptionKind
 from bot.content.provider import ContentProvider
 from bot.dispatch import Context
 from bot.members.service import MemberService
@@ -49,6 +49,7 @@ def commands(db: Database, content: ContentProvider, members: MemberService) -> 
                 ),
             ),
             slow=True,
+            cost=HEAVY,
         ),
         Command(
             "stats",
@@ -56,6 +57,7 @@ def commands(db: Database, content: ContentProvider, members: MemberService) -> 
             stats,
             access=Access.ORGANIZER,
             slow=True,
+            cost=HEAVY,
         ),
     )
 
