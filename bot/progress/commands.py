@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import TypeVar
 
+from bot import pictures
 from bot.commands import HEAVY, Access, Args, Command, Option, OptionKind
 from bot.content.provider import ContentProvider
 from bot.dispatch import Context
@@ -65,4 +65,4 @@ def commands(db: Database, content: ContentProvider, members: MemberService) -> 
 async def _picture(ctx: Context, draw: Callable[[T], bytes], result: T) -> bytes | None:
     """The reply's picture, drawn off the event loop; None, and not drawn, where the caller
     cannot see it."""
-    return await asyncio.to_thread(draw, result) if ctx.caller.shows_images else None
+    return await pictures.draw(draw, result) if ctx.caller.shows_images else None
