@@ -31,5 +31,5 @@ EXPOSE 3000
 # Liveness: `cohort run` answers GET /healthz on COHORT_HTTP_PORT in every platform mode
 # (readiness, for a load balancer, is /readyz). No curl in the slim image: Python asks.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('COHORT_HTTP_PORT', '3000') + '/healthz', timeout=4)"]
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + (os.environ.get('COHORT_HTTP_PORT') or '3000') + '/healthz', timeout=4)"]
 CMD ["cohort", "run"]
