@@ -99,6 +99,11 @@ class Metrics:
         self.commands_in_flight = Gauge(
             "cohort_commands_in_flight", "Commands being answered right now", registry=r
         )
+        self.shards_held = Gauge(
+            "cohort_discord_shards_held",
+            "Discord shards this process holds a lease on (with shard leases on PostgreSQL)",
+            registry=r,
+        )
         self.outbox = OutboxCollector()
         r.register(self.outbox)
 

@@ -63,6 +63,9 @@ class Settings(BaseSettings):
         None, ge=1, validation_alias=_env("DISCORD_SHARD_COUNT")
     )
     discord_shard_ids: str | None = Field(None, validation_alias=_env("DISCORD_SHARD_IDS"))
+    discord_shards_per_process: int | None = Field(
+        None, ge=1, validation_alias=_env("DISCORD_SHARDS_PER_PROCESS")
+    )
 
     slack_bot_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN"))
     slack_app_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_APP_TOKEN"))
@@ -119,7 +122,9 @@ class Settings(BaseSettings):
         if slack_modes and self.slack_bot_token is None:
             return f"{slack_modes} set without SLACK_BOT_TOKEN; set SLACK_BOT_TOKEN too"
         shards = _named(
-            DISCORD_SHARD_COUNT=self.discord_shard_count, DISCORD_SHARD_IDS=self.discord_shard_ids
+            DISCORD_SHARD_COUNT=self.discord_shard_count,
+            DISCORD_SHARD_IDS=self.discord_shard_ids,
+            DISCORD_SHARDS_PER_PROCESS=self.discord_shards_per_process,
         )
         if shards and self.discord_token is None:
             return f"{shards} set without DISCORD_TOKEN; set DISCORD_TOKEN too"

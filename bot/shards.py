@@ -35,11 +35,13 @@ class ShardLeases:
     token. Every write checks that token, so a lease another process took over is never
     renewed by this one."""
 
-    def __init__(self, db: Database, clock: Clock, count: int, lease: timedelta = LEASE) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, count: int, lease: timedelta | None = None
+    ) -> None:
         self._db = db
         self._clock = clock
         self.count = count
-        self.lease = lease
+        self.lease = lease or LEASE
         self.owner = uuid.uuid4().hex
         self.held: set[int] = set()
 
