@@ -31,6 +31,11 @@ from bot.ticker import SchedulerBusy, SchedulerLock, run_ticker
 log = logging.getLogger("cohort")
 
 REFRESH_SECONDS = 300.0
+SQLITE_DISCORD = (
+    "another Cohort process runs on this SQLite database, and both would answer every Discord "
+    "command; SQLite serves one process: stop the other one, or move to PostgreSQL, where "
+    "processes share the Discord shards"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -154,6 +159,14 @@ async def _run_platforms(settings: Settings) -> int:
     lock = SchedulerLock(settings.database_url)
     try:
         await cohort.start()
+        busy: SchedulerBusy | None = None
+        try:
+            lock.acquire()
+        except SchedulerBusy as error:
+            if settings.discord_enabled and not settings.discord_shard_ids:
+                print(f"cohort: {SQLITE_DISCORD}", file=sys.stderr)
+                return 2
+            busy = error
         if cohort.parse_workers is not None:
             await cohort.parse_workers.start()
             log.info("parsing feeds in %d worker process(es)", cohort.parse_workers.workers)
@@ -161,20 +174,16 @@ async def _run_platforms(settings: Settings) -> int:
         # full passes, which otherwise add tens of milliseconds to a reply now and then.
         gc.freeze()
         services: list[Awaitable[None]] = []
-        try:
-            lock.acquire()
+        if busy is None:
             services.append(
                 run_ticker(cohort.scheduler, settings.tick_seconds, cohort.wake_senders)
             )
-        except SchedulerBusy as busy:
+        else:
             log.error("not starting the scheduler: %s", busy)
         # Feeds are claimed with a lease before each fetch, so every process may refresh.
         services.append(
             run_refresher(
-                cohort.digests,
-                REFRESH_SECONDS,
-                cohort.wake_senders,
-                cohort.observe_refresh,
+                cohort.digests, REFRESH_SECONDS, cohort.wake_senders, cohort.observe_refresh
             )
         )
         if not settings.slack_http_mode:  # Slack's HTTP server carries health and metrics
