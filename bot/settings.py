@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     discord_shards_per_process: int | None = Field(
         None, ge=1, validation_alias=_env("DISCORD_SHARDS_PER_PROCESS")
     )
+    discord_shard_lease_seconds: float = Field(
+        20.0, ge=1, le=600, validation_alias=_env("DISCORD_SHARD_LEASE_SECONDS")
+    )
 
     slack_bot_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN"))
     slack_app_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_APP_TOKEN"))

@@ -4,8 +4,10 @@ them and never run the same one: each shard is a row leased to one process at a 
 A process claims free shards when it starts (up to its share), renews its leases while it
 runs, and takes over the shards of a process that died once their lease has run out. A shard
 is free when its lease has passed: at once after a clean stop (`release`), a lease after a
-crash. A running process waits one more lease before taking a shard over, so a process that
-is starting gets the first chance at it and the shards stay spread.
+crash. A running process leaves a starting one the first chance: it takes over a shard whose
+holder died one lease after that lease ran out, and a shard nobody held (never claimed yet, or
+released by a clean stop) only after three leases, so the shards stay spread over the
+processes that are starting or restarting.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from bot.storage.tables import shard_leases
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=20)
+UNHELD_LEASES = 3  # a shard nobody holds waits this many leases for a starting process
 
 
 class ShardCountMismatch(Exception):
@@ -47,10 +50,19 @@ class ShardLeases:
 
     async def claim(self, limit: int | None = None, *, starting: bool = True) -> set[int]:
         """Claim free shards, up to `limit` held in all; returns the ones claimed now.
-        `starting=False` (a running process looking for orphans) takes only shards free for
-        more than one lease."""
+        `starting=False` (a running process looking for orphans) takes a dead holder's shard
+        one lease after its lease ran out, and a shard nobody held after three."""
         now = self._clock.now()
-        free_before = now if starting else now - self.lease
+        if starting:
+            free = shard_leases.c.lease_until <= now
+        else:
+            free = sa.or_(
+                sa.and_(
+                    shard_leases.c.owner.is_not(None),
+                    shard_leases.c.lease_until <= now - self.lease,
+                ),
+                shard_leases.c.lease_until <= now - self.lease * UNHELD_LEASES,
+            )
         wanted = self.count if limit is None else max(0, limit - len(self.held))
         if wanted == 0:
             return set()
@@ -67,10 +79,7 @@ class ShardLeases:
             )
             candidates = (
                 sa.select(shard_leases.c.shard_id)
-                .where(
-                    shard_leases.c.shard_id < self.count,
-                    shard_leases.c.lease_until <= free_before,
-                )
+                .where(shard_leases.c.shard_id < self.count, free)
                 .order_by(shard_leases.c.shard_id)
                 .limit(wanted)
                 .with_for_update(skip_locked=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 
 import discord
 import yarl
@@ -90,7 +91,8 @@ def shard_leases(cohort: Cohort, settings: Settings) -> ShardLeases | None:
     count = settings.discord_shard_count
     if count is None or settings.discord_shard_ids or cohort.db.dialect != "postgresql":
         return None
-    return ShardLeases(cohort.db, cohort.clock, count)
+    lease = timedelta(seconds=settings.discord_shard_lease_seconds)
+    return ShardLeases(cohort.db, cohort.clock, count, lease)
 
 
 def _token(settings: Settings) -> str:

@@ -54,6 +54,20 @@ async def test_a_starting_process_takes_a_released_shard_at_once(
     assert await replacement.claim(limit=1) == {0}
 
 
+async def test_a_shard_nobody_holds_waits_three_leases_for_a_starting_process(
+    db: Database, clock: ManualClock
+) -> None:
+    alone = ShardLeases(db, clock, 2)
+    assert await alone.claim(limit=1) == {0}
+    for _ in range(5):  # 2.5 leases: the second shard is left for a process to start
+        clock.advance(LEASE / 2)
+        assert await alone.renew() == set()
+        assert await alone.claim(starting=False) == set()
+    clock.advance(LEASE / 2)
+    assert await alone.renew() == set()
+    assert await alone.claim(starting=False) == {1}  # nobody came: served anyway
+
+
 async def test_a_renewed_lease_is_never_taken_over(db: Database, clock: ManualClock) -> None:
     holder, other = ShardLeases(db, clock, 1), ShardLeases(db, clock, 1)
     await holder.claim()

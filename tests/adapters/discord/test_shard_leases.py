@@ -41,10 +41,9 @@ async def renewed(cohort: Cohort, clock: ManualClock) -> None:
 
 
 @pytest.fixture
-def leasing(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+def leasing(db: Database) -> None:
     if db.dialect != "postgresql":
         pytest.skip("shard leases need PostgreSQL (set COHORT_TEST_POSTGRES_URL)")
-    monkeypatch.setattr("bot.shards.LEASE", LEASE)
 
 
 @pytest.mark.usefixtures("leasing")
@@ -52,7 +51,11 @@ async def test_two_processes_split_the_shards_and_one_takes_over_when_the_other_
     fake: FakeDiscord, cohort: Cohort, discord_settings: Settings, clock: ManualClock
 ) -> None:
     settings = discord_settings.model_copy(
-        update={"discord_shard_count": 2, "discord_shards_per_process": 1}
+        update={
+            "discord_shard_count": 2,
+            "discord_shards_per_process": 1,
+            "discord_shard_lease_seconds": LEASE.total_seconds(),
+        }
     )
     other = Cohort(settings, clock, cohort.db)  # a second process on the same database
     first = asyncio.create_task(serve(cohort, settings))
@@ -69,7 +72,7 @@ async def test_two_processes_split_the_shards_and_one_takes_over_when_the_other_
         with contextlib.suppress(asyncio.CancelledError):
             await second
         await fake.wait_for(lambda: live_shards(fake) == [(0, 2)], what="shard 1 closed")
-        for _ in range(3):  # a running process leaves a starting one a lease first
+        for _ in range(7):  # a released shard waits three leases for a starting process
             await renewed(cohort, clock)
             clock.advance(LEASE / 2)
         await fake.wait_for(
@@ -89,7 +92,9 @@ async def test_two_processes_split_the_shards_and_one_takes_over_when_the_other_
 async def test_a_process_waits_while_every_shard_is_held(
     fake: FakeDiscord, cohort: Cohort, discord_settings: Settings, clock: ManualClock
 ) -> None:
-    settings = discord_settings.model_copy(update={"discord_shard_count": 1})
+    settings = discord_settings.model_copy(
+        update={"discord_shard_count": 1, "discord_shard_lease_seconds": LEASE.total_seconds()}
+    )
     first = asyncio.create_task(serve(cohort, settings))
     await fake.wait_connected(1)
     other = Cohort(settings, clock, cohort.db)
