@@ -6,14 +6,17 @@ from __future__ import annotations
 import re
 import shlex
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import yaml
 
 from adapters.cli import _parser
+from adapters.discord.app import shard_leases
 from adapters.http import LIVE_PATH, READY_PATH
 from bot.settings import Settings
+from bot.storage.database import Database
 
 ROOT = Path(__file__).resolve().parents[1]
 COHORT = ("cohort-1", "cohort-2")
@@ -116,18 +119,17 @@ def test_the_database_password_is_required_and_reaches_both_sides() -> None:
     assert environment("db", env)["POSTGRES_PASSWORD"] == "s3cret"
 
 
-def test_on_discord_the_two_processes_run_distinct_shards_that_cover_them_all() -> None:
+def test_on_discord_the_processes_claim_one_shard_each_through_the_database() -> None:
     env = {"POSTGRES_PASSWORD": "pw", "DISCORD_TOKEN": "token"}
-    held: list[int] = []
     for service in COHORT:
         settings = Settings(  # type: ignore[call-arg]
             _env_file=None, discord_token="token", **_lowered(environment(service, env))
         )
         assert settings.half_set_credentials() is None
-        assert settings.discord_shard_count == 2
-        assert settings.discord_shard_ids is not None
-        held.extend(int(i) for i in settings.discord_shard_ids.split(","))
-    assert sorted(held) == [0, 1]
+        assert (settings.discord_shard_count, settings.discord_shards_per_process) == (2, 1)
+        assert settings.discord_shard_ids is None  # pinned by hand would bypass the leases
+        core = SimpleNamespace(db=Database.connect(settings.database_url), clock=None)
+        assert shard_leases(core, settings) is not None  # type: ignore[arg-type]
 
 
 def test_without_discord_the_shard_settings_stay_unset_so_slack_alone_starts() -> None:
