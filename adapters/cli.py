@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from adapters.http import serve_ops
 from bot.app import PACK_CHECKS, Cohort
 from bot.clock import Clock, OffsetClock, ScaledClock, SystemClock
 from bot.content.check import check
@@ -30,6 +31,11 @@ from bot.ticker import SchedulerBusy, SchedulerLock, run_ticker
 log = logging.getLogger("cohort")
 
 REFRESH_SECONDS = 300.0
+SQLITE_DISCORD = (
+    "another Cohort process runs on this SQLite database, and both would answer every Discord "
+    "command; SQLite serves one process: stop the other one, or move to PostgreSQL, where "
+    "processes share the Discord shards"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -68,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(f"cohort: invalid settings: {problems}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, settings.secrets())
+    configure_logging(settings.log_level, settings.secrets(), settings.log_format)
     if args.command == "content":
         code, report = check(args.path or settings.content_dir, PACK_CHECKS)
         print(report, file=sys.stdout if code == 0 else sys.stderr)
@@ -153,6 +159,14 @@ async def _run_platforms(settings: Settings) -> int:
     lock = SchedulerLock(settings.database_url)
     try:
         await cohort.start()
+        busy: SchedulerBusy | None = None
+        try:
+            lock.acquire()
+        except SchedulerBusy as error:
+            if settings.discord_enabled and not settings.discord_shard_ids:
+                print(f"cohort: {SQLITE_DISCORD}", file=sys.stderr)
+                return 2
+            busy = error
         if cohort.parse_workers is not None:
             await cohort.parse_workers.start()
             log.info("parsing feeds in %d worker process(es)", cohort.parse_workers.workers)
@@ -160,17 +174,24 @@ async def _run_platforms(settings: Settings) -> int:
         # full passes, which otherwise add tens of milliseconds to a reply now and then.
         gc.freeze()
         services: list[Awaitable[None]] = []
-        try:
-            lock.acquire()
+        if busy is None:
             services.append(
                 run_ticker(cohort.scheduler, settings.tick_seconds, cohort.wake_senders)
             )
-        except SchedulerBusy as busy:
+        else:
             log.error("not starting the scheduler: %s", busy)
         # Feeds are claimed with a lease before each fetch, so every process may refresh.
         services.append(
-            run_refresher(cohort.digests, cohort.clock, REFRESH_SECONDS, cohort.wake_senders)
+            run_refresher(
+                cohort.digests,
+                cohort.clock,
+                REFRESH_SECONDS,
+                cohort.wake_senders,
+                cohort.observe_refresh,
+            )
         )
+        if not settings.slack_http_mode:  # Slack's HTTP server carries health and metrics
+            services.append(serve_ops(cohort, settings.http_host, settings.http_port))
         services.extend(platform_services(cohort, settings))
         await _until_signal(lambda: _all(services))
     finally:

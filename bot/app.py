@@ -13,14 +13,18 @@ from bot.communities.service import CommunityService
 from bot.content.loader import default_content_dir
 from bot.content.problems import ContentError
 from bot.content.provider import ContentProvider
+from bot.digests.model import RefreshReport
 from bot.digests.service import DigestService
 from bot.digests.workers import ParseWorkers
 from bot.dispatch import Dispatcher
 from bot.errors import UserError
+from bot.fairuse.limits import FairUse, Limits
 from bot.feature import Feature, Services, Shared
 from bot.features import FEATURES
+from bot.health import Health
 from bot.matchups.service import MatchService
 from bot.members.service import MemberService
+from bot.metrics import Metrics
 from bot.milestones.service import MilestoneService
 from bot.outbox import Drainer, Sender
 from bot.roadmap.fit import check_views
@@ -47,6 +51,9 @@ class Cohort:
         self.settings = settings
         self.clock = clock
         self.db = db
+        # This core's own registry: two cores in one process (tests) never share a metric.
+        self.metrics = Metrics()
+        self.health = Health(db)
         self.content = ContentProvider(
             settings.content_dir or default_content_dir(),
             settings.content_packs_dir,
@@ -72,7 +79,15 @@ class Cohort:
         self.challenges = self.services.get(ChallengeService)
         self.matchups = self.services.get(MatchService)
         self.digests = self.services.get(DigestService)
-        self.dispatcher = Dispatcher(self.catalogue, self.communities, clock)
+        limits = Limits(
+            member_concurrent=settings.limit_member_concurrent,
+            member_per_minute=settings.limit_member_per_minute,
+            community_concurrent=settings.limit_community_concurrent,
+            community_per_minute=settings.limit_community_per_minute,
+        )
+        self.dispatcher = Dispatcher(
+            self.catalogue, self.communities, clock, self.metrics, FairUse(limits)
+        )
         jobs: list[Job] = []
         for feature, service in built:
             for source, suggest in feature.suggesters(service).items():
@@ -84,6 +99,7 @@ class Cohort:
             jobs=jobs,
             catchup=timedelta(hours=settings.catchup_hours),
             communities=self.communities.all,
+            metrics=self.metrics,
         )
         self._drainers: list[Drainer] = []
 
@@ -95,9 +111,13 @@ class Cohort:
 
     def drainer(self, sender: Sender) -> Drainer:
         """The outbox drainer for one platform's sender; `wake_senders` wakes it."""
-        drainer = Drainer(self.db, self.clock, sender)
+        drainer = Drainer(self.db, self.clock, sender, metrics=self.metrics)
         self._drainers.append(drainer)
         return drainer
+
+    def observe_refresh(self, report: RefreshReport) -> None:
+        """Count what one feed refresh did, for /metrics."""
+        self.metrics.feed_refresh(report.checked, report.failed, report.disabled, report.new_items)
 
     def wake_senders(self) -> None:
         """New outbox rows were written in this process: deliver them now."""

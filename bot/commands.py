@@ -29,6 +29,9 @@ MAX_URL = 500
 # The largest value an INTEGER column holds on PostgreSQL (int4): every integer option stays
 # within it, so no number a user types can overflow a query on either database.
 MAX_ID = 2**31 - 1
+# What a command weighs against the fair-use limits (bot/fairuse): most cost 1; one that draws
+# a picture, builds a file or computes a preview is declared `cost=HEAVY`.
+HEAVY = 3
 
 
 class Access(StrEnum):
@@ -108,6 +111,7 @@ class Command:
     subcommands: tuple[Command, ...] = ()
     default: str | None = None
     slow: bool = False  # the platforms should defer before calling the handler
+    cost: int = 1  # against the fair-use limits; HEAVY for cards, exports and previews
 
     def __post_init__(self) -> None:
         # A group for organizers makes every subcommand organizers-only, so each leaf carries

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime
 
 from bot.clock import Clock
 from bot.commands import (
@@ -26,8 +27,10 @@ from bot.commands import (
 from bot.communities.service import CommunityService
 from bot.context import Context as Context  # handlers import it from here
 from bot.errors import UserError
+from bot.fairuse.limits import Admission, FairUse, Limits, Refusal
 from bot.grammar import GrammarError, tokenize
-from bot.identity import Caller
+from bot.identity import Caller, Platform
+from bot.metrics import Metrics
 from bot.replies import Answer, Reply
 
 log = logging.getLogger(__name__)
@@ -39,10 +42,20 @@ MAX_SUGGESTIONS = 25
 
 
 class Dispatcher:
-    def __init__(self, catalogue: Catalogue, communities: CommunityService, clock: Clock) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        communities: CommunityService,
+        clock: Clock,
+        metrics: Metrics | None = None,
+        fair_use: FairUse | None = None,
+    ) -> None:
         self.catalogue = catalogue
         self._communities = communities
         self._clock = clock
+        self._metrics = metrics or Metrics()
+        # No limits unless the composition root sets them (Cohort does, from Settings).
+        self._fair_use = fair_use or FairUse(Limits(0, 0, 0, 0))
         self._suggesters: dict[Autocomplete, Suggest] = {
             Autocomplete.TIMEZONE: _suggest_timezones,
             Autocomplete.COMMAND: self._suggest_commands,
@@ -81,23 +94,54 @@ class Dispatcher:
 
     async def run(self, caller: Caller, path: Sequence[str], raw: Mapping[str, str]) -> Answer:
         """Run the command at `path` with raw option values (Discord, forms, buttons)."""
+        now = self._clock.now()  # the command's time, for the limits and its handler
         try:
-            command = self._leaf(path)
-            context = await self._context(caller)
+            name, command = self._resolved(path)
+        except UserError as error:
+            self._metrics.command_errors.labels("unknown", "refused").inc()
+            return Reply.error(error.message)
+        admitted = self._admit(caller, command, now)
+        if isinstance(admitted, Refusal):
+            self._metrics.command_errors.labels(name, "limited").inc()
+            log.debug("command %s held back: %s limit", name, admitted.scope)
+            return Reply.error(admitted.message)
+        try:
+            with self._metrics.command(name):
+                return await self._run(caller, name, command, raw, now)
+        finally:
+            if admitted is not None:
+                admitted.release()
+
+    def _admit(self, caller: Caller, command: Command, now: datetime) -> Admission | Refusal | None:
+        """Fair use, counted per member and per community; the console is its operator's own
+        terminal, so it has no limits."""
+        community = caller.member.community
+        if community.platform is Platform.CONSOLE:
+            return None
+        return self._fair_use.admit(caller.member, community, command.cost, now)
+
+    async def _run(
+        self, caller: Caller, name: str, command: Command, raw: Mapping[str, str], now: datetime
+    ) -> Answer:
+        try:
+            context = await self._context(caller, now)
             if command.access is Access.ORGANIZER and not context.is_organizer:
+                self._metrics.command_errors.labels(name, "refused").inc()
                 return Reply.error(
-                    f"Only organizers can run `{' '.join(path)}`. A server admin, or an "
+                    f"Only organizers can run `{name}`. A server admin, or an "
                     "organizer with `setup organizer:@you`, can make you one."
                 )
             args = validate(command, raw, context.today())
             if command.handler is None:
-                raise RuntimeError(f"command {path} has no handler")
+                raise RuntimeError(f"command {name} has no handler")
             return await command.handler(context, args)
         except UserError as error:
+            self._metrics.command_errors.labels(name, "refused").inc()
             return Reply.error(error.message)
         except Exception:
             error_id = secrets.token_hex(4)
-            log.exception("command %s failed (error id %s)", " ".join(path), error_id)
+            self._metrics.command_errors.labels(name, "failed").inc()
+            log.exception("command %s failed (error id %s)", name, error_id)
             return Reply.error(
                 "Something went wrong on my side; nothing you typed caused it. "
                 f"If it keeps happening, give an organizer this error id: `{error_id}`."
@@ -116,13 +160,17 @@ class Dispatcher:
         return None
 
     def _leaf(self, path: Sequence[str]) -> Command:
-        _, command, used = self.catalogue.resolve(list(path))
+        return self._resolved(path)[1]
+
+    def _resolved(self, path: Sequence[str]) -> tuple[str, Command]:
+        """The command's own name (`digest preview`, whatever the case typed) and itself."""
+        canonical, command, used = self.catalogue.resolve(list(path))
         if used != len(path):
             raise UserError(f"There is no command `{clip(' '.join(path))}`.")
-        return command
+        return " ".join(canonical), command
 
-    async def _context(self, caller: Caller) -> Context:
-        now = self._clock.now()
+    async def _context(self, caller: Caller, now: datetime | None = None) -> Context:
+        now = now or self._clock.now()
         community, is_organizer = await self._communities.for_caller(caller, now)
         return Context(caller, community, is_organizer, now)
 

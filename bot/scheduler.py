@@ -30,6 +30,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.clock import Clock
 from bot.communities.model import WEEKDAYS, Community, Schedule
+from bot.metrics import Metrics
 from bot.storage.database import Database
 from bot.storage.tables import occurrences
 from bot.storage.transaction import Transaction
@@ -123,9 +124,11 @@ class Scheduler:
         jobs: list[Job],
         catchup: timedelta,
         communities: Communities,
+        metrics: Metrics | None = None,
     ) -> None:
         self._db = db
         self._all_communities = communities
+        self._metrics = metrics or Metrics()
         self._clock = clock
         self._jobs = jobs
         self._catchup = catchup
@@ -220,6 +223,9 @@ class Scheduler:
                 )
                 await job.run(tx, community, occurrence)
                 ran = 1
+        if ran:
+            lag = (now - latest).total_seconds()
+            self._metrics.scheduler_lag.labels(job.kind).observe(max(0.0, lag))
         self._settled[key] = latest
         return ran
 

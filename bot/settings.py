@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,12 +32,27 @@ class Settings(BaseSettings):
         Path("packs"), validation_alias=_env("COHORT_CONTENT_PACKS_DIR")
     )
     log_level: str = Field("INFO", validation_alias=_env("COHORT_LOG_LEVEL"))
+    log_format: Literal["text", "json"] = Field("text", validation_alias=_env("COHORT_LOG_FORMAT"))
     catchup_hours: int = Field(12, ge=0, le=168, validation_alias=_env("COHORT_CATCHUP_HOURS"))
     tick_seconds: float = Field(30.0, gt=0, le=3600, validation_alias=_env("COHORT_TICK_SECONDS"))
     parse_workers: int | None = Field(
         None, ge=0, le=32, validation_alias=_env("COHORT_PARSE_WORKERS")
     )
     feeds_allowed_hosts: str = Field("", validation_alias=_env("COHORT_FEEDS_ALLOWED_HOSTS"))
+    # Fair use, in cost units (a card, an export or a preview costs 3, other commands 1);
+    # 0 turns a limit off. See bot/fairuse and docs/operations.md.
+    limit_member_concurrent: int = Field(
+        4, ge=0, validation_alias=_env("COHORT_LIMIT_MEMBER_CONCURRENT")
+    )
+    limit_member_per_minute: int = Field(
+        30, ge=0, validation_alias=_env("COHORT_LIMIT_MEMBER_PER_MINUTE")
+    )
+    limit_community_concurrent: int = Field(
+        40, ge=0, validation_alias=_env("COHORT_LIMIT_COMMUNITY_CONCURRENT")
+    )
+    limit_community_per_minute: int = Field(
+        600, ge=0, validation_alias=_env("COHORT_LIMIT_COMMUNITY_PER_MINUTE")
+    )
     http_host: str = Field("127.0.0.1", validation_alias=_env("COHORT_HTTP_HOST"))
     http_port: int = Field(3000, ge=0, le=65535, validation_alias=_env("COHORT_HTTP_PORT"))
 
@@ -47,6 +63,12 @@ class Settings(BaseSettings):
         None, ge=1, validation_alias=_env("DISCORD_SHARD_COUNT")
     )
     discord_shard_ids: str | None = Field(None, validation_alias=_env("DISCORD_SHARD_IDS"))
+    discord_shards_per_process: int | None = Field(
+        None, ge=1, validation_alias=_env("DISCORD_SHARDS_PER_PROCESS")
+    )
+    discord_shard_lease_seconds: float = Field(
+        20.0, ge=1, le=600, validation_alias=_env("DISCORD_SHARD_LEASE_SECONDS")
+    )
 
     slack_bot_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN"))
     slack_app_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_APP_TOKEN"))
@@ -84,6 +106,11 @@ class Settings(BaseSettings):
             self.slack_app_token is not None or self.slack_signing_secret is not None
         )
 
+    @property
+    def slack_http_mode(self) -> bool:
+        """Slack answers on Cohort's HTTP server (no Socket Mode token)."""
+        return self.slack_enabled and self.slack_app_token is None
+
     def half_set_credentials(self) -> str | None:
         """What a half-set platform configuration lacks, as one sentence naming the settings;
         None when each platform is either fully configured or not at all."""
@@ -98,7 +125,9 @@ class Settings(BaseSettings):
         if slack_modes and self.slack_bot_token is None:
             return f"{slack_modes} set without SLACK_BOT_TOKEN; set SLACK_BOT_TOKEN too"
         shards = _named(
-            DISCORD_SHARD_COUNT=self.discord_shard_count, DISCORD_SHARD_IDS=self.discord_shard_ids
+            DISCORD_SHARD_COUNT=self.discord_shard_count,
+            DISCORD_SHARD_IDS=self.discord_shard_ids,
+            DISCORD_SHARDS_PER_PROCESS=self.discord_shards_per_process,
         )
         if shards and self.discord_token is None:
             return f"{shards} set without DISCORD_TOKEN; set DISCORD_TOKEN too"

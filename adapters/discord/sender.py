@@ -62,13 +62,15 @@ class DiscordSender:
         try:
             return await self._deliver(message)
         except discord.RateLimited as error:
-            raise RetryLater("rate limited by Discord", after=error.retry_after) from error
+            raise RetryLater(
+                "rate limited by Discord", after=error.retry_after, rate_limited=True
+            ) from error
         except discord.DiscordServerError as error:
             raise RetryLater(f"Discord failed on its side ({error.status})") from error
         except discord.HTTPException as error:
             if error.status == 429:  # no Via header: Cloudflare's limit, not Discord's
                 raise RetryLater(
-                    "rate limited before Discord", after=_retry_after(error)
+                    "rate limited before Discord", after=_retry_after(error), rate_limited=True
                 ) from error
             raise PermanentFailure(_refusal(error)) from error
         except (aiohttp.ClientError, OSError, TimeoutError) as error:

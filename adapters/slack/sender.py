@@ -42,7 +42,11 @@ def _classify(error: SlackApiError) -> RetryLater | PermanentFailure:
     status = error.response.status_code
     code = error_code(error)
     if status == 429:
-        return RetryLater(f"rate limited ({code})", after=retry_after(error.response.headers))
+        return RetryLater(
+            f"rate limited ({code})",
+            after=retry_after(error.response.headers),
+            rate_limited=True,
+        )
     if status >= 500 or code in _TRANSIENT:
         return RetryLater(code)
     return PermanentFailure(code)

@@ -13,6 +13,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
+from adapters.http import LIVE_PATH, add_ops_routes, bound_port, start
 from adapters.slack.app import SlackAdapter
 from adapters.slack.client import build_client
 from adapters.slack.sender import SlackSender
@@ -22,13 +23,13 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"
+HEALTH_PATH = LIVE_PATH
 SETTLE_SECONDS = 10.0  # how long a shutdown waits for acknowledged work to finish
 
 
-def http_app(bolt: AsyncApp) -> web.Application:
+def http_app(bolt: AsyncApp, cohort: Cohort | None = None) -> web.Application:
     """Slack's requests at /slack/events (Bolt checks the signature and that the timestamp is
-    within 300 s of now, else 401), and /healthz for load balancers and containers."""
+    within 300 s of now, else 401), and with `cohort` its /healthz, /readyz and /metrics."""
 
     async def events(request: web.Request) -> web.Response:
         # Bolt would fail with a 500 on a timestamp that is not a number; it is a bad
@@ -38,25 +39,18 @@ def http_app(bolt: AsyncApp) -> web.Application:
         response = await bolt.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(response)
 
-    async def health(request: web.Request) -> web.Response:
-        return web.json_response({"ok": True})
-
     app = web.Application()
     app.router.add_post(EVENTS_PATH, events)
-    app.router.add_get(HEALTH_PATH, health)
+    if cohort is not None:
+        add_ops_routes(app, cohort)
     return app
 
 
-async def start_http(bolt: AsyncApp, host: str, port: int) -> web.AppRunner:
+async def start_http(
+    bolt: AsyncApp, host: str, port: int, cohort: Cohort | None = None
+) -> web.AppRunner:
     """Serve `http_app` on host:port (port 0 picks a free one; see `bound_port`)."""
-    runner = web.AppRunner(http_app(bolt), shutdown_timeout=SETTLE_SECONDS)
-    await runner.setup()
-    await web.TCPSite(runner, host, port, backlog=1024).start()
-    return runner
-
-
-def bound_port(runner: web.AppRunner) -> int:
-    return int(runner.addresses[0][1])
+    return await start(http_app(bolt, cohort), host, port)
 
 
 async def serve(cohort: Cohort, settings: Settings) -> None:
@@ -69,6 +63,7 @@ async def serve(cohort: Cohort, settings: Settings) -> None:
     secret = settings.slack_signing_secret
     if app_token is None and (secret is None or not secret.get_secret_value().strip()):
         raise ValueError("Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET")
+    cohort.health.lost("slack")  # not ready until connected (or listening)
     async with aiohttp.ClientSession() as session:
         client = build_client(settings, session)
         adapter = SlackAdapter(
@@ -80,10 +75,11 @@ async def serve(cohort: Cohort, settings: Settings) -> None:
         drainer = asyncio.create_task(cohort.drainer(SlackSender(client)).run())
         try:
             if app_token is not None:
-                await _socket_mode(adapter.app, app_token)
+                await _socket_mode(cohort, adapter.app, app_token)
             else:
-                await _http_mode(adapter.app, settings.http_host, settings.http_port)
+                await _http_mode(cohort, adapter.app, settings.http_host, settings.http_port)
         finally:
+            cohort.health.lost("slack")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(adapter.settle(), SETTLE_SECONDS)
             drainer.cancel()
@@ -91,19 +87,25 @@ async def serve(cohort: Cohort, settings: Settings) -> None:
                 await drainer
 
 
-async def _http_mode(bolt: AsyncApp, host: str, port: int) -> None:
-    runner = await start_http(bolt, host, port)
+async def _http_mode(cohort: Cohort, bolt: AsyncApp, host: str, port: int) -> None:
+    runner = await start_http(bolt, host, port, cohort)
     log.info("Slack HTTP mode: listening on http://%s:%s%s", host, bound_port(runner), EVENTS_PATH)
+    cohort.health.watch("slack", _serving)
     try:
         await asyncio.Event().wait()
     finally:
         await runner.cleanup()
 
 
-async def _socket_mode(bolt: AsyncApp, app_token: str) -> None:
+async def _serving() -> bool:
+    return True  # HTTP mode is connected while its server listens
+
+
+async def _socket_mode(cohort: Cohort, bolt: AsyncApp, app_token: str) -> None:
     handler = AsyncSocketModeHandler(bolt, app_token)
     await handler.connect_async()  # type: ignore[no-untyped-call]  # untyped in slack-bolt
     log.info("Slack Socket Mode: connected")
+    cohort.health.watch("slack", handler.client.is_connected)
     try:
         await asyncio.Event().wait()
     finally:

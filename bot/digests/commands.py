@@ -6,7 +6,7 @@ Tags and focus topics are text checked against the community's content pack, lik
 
 from __future__ import annotations
 
-from bot.commands import MAX_ID, Access, Args, Command, Option, OptionKind
+from bot.commands import HEAVY, MAX_ID, Access, Args, Command, Option, OptionKind
 from bot.communities.model import Purpose
 from bot.digests import messages
 from bot.digests.service import DigestService
@@ -144,6 +144,7 @@ def commands(digests: DigestService) -> tuple[Command, ...]:
                     preview,
                     access=Access.ORGANIZER,
                     slow=True,
+                    cost=HEAVY,
                 ),
                 Command(
                     "focus",

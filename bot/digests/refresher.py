@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 
 from bot.clock import Clock
+from bot.digests.model import RefreshReport
 from bot.digests.service import DigestService
 
 log = logging.getLogger(__name__)
@@ -21,13 +22,16 @@ async def run_refresher(
     clock: Clock,
     seconds: float = INTERVAL,
     after_refresh: Callable[[], None] = lambda: None,
+    observe: Callable[[RefreshReport], None] = lambda report: None,
 ) -> None:
     """Refresh due feeds every `seconds` until cancelled. `after_refresh` runs after a
-    refresh that queued outbox rows (notices of disabled feeds): pass the senders' wake-up.
-    Each round is checked as of the time it starts, read here as the ticker reads its own."""
+    refresh that queued outbox rows (notices of disabled feeds): pass the senders' wake-up;
+    `observe` gets every refresh's report (the metrics). Each round is checked as of the time
+    it starts, read here as the ticker reads its own."""
     while True:
         try:
             report = await service.refresh(clock.now())
+            observe(report)
             if report.checked:
                 log.info(
                     "checked %d feed(s): %d new item(s), %d failed, %d disabled",

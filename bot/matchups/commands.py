@@ -3,7 +3,7 @@ stats and settings for organizers."""
 
 from __future__ import annotations
 
-from bot.commands import MAX_ID, Access, Args, Command, Option, OptionKind
+from bot.commands import HEAVY, MAX_ID, Access, Args, Command, Option, OptionKind
 from bot.dispatch import Context
 from bot.matchups import messages
 from bot.matchups.model import Mode
@@ -148,6 +148,7 @@ def commands(matchups: MatchService) -> tuple[Command, ...]:
                     preview,
                     access=Access.ORGANIZER,
                     slow=True,
+                    cost=HEAVY,
                 ),
                 Command(
                     "run",
@@ -155,6 +156,7 @@ def commands(matchups: MatchService) -> tuple[Command, ...]:
                     run,
                     access=Access.ORGANIZER,
                     slow=True,
+                    cost=HEAVY,
                 ),
                 Command(
                     "stats", "Rounds, met rate and repeats avoided", stats, access=Access.ORGANIZER

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.clock import Clock
+from bot.metrics import Metrics
 from bot.outbox import store
 from bot.outbox.model import (
     Delivered,
@@ -48,8 +49,11 @@ class Drainer:
         sender: Sender,
         policy: RetryPolicy | None = None,
         batch: int | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._db = db
+        self._metrics = metrics or Metrics()
+        self._platform = sender.platform.value
         self._clock = clock
         self._sender = sender
         self._policy = policy or RetryPolicy()
@@ -262,6 +266,8 @@ class Drainer:
             async with asyncio.timeout(self._policy.delivery_timeout):
                 delivered = await self._sender.deliver(message)
         except RetryLater as retry:
+            if retry.rate_limited:
+                self._metrics.rate_limited.labels(self._platform).inc()
             if retry.after:
                 self._pacer.hold_channel(channel, retry.after)
             await self._retry(owner, message, retry.reason, retry.after)
@@ -279,6 +285,11 @@ class Drainer:
             await self._sent(owner, message, delivered)
 
     async def _sent(self, owner: str, message: Message, delivered: Delivered) -> None:
+        now = self._clock.now()
+        self._metrics.deliveries.labels(self._platform, "sent").inc()
+        if message.created_at is not None:
+            waited = max(0.0, (now - message.created_at).total_seconds())
+            self._metrics.delivery_seconds.labels(self._platform).observe(waited)
         await self._mark(
             owner,
             message,
@@ -287,7 +298,7 @@ class Drainer:
             status=Status.SENT.value,
             platform_message_id=delivered.message_id[:100],
             conversation_id=(delivered.conversation_id or "")[:100] or None,
-            sent_at=self._clock.now(),
+            sent_at=now,
             lease_until=None,
             last_error=None,
         )
@@ -298,6 +309,7 @@ class Drainer:
             await self._fail(owner, message, f"gave up after {attempts} attempts: {reason}")
             return
         delay = self._policy.delay(attempts, after)
+        self._metrics.deliveries.labels(self._platform, "retry").inc()
         log.info("outbox row %s: %s; retrying in %.1f s", message.id, reason, delay)
         await self._mark(
             owner,
@@ -312,6 +324,7 @@ class Drainer:
 
     async def _fail(self, owner: str, message: Message, reason: str) -> None:
         log.warning("outbox row %s failed: %s", message.id, reason)
+        self._metrics.deliveries.labels(self._platform, "failed").inc()
         await self._mark(
             owner,
             message,

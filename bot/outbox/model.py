@@ -94,12 +94,16 @@ class Delivered:
 
 
 class RetryLater(Exception):
-    """The platform asked us to wait (429) or failed on its side (5xx, connection)."""
+    """The platform asked us to wait (429: `rate_limited`) or failed on its side (5xx,
+    connection)."""
 
-    def __init__(self, reason: str, after: float | None = None) -> None:
+    def __init__(
+        self, reason: str, after: float | None = None, *, rate_limited: bool = False
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.after = after
+        self.rate_limited = rate_limited
 
 
 class PermanentFailure(Exception):

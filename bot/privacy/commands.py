@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands import Args, Command, Option
+from bot.commands import HEAVY, Args, Command, Option
 from bot.dispatch import Context
 from bot.privacy import messages
 from bot.privacy.service import PrivacyService
@@ -24,7 +24,7 @@ def commands(service: PrivacyService) -> tuple[Command, ...]:
         return messages.forgotten()
 
     return (
-        Command("export", "All your data here, as a JSON file", export, slow=True),
+        Command("export", "All your data here, as a JSON file", export, slow=True, cost=HEAVY),
         Command(
             "forget-me",
             "Delete everything Cohort holds about you here, after a confirmation",

@@ -2,7 +2,8 @@
 
 They are drawn on matplotlib's Agg canvas through its object API, so no global backend or
 pyplot state is touched. matplotlib is imported inside the functions: it takes a moment to
-load and nothing else needs it. The functions are CPU-bound; callers run them in a thread.
+load and nothing else needs it. The functions are CPU-bound; callers run them in the drawing
+process (bot.pictures), so results and arguments must pickle.
 """
 
 from __future__ import annotations

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import TypeVar
 
-from bot.commands import Access, Args, Command, Option, OptionKind
+from bot import pictures
+from bot.commands import HEAVY, Access, Args, Command, Option, OptionKind
 from bot.dispatch import Context
 from bot.progress import card, messages
 from bot.progress.service import ProgressService
@@ -45,6 +45,7 @@ def commands(service: ProgressService) -> tuple[Command, ...]:
                 ),
             ),
             slow=True,
+            cost=HEAVY,
         ),
         Command(
             "stats",
@@ -52,6 +53,7 @@ def commands(service: ProgressService) -> tuple[Command, ...]:
             stats,
             access=Access.ORGANIZER,
             slow=True,
+            cost=HEAVY,
         ),
     )
 
@@ -59,4 +61,4 @@ def commands(service: ProgressService) -> tuple[Command, ...]:
 async def _picture(ctx: Context, draw: Callable[[T], bytes], result: T) -> bytes | None:
     """The reply's picture, drawn off the event loop; None, and not drawn, where the caller
     cannot see it."""
-    return await asyncio.to_thread(draw, result) if ctx.caller.shows_images else None
+    return await pictures.draw(draw, result) if ctx.caller.shows_images else None

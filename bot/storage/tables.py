@@ -397,3 +397,15 @@ host_values = sa.Table(
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.String(200), nullable=False),
 )
+
+# Discord shards claimed by `cohort run` processes on PostgreSQL (bot/shards.py): one row per
+# shard, owned by one process at a time until its lease runs out.
+shard_leases = sa.Table(
+    "shard_leases",
+    metadata,
+    sa.Column("shard_id", sa.Integer, primary_key=True),
+    sa.Column("shard_count", sa.Integer, nullable=False),
+    sa.Column("owner", sa.String(32), nullable=True),  # the process holding it, if any
+    sa.Column("lease_until", UtcDateTime, nullable=False),  # free once this has passed
+    sa.Column("claimed_at", UtcDateTime, nullable=True),
+)

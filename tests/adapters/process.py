@@ -31,6 +31,8 @@ async def run_cohort(
         env={
             **os.environ,
             "COHORT_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'cohort.db'}",
+            # Health and metrics on a port the system picks, unless the test names one.
+            "COHORT_HTTP_PORT": "0",
             "PYTHONPATH": str(REPO),
             **environment,
         },

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.ticker import SchedulerLock
 from tests.adapters.process import run_command
 
 
@@ -60,3 +61,22 @@ def test_docs_writes_where_it_is_told(tmp_path: Path) -> None:
     result = run_command(tmp_path, "docs", "--output", "commands.md")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "commands.md").read_text(encoding="utf-8").startswith("#")
+
+
+def test_a_second_discord_process_on_one_sqlite_file_refuses_in_one_line(tmp_path: Path) -> None:
+    database = tmp_path / "cohort.db"
+    first = SchedulerLock(f"sqlite+aiosqlite:///{database}")
+    first.acquire()  # as a running `cohort run` holds it
+    try:
+        result = run_command(
+            tmp_path,
+            "run",
+            DISCORD_TOKEN="discord-token-never-used",
+            COHORT_DATABASE_URL=f"sqlite+aiosqlite:///{database}",
+        )
+    finally:
+        first.release()
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("cohort: another Cohort process runs on this SQLite database")
+    assert "move to PostgreSQL" in result.stderr

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
 
-from bot.logs import REDACTED, RedactSecrets
+from bot.logs import REDACTED, JsonLines, RedactSecrets
 
 SECRET = "xoxb-1234567890-abcdefghijkl"
 
@@ -29,3 +30,30 @@ def test_a_secret_in_a_message_argument_or_traceback_is_redacted(record: logging
     formatted = logging.Formatter().format(record)
     assert SECRET not in formatted
     assert REDACTED in formatted
+
+
+def _failed() -> logging.LogRecord:
+    try:
+        raise RuntimeError(f"bad token {SECRET}")
+    except RuntimeError as error:
+        return _record("request to %s failed", "https://slack.com/api", exc=error)
+
+
+def test_json_lines_carry_one_object_per_entry_with_its_traceback_and_no_secret() -> None:
+    record = _failed()
+    assert RedactSecrets([SECRET]).filter(record)
+    line = JsonLines().format(record)
+    assert "\n" not in line
+    entry = json.loads(line)
+    assert entry["level"] == "DEBUG"
+    assert entry["logger"] == "t"
+    assert entry["message"] == "request to https://slack.com/api failed"
+    assert entry["time"].endswith("+00:00")
+    assert "RuntimeError: bad token [redacted]" in entry["exc"]
+    assert SECRET not in line
+
+
+def test_json_lines_without_secrets_configured_still_carry_the_traceback() -> None:
+    record = _failed()
+    assert RedactSecrets([]).filter(record)
+    assert "Traceback" in json.loads(JsonLines().format(record))["exc"]

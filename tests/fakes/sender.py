@@ -38,7 +38,7 @@ class RecordingSender:
 
 
 def too_many_requests(after: float) -> RetryLater:
-    return RetryLater("429 Too Many Requests", after=after)
+    return RetryLater("429 Too Many Requests", after=after, rate_limited=True)
 
 
 def server_error() -> RetryLater:

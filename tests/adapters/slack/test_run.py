@@ -1,6 +1,6 @@
 """`cohort run` as an operator starts it with Slack credentials: a real process in HTTP mode
-against the loopback fake Slack, with its parse workers, answering /healthz and stopping
-cleanly on SIGTERM, and on a Ctrl+C that reaches its parse workers too."""
+against the loopback fake Slack, with its parse workers, answering /healthz, /readyz and
+/metrics and stopping cleanly on SIGTERM, and on a Ctrl+C that reaches its parse workers too."""
 
 from __future__ import annotations
 
@@ -23,6 +23,9 @@ async def test_cohort_run_serves_slack_with_its_parse_workers_and_stops_cleanly(
 
     async def healthy() -> None:
         assert await get_until_up(f"http://127.0.0.1:{port}/healthz") == 200
+        # The same server carries readiness and metrics beside /slack/events.
+        assert await get_until_up(f"http://127.0.0.1:{port}/readyz") == 200
+        assert await get_until_up(f"http://127.0.0.1:{port}/metrics") == 200
 
     code, log = await run_cohort(
         tmp_path, _http_mode(fake, port, COHORT_PARSE_WORKERS="2"), healthy, ctrl_c=ctrl_c

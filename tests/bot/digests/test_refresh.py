@@ -443,7 +443,9 @@ async def test_the_refresher_loop_checks_due_feeds_and_wakes_the_senders_for_not
     clock.advance(HOUR)
     woken = asyncio.Event()
     loop = asyncio.ensure_future(
-        run_refresher(digest_core.digests, digest_core.clock, 0.01, woken.set)
+        run_refresher(
+            digest_core.digests, digest_core.clock, 0.01, woken.set, digest_core.observe_refresh
+        )
     )
     try:
         await asyncio.wait_for(woken.wait(), BOUND)
@@ -451,6 +453,10 @@ async def test_the_refresher_loop_checks_due_feeds_and_wakes_the_senders_for_not
         loop.cancel()
     listed = text_of(await digest_core.dispatcher.run_line(ORGANIZER, "feeds list"))
     assert "gone for good" in listed
+    counted = digest_core.metrics.registry.get_sample_value
+    assert counted("cohort_feed_checks_total") == 1
+    assert counted("cohort_feeds_disabled_total") == 1
+    assert counted("cohort_feed_check_failures_total") == 0  # gone for good is no failure
 
 
 async def test_a_digest_considers_only_the_newest_items_of_each_feed(
