@@ -26,7 +26,7 @@ from bot.pauses.feature import FEATURE as PAUSES
 from bot.privacy.feature import FEATURE as PRIVACY
 from bot.progress.feature import FEATURE as PROGRESS
 from bot.roadmap.feature import FEATURE as ROADMAP
-from bot.storage.tables import host_values, occurrences
+from bot.storage.tables import host_values, occurrences, shard_leases
 
 # The order of `help` and of the catalogue follows this list too.
 FEATURES: tuple[Feature[Any], ...] = (
@@ -59,5 +59,9 @@ INFRASTRUCTURE: dict[sa.Table, str] = {
     host_values: (
         "values the host keeps between runs under keys the code chooses (the console's clock "
         "offset), never about a member"
+    ),
+    shard_leases: (
+        "which process holds which Discord shard until when: process tokens and times, never "
+        "about a member"
     ),
 }

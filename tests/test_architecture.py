@@ -85,7 +85,8 @@ BOT = ROOT / "bot"
 COMPOSITION = {"feature", "features", "app"}
 # Modules that may read a clock: the dispatcher (the time of a command), the scheduler and
 # ticker (the time of an occurrence), the feed refresh loop (the time a round starts), the
-# outbox (delivery timing), the feed fetcher (network timing) and the clocks themselves.
+# outbox (delivery timing), shard leases (lease timing), the feed fetcher (network timing),
+# metrics (latencies) and the clocks themselves.
 CLOCK_READERS = (
     "bot/clock.py",
     "bot/dispatch.py",
@@ -94,6 +95,8 @@ CLOCK_READERS = (
     "bot/digests/refresher.py",
     "bot/outbox/",
     "bot/digests/fetcher.py",
+    "bot/shards.py",
+    "bot/metrics.py",
 )
 MAX_LINES = 400
 

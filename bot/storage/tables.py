@@ -6,6 +6,9 @@ import sqlalchemy as sa
 
 from bot.storage.columns import UtcDateTime, references
 from bot.storage.columns import metadata as metadata  # imported from here by migrations, tests
+from bot.storage.host_tables import host_values as host_values
+from bot.storage.host_tables import occurrences as occurrences
+from bot.storage.host_tables import shard_leases as shard_leases
 
 communities = sa.Table(
     "communities",
@@ -105,17 +108,6 @@ outbox_orphans = sa.Table(
     sa.Column("conversation_id", sa.String(100), nullable=True),
     sa.Column("detail", sa.String(500), nullable=True),
     sa.Column("recorded_at", UtcDateTime, nullable=False),
-)
-
-occurrences = sa.Table(
-    "occurrences",
-    metadata,
-    references("community_id", "communities", primary_key=True),
-    sa.Column("kind", sa.String(32), primary_key=True),
-    sa.Column("local_key", sa.String(16), primary_key=True),  # YYYY-MM-DDTHH:MM, local wall time
-    sa.Column("due_at", UtcDateTime, nullable=False),
-    sa.Column("status", sa.String(16), nullable=False),  # ran | late | skipped
-    sa.Column("claimed_at", UtcDateTime, nullable=False),
 )
 
 challenge_posts = sa.Table(
@@ -389,23 +381,4 @@ match_group_members = sa.Table(
     sa.Column("met", sa.Boolean, nullable=True),  # the answer to "did you meet?"; null: none
     sa.Column("answered_at", UtcDateTime, nullable=True),
     sa.Index("ix_match_group_members_member", "member_id"),
-)
-
-host_values = sa.Table(
-    "host_values",
-    metadata,
-    sa.Column("key", sa.String(64), primary_key=True),
-    sa.Column("value", sa.String(200), nullable=False),
-)
-
-# Discord shards claimed by `cohort run` processes on PostgreSQL (bot/shards.py): one row per
-# shard, owned by one process at a time until its lease runs out.
-shard_leases = sa.Table(
-    "shard_leases",
-    metadata,
-    sa.Column("shard_id", sa.Integer, primary_key=True),
-    sa.Column("shard_count", sa.Integer, nullable=False),
-    sa.Column("owner", sa.String(32), nullable=True),  # the process holding it, if any
-    sa.Column("lease_until", UtcDateTime, nullable=False),  # free once this has passed
-    sa.Column("claimed_at", UtcDateTime, nullable=True),
 )

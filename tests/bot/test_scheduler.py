@@ -207,7 +207,8 @@ async def test_a_late_occurrence_carries_the_time_its_run_started(
 
     job = Job("record", posting_job(cohort.db).schedule, record)
     clock.set(datetime(2026, 11, 30, 11, 15, tzinfo=UTC))
-    assert await Scheduler(cohort.db, clock, [job], 12 * HOUR).tick() == 1
+    scheduler = Scheduler(cohort.db, clock, [job], 12 * HOUR, communities=cohort.communities.all)
+    assert await scheduler.tick() == 1
     (occurrence,) = seen
     assert occurrence.due_at == datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
     assert occurrence.started_at == datetime(2026, 11, 30, 11, 15, tzinfo=UTC)

@@ -38,4 +38,4 @@ async def test_other_features_read_communities_in_their_own_transaction(cohort: 
     community = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
     async with cohort.db.read() as tx:
         assert (await cohort.communities.get_in(tx, community.id)).timezone == "Asia/Tokyo"
-        assert await cohort.communities.organizers_in(tx, community) == ["cleo"]
+        assert await cohort.communities.organizers_in(tx, community.id) == ["cleo"]

@@ -363,13 +363,14 @@ async def test_the_export_holds_a_members_matchups_but_never_who_blocked_them(
     async def export(user: str) -> dict[str, list[dict[str, object]]]:
         answer = reply(await cohort.dispatcher.run_line(caller(user), "export"))
         assert answer.attachment is not None
-        tables: dict[str, list[dict[str, object]]] = json.loads(answer.attachment.data)["tables"]
-        return tables
+        document = json.loads(answer.attachment.data)
+        sections: dict[str, list[dict[str, object]]] = document["features"]["matchups"]
+        return sections
 
     ada = await export("ada")
     assert [r["blocked_user_id"] for r in ada["match_blocks"]] == ["cy"]
-    assert [r["status"] for r in ada["match_members"]] == ["active"]
-    assert [r["met"] for r in ada["match_group_members"]] == [True]
+    assert [r["status"] for r in ada["match_participation"]] == ["active"]
+    assert [r["met"] for r in ada["match_groups"]] == [True]
     assert (await export("cy"))["match_blocks"] == []
     confirm = reply(await cohort.dispatcher.run_line(caller("ada"), "forget-me")).actions[0]
     await cohort.dispatcher.run_line(caller("ada"), confirm.command)

@@ -1,0 +1,38 @@
+"""The host's own bookkeeping tables, which no feature owns: scheduler claims, values kept
+between runs and Discord shard leases."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from bot.storage.columns import UtcDateTime, metadata, references
+
+occurrences = sa.Table(
+    "occurrences",
+    metadata,
+    references("community_id", "communities", primary_key=True),
+    sa.Column("kind", sa.String(32), primary_key=True),
+    sa.Column("local_key", sa.String(16), primary_key=True),  # YYYY-MM-DDTHH:MM, local wall time
+    sa.Column("due_at", UtcDateTime, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # ran | late | skipped
+    sa.Column("claimed_at", UtcDateTime, nullable=False),
+)
+
+host_values = sa.Table(
+    "host_values",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(200), nullable=False),
+)
+
+# Discord shards claimed by `cohort run` processes on PostgreSQL (bot/shards.py): one row per
+# shard, owned by one process at a time until its lease runs out.
+shard_leases = sa.Table(
+    "shard_leases",
+    metadata,
+    sa.Column("shard_id", sa.Integer, primary_key=True),
+    sa.Column("shard_count", sa.Integer, nullable=False),
+    sa.Column("owner", sa.String(32), nullable=True),  # the process holding it, if any
+    sa.Column("lease_until", UtcDateTime, nullable=False),  # free once this has passed
+    sa.Column("claimed_at", UtcDateTime, nullable=True),
+)
