@@ -104,7 +104,7 @@ class Result:
                 f"{platform.value}: {t.expected} expected, {t.delivered} delivered, {t.lost} lost,"
                 f" {t.duplicated} duplicated ({t.failed_rows} rows failed, {t.recoveries} leases"
                 f" recovered, {t.orphans} stale answers kept, {t.history_lookups} history"
-                f" lookups)"
+                f" lookups, {t.copies_deleted} later copies deleted)"
             )
             out.extend(f"  lost: {k}" for k in t.lost_keys[:10])
             out.extend(f"  duplicated: {k}" for k in t.duplicated_keys[:10])

@@ -153,6 +153,7 @@ class Drainer:
                     landed.get(row.id),
                     functools.partial(self._opened, row.id, owner),
                     functools.partial(self._fence, row.id, owner, lease),
+                    functools.partial(self._owned, row.id, owner, lease),
                 )
                 for row in rows
             ],
@@ -227,6 +228,15 @@ class Drainer:
             )
         if not result.rowcount:
             raise Superseded(f"outbox row {message_id}")
+
+    async def _owned(self, message_id: int, owner: str, lease: _Lease) -> bool:
+        """Asked by a sender after a post landed: whether the row is still this drainer's
+        (the fence's question, answered instead of raised)."""
+        try:
+            await self._fence(message_id, owner, lease)
+        except Superseded:
+            return False
+        return True
 
     async def _opened(self, message_id: int, owner: str, conversation_id: str) -> None:
         """Record the conversation a delivery opened (a Discord thread) before anything is

@@ -62,6 +62,11 @@ async def _unfenced() -> None:
     """Messages made outside a drainer (tests) are nobody's to lose."""
 
 
+async def _always_owned() -> bool:
+    """Messages made outside a drainer (tests) stay their sender's."""
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
     """One outbox row as a sender sees it."""
@@ -81,6 +86,20 @@ class Message:
     # Awaited right before each platform call that posts: raises Superseded when the row was
     # taken over (this drainer's process was frozen past its lease), so nothing posts twice.
     fence: Callable[[], Awaitable[None]] = field(default=_unfenced, compare=False)
+    # The row was taken over from another drainer at least once in its life: that drainer,
+    # frozen between its fence and its request, may still post it.
+    contested: bool = False
+    # Asked after a post landed: whether the row is still this drainer's (free while the
+    # lease is fresh). False when this drainer was frozen past its lease after its fence.
+    owned: Callable[[], Awaitable[bool]] = field(default=_always_owned, compare=False)
+
+    async def raced(self) -> bool:
+        """After a post landed: whether another drainer may have posted it too, so the
+        sender must look for copies and keep only the earliest. A fence cannot close the
+        instant between its check and the request leaving a frozen process; this can: the
+        stale drainer learns it lost the row once its post is out, and the drainer that took
+        the row over knows it did, so whichever of the two posts last sees both copies."""
+        return self.contested or not await self.owned()
 
 
 @dataclass(frozen=True, slots=True)

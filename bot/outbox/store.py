@@ -89,6 +89,7 @@ def message(
     landed: Delivered | None,
     opened: Callable[[str], Awaitable[None]],
     fence: Callable[[], Awaitable[None]],
+    owned: Callable[[], Awaitable[bool]],
 ) -> Message:
     return Message(
         id=row.id,
@@ -109,4 +110,6 @@ def message(
         created_at=row.created_at,
         record_opened=opened,
         fence=fence,
+        contested=row.status == Status.SENDING.value or row.recoveries > 0,
+        owned=owned,
     )
