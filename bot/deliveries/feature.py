@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot.deliveries.commands import commands
-from bot.feature import Feature, Services, Shared
-from bot.storage.database import Database
-from bot.storage.tables import outbox, outbox_orphans
+from bot.outbox.feature import FEATURE as OUTBOX
 
-
-def _build(shared: Shared, services: Services) -> Database:
-    return shared.db
-
-
-FEATURE = Feature(
-    "deliveries",
-    _build,
-    commands=lambda db, _: commands(db),
-    tables=(outbox, outbox_orphans),
+# Until the registry (bot/features.py) lists the outbox feature itself, before this one, the
+# deliveries feature declares the outbox's service, tables and member data as its own. Once
+# it does, this becomes:
+#   Feature("deliveries", lambda _, services: services.get(OutboxService),
+#           commands=lambda service, _: commands(service))
+FEATURE = dataclasses.replace(
+    OUTBOX, name="deliveries", commands=lambda service, _: commands(service)
 )

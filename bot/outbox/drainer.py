@@ -26,6 +26,7 @@ from bot.outbox.model import (
     Superseded,
 )
 from bot.outbox.pacer import Pacer
+from bot.outbox.retention import RETENTION, Pruner
 from bot.storage.database import Database
 from bot.storage.tables import outbox
 from bot.storage.transaction import Transaction
@@ -48,6 +49,7 @@ class Drainer:
         sender: Sender,
         policy: RetryPolicy | None = None,
         batch: int | None = None,
+        retention: timedelta = RETENTION,
     ) -> None:
         self._db = db
         self._clock = clock
@@ -56,6 +58,7 @@ class Drainer:
         self._batch = batch or batch_size(sender.global_per_second)
         self._pacer = Pacer(clock, sender.global_per_second, sender.channel_interval)
         self._wake = asyncio.Event()
+        self._pruner = Pruner(db, sender.platform.value, retention)
 
     def wake(self) -> None:
         """Something was queued: look now instead of at the next poll."""
@@ -83,6 +86,7 @@ class Drainer:
                 await self.drain()
             except Exception:
                 log.exception("outbox drain failed; trying again shortly")
+            await self._pruner.maybe(self._clock.now())
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)

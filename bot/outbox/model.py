@@ -194,5 +194,50 @@ class RetryPolicy:
         return max(jittered, retry_after or 0.0)
 
 
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One outbox row as an organizer sees it."""
+
+    id: int
+    key: str
+    status: str
+    target: str  # the channel, or the members it was addressed to
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Requeued:
+    """What asking to queue a failed row again did: `done`, or the row's status (None when
+    the community has no such row)."""
+
+    done: bool
+    status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Addressed:
+    """A direct or group message queued or sent to a member."""
+
+    id: int
+    key: str
+    kind: TargetKind
+    user_ids: tuple[str, ...]
+    status: str
+    payload: str  # an encoded Reply
+    created_at: datetime
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Payload:
+    """A row's encoded Reply, to be redacted."""
+
+    id: int
+    payload: str
+
+
 class Superseded(Exception):
     """This drainer's claim on a row was taken over by another: it must write nothing more."""
