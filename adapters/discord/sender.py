@@ -12,7 +12,6 @@ group is recorded in the outbox row before anything is posted in it.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 from typing import Any, Final
@@ -141,8 +140,13 @@ class DiscordSender:
                     part,
                     copy,
                 )
-                with contextlib.suppress(discord.NotFound):  # another racer deleted it first
+                try:
                     await self._client.http.delete_message(channel_id, copy)
+                except discord.NotFound:
+                    pass  # another racer deleted it first
+                except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
+                    # The post is out either way: a copy left is visible and harmless.
+                    log.warning("outbox %s: could not delete %s: %s", message.id, copy, error)
         return earliest
 
     async def _copies(self, channel_id: int, key: str, parts: int) -> dict[int, list[int]]:

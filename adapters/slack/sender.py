@@ -170,9 +170,11 @@ class SlackSender:
                     await self._client.files_delete(file=copy.file_id)
                 else:
                     await self._client.chat_delete(channel=channel, ts=copy.ts)
-            except SlackApiError as error:
-                if error_code(error) not in ("message_not_found", "file_not_found"):
-                    raise  # (another racer deleting it first is fine)
+            except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+                # Another racer deleted it first, or it cannot be deleted now: the post is out
+                # either way, and a copy left is visible and harmless.
+                reason = error_code(error)
+                log.info("outbox row %s: %s not deleted: %s", message.id, copy.ts, reason)
         return f"{channel}:{first.ts}"
 
     async def _copies(self, channel: str, key: str) -> list[_Copy]:
