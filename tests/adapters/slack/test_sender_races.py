@@ -103,3 +103,23 @@ async def test_a_frozen_drainers_post_landing_before_the_new_owners_keeps_the_fi
     assert float(deleted["ts"]) > float(kept["ts"])
     sent = await outbox_row(cohort, "match:2")
     assert (sent.status, sent.platform_message_id) == (Status.SENT, f"{CHANNEL}:{kept['ts']}")
+
+
+async def test_a_copy_that_cannot_be_deleted_is_left_and_the_row_is_still_sent(
+    cohort: Cohort, clock: ManualClock, fake: FakeSlack, session: aiohttp.ClientSession
+) -> None:
+    await queue_message(cohort, "match:3", Target.channel(CHANNEL), WEEKLY, community(TEAM_ID))
+    frozen, thaw, hook = freezer()
+    stale_sender = AfterFence(_sender(fake, session), hook)
+    stale = asyncio.ensure_future(Drainer(cohort.db, clock, stale_sender, POLICY).drain())
+    await asyncio.wait_for(frozen.wait(), 10)
+    clock.advance(timedelta(seconds=POLICY.lease * 1.5))
+    await Drainer(cohort.db, clock, _sender(fake, session), POLICY).drain()
+    fake.fail("chat.delete", status=200, error="cant_delete_message")
+
+    thaw.set()
+    await stale
+
+    assert fake.posted_keys() == ["match:3", "match:3"]  # visible, and logged
+    assert len(fake.calls_to("chat.delete")) == 1
+    assert (await outbox_row(cohort, "match:3")).status == Status.SENT
