@@ -57,6 +57,7 @@ LIFETIME = 8.0  # real seconds a process lives between two kills, on average (a 
 NONCE_WINDOW = 1.0  # real seconds the fake Discord remembers a nonce (Discord: minutes)
 SETTLE_TIMEOUT = 120.0  # real seconds allowed, after the last kill, to deliver everything
 MESSAGES = r"/channels/\d+/messages"
+UP = b"logged in to Discord as"  # what a started process logs once it is about to deliver
 
 
 @dataclass
@@ -104,7 +105,7 @@ class Result:
                 f"{platform.value}: {t.expected} expected, {t.delivered} delivered, {t.lost} lost,"
                 f" {t.duplicated} duplicated ({t.failed_rows} rows failed, {t.recoveries} leases"
                 f" recovered, {t.orphans} stale answers kept, {t.history_lookups} history"
-                f" lookups)"
+                f" lookups, {t.copies_deleted} later copies deleted)"
             )
             out.extend(f"  lost: {k}" for k in t.lost_keys[:10])
             out.extend(f"  duplicated: {k}" for k in t.duplicated_keys[:10])
@@ -128,11 +129,15 @@ class Process:
         self.name = name
         self._environment = environment
         self._log = log
+        self._read = 0  # how far its log was read for the line that says it is up
+        self._up = False
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
         # A fresh port for Slack's HTTP mode each time: the last one may not be free yet.
         port = {"COHORT_HTTP_PORT": str(_free_port())}
+        self._read = self._log.stat().st_size if self._log.exists() else 0
+        self._up = False
         with self._log.open("ab") as log:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable,
@@ -143,6 +148,23 @@ class Process:
                 stdout=log,
                 stderr=log,
             )
+
+    @property
+    def up(self) -> bool:
+        """It is running and got as far as delivering (its log says it logged in to the
+        fake Discord, after the core started). Only such a process is killed or frozen: on a
+        loaded machine a start can take longer than a process's lifetime, and killing
+        processes that never started would test nothing."""
+        if self.process is None or self.process.returncode is not None:
+            return False
+        if not self._up:
+            with self._log.open("rb") as log:
+                log.seek(self._read)
+                text = log.read()
+            self._up = UP in text
+            if not self._up:
+                self._read += max(0, len(text) - len(UP))
+        return self._up
 
     @property
     def exited(self) -> bool:
@@ -321,10 +343,10 @@ async def _havoc(
                     task.result()
                     del restarting[process]
             exits += await _revive(p for p in processes if p not in restarting)
-            running = [p for p in processes if p not in restarting]
+            running = [p for p in processes if p not in restarting and p.up]
             if running:
                 break
-            await asyncio.wait(restarting.values(), return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.sleep(0.2)  # every process is restarting or still starting
         victim = rng.choice(running)
         victim.kill()
         after = rng.uniform(0.1, 2 * NONCE_WINDOW)

@@ -154,13 +154,14 @@ class Tally:
     recoveries: int = 0
     orphans: int = 0
     history_lookups: int = 0
+    copies_deleted: int = 0  # later copies of a post deleted by a drainer that raced another
     lost_keys: list[str] = field(default_factory=list)
     duplicated_keys: list[str] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
         for name in ("expected", "delivered", "lost", "duplicated", "failed_rows"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        for name in ("recoveries", "orphans", "history_lookups"):
+        for name in ("recoveries", "orphans", "history_lookups", "copies_deleted"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.lost_keys += other.lost_keys
         self.duplicated_keys += other.duplicated_keys
@@ -200,6 +201,8 @@ async def tally(deployment: Deployment, end: datetime) -> dict[Platform, Tally]:
     found[Platform.SLACK].history_lookups = len(
         deployment.platforms.slack.calls_to("conversations.history")
     )
+    found[Platform.DISCORD].copies_deleted = len(deployment.platforms.discord.deleted)
+    found[Platform.SLACK].copies_deleted = len(deployment.platforms.slack.deleted)
     for platform, keys in expected.items():
         result = found[platform]
         result.expected = len(keys)

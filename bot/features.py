@@ -22,6 +22,7 @@ from bot.matchups.feature import FEATURE as MATCHUPS
 from bot.members.feature import FEATURE as MEMBERS
 from bot.milestones.feature import FEATURE as MILESTONES
 from bot.nudges.feature import FEATURE as NUDGES
+from bot.outbox.feature import FEATURE as OUTBOX
 from bot.pauses.feature import FEATURE as PAUSES
 from bot.privacy.feature import FEATURE as PRIVACY
 from bot.progress.feature import FEATURE as PROGRESS
@@ -31,6 +32,7 @@ from bot.storage.tables import host_values, occurrences, shard_leases
 # The order of `help` and of the catalogue follows this list too.
 FEATURES: tuple[Feature[Any], ...] = (
     COMMUNITIES,
+    OUTBOX,
     HELP,
     MEMBERS,
     ROADMAP,

@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = Field("text", validation_alias=_env("COHORT_LOG_FORMAT"))
     catchup_hours: int = Field(12, ge=0, le=168, validation_alias=_env("COHORT_CATCHUP_HOURS"))
     tick_seconds: float = Field(30.0, gt=0, le=3600, validation_alias=_env("COHORT_TICK_SECONDS"))
+    # Sent and failed posts are deleted this many days later. At least four weeks: no job can
+    # decide a post again that long after it first did (see bot/outbox/drainer.py, prune).
+    outbox_retention_days: int = Field(
+        30, ge=28, le=3650, validation_alias=_env("COHORT_OUTBOX_RETENTION_DAYS")
+    )
     parse_workers: int | None = Field(
         None, ge=0, le=32, validation_alias=_env("COHORT_PARSE_WORKERS")
     )

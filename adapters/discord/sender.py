@@ -4,7 +4,9 @@ Each part of a post appears once in its channel: it carries a nonce derived from
 (Discord returns the message it already made for a nonce it saw in the last few minutes) and a
 short reference to the key in its embed footer, because history does not return nonces: after
 a crash, a recovered lease or any earlier attempt, the sender looks through the channel's
-recent messages from the bot for the reference before posting. A private thread opened for a
+recent messages from the bot for the reference before posting. A drainer that may have raced
+another to post a row (it took the row over, or lost it while frozen after its fence) looks
+again once its post is out, and keeps only the earliest copy. A private thread opened for a
 group is recorded in the outbox row before anything is posted in it.
 """
 
@@ -98,7 +100,7 @@ class DiscordSender:
         channel = self._client.get_partial_messageable(channel_id)
         parts = render.reply(message.reply, guild_id)
         earlier = message.recovering or message.attempts > 0
-        landed = await self._landed(channel_id, key, len(parts)) if earlier else {}
+        landed = await self._landed(channel_id, message, len(parts)) if earlier else {}
         ids = []
         for part, outgoing in enumerate(parts):
             if part in landed:
@@ -117,13 +119,43 @@ class DiscordSender:
             await message.fence()
             sent = await channel.send(**options)
             ids.append(str(sent.id))
+        if len(landed) < len(parts) and await message.raced():
+            # Another drainer may have posted this too (one of us was frozen between its
+            # fence and its request): keep the earliest copy of each part, delete the rest.
+            settled = await self._landed(channel_id, message, len(parts))
+            ids = [settled.get(part, ids[part]) for part in range(len(parts))]
         return ids[0]
 
-    async def _landed(self, channel_id: int, key: str, parts: int) -> dict[int, str]:
-        """The parts of the message with `key` among the bot's recent messages in the
-        channel, by part number, with their ids."""
+    async def _landed(self, channel_id: int, message: Message, parts: int) -> dict[int, str]:
+        """The parts of `message` already in the channel, by part number, with their ids.
+        A part found more than once (two drainers raced to post it) keeps its earliest copy:
+        the later ones are deleted, so whichever racer looks last leaves one."""
+        found = await self._copies(channel_id, message.key, parts)
+        earliest = {}
+        for part, copies in found.items():
+            first, *later = sorted(copies)
+            earliest[part] = str(first)
+            for copy in later:
+                log.warning(
+                    "outbox %s: part %d was posted twice; deleting the later copy %s",
+                    message.id,
+                    part,
+                    copy,
+                )
+                try:
+                    await self._client.http.delete_message(channel_id, copy)
+                except discord.NotFound:
+                    pass  # another racer deleted it first
+                except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
+                    # The post is out either way: a copy left is visible and harmless.
+                    log.warning("outbox %s: could not delete %s: %s", message.id, copy, error)
+        return earliest
+
+    async def _copies(self, channel_id: int, key: str, parts: int) -> dict[int, list[int]]:
+        """Every copy of each part of the message with `key` among the bot's recent messages
+        in the channel, by part number."""
         wanted = {reference(key, part): part for part in range(parts)}
-        found: dict[int, str] = {}
+        found: dict[int, list[int]] = {}
         before: int | None = None
         bot_id = str(self._client.user.id) if self._client.user else None
         for _ in range(HISTORY_PAGES):
@@ -141,7 +173,7 @@ class DiscordSender:
                 for embed in raw.get("embeds") or []:
                     footer = str((embed.get("footer") or {}).get("text", ""))
                     if footer in wanted:
-                        found.setdefault(wanted[footer], str(raw["id"]))
+                        found.setdefault(wanted[footer], []).append(int(raw["id"]))
             if len(found) == parts or len(page) < HISTORY_PAGE:
                 return found
             before = int(page[-1]["id"])

@@ -5,13 +5,16 @@ each failure means (wait and retry, or give up for good), and makes a post appea
 conversation: each post carries its outbox key in message metadata (a card, in its file
 name), and after any failure that may hide a stored message (a timeout, a dropped connection,
 a 5xx, a recovered lease, any earlier attempt) the sender looks for the key in the
-conversation's history before posting again. Nothing is retried blindly inside the client.
+conversation's history before posting again. A drainer that may have raced another to post a
+row (it took the row over, or lost it while frozen after its fence) looks again once its post
+is out and keeps only the earliest copy. Nothing is retried blindly inside the client.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -86,21 +89,26 @@ class SlackSender:
         try:
             channel = await self._conversation(message.target)
             if message.recovering or message.attempts:
-                landed = await self._landed(channel, message.key)
+                landed = await self._landed(channel, message)
                 if landed is not None:
                     log.info("outbox row %s had already landed as %s", message.id, landed)
                     return Delivered(landed)
             try:
-                return Delivered(await self._post(channel, message))
+                posted = await self._post(channel, message)
             except Exception as error:
                 if not _ambiguous(error):
                     raise
                 # Slack may have stored it before the answer was lost: look before retrying.
-                landed = await self._landed(channel, message.key)
+                landed = await self._landed(channel, message)
                 if landed is None:
                     raise
                 log.info("outbox row %s landed as %s; its answer was lost", message.id, landed)
                 return Delivered(landed)
+            if await message.raced():
+                # Another drainer may have posted this too (one of us was frozen between its
+                # fence and its request): keep the earliest copy, delete the later ones.
+                posted = await self._landed(channel, message) or posted
+            return Delivered(posted)
         except SlackApiError as error:
             raise _classify(error) from error
         except (aiohttp.ClientError, TimeoutError, SlackRequestError) as error:
@@ -146,9 +154,37 @@ class SlackSender:
         )
         return f"{channel}:{response['ts']}"
 
-    async def _landed(self, channel: str, key: str) -> str | None:
-        """The id of a recent message in `channel` that delivered `key`, if one exists."""
+    async def _landed(self, channel: str, message: Message) -> str | None:
+        """The id of the message in `channel` that delivered `message`, if one exists. When
+        there are several (two drainers raced to post it) the earliest is kept and the later
+        ones are deleted, so whichever racer looks last leaves one."""
+        copies = sorted(await self._copies(channel, message.key), key=lambda c: c.order)
+        if not copies:
+            return None
+        first, *later = copies
+        for copy in later:
+            log.warning(
+                "outbox row %s was posted twice in %s; deleting the later copy %s",
+                message.id,
+                channel,
+                copy.ts,
+            )
+            try:
+                if copy.file_id is not None:
+                    await self._client.files_delete(file=copy.file_id)
+                else:
+                    await self._client.chat_delete(channel=channel, ts=copy.ts)
+            except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+                # Another racer deleted it first, or it cannot be deleted now: the post is out
+                # either way, and a copy left is visible and harmless.
+                reason = error_code(error)
+                log.info("outbox row %s: %s not deleted: %s", message.id, copy.ts, reason)
+        return f"{channel}:{first.ts}"
+
+    async def _copies(self, channel: str, key: str) -> list[_Copy]:
+        """Every recent message in `channel` that delivered `key`."""
         tag = marker(key)
+        found: list[_Copy] = []
         cursor: str | None = None
         for _ in range(HISTORY_PAGES):
             try:
@@ -162,14 +198,31 @@ class SlackSender:
                 # Without history (a scope or membership missing) posting again is better
                 # than not posting: a duplicate is visible and harmless, a loss is silent.
                 log.warning("cannot read %s to check key %s: %s", channel, key, failure.reason)
-                return None
+                return found
             for posted in history.get("messages") or []:
-                if _carries(posted, key, tag):
-                    return f"{channel}:{posted.get('ts', '')}"
+                copy = _copy(posted, key, tag)
+                if copy is not None:
+                    found.append(copy)
             cursor = (history.get("response_metadata") or {}).get("next_cursor")
-            if not history.get("has_more") or not cursor:
+            if found or not history.get("has_more") or not cursor:
                 break
-        return None
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Copy:
+    """One message in a conversation that delivered an outbox key."""
+
+    ts: str
+    file_id: str | None  # a card: deleted as a file
+
+    @property
+    def order(self) -> tuple[int, ...]:
+        """Slack's timestamps order a conversation's messages."""
+        try:
+            return tuple(int(p) for p in self.ts.split("."))
+        except ValueError:
+            return ()
 
 
 def _ambiguous(error: Exception) -> bool:
@@ -179,8 +232,12 @@ def _ambiguous(error: Exception) -> bool:
     return isinstance(error, aiohttp.ClientError | TimeoutError | SlackRequestError)
 
 
-def _carries(posted: dict[str, Any], key: str, tag: str) -> bool:
+def _copy(posted: dict[str, Any], key: str, tag: str) -> _Copy | None:
+    ts = str(posted.get("ts", ""))
     payload = (posted.get("metadata") or {}).get("event_payload") or {}
     if payload.get("key") == key:
-        return True
-    return any(str(f.get("name", "")).startswith(tag) for f in posted.get("files") or [])
+        return _Copy(ts, None)
+    for shared in posted.get("files") or []:
+        if str(shared.get("name", "")).startswith(tag):
+            return _Copy(ts, str(shared.get("id", "")) or None)
+    return None

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from bot.commands import MAX_ID, Access, Args, Command, Option, OptionKind
-from bot.deliveries import messages, store
+from bot.deliveries import messages
 from bot.dispatch import Context
 from bot.errors import UserError
 from bot.outbox import Status
+from bot.outbox.service import OutboxService
 from bot.replies import Answer
-from bot.storage.database import Database
 
 LISTED = 15
 
 
-def commands(db: Database) -> tuple[Command, ...]:
+def commands(outbox: OutboxService) -> tuple[Command, ...]:
     async def list_(ctx: Context, args: Args) -> Answer:
         which = args.text("which") or "all"
         status = None if which == "all" else Status(which)
-        async with db.read() as tx:
-            deliveries = await store.recent(tx, ctx.community.id, status, LISTED)
+        deliveries = await outbox.recent(ctx.community.id, status, LISTED)
         return messages.listing(deliveries, which, ctx.community.timezone)
 
     async def retry(ctx: Context, args: Args) -> Answer:
@@ -27,10 +26,9 @@ def commands(db: Database) -> tuple[Command, ...]:
             raise UserError(
                 "Give the post's number, as `outbox list failed` shows it: `outbox retry 12`."
             )
-        async with db.write() as tx:
-            if not await store.requeue(tx, ctx.community.id, row_id, ctx.now):
-                status = await store.status_of(tx, ctx.community.id, row_id)
-                raise UserError(messages.not_failed(row_id, status))
+        requeued = await outbox.requeue(ctx.community.id, row_id, ctx.now)
+        if not requeued.done:
+            raise UserError(messages.not_failed(row_id, requeued.status))
         return messages.requeued(row_id)
 
     return (

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot import moments
-from bot.deliveries.store import Delivery
 from bot.markdown import escape
+from bot.outbox.model import Delivery
 from bot.replies import Reply, Tone
 
 

@@ -27,6 +27,7 @@ from bot.outbox.model import (
     Superseded,
 )
 from bot.outbox.pacer import Pacer
+from bot.outbox.retention import RETENTION, Pruner
 from bot.storage.database import Database
 from bot.storage.tables import outbox
 from bot.storage.transaction import Transaction
@@ -50,6 +51,7 @@ class Drainer:
         policy: RetryPolicy | None = None,
         batch: int | None = None,
         metrics: Metrics | None = None,
+        retention: timedelta = RETENTION,
     ) -> None:
         self._db = db
         self._metrics = metrics or Metrics()
@@ -60,6 +62,7 @@ class Drainer:
         self._batch = batch or batch_size(sender.global_per_second)
         self._pacer = Pacer(clock, sender.global_per_second, sender.channel_interval)
         self._wake = asyncio.Event()
+        self._pruner = Pruner(db, sender.platform.value, retention)
 
     def wake(self) -> None:
         """Something was queued: look now instead of at the next poll."""
@@ -87,6 +90,7 @@ class Drainer:
                 await self.drain()
             except Exception:
                 log.exception("outbox drain failed; trying again shortly")
+            await self._pruner.maybe(self._clock.now())
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
@@ -157,6 +161,7 @@ class Drainer:
                     landed.get(row.id),
                     functools.partial(self._opened, row.id, owner),
                     functools.partial(self._fence, row.id, owner, lease),
+                    functools.partial(self._owned, row.id, owner, lease),
                 )
                 for row in rows
             ],
@@ -231,6 +236,15 @@ class Drainer:
             )
         if not result.rowcount:
             raise Superseded(f"outbox row {message_id}")
+
+    async def _owned(self, message_id: int, owner: str, lease: _Lease) -> bool:
+        """Asked by a sender after a post landed: whether the row is still this drainer's
+        (the fence's question, answered instead of raised)."""
+        try:
+            await self._fence(message_id, owner, lease)
+        except Superseded:
+            return False
+        return True
 
     async def _opened(self, message_id: int, owner: str, conversation_id: str) -> None:
         """Record the conversation a delivery opened (a Discord thread) before anything is

@@ -62,6 +62,11 @@ async def _unfenced() -> None:
     """Messages made outside a drainer (tests) are nobody's to lose."""
 
 
+async def _always_owned() -> bool:
+    """Messages made outside a drainer (tests) stay their sender's."""
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
     """One outbox row as a sender sees it."""
@@ -81,6 +86,20 @@ class Message:
     # Awaited right before each platform call that posts: raises Superseded when the row was
     # taken over (this drainer's process was frozen past its lease), so nothing posts twice.
     fence: Callable[[], Awaitable[None]] = field(default=_unfenced, compare=False)
+    # The row was taken over from another drainer at least once in its life: that drainer,
+    # frozen between its fence and its request, may still post it.
+    contested: bool = False
+    # Asked after a post landed: whether the row is still this drainer's (free while the
+    # lease is fresh). False when this drainer was frozen past its lease after its fence.
+    owned: Callable[[], Awaitable[bool]] = field(default=_always_owned, compare=False)
+
+    async def raced(self) -> bool:
+        """After a post landed: whether another drainer may have posted it too, so the
+        sender must look for copies and keep only the earliest. A fence cannot close the
+        instant between its check and the request leaving a frozen process; this can: the
+        stale drainer learns it lost the row once its post is out, and the drainer that took
+        the row over knows it did, so whichever of the two posts last sees both copies."""
+        return self.contested or not await self.owned()
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +196,51 @@ class RetryPolicy:
         backoff = min(self.max_delay, self.base_delay * 2.0 ** max(0, attempts - 1))
         jittered = backoff * (0.5 + random.random() / 2)  # noqa: S311 - jitter, not security
         return max(jittered, retry_after or 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One outbox row as an organizer sees it."""
+
+    id: int
+    key: str
+    status: str
+    target: str  # the channel, or the members it was addressed to
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Requeued:
+    """What asking to queue a failed row again did: `done`, or the row's status (None when
+    the community has no such row)."""
+
+    done: bool
+    status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Addressed:
+    """A direct or group message queued or sent to a member."""
+
+    id: int
+    key: str
+    kind: TargetKind
+    user_ids: tuple[str, ...]
+    status: str
+    payload: str  # an encoded Reply
+    created_at: datetime
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Payload:
+    """A row's encoded Reply, to be redacted."""
+
+    id: int
+    payload: str
 
 
 class Superseded(Exception):

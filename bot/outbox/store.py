@@ -1,17 +1,30 @@
-"""The outbox queries a drainer makes besides its claim: owned writes, orphans, context."""
+"""The outbox's queries: a drainer's besides its claim (owned writes, orphans, context), what
+organizers see, what the outbox holds about a member, and retention."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from bot.clock import Clock
-from bot.outbox.model import Delivered, Message, Status, Target, TargetKind
+from bot.outbox.model import (
+    Addressed,
+    Delivered,
+    Delivery,
+    Message,
+    Payload,
+    Status,
+    Target,
+    TargetKind,
+)
 from bot.replies import decode
 from bot.storage.tables import communities, outbox, outbox_orphans
 from bot.storage.transaction import Transaction
+
+CHUNK = 500  # ids per IN (...) list
 
 
 def owned(message_id: int, owner: str) -> sa.ColumnElement[bool]:
@@ -32,6 +45,8 @@ async def keep_orphan(
     detail: str | None,
     clock: Clock,
 ) -> None:
+    if await tx.scalar(sa.select(outbox.c.id).where(outbox.c.id == message_id)) is None:
+        return  # the row is gone (its member was forgotten): nothing to keep the answer for
     await tx.execute(
         outbox_orphans.insert().values(
             outbox_id=message_id,
@@ -89,6 +104,7 @@ def message(
     landed: Delivered | None,
     opened: Callable[[str], Awaitable[None]],
     fence: Callable[[], Awaitable[None]],
+    owned: Callable[[], Awaitable[bool]],
 ) -> Message:
     return Message(
         id=row.id,
@@ -109,4 +125,140 @@ def message(
         created_at=row.created_at,
         record_opened=opened,
         fence=fence,
+        contested=row.status == Status.SENDING.value or row.recoveries > 0,
+        owned=owned,
     )
+
+
+# What organizers see -----------------------------------------------------------------------
+
+
+async def recent(
+    tx: Transaction, community_id: int, status: Status | None, limit: int
+) -> list[Delivery]:
+    query = sa.select(outbox).where(outbox.c.community_id == community_id)
+    if status is not None:
+        query = query.where(outbox.c.status == status.value)
+    rows = await tx.execute(query.order_by(outbox.c.id.desc()).limit(limit))
+    return [
+        Delivery(
+            id=r.id,
+            key=r.key,
+            status=r.status,
+            target=r.channel_id or r.user_ids,
+            attempts=r.attempts,
+            last_error=r.last_error,
+            created_at=r.created_at,
+            sent_at=r.sent_at,
+        )
+        for r in rows
+    ]
+
+
+async def requeue(tx: Transaction, community_id: int, row_id: int, now: datetime) -> bool:
+    """Put a failed row back in the queue with a fresh attempt budget."""
+    result = await tx.execute(
+        outbox.update()
+        .where(
+            outbox.c.id == row_id,
+            outbox.c.community_id == community_id,
+            outbox.c.status == Status.FAILED.value,
+        )
+        .values(status=Status.PENDING.value, attempts=0, next_attempt_at=now, lease_until=None)
+    )
+    return bool(result.rowcount)
+
+
+async def status_of(tx: Transaction, community_id: int, row_id: int) -> str | None:
+    found: str | None = await tx.scalar(
+        sa.select(outbox.c.status).where(
+            outbox.c.id == row_id, outbox.c.community_id == community_id
+        )
+    )
+    return found
+
+
+# What the outbox holds about a member ------------------------------------------------------
+
+
+def _addressed_to(community_id: int, user_id: str) -> sa.ColumnElement[bool]:
+    """Rows whose recipients include the member: `user_ids` is a comma-separated list, so the
+    member's id is looked for between commas."""
+    recipients = sa.literal(",") + outbox.c.user_ids + sa.literal(",")
+    return sa.and_(
+        outbox.c.community_id == community_id,
+        outbox.c.target_kind.in_((TargetKind.DIRECT.value, TargetKind.GROUP.value)),
+        recipients.contains(f",{user_id},", autoescape=True),
+    )
+
+
+async def addressed_to(tx: Transaction, community_id: int, user_id: str) -> list[Addressed]:
+    """The direct and group messages queued or sent to the member, oldest first."""
+    rows = await tx.execute(
+        sa.select(outbox).where(_addressed_to(community_id, user_id)).order_by(outbox.c.id)
+    )
+    return [
+        Addressed(
+            id=r.id,
+            key=r.key,
+            kind=TargetKind(r.target_kind),
+            user_ids=tuple(u for u in r.user_ids.split(",") if u),
+            status=r.status,
+            payload=r.payload,
+            created_at=r.created_at,
+            sent_at=r.sent_at,
+        )
+        for r in rows
+    ]
+
+
+async def delete_rows(tx: Transaction, ids: list[int]) -> None:
+    """Delete outbox rows, with the stale answers kept about them."""
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        await tx.execute(outbox_orphans.delete().where(outbox_orphans.c.outbox_id.in_(chunk)))
+        await tx.execute(outbox.delete().where(outbox.c.id.in_(chunk)))
+
+
+async def set_recipients(tx: Transaction, row_id: int, user_ids: tuple[str, ...]) -> None:
+    await tx.execute(
+        outbox.update().where(outbox.c.id == row_id).values(user_ids=",".join(user_ids))
+    )
+
+
+async def payloads(tx: Transaction, community_id: int, after: int, limit: int) -> list[Payload]:
+    """A page of the community's rows (every status), by id from `after`."""
+    rows = await tx.execute(
+        sa.select(outbox.c.id, outbox.c.payload)
+        .where(outbox.c.community_id == community_id, outbox.c.id > after)
+        .order_by(outbox.c.id)
+        .limit(limit)
+    )
+    return [Payload(r.id, r.payload) for r in rows]
+
+
+async def set_payload(tx: Transaction, row_id: int, payload: str) -> None:
+    await tx.execute(outbox.update().where(outbox.c.id == row_id).values(payload=payload))
+
+
+# Retention ---------------------------------------------------------------------------------
+
+
+async def expired(tx: Transaction, platform: str, before: datetime, limit: int) -> list[int]:
+    """Up to `limit` rows of a platform done with (sent, or failed) before `before`. A row that
+    a queued or sending row follows stays: the later row needs the conversation it landed in."""
+    followed = sa.select(outbox.c.follows).where(
+        outbox.c.follows.is_not(None),
+        outbox.c.status.in_((Status.PENDING.value, Status.SENDING.value)),
+    )
+    done = sa.or_(
+        sa.and_(outbox.c.status == Status.SENT.value, outbox.c.sent_at < before),
+        sa.and_(outbox.c.status == Status.FAILED.value, outbox.c.next_attempt_at < before),
+    )
+    rows = await tx.scalars(
+        sa.select(outbox.c.id)
+        .where(outbox.c.platform == platform, done, outbox.c.key.not_in(followed))
+        .order_by(outbox.c.id)
+        .limit(limit)
+    )
+    return list(rows)

@@ -170,6 +170,7 @@ class FakeDiscord:
         self.identifies: list[dict[str, Any]] = []
         self.commands: dict[int | None, list[dict[str, Any]]] = {}  # guild id or None (global)
         self.messages: dict[int, list[dict[str, Any]]] = {CHANNEL_ID: []}
+        self.deleted: list[dict[str, Any]] = []  # messages deleted, as they were
         self.threads: dict[int, dict[str, Any]] = {}
         self.thread_members: dict[int, set[int]] = {}
         self.dm_channels: dict[int, int] = {}  # user id -> DM channel id
@@ -595,6 +596,7 @@ class FakeDiscord:
             ("PATCH", r"/webhooks/(\d+)/([^/]+)/messages/@original", self._edit_original),
             ("POST", r"/channels/(\d+)/messages", self._post_message),
             ("GET", r"/channels/(\d+)/messages", self._history),
+            ("DELETE", r"/channels/(\d+)/messages/(\d+)", self._delete_message),
             ("POST", r"/channels/(\d+)/threads", self._start_thread),
             ("PUT", r"/channels/(\d+)/thread-members/(\d+)", self._add_thread_member),
             ("POST", r"/users/@me/channels", self._open_dm),
@@ -751,6 +753,18 @@ class FakeDiscord:
         if nonce:
             self._nonces[(channel_id, nonce)] = (time.monotonic(), message)
         return _json(message)
+
+    def _delete_message(self, call: Call, channel: str, message: str) -> web.Response:
+        """Like Discord, a bot may delete its own messages (anyone's with Manage Messages)."""
+        channel_id = int(channel)
+        if channel_id not in self.messages:
+            return _error(404, 10003, "Unknown Channel")
+        found = [m for m in self.messages[channel_id] if m["id"] == message]
+        if not found:
+            return _error(404, 10008, "Unknown Message")
+        self.messages[channel_id].remove(found[0])
+        self.deleted.append(found[0])
+        return web.Response(status=204)
 
     def _history(self, call: Call, channel: str) -> web.Response:
         """A channel's messages, newest first, before a message id when asked. Like Discord,

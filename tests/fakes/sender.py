@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.identity import Platform
-from bot.outbox import Delivered, Message, PermanentFailure, RetryLater, TargetKind
+from bot.outbox import Delivered, Message, PermanentFailure, RetryLater, Sender, TargetKind
 
 
 @dataclass
@@ -47,3 +50,40 @@ def server_error() -> RetryLater:
 
 def forbidden() -> PermanentFailure:
     return PermanentFailure("403 Missing Access")
+
+
+class AfterFence:
+    """Wraps a platform sender: the `at`-th time its deliveries pass a fence (the check, right
+    before a posting call, that the row is still its drainer's), `hook` is awaited before the
+    request goes out, as if the process were frozen there (SIGSTOP) or the scheduler let
+    another drainer run first."""
+
+    def __init__(self, inner: Sender, hook: Callable[[], Awaitable[None]], at: int = 1) -> None:
+        self._inner = inner
+        self._hook = hook
+        self._at = at
+        self._fences = 0
+        self.platform = inner.platform
+        self.global_per_second = inner.global_per_second
+        self.channel_interval = inner.channel_interval
+
+    async def deliver(self, message: Message) -> Delivered:
+        async def fence() -> None:
+            await message.fence()
+            self._fences += 1
+            if self._fences == self._at:
+                await self._hook()
+
+        return await self._inner.deliver(dataclasses.replace(message, fence=fence))
+
+
+def freezer() -> tuple[asyncio.Event, asyncio.Event, Callable[[], Awaitable[None]]]:
+    """A hook for AfterFence that stops the delivery until `thaw` is set, and says when it
+    stopped: (frozen, thaw, hook)."""
+    frozen, thaw = asyncio.Event(), asyncio.Event()
+
+    async def hook() -> None:
+        frozen.set()
+        await thaw.wait()
+
+    return frozen, thaw, hook

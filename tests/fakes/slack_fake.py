@@ -46,6 +46,7 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.uploads: dict[str, bytes] = {}
+        self.deleted: list[dict[str, Any]] = []  # messages deleted, as they were
         self.missing_channels: set[str] = set()
         self._failures: dict[str, list[_Failure]] = defaultdict(list)
         self._filenames: dict[str, str] = {}
@@ -213,6 +214,16 @@ class FakeSlack:
             users = str(params["users"]).split(",")
             prefix = "D" if len(users) == 1 else "G"
             return {"ok": True, "channel": {"id": prefix + "-".join(users)}}
+        if method == "chat.delete":
+            return self._delete(channel, lambda m: m["ts"] == params.get("ts"), "message")
+        if method == "files.delete":
+            file_id = str(params.get("file"))
+            shares = [c for c, ms in self.messages.items() if any(_shares(m, file_id) for m in ms)]
+            if not shares:
+                return {"ok": False, "error": "file_not_found"}
+            for conversation in shares:
+                self._delete(conversation, lambda m: _shares(m, file_id), "file")
+            return {"ok": True}
         if method == "conversations.history":
             return self._history(channel, params)
         if method in ("views.open", "views.update", "views.publish"):
@@ -239,6 +250,17 @@ class FakeSlack:
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
         return {"ok": False, "error": "unknown_method"}
+
+    def _delete(self, channel: str, which: Any, what: str) -> dict[str, Any]:
+        """Like Slack, a bot may delete its own messages (chat.delete) and files
+        (files.delete, which takes the file's messages with it)."""
+        found = [m for m in self.messages.get(channel, []) if which(m)]
+        if not found:
+            return {"ok": False, "error": f"{what}_not_found"}
+        for message in found:
+            self.messages[channel].remove(message)
+            self.deleted.append(message)
+        return {"ok": True, "channel": channel, "ts": found[0]["ts"]}
 
     def _history(self, channel: str, params: dict[str, Any]) -> dict[str, Any]:
         """Newest first, a page at a time; metadata only when asked for, as Slack does."""
@@ -284,6 +306,10 @@ class FakeSlack:
                 self._record("socket", json.loads(frame.data), None)
         self._sockets.remove(socket)
         return socket
+
+
+def _shares(message: dict[str, Any], file_id: str) -> bool:
+    return any(f.get("id") == file_id for f in message.get("files") or [])
 
 
 def _json(value: Any) -> Any:

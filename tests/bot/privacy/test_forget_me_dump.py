@@ -12,9 +12,13 @@ from sqlalchemy.engine import make_url
 
 from bot.app import Cohort
 from bot.clock import ManualClock
+from bot.digests.feature import digests_feature, with_digests
+from bot.features import FEATURES
 from bot.identity import Caller, MemberRef
 from bot.outbox import Target
 from bot.replies import Reply, Tone
+from bot.settings import Settings
+from bot.storage.database import Database
 from bot.storage.tables import metadata
 from tests.bot.stepping import step_until
 from tests.fakes.feed_server import FeedServer, Post, loopback_fetcher, rss20
@@ -39,6 +43,15 @@ ADA_STRINGS = (
     "fjordlantern",  # her profile focus
 )
 BOB_STRINGS = ("bobsledmarathon", "bob-own-repo")
+
+
+@pytest.fixture
+async def cohort(settings: Settings, clock: ManualClock, db: Database) -> Cohort:
+    """A core whose feeds are fetched from the loopback feed server."""
+    feature = digests_feature(fetcher=lambda shared: loopback_fetcher(shared.clock))
+    core = Cohort(settings, clock, db, with_digests(FEATURES, feature))
+    await core.start()
+    return core
 
 
 async def _as(cohort: Cohort, who: Caller, line: str) -> Reply:
@@ -68,13 +81,6 @@ def _raw(database: Path) -> bytes:
     )
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "pending merge of issue 16: on the house branch the challenges, checkins, goals, "
-        "holidays, digests, matchups and outbox features declare no MemberData yet"
-    ),
-)
 async def test_the_sqlite_file_holds_none_of_a_forgotten_members_strings(
     cohort: Cohort, clock: ManualClock, database_url: str
 ) -> None:
@@ -83,7 +89,6 @@ async def test_the_sqlite_file_holds_none_of_a_forgotten_members_strings(
     server = FeedServer()
     await server.start()
     try:
-        cohort.digests.fetcher = loopback_fetcher(clock)
         server.serve("/ada-feed", rss20([Post("One", "https://a.org/1", "1")]))
         await _as(cohort, ROOT, "setup challenges:#ch checkins:#ci matchups:#mu digest:#dg")
         await _as(cohort, ROOT, f"setup organizer:@{ADA_ID}")
