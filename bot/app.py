@@ -111,7 +111,13 @@ class Cohort:
 
     def drainer(self, sender: Sender) -> Drainer:
         """The outbox drainer for one platform's sender; `wake_senders` wakes it."""
-        drainer = Drainer(self.db, self.clock, sender, metrics=self.metrics)
+        drainer = Drainer(
+            self.db,
+            self.clock,
+            sender,
+            metrics=self.metrics,
+            retention=timedelta(days=self.settings.outbox_retention_days),
+        )
         self._drainers.append(drainer)
         return drainer
 

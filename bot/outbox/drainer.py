@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import sqlalchemy as sa
-
 from bot.clock import Clock
 from bot.metrics import Metrics
 from bot.outbox import store
@@ -99,53 +97,21 @@ class Drainer:
         """Claim a batch of due rows under a new owner token; None when nothing is due."""
         now = self._clock.now()
         lease_until = now + timedelta(seconds=self._policy.lease)
-        due = sa.or_(
-            sa.and_(outbox.c.status == Status.PENDING.value, outbox.c.next_attempt_at <= now),
-            sa.and_(outbox.c.status == Status.SENDING.value, outbox.c.lease_until < now),
-        )
-        mine = sa.and_(outbox.c.platform == self._sender.platform.value, due)
+        platform = self._sender.platform.value
         # Look before taking the write lock: most polls find nothing, and on SQLite a write
         # transaction would make every command's write wait behind an idle poll.
         async with self._db.read() as tx:
-            if await tx.scalar(sa.select(outbox.c.id).where(mine).limit(1)) is None:
+            if not await store.any_due(tx, platform, now):
                 return None
         owner = uuid.uuid4().hex
         async with self._db.write() as tx:
-            candidates = (
-                sa.select(outbox.c.id)
-                .where(mine)
-                .order_by(outbox.c.id)
-                .limit(self._batch)
-                .with_for_update(skip_locked=True)
-            )
-            ids = [row.id for row in await tx.execute(candidates)]
+            ids = await store.lock_due(tx, platform, now, self._batch)
             if not ids:
                 return None
             ids = await self._give_up_crashing(tx, ids)
             if not ids:
                 return None
-            rows = (
-                await tx.execute(
-                    sa.select(outbox).where(outbox.c.id.in_(ids)).order_by(outbox.c.id)
-                )
-            ).all()
-            # A delivery cut short by its process stopping is taken over without spending
-            # an attempt (the attempt it was on already counted): crashes and restarts never
-            # use up the retry budget meant for a platform's failures.
-            recovering = outbox.c.status == Status.SENDING.value
-            await tx.execute(
-                outbox.update()
-                .where(outbox.c.id.in_(ids))
-                .values(
-                    status=Status.SENDING.value,
-                    owner=owner,
-                    lease_until=lease_until,
-                    attempts=sa.case((recovering, outbox.c.attempts), else_=outbox.c.attempts + 1),
-                    recoveries=sa.case(
-                        (recovering, outbox.c.recoveries + 1), else_=outbox.c.recoveries
-                    ),
-                )
-            )
+            rows = await store.take(tx, ids, owner, lease_until)
             external = await store.external_ids(tx, {r.community_id for r in rows})
             conversations = await store.conversations(tx, {r.follows for r in rows if r.follows})
             landed = await store.orphaned_deliveries(tx, [r.id for r in rows if r.attempts])
@@ -171,20 +137,10 @@ class Drainer:
         """Fail the rows whose deliveries were cut short too often (a row that brings its
         process down every time), and return the others."""
         limit = self._policy.max_recoveries
-        crashing = sa.and_(
-            outbox.c.id.in_(ids),
-            outbox.c.status == Status.SENDING.value,
-            outbox.c.recoveries >= limit,
-        )
-        failed = {r.id for r in await tx.execute(sa.select(outbox.c.id).where(crashing))}
+        reason = f"its delivery was cut short {limit} times (the process stopped)"
+        failed = await store.fail_crashing(tx, ids, limit, reason)
         if failed:
-            reason = f"its delivery was cut short {limit} times (the process stopped)"
             log.warning("outbox rows %s failed: %s", sorted(failed), reason)
-            await tx.execute(
-                outbox.update()
-                .where(crashing)
-                .values(status=Status.FAILED.value, owner=None, lease_until=None, last_error=reason)
-            )
         return [i for i in ids if i not in failed]
 
     async def _renew(self, owner: str, lease: _Lease, in_flight: set[int]) -> None:

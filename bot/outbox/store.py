@@ -27,6 +27,76 @@ from bot.storage.transaction import Transaction
 CHUNK = 500  # ids per IN (...) list
 
 
+def _due(platform: str, now: datetime) -> sa.ColumnElement[bool]:
+    """The platform's rows due now: pending and due, or sending with their lease run out."""
+    return sa.and_(
+        outbox.c.platform == platform,
+        sa.or_(
+            sa.and_(outbox.c.status == Status.PENDING.value, outbox.c.next_attempt_at <= now),
+            sa.and_(outbox.c.status == Status.SENDING.value, outbox.c.lease_until < now),
+        ),
+    )
+
+
+async def any_due(tx: Transaction, platform: str, now: datetime) -> bool:
+    return await tx.scalar(sa.select(outbox.c.id).where(_due(platform, now)).limit(1)) is not None
+
+
+async def lock_due(tx: Transaction, platform: str, now: datetime, limit: int) -> list[int]:
+    """The ids of up to `limit` due rows, oldest first, locked (skipping rows another
+    drainer holds locked, on PostgreSQL)."""
+    candidates = (
+        sa.select(outbox.c.id)
+        .where(_due(platform, now))
+        .order_by(outbox.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return [row.id for row in await tx.execute(candidates)]
+
+
+async def fail_crashing(tx: Transaction, ids: list[int], limit: int, reason: str) -> set[int]:
+    """Fail the rows among `ids` whose deliveries were cut short `limit` times; their ids."""
+    crashing = sa.and_(
+        outbox.c.id.in_(ids),
+        outbox.c.status == Status.SENDING.value,
+        outbox.c.recoveries >= limit,
+    )
+    failed = {r.id for r in await tx.execute(sa.select(outbox.c.id).where(crashing))}
+    if failed:
+        await tx.execute(
+            outbox.update()
+            .where(crashing)
+            .values(status=Status.FAILED.value, owner=None, lease_until=None, last_error=reason)
+        )
+    return failed
+
+
+async def take(
+    tx: Transaction, ids: list[int], owner: str, lease_until: datetime
+) -> list[sa.Row[Any]]:
+    """Claim the rows under `owner` until `lease_until`, and return them as they were. A
+    delivery cut short by its process stopping is taken over without spending an attempt
+    (the attempt it was on already counted): crashes and restarts never use up the retry
+    budget meant for a platform's failures."""
+    rows = list(
+        await tx.execute(sa.select(outbox).where(outbox.c.id.in_(ids)).order_by(outbox.c.id))
+    )
+    recovering = outbox.c.status == Status.SENDING.value
+    await tx.execute(
+        outbox.update()
+        .where(outbox.c.id.in_(ids))
+        .values(
+            status=Status.SENDING.value,
+            owner=owner,
+            lease_until=lease_until,
+            attempts=sa.case((recovering, outbox.c.attempts), else_=outbox.c.attempts + 1),
+            recoveries=sa.case((recovering, outbox.c.recoveries + 1), else_=outbox.c.recoveries),
+        )
+    )
+    return rows
+
+
 def owned(message_id: int, owner: str) -> sa.ColumnElement[bool]:
     return sa.and_(
         outbox.c.id == message_id,

@@ -4,6 +4,7 @@ pruned post's key again."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from datetime import timedelta
 
@@ -18,6 +19,7 @@ from bot.outbox import Drainer, Target, retention
 from bot.outbox.retention import Pruner
 from bot.replies import Reply
 from bot.settings import Settings
+from bot.storage.database import Database
 from bot.storage.tables import outbox
 from tests.fakes.sender import RecordingSender, forbidden
 from tests.support import caller, queue_message, reply
@@ -136,3 +138,27 @@ async def test_no_job_queues_a_pruned_posts_key_again(cohort: Cohort, clock: Man
     assert weekly["checkin-prompt"] >= 4
     first = min(k for k in delivered if k.startswith("challenge:"))
     assert first not in await _keys(cohort)  # pruned
+
+
+async def _one_pass(drainer: Drainer) -> None:
+    """Let a running drainer go round its loop (deliver, then prune) once or twice."""
+    running = asyncio.ensure_future(drainer.run(poll_seconds=0.01))
+    await asyncio.sleep(0.2)
+    running.cancel()
+    await asyncio.gather(running, return_exceptions=True)
+
+
+async def test_the_retention_setting_decides_what_a_running_cores_drainer_prunes(
+    settings: Settings, clock: ManualClock, db: Database
+) -> None:
+    core = Cohort(settings.model_copy(update={"outbox_retention_days": 40}), clock, db)
+    await core.start()
+    await _queue(core, "sent-35-days-ago")
+    drainer = core.drainer(RecordingSender())
+    await _one_pass(drainer)
+    clock.advance(timedelta(days=35))
+    await _one_pass(drainer)  # past the default 30 days, inside the 40 configured
+    assert await _keys(core) == {"sent-35-days-ago"}
+    clock.advance(timedelta(days=6))
+    await _one_pass(drainer)
+    assert await _keys(core) == set()
