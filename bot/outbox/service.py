@@ -3,6 +3,7 @@ messages queued or sent to them, and their strings in posts still queued or kept
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import datetime
 
@@ -47,8 +48,8 @@ class OutboxService:
     async def erase_member(self, tx: Transaction, erasure: Erasure) -> None:
         """Delete the messages addressed to the member alone; take them out of the group
         conversations they were in (the others still get theirs); then take every string of
-        theirs that other features named out of the community's posts still queued or kept.
-        Runs after the other features, which name those strings."""
+        theirs that other features named out of the community's posts still queued or kept,
+        once all of them have named theirs (`Erasure.at_end`)."""
         member = erasure.member
         rows = await store.addressed_to(tx, member.community_id, member.user_id)
         theirs = [r for r in rows if r.kind is TargetKind.DIRECT or _only(r, member.user_id)]
@@ -57,6 +58,12 @@ class OutboxService:
             if row not in theirs:
                 others = tuple(u for u in row.user_ids if u != member.user_id)
                 await store.set_recipients(tx, row.id, others)
+        erasure.at_end(functools.partial(self._redact, erasure=erasure))
+
+    async def _redact(self, tx: Transaction, erasure: Erasure) -> None:
+        """Take every string the features named out of the community's posts still queued or
+        kept: run at the end of the erasure, once every feature has named its strings."""
+        member = erasure.member
         strings = replacements(erasure.strings, [member.display_name], [member.user_id])
         redactor = Redactor(strings)
         after = 0

@@ -29,7 +29,7 @@ LINK, NOTE = "https://ada.example/evals", "tried three prompts"
 async def _member(cohort: Cohort, user_id: str, name: str) -> Member:
     caller = Caller(MemberRef(COMMUNITY, user_id), display_name=name)
     reply(await cohort.dispatcher.run_line(caller, "join timezone:UTC"))
-    community = await cohort.communities.resolve(COMMUNITY)
+    community = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
     member = await cohort.members.find(community.id, user_id)
     assert member is not None
     return member
@@ -100,6 +100,7 @@ async def test_erasing_deletes_her_messages_keeps_others_and_redacts_what_is_kep
 
     async with cohort.db.write() as tx:
         await OutboxService(cohort.db).erase_member(tx, erasure)
+        await erasure.finish(tx)  # the redaction waits for every feature to name its strings
 
     rows = await _rows(cohort)
     assert set(rows) == {"intro:1", "challenge-summary:1", "nudge:bob:1"}
@@ -125,8 +126,10 @@ async def test_another_members_queued_intro_survives_and_goes_out_without_her(
     group = Target.group("general", [ADA, BOB, CY])
     await queue_message(cohort, "intro:2", group, Reply(body="Meet Ada Lovelace and Bob"))
 
+    erasure = Erasure(ada)
     async with cohort.db.write() as tx:
-        await OutboxService(cohort.db).erase_member(tx, Erasure(ada))
+        await OutboxService(cohort.db).erase_member(tx, erasure)
+        await erasure.finish(tx)
     sender = RecordingSender()
     await Drainer(cohort.db, cohort.clock, sender).drain()
 
