@@ -50,7 +50,7 @@ def add_ops_routes(app: web.Application, cohort: Cohort) -> None:
         )
 
     async def metrics(request: web.Request) -> web.Response:
-        body = await cohort.metrics.exposition(cohort.db)
+        body = await cohort.metrics.exposition(cohort.outbox.counts)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
 
     app.router.add_get(LIVE_PATH, live)

@@ -27,6 +27,7 @@ from bot.members.service import MemberService
 from bot.metrics import Metrics
 from bot.milestones.service import MilestoneService
 from bot.outbox import Drainer, Sender
+from bot.outbox.service import OutboxService
 from bot.roadmap.fit import check_views
 from bot.scheduler import Job, Scheduler
 from bot.settings import Settings
@@ -79,6 +80,7 @@ class Cohort:
         self.challenges = self.services.get(ChallengeService)
         self.matchups = self.services.get(MatchService)
         self.digests = self.services.get(DigestService)
+        self.outbox = self.services.get(OutboxService)
         limits = Limits(
             member_concurrent=settings.limit_member_concurrent,
             member_per_minute=settings.limit_member_per_minute,

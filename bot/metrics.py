@@ -10,20 +10,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 
-import sqlalchemy as sa
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from bot.storage.database import Database
-from bot.storage.tables import outbox
-
 log = logging.getLogger(__name__)
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+CountOutbox = Callable[[], Awaitable[list[tuple[str, str, int]]]]
+"""Rows of the outbox by platform and status: (platform, status, count)."""
+
 SCRAPE_QUERY_SECONDS = 2.0  # the outbox count is given up (and left out) after this long
 
 # Seconds: a command answers in milliseconds; a post waits for its pace, a retry for minutes.
@@ -124,9 +123,10 @@ class Metrics:
         self.feeds_disabled.inc(disabled)
         self.feed_items.inc(new_items)
 
-    async def exposition(self, db: Database) -> bytes:
-        """The text a scrape gets: the outbox counted now, then every metric."""
-        await self.outbox.refresh(db)
+    async def exposition(self, count_outbox: CountOutbox) -> bytes:
+        """The text a scrape gets: the outbox counted now (by the outbox's own service), then
+        every metric."""
+        await self.outbox.refresh(count_outbox)
         return generate_latest(self.registry)
 
 
@@ -141,14 +141,10 @@ class OutboxCollector(Collector):
         self._rows: list[tuple[str, str, int]] | None = None
         self._failures = 0
 
-    async def refresh(self, db: Database) -> None:
-        query = sa.select(outbox.c.platform, outbox.c.status, sa.func.count()).group_by(
-            outbox.c.platform, outbox.c.status
-        )
+    async def refresh(self, count_outbox: CountOutbox) -> None:
         try:
-            async with asyncio.timeout(SCRAPE_QUERY_SECONDS), db.read() as conn:
-                result = await conn.execute(query)
-                self._rows = [(str(p), str(s), int(n)) for p, s, n in result]
+            async with asyncio.timeout(SCRAPE_QUERY_SECONDS):
+                self._rows = await count_outbox()
         except Exception:
             log.warning("could not count the outbox for /metrics", exc_info=True)
             self._rows = None

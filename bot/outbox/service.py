@@ -25,6 +25,11 @@ class OutboxService:
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    async def counts(self) -> list[tuple[str, str, int]]:
+        """How many rows each platform has in each status: (platform, status, count)."""
+        async with self._db.read() as tx:
+            return await store.counts(tx)
+
     async def recent(self, community_id: int, status: Status | None, limit: int) -> list[Delivery]:
         """The newest rows of the community, of one status or all."""
         async with self._db.read() as tx:

@@ -38,6 +38,15 @@ def _due(platform: str, now: datetime) -> sa.ColumnElement[bool]:
     )
 
 
+async def counts(tx: Transaction) -> list[tuple[str, str, int]]:
+    """Rows per platform and status: one aggregate over the (platform, status, ...) index,
+    a handful of rows whatever the table's size."""
+    query = sa.select(outbox.c.platform, outbox.c.status, sa.func.count()).group_by(
+        outbox.c.platform, outbox.c.status
+    )
+    return [(str(p), str(s), int(n)) for p, s, n in await tx.execute(query)]
+
+
 async def any_due(tx: Transaction, platform: str, now: datetime) -> bool:
     return await tx.scalar(sa.select(outbox.c.id).where(_due(platform, now)).limit(1)) is not None
 
