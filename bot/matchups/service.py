@@ -23,9 +23,11 @@ from bot.matchups.model import (
     Status,
     Totals,
 )
+from bot.matchups.personal import block_fingerprint
 from bot.matchups.profiles import interests_of, parse_interests
 from bot.matchups.rounds import Rounds
 from bot.matchups.store import participants, rounds
+from bot.matchups.store.personal import restore_blocks
 from bot.members.model import Member
 from bot.members.service import MemberService
 from bot.pauses.service import PauseService
@@ -63,6 +65,8 @@ class MatchService:
         async with self._db.write() as tx:
             existing = await participants.participant(tx, member.id)
             if existing is None:
+                fingerprint = block_fingerprint(community.id, user_id)
+                await restore_blocks(tx, community.id, fingerprint, user_id)
                 await participants.add_participant(tx, member.id, parsed or (), bool(share), now)
             else:
                 await participants.rejoin(tx, member.id, parsed, share)

@@ -73,22 +73,40 @@ async def groups_of(tx: Transaction, member_id: int) -> list[dict[str, object]]:
     )
 
 
-async def delete_member(tx: Transaction, community_id: int, member_id: int, user_id: str) -> None:
+async def delete_member(
+    tx: Transaction, community_id: int, member_id: int, user_id: str, fingerprint: str
+) -> None:
     """Delete the member's participation, their seats in groups (the groups and everyone
-    else in them stay), the blocks they set, and the blocks set on them in the community."""
+    else in them stay) and the blocks they set; blocks others set on them keep only
+    `fingerprint` in place of their platform id."""
     await tx.execute(
         match_group_members.delete().where(match_group_members.c.member_id == member_id)
     )
-    blockers = sa.select(members.c.id).where(members.c.community_id == community_id)
+    await tx.execute(match_blocks.delete().where(match_blocks.c.member_id == member_id))
     await tx.execute(
-        match_blocks.delete().where(
-            sa.or_(
-                match_blocks.c.member_id == member_id,
-                sa.and_(
-                    match_blocks.c.blocked_user_id == user_id,
-                    match_blocks.c.member_id.in_(blockers),
-                ),
-            )
+        match_blocks.update()
+        .where(
+            match_blocks.c.blocked_user_id == user_id,
+            match_blocks.c.member_id.in_(_in_community(community_id)),
         )
+        .values(blocked_user_id=fingerprint)
     )
     await tx.execute(match_members.delete().where(match_members.c.member_id == member_id))
+
+
+async def restore_blocks(
+    tx: Transaction, community_id: int, fingerprint: str, user_id: str
+) -> None:
+    """Blocks kept under a forgotten member's fingerprint name them again once they are back."""
+    await tx.execute(
+        match_blocks.update()
+        .where(
+            match_blocks.c.blocked_user_id == fingerprint,
+            match_blocks.c.member_id.in_(_in_community(community_id)),
+        )
+        .values(blocked_user_id=user_id)
+    )
+
+
+def _in_community(community_id: int) -> sa.Select[tuple[int]]:
+    return sa.select(members.c.id).where(members.c.community_id == community_id)

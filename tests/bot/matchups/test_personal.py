@@ -1,7 +1,8 @@
 """What the matchups feature holds about a member: the export has their participation, the
 blocks they set and their groups (never who blocked them); erasure removes their rows and
-every block by or of them, while their group, its other members and their pending
-follow-up stay; every owned column is declared personal or exempt."""
+the blocks they set, keeps blocks set on them under a fingerprint (so a block still holds if
+they come back), while their group, its other members and their pending follow-up stay;
+every owned column is declared personal or exempt."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.feature import Erasure, MemberData
 from bot.matchups.feature import FEATURE
-from bot.matchups.personal import MatchData
+from bot.matchups.personal import MatchData, block_fingerprint
 from bot.matchups.service import MatchService
 from bot.members.model import Member
 from bot.replies import decode
@@ -110,9 +111,11 @@ async def test_erasing_a_member_leaves_their_group_and_its_other_members_intact(
     assert all(r["member_id"] != ada.id for r in await _rows(cohort, match_members))
     assert len(await _rows(cohort, match_members)) == 3
     blocks = await _rows(cohort, match_blocks)
-    assert [(r["member_id"], r["blocked_user_id"]) for r in blocks] == [
-        ((await _member(cohort, "dee")).id, "bob")  # a block between two others stays
-    ]
+    assert {(r["member_id"], r["blocked_user_id"]) for r in blocks} == {
+        ((await _member(cohort, "dee")).id, "bob"),  # a block between two others stays
+        ((await _member(cohort, "cy")).id, block_fingerprint(ada.community_id, "ada")),
+    }
+    assert "ada" not in repr(blocks)
     seats = await _rows(cohort, match_group_members)
     assert all(s["member_id"] != ada.id for s in seats)
     assert len(seats) == 3
@@ -190,3 +193,21 @@ async def test_the_strings_erasure_names_cover_the_member_in_their_groups_posts(
         shown = shown.replace(text, "[redacted]")
     assert "ada" not in shown
     assert "<@" in shown  # the groupmate is still named
+
+
+async def test_a_block_on_a_forgotten_member_holds_when_they_come_back(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _round(cohort, clock)
+    ada = await _member(cohort, "ada")
+    code = (await cohort.dispatcher.run_line(caller("ada"), "forget-me")).actions[0].command
+    await cohort.dispatcher.run_line(caller("ada"), code)
+    assert "ada" not in repr(await _rows(cohort, match_blocks))
+    await _say(cohort, "ada", "join timezone:Europe/Berlin")
+    await _say(cohort, "ada", "match join")
+    cy = await _member(cohort, "cy")
+    blocked_by_cy = [
+        r["blocked_user_id"] for r in await _rows(cohort, match_blocks) if r["member_id"] == cy.id
+    ]
+    assert blocked_by_cy == ["ada"]
+    assert await _member(cohort, "ada") != ada  # a new membership, the old block still holds
