@@ -6,6 +6,9 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
 
 from bot.app import Cohort
 from bot.clock import ManualClock
@@ -13,6 +16,7 @@ from bot.commands import Catalogue
 from bot.content.limits import fits
 from bot.identity import Caller, CommunityRef, MemberRef, Platform
 from bot.markdown import plain
+from bot.members.model import Member
 from bot.outbox import Target, enqueue
 from bot.replies import Answer, Form, Reply, Tone
 from bot.settings import Settings
@@ -62,6 +66,20 @@ async def ok(cohort: Cohort, line: str, user: str = "ada", *, admin: bool = Fals
     assert answer.tone is not Tone.ERROR, answer.body
     assert fits(answer) == [], line
     return answer
+
+
+async def member_of(cohort: Cohort, user: str) -> Member:
+    """The member `user` of the test community (who may have left)."""
+    community = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
+    found = await cohort.members.find(community.id, user)
+    assert found is not None
+    return found
+
+
+async def table_rows(cohort: Cohort, table: sa.Table) -> list[dict[str, Any]]:
+    """Every row of a table, as plain dicts."""
+    async with cohort.db.read() as tx:
+        return [dict(r) for r in (await tx.execute(sa.select(table))).mappings()]
 
 
 def text_of(answer: Answer) -> str:

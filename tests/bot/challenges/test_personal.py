@@ -5,7 +5,6 @@ and every owned column is declared personal or exempt."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -15,10 +14,9 @@ from bot.challenges.personal import ChallengeData
 from bot.challenges.service import ChallengeService
 from bot.clock import ManualClock
 from bot.feature import Erasure, MemberData
-from bot.members.model import Member
 from bot.replies import decode
 from bot.storage.tables import kudos, members, outbox, reviews, submissions
-from tests.support import COMMUNITY, caller, text_of
+from tests.support import caller, member_of, table_rows, text_of
 
 ORGANIZER = caller("org", admin=True)
 MONDAY_9 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -55,23 +53,11 @@ def _data(cohort: Cohort) -> MemberData:
     return FEATURE.member_data(cohort.services.get(ChallengeService))
 
 
-async def _member(cohort: Cohort, user: str) -> Member:
-    community = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
-    found = await cohort.members.find(community.id, user)
-    assert found is not None
-    return found
-
-
-async def _rows(cohort: Cohort, table: sa.Table) -> list[dict[str, Any]]:
-    async with cohort.db.read() as tx:
-        return [dict(r) for r in (await tx.execute(sa.select(table))).mappings()]
-
-
 async def test_the_export_holds_submissions_reviews_and_kudos_given_and_received(
     cohort: Cohort, clock: ManualClock
 ) -> None:
     await _week(cohort, clock)
-    ada = await _member(cohort, "ada")
+    ada = await member_of(cohort, "ada")
     async with cohort.db.read() as tx:
         export = await _data(cohort).export_member(tx, ada)
     (mine,) = export["challenge_submissions"]
@@ -91,12 +77,12 @@ async def test_erasing_a_member_deletes_their_rows_and_names_their_words_for_red
     cohort: Cohort, clock: ManualClock
 ) -> None:
     await _week(cohort, clock)
-    ada = await _member(cohort, "ada")
+    ada = await member_of(cohort, "ada")
     erasure = Erasure(ada)
     async with cohort.db.write() as tx:
         await _data(cohort).erase_member(tx, erasure)
     assert {"ada", "https://ada.example/repo", "ada-note", "ada-says-neat"} <= erasure.strings
-    left = {t.name: await _rows(cohort, t) for t in (submissions, reviews, kudos)}
+    left = {t.name: await table_rows(cohort, t) for t in (submissions, reviews, kudos)}
     dump = repr(left)
     for word in ("ada.example", "ada-note", "ada-says-neat"):
         assert word not in dump
@@ -108,7 +94,7 @@ async def test_erasing_a_member_deletes_their_rows_and_names_their_words_for_red
     # each other stays.
     assert sorted(r["comment"] for r in left["reviews"]) == ["bob-on-cy", "cy-on-bob"]
     assert [(k["submission_id"], k["member_id"]) for k in left["kudos"]] == [
-        (2, (await _member(cohort, "cy")).id)
+        (2, (await member_of(cohort, "cy")).id)
     ]
     listed = text_of(await cohort.dispatcher.run_line(caller("bob"), "challenge submissions"))
     assert "2 so far" in listed
@@ -146,7 +132,7 @@ async def test_the_strings_erasure_names_cover_the_member_in_a_queued_summary(
     shown = "\n".join([summary.body, *summary.items])
     assert "ada \\(\\*really\\*\\) nnn" in shown  # the note, escaped and cut short
     assert "n" * 120 not in shown
-    erasure = Erasure(await _member(cohort, "ada"))
+    erasure = Erasure(await member_of(cohort, "ada"))
     async with cohort.db.write() as tx:
         await _data(cohort).erase_member(tx, erasure)
     for text in sorted(erasure.strings, key=len, reverse=True):

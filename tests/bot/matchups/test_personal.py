@@ -7,7 +7,6 @@ every owned column is declared personal or exempt."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -28,7 +27,7 @@ from bot.storage.tables import (
     outbox,
 )
 from tests.fakes.sender import RecordingSender
-from tests.support import COMMUNITY, caller, text_of
+from tests.support import caller, member_of, table_rows, text_of
 
 ORGANIZER = caller("org", admin=True)
 TUESDAY_10 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # the default matchups time, in W49
@@ -60,22 +59,10 @@ def _data(cohort: Cohort) -> MemberData:
     return FEATURE.member_data(cohort.services.get(MatchService))
 
 
-async def _member(cohort: Cohort, user: str) -> Member:
-    community = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
-    found = await cohort.members.find(community.id, user)
-    assert found is not None
-    return found
-
-
-async def _rows(cohort: Cohort, table: sa.Table) -> list[dict[str, Any]]:
-    async with cohort.db.read() as tx:
-        return [dict(r) for r in (await tx.execute(sa.select(table))).mappings()]
-
-
 async def _groupmate(cohort: Cohort, member: Member) -> str:
     """The user id of the member's groupmate in round 1."""
-    ids = {m.id: m.user_id for m in [await _member(cohort, u) for u in ("bob", "dee")]}
-    seats = await _rows(cohort, match_group_members)
+    ids = {m.id: m.user_id for m in [await member_of(cohort, u) for u in ("bob", "dee")]}
+    seats = await table_rows(cohort, match_group_members)
     group = next(s["group_id"] for s in seats if s["member_id"] == member.id)
     (mate,) = [
         ids[s["member_id"]] for s in seats if s["group_id"] == group and s["member_id"] in ids
@@ -87,7 +74,7 @@ async def test_the_export_holds_participation_blocks_set_and_groups_but_not_bloc
     cohort: Cohort, clock: ManualClock
 ) -> None:
     await _round(cohort, clock)
-    ada = await _member(cohort, "ada")
+    ada = await member_of(cohort, "ada")
     async with cohort.db.read() as tx:
         export = await _data(cohort).export_member(tx, ada)
     (taking_part,) = export["match_participation"]
@@ -103,24 +90,24 @@ async def test_erasing_a_member_leaves_their_group_and_its_other_members_intact(
     cohort: Cohort, clock: ManualClock
 ) -> None:
     await _round(cohort, clock)
-    ada = await _member(cohort, "ada")
+    ada = await member_of(cohort, "ada")
     mate = await _groupmate(cohort, ada)
-    groups_before = await _rows(cohort, match_groups)
+    groups_before = await table_rows(cohort, match_groups)
     async with cohort.db.write() as tx:
         await _data(cohort).erase_member(tx, Erasure(ada))
-    assert all(r["member_id"] != ada.id for r in await _rows(cohort, match_members))
-    assert len(await _rows(cohort, match_members)) == 3
-    blocks = await _rows(cohort, match_blocks)
+    assert all(r["member_id"] != ada.id for r in await table_rows(cohort, match_members))
+    assert len(await table_rows(cohort, match_members)) == 3
+    blocks = await table_rows(cohort, match_blocks)
     assert {(r["member_id"], r["blocked_user_id"]) for r in blocks} == {
-        ((await _member(cohort, "dee")).id, "bob"),  # a block between two others stays
-        ((await _member(cohort, "cy")).id, block_fingerprint(ada.community_id, "ada")),
+        ((await member_of(cohort, "dee")).id, "bob"),  # a block between two others stays
+        ((await member_of(cohort, "cy")).id, block_fingerprint(ada.community_id, "ada")),
     }
     assert "ada" not in repr(blocks)
-    seats = await _rows(cohort, match_group_members)
+    seats = await table_rows(cohort, match_group_members)
     assert all(s["member_id"] != ada.id for s in seats)
     assert len(seats) == 3
-    assert await _rows(cohort, match_groups) == groups_before
-    assert "ada-likes-rag" not in repr(await _rows(cohort, match_members))
+    assert await table_rows(cohort, match_groups) == groups_before
+    assert "ada-likes-rag" not in repr(await table_rows(cohort, match_members))
     # The groupmate's follow-up is still due, and they can still answer and see their round.
     async with cohort.db.read() as tx:
         pending = await tx.scalar(
@@ -143,7 +130,7 @@ async def test_a_member_forgotten_from_a_group_does_not_stop_the_next_round(
     cohort: Cohort, clock: ManualClock
 ) -> None:
     await _round(cohort, clock)
-    ada = await _member(cohort, "ada")
+    ada = await member_of(cohort, "ada")
     async with cohort.db.write() as tx:
         await _data(cohort).erase_member(tx, Erasure(ada))
     clock.set(TUESDAY_10 + timedelta(weeks=1, seconds=20))
@@ -173,7 +160,7 @@ async def test_the_strings_erasure_names_cover_the_member_in_their_groups_posts(
     cohort: Cohort, clock: ManualClock
 ) -> None:
     await _round(cohort, clock)
-    ada = await _member(cohort, "ada")
+    ada = await member_of(cohort, "ada")
     async with cohort.db.read() as tx:
         payloads = list(
             await tx.scalars(
@@ -199,15 +186,17 @@ async def test_a_block_on_a_forgotten_member_holds_when_they_come_back(
     cohort: Cohort, clock: ManualClock
 ) -> None:
     await _round(cohort, clock)
-    ada = await _member(cohort, "ada")
+    ada = await member_of(cohort, "ada")
     code = (await cohort.dispatcher.run_line(caller("ada"), "forget-me")).actions[0].command
     await cohort.dispatcher.run_line(caller("ada"), code)
-    assert "ada" not in repr(await _rows(cohort, match_blocks))
+    assert "ada" not in repr(await table_rows(cohort, match_blocks))
     await _say(cohort, "ada", "join timezone:Europe/Berlin")
     await _say(cohort, "ada", "match join")
-    cy = await _member(cohort, "cy")
+    cy = await member_of(cohort, "cy")
     blocked_by_cy = [
-        r["blocked_user_id"] for r in await _rows(cohort, match_blocks) if r["member_id"] == cy.id
+        r["blocked_user_id"]
+        for r in await table_rows(cohort, match_blocks)
+        if r["member_id"] == cy.id
     ]
     assert blocked_by_cy == ["ada"]
-    assert await _member(cohort, "ada") != ada  # a new membership, the old block still holds
+    assert await member_of(cohort, "ada") != ada  # a new membership, the old block still holds
