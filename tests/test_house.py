@@ -114,3 +114,31 @@ def test_store_modules_hold_no_domain_types() -> None:
         if isinstance(node, ast.ClassDef)
     ]
     assert found == []
+
+
+# The identity tables every feature's rows hang from: a store may join them to scope its own
+# rows to a community or to name a member (a check-in belongs to a member, a member to a
+# community). Any other table is read through its owner's service.
+SHARED_TABLES = {"members", "communities"}
+
+
+def test_a_store_queries_its_own_tables_and_joins_only_the_identity_tables() -> None:
+    import bot.storage.tables as tables
+
+    owner = {t.name: f.name for f in FEATURES for t in f.tables}
+    by_variable = {
+        name: table.name
+        for name, table in vars(tables).items()
+        if isinstance(getattr(table, "name", None), str) and hasattr(table, "c")
+    }
+    found = []
+    for path in sorted(BOT.glob("*/**/*.py")):
+        package = path.relative_to(BOT).parts[0]
+        for node in ast.walk(_tree(path)):
+            if isinstance(node, ast.ImportFrom) and node.module == "bot.storage.tables":
+                for alias in node.names:
+                    table = by_variable.get(alias.name)
+                    theirs = owner.get(table or "")
+                    if theirs not in (None, package) and table not in SHARED_TABLES:
+                        found.append(f"{_name(path)}: {table} (owned by {theirs})")
+    assert found == []
