@@ -9,28 +9,16 @@ import sqlalchemy as sa
 
 from bot.app import Cohort
 from bot.clock import ManualClock
-from bot.content.limits import fits
 from bot.replies import Form, Reply, Tone
 from bot.storage.tables import checkins, milestone_completions
-from tests.support import caller, reply
+from tests.support import caller, ok, run
 
 DAY = timedelta(days=1)
 WEEK = timedelta(days=7)
 
 
-async def _run(cohort: Cohort, line: str, user: str = "ada") -> Reply:
-    return reply(await cohort.dispatcher.run_line(caller(user), line))
-
-
-async def _ok(cohort: Cohort, line: str, user: str = "ada") -> Reply:
-    answer = await _run(cohort, line, user)
-    assert answer.tone is not Tone.ERROR, answer.body
-    assert fits(answer) == [], line
-    return answer
-
-
 async def _error(cohort: Cohort, line: str, user: str = "ada") -> str:
-    answer = await _run(cohort, line, user)
+    answer = await run(cohort, line, user)
     assert answer.tone is Tone.ERROR, answer
     return answer.body
 
@@ -46,7 +34,7 @@ def _field(answer: Reply, name: str) -> str:
 
 
 async def test_checkin_alone_asks_the_packs_questions_as_a_form(cohort: Cohort) -> None:
-    await _ok(cohort, "join timezone:Europe/Berlin")
+    await ok(cohort, "join timezone:Europe/Berlin")
     form = await cohort.dispatcher.run_line(caller(), "checkin")
     assert isinstance(form, Form)
     assert form.command == ("checkin",)
@@ -65,11 +53,11 @@ async def test_checkin_alone_asks_the_packs_questions_as_a_form(cohort: Cohort) 
 async def test_inline_answers_save_and_a_second_send_updates_the_same_week(
     cohort: Cohort,
 ) -> None:
-    await _ok(cohort, "join timezone:Europe/Berlin")
-    first = await _ok(cohort, 'checkin hours:5 done:"Finished the pandas chapter"')
+    await ok(cohort, "join timezone:Europe/Berlin")
+    first = await ok(cohort, 'checkin hours:5 done:"Finished the pandas chapter"')
     assert first.title == "Checked in for 2026-W48"
     assert _field(first, "Streak") == "1 week"
-    second = await _ok(cohort, 'checkin hours:7 next:"logistic regression"')
+    second = await ok(cohort, 'checkin hours:7 next:"logistic regression"')
     assert second.title == "Check-in for 2026-W48 updated"
     assert await _rows(cohort) == [(date(2026, 11, 23), 7, "Finished the pandas chapter")]
     form = await cohort.dispatcher.run_line(caller(), "checkin")
@@ -82,14 +70,14 @@ async def test_inline_answers_save_and_a_second_send_updates_the_same_week(
 
 
 async def test_a_first_checkin_needs_what_was_done_and_the_hours(cohort: Cohort) -> None:
-    await _ok(cohort, "join")
+    await ok(cohort, "join")
     assert "needs `done`" in await _error(cohort, "checkin hours:3")
     assert "needs `hours`" in await _error(cohort, 'checkin done:"read a chapter"')
     assert await _rows(cohort) == []
 
 
 async def test_out_of_range_and_over_long_answers_are_refused(cohort: Cohort) -> None:
-    await _ok(cohort, "join")
+    await ok(cohort, "join")
     assert "between 0 and 80" in await _error(cohort, "checkin hours:81 done:x")
     assert "between 0 and 80" in await _error(cohort, "checkin hours:-1 done:x")
     assert "between 1 and 5" in await _error(cohort, "checkin hours:2 done:x confidence:6")
@@ -101,7 +89,7 @@ async def test_out_of_range_and_over_long_answers_are_refused(cohort: Cohort) ->
 async def test_an_unknown_milestone_gets_the_nearest_ids_and_saves_nothing(
     cohort: Cohort,
 ) -> None:
-    await _ok(cohort, "join")
+    await ok(cohort, "join")
     body = await _error(cohort, "checkin hours:4 done:x milestones:python-fluenci,git-daily")
     assert "There is no milestone “python-fluenci”" in body
     assert "`python-fluency`" in body
@@ -109,10 +97,10 @@ async def test_an_unknown_milestone_gets_the_nearest_ids_and_saves_nothing(
 
 
 async def test_milestones_in_a_checkin_are_recorded_once(cohort: Cohort) -> None:
-    await _ok(cohort, "join")
-    saved = await _ok(cohort, 'checkin hours:4 done:x milestones:"python-fluency, git-daily"')
+    await ok(cohort, "join")
+    saved = await ok(cohort, 'checkin hours:4 done:x milestones:"python-fluency, git-daily"')
     assert "Milestones done: **Write idiomatic Python**" in saved.body
-    again = await _ok(cohort, "checkin milestones:git-daily")
+    again = await ok(cohort, "checkin milestones:git-daily")
     assert "Milestones done" not in again.body
     async with cohort.db.read() as conn:
         count = await conn.scalar(sa.select(sa.func.count()).select_from(milestone_completions))
@@ -122,13 +110,13 @@ async def test_milestones_in_a_checkin_are_recorded_once(cohort: Cohort) -> None
 async def test_before_monday_noon_a_checkin_counts_for_the_week_that_ended(
     cohort: Cohort, clock: ManualClock
 ) -> None:
-    await _ok(cohort, "join timezone:Europe/Berlin")
+    await ok(cohort, "join timezone:Europe/Berlin")
     clock.set(datetime(2026, 11, 30, 10, 30, tzinfo=UTC))  # Monday 11:30 in Berlin
-    late = await _ok(cohort, "checkin hours:3 done:x")
+    late = await ok(cohort, "checkin hours:3 done:x")
     assert late.title == "Checked in for 2026-W48"
     assert "counts for the week that just ended" in late.body
     clock.set(datetime(2026, 11, 30, 11, 0, tzinfo=UTC))  # Monday noon
-    fresh = await _ok(cohort, "checkin hours:1 done:y")
+    fresh = await ok(cohort, "checkin hours:1 done:y")
     assert fresh.title == "Checked in for 2026-W49"
     assert _field(fresh, "Streak") == "2 weeks"
 
@@ -136,19 +124,19 @@ async def test_before_monday_noon_a_checkin_counts_for_the_week_that_ended(
 async def test_a_month_of_weeks_earns_a_freeze_that_a_missed_week_spends(
     cohort: Cohort, clock: ManualClock
 ) -> None:
-    await _ok(cohort, "join")
+    await ok(cohort, "join")
     for _ in range(3):
-        await _ok(cohort, "checkin hours:3 done:x")
+        await ok(cohort, "checkin hours:3 done:x")
         clock.advance(WEEK)
-    fourth = await _ok(cohort, "checkin hours:3 done:x")
+    fourth = await ok(cohort, "checkin hours:3 done:x")
     assert "You earned a freeze" in fourth.body
     assert _field(fourth, "Freezes") == "1 of 2"
     clock.advance(2 * WEEK)  # a week without a check-in
-    sixth = await _ok(cohort, "checkin hours:3 done:x")
+    sixth = await ok(cohort, "checkin hours:3 done:x")
     assert _field(sixth, "Streak") == "5 weeks"
     assert _field(sixth, "Freezes") == "0 of 2"
     clock.advance(3 * WEEK)  # two weeks without, and no freeze left
-    broken = await _ok(cohort, "checkin hours:3 done:x")
+    broken = await ok(cohort, "checkin hours:3 done:x")
     assert _field(broken, "Streak") == "1 week"
     assert _field(broken, "Best") == "5 weeks"
 
@@ -156,13 +144,13 @@ async def test_a_month_of_weeks_earns_a_freeze_that_a_missed_week_spends(
 async def test_moving_west_across_the_date_line_judges_the_history_again(
     cohort: Cohort, clock: ManualClock
 ) -> None:
-    await _ok(cohort, "join timezone:Pacific/Kiritimati")  # Monday 05:00 there: W48 open
-    await _ok(cohort, "checkin hours:2 done:x")
+    await ok(cohort, "join timezone:Pacific/Kiritimati")  # Monday 05:00 there: W48 open
+    await ok(cohort, "checkin hours:2 done:x")
     clock.set(datetime(2026, 12, 6, 22, 30, tzinfo=UTC))  # Monday 12:30 at UTC+14: W50 open
-    skipped = await _ok(cohort, "checkin hours:2 done:y")
+    skipped = await ok(cohort, "checkin hours:2 done:y")
     assert _field(skipped, "Streak") == "1 week"
-    await _ok(cohort, "profile set timezone:Pacific/Pago_Pago")  # Sunday at UTC-11: W49 open
-    filled = await _ok(cohort, "checkin hours:9 done:z")
+    await ok(cohort, "profile set timezone:Pacific/Pago_Pago")  # Sunday at UTC-11: W49 open
+    filled = await ok(cohort, "checkin hours:9 done:z")
     assert filled.title == "Checked in for 2026-W49"
     assert _field(filled, "Streak") == "3 weeks"
 
@@ -170,6 +158,6 @@ async def test_moving_west_across_the_date_line_judges_the_history_again(
 async def test_only_members_check_in(cohort: Cohort) -> None:
     assert "haven't joined" in await _error(cohort, "checkin hours:1 done:x")
     assert "haven't joined" in await _error(cohort, "checkin")
-    await _ok(cohort, "join")
-    await _ok(cohort, "leave")
+    await ok(cohort, "join")
+    await ok(cohort, "leave")
     assert "haven't joined" in await _error(cohort, "checkin hours:1 done:x")

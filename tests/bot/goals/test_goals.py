@@ -6,42 +6,30 @@ from datetime import UTC, datetime
 
 from bot.app import Cohort
 from bot.clock import ManualClock
-from bot.content.limits import fits
 from bot.goals.service import MAX_OPEN
 from bot.outbox import TargetKind
-from bot.replies import Reply, Tone
+from bot.replies import Tone
 from tests.bot.stepping import step_until
-from tests.support import caller, reply, text_of
-
-
-async def _run(cohort: Cohort, line: str, user: str = "ada") -> Reply:
-    return reply(await cohort.dispatcher.run_line(caller(user), line))
-
-
-async def _ok(cohort: Cohort, line: str, user: str = "ada") -> Reply:
-    answer = await _run(cohort, line, user)
-    assert answer.tone is not Tone.ERROR, answer.body
-    assert fits(answer) == []
-    return answer
+from tests.support import ok, run, text_of
 
 
 async def _error(cohort: Cohort, line: str) -> str:
-    answer = await _run(cohort, line)
+    answer = await run(cohort, line)
     assert answer.tone is Tone.ERROR, answer
     return answer.body
 
 
 async def test_goals_are_numbered_listed_and_ticked_off(cohort: Cohort) -> None:
-    await _ok(cohort, "join timezone:Europe/Berlin")
-    first = await _ok(cohort, 'goal add text:"Ship a RAG demo" due:2026-12-31')
+    await ok(cohort, "join timezone:Europe/Berlin")
+    first = await ok(cohort, 'goal add text:"Ship a RAG demo" due:2026-12-31')
     assert first.title == "Goal 1 added"
     assert "due Thu 2026-12-31 (in 32 days)" in first.body
-    await _ok(cohort, 'goal add text:"Read the attention paper"')
-    done = await _ok(cohort, "goal done 1")
+    await ok(cohort, 'goal add text:"Read the attention paper"')
+    done = await ok(cohort, "goal done 1")
     assert done.title == "Goal 1 done"
-    again = await _ok(cohort, "goal done id:1")
+    again = await ok(cohort, "goal done id:1")
     assert "already done" in again.body
-    listing = await _ok(cohort, "goal")
+    listing = await ok(cohort, "goal")
     assert listing.items == (
         "**2.** Read the attention paper",
         "✅ **1.** Ship a RAG demo, was due Thu 2026-12-31",
@@ -50,7 +38,7 @@ async def test_goals_are_numbered_listed_and_ticked_off(cohort: Cohort) -> None:
 
 
 async def test_goal_dates_must_make_sense(cohort: Cohort) -> None:
-    await _ok(cohort, "join timezone:Pacific/Kiritimati")  # already Monday 2026-11-30 there
+    await ok(cohort, "join timezone:Pacific/Kiritimati")  # already Monday 2026-11-30 there
     assert "has passed: pick 2026-11-30 or later" in await _error(
         cohort, "goal add text:x due:2026-11-29"
     )
@@ -60,34 +48,34 @@ async def test_goal_dates_must_make_sense(cohort: Cohort) -> None:
 
 
 async def test_goal_text_is_shown_inert(cohort: Cohort) -> None:
-    await _ok(cohort, "join")
-    await _ok(cohort, 'goal add text:"<@everyone> **big** [x](https://evil.example)"')
-    listing = await _ok(cohort, "goal list")
+    await ok(cohort, "join")
+    await ok(cohort, 'goal add text:"<@everyone> **big** [x](https://evil.example)"')
+    listing = await ok(cohort, "goal list")
     assert listing.items == (r"**1.** \<@everyone\> \*\*big\*\* \[x\]\(https://evil.example\)",)
     assert "<@everyone> **big**" in text_of(listing)
 
 
 async def test_open_goals_are_capped(cohort: Cohort) -> None:
-    await _ok(cohort, "join")
+    await ok(cohort, "join")
     for number in range(MAX_OPEN):
-        await _ok(cohort, f"goal add text:goal-{number}")
+        await ok(cohort, f"goal add text:goal-{number}")
     assert "the most there can be" in await _error(cohort, "goal add text:one-more")
 
 
 async def test_a_due_goal_is_reminded_once_on_its_day_unless_nudges_are_off_or_paused(
     cohort: Cohort, clock: ManualClock
 ) -> None:
-    await _ok(cohort, "join timezone:America/St_Johns")
-    await _ok(cohort, 'goal add text:"Ship it" due:2026-12-02')
-    await _ok(cohort, "goal add text:later due:2026-12-03")
-    await _ok(cohort, "goal add text:dropped due:2026-12-03")
-    await _ok(cohort, "goal done 3")
-    await _ok(cohort, "join timezone:UTC", "bob")
-    await _ok(cohort, "goal add text:quiet due:2026-12-02", "bob")
-    await _ok(cohort, "nudges off", "bob")
-    await _ok(cohort, "join timezone:UTC", "cy")
-    await _ok(cohort, "goal add text:away due:2026-12-02", "cy")
-    await _ok(cohort, "pause until:2026-12-07", "cy")
+    await ok(cohort, "join timezone:America/St_Johns")
+    await ok(cohort, 'goal add text:"Ship it" due:2026-12-02')
+    await ok(cohort, "goal add text:later due:2026-12-03")
+    await ok(cohort, "goal add text:dropped due:2026-12-03")
+    await ok(cohort, "goal done 3")
+    await ok(cohort, "join timezone:UTC", "bob")
+    await ok(cohort, "goal add text:quiet due:2026-12-02", "bob")
+    await ok(cohort, "nudges off", "bob")
+    await ok(cohort, "join timezone:UTC", "cy")
+    await ok(cohort, "goal add text:away due:2026-12-02", "cy")
+    await ok(cohort, "pause until:2026-12-07", "cy")
     delivered = await step_until(cohort, clock, datetime(2026, 12, 4, tzinfo=UTC))
     sent = [(when, m.target.user_ids, m.key) for when, m in delivered]
     assert all(m.target.kind is TargetKind.DIRECT for _, m in delivered)

@@ -6,68 +6,59 @@ from datetime import timedelta
 
 from bot.app import Cohort
 from bot.clock import ManualClock
-from bot.content.limits import fits
-from bot.replies import Reply, Tone
-from tests.support import caller, reply
+from tests.support import ok
 
 WEEK = timedelta(days=7)
 
 
-async def _run(cohort: Cohort, line: str, user: str = "ada") -> Reply:
-    answer = reply(await cohort.dispatcher.run_line(caller(user), line))
-    assert answer.tone is not Tone.ERROR, answer.body
-    assert fits(answer) == []
-    return answer
-
-
 async def _week(cohort: Cohort, hours: dict[str, int]) -> None:
     for user, spent in hours.items():
-        await _run(cohort, f"checkin hours:{spent} done:x", user)
+        await ok(cohort, f"checkin hours:{spent} done:x", user)
 
 
 async def test_boards_rank_by_streak_hours_and_milestones_with_shared_ranks(
     cohort: Cohort, clock: ManualClock
 ) -> None:
     for user in ("ada", "bob", "cy", "dee"):
-        await _run(cohort, "join timezone:UTC", user)
+        await ok(cohort, "join timezone:UTC", user)
     await _week(cohort, {"ada": 5, "bob": 9, "cy": 5})
     clock.advance(WEEK)
     await _week(cohort, {"ada": 2, "bob": 1})
-    await _run(cohort, "done git-daily", "cy")
-    streak = await _run(cohort, "leaderboard")
+    await ok(cohort, "done git-daily", "cy")
+    streak = await ok(cohort, "leaderboard")
     assert streak.items == ("**1.** ada: 2 weeks", "**1.** bob: 2 weeks", "**3.** cy: 1 week")
     assert "You: **#1** with 2 weeks." in streak.body
-    hours = await _run(cohort, "leaderboard hours", "cy")
+    hours = await ok(cohort, "leaderboard hours", "cy")
     assert hours.items == ("**1.** bob: 10 h", "**2.** ada: 7 h", "**3.** cy: 5 h")
-    this_week = await _run(cohort, "leaderboard hours period:week", "cy")
+    this_week = await ok(cohort, "leaderboard hours period:week", "cy")
     assert this_week.items == ("**1.** ada: 2 h", "**2.** bob: 1 h")
     assert "You: nothing yet on this board (0 h)." in this_week.body
-    milestones = await _run(cohort, "leaderboard milestones period:month", "dee")
+    milestones = await ok(cohort, "leaderboard milestones period:month", "dee")
     assert milestones.items == ("**1.** cy: 1 milestone",)
 
 
 async def test_hidden_and_departed_members_stay_off_the_board(cohort: Cohort) -> None:
     for user in ("ada", "bob", "cy"):
-        await _run(cohort, "join", user)
-        await _run(cohort, "checkin hours:3 done:x", user)
-    await _run(cohort, "profile set public:false", "bob")
-    await _run(cohort, "leave", "cy")
-    seen_by_ada = await _run(cohort, "leaderboard hours")
+        await ok(cohort, "join", user)
+        await ok(cohort, "checkin hours:3 done:x", user)
+    await ok(cohort, "profile set public:false", "bob")
+    await ok(cohort, "leave", "cy")
+    seen_by_ada = await ok(cohort, "leaderboard hours")
     assert seen_by_ada.items == ("**1.** ada: 3 h",)
-    seen_by_bob = await _run(cohort, "leaderboard hours", "bob")
+    seen_by_bob = await ok(cohort, "leaderboard hours", "bob")
     assert seen_by_bob.items == ("**1.** ada: 3 h",)
     assert "You: **#1** with 3 h." in seen_by_bob.body
     assert "You are hidden from leaderboards" in seen_by_bob.body
-    stranger = await _run(cohort, "leaderboard", "zed")
+    stranger = await ok(cohort, "leaderboard", "zed")
     assert "Join with `join`" in stranger.body
 
 
 async def test_the_board_shows_ten_and_the_callers_own_rank(cohort: Cohort) -> None:
     for number in range(12):
         user = f"m{number:02d}"
-        await _run(cohort, "join", user)
-        await _run(cohort, f"checkin hours:{number + 1} done:x", user)
-    answer = await _run(cohort, "leaderboard hours", "m00")
+        await ok(cohort, "join", user)
+        await ok(cohort, f"checkin hours:{number + 1} done:x", user)
+    answer = await ok(cohort, "leaderboard hours", "m00")
     assert len(answer.items) == 10
     assert answer.items[0] == "**1.** m11: 12 h"
     assert "You: **#12** with 1 h." in answer.body

@@ -5,29 +5,17 @@ from __future__ import annotations
 
 from bot.app import Cohort
 from bot.commands import Autocomplete
-from bot.content.limits import fits
-from bot.replies import ActionStyle, Reply, Tone
-from tests.support import caller, reply
-
-
-async def _run(cohort: Cohort, line: str) -> Reply:
-    return reply(await cohort.dispatcher.run_line(caller(), line))
-
-
-async def _ok(cohort: Cohort, line: str) -> Reply:
-    answer = await _run(cohort, line)
-    assert answer.tone is not Tone.ERROR, answer.body
-    assert fits(answer) == [], line
-    return answer
+from bot.replies import ActionStyle, Tone
+from tests.support import caller, ok, run
 
 
 async def test_done_ticks_a_milestone_off_once_and_keeps_the_evidence(cohort: Cohort) -> None:
-    await _ok(cohort, "join")
-    first = await _ok(cohort, "done git-daily evidence:https://github.com/ada/exercises")
+    await ok(cohort, "join")
+    first = await ok(cohort, "done git-daily evidence:https://github.com/ada/exercises")
     assert "**Use Git and GitHub every day** is done" in first.body
-    again = await _ok(cohort, "done GIT-DAILY")
+    again = await ok(cohort, "done GIT-DAILY")
     assert "already completed" in again.body
-    checklist = await _ok(cohort, "milestones")
+    checklist = await ok(cohort, "milestones")
     line = next(i for i in checklist.items if "`git-daily`" in i)
     assert line.startswith("✅")
     assert "[evidence](https://github.com/ada/exercises)" in line
@@ -35,42 +23,42 @@ async def test_done_ticks_a_milestone_off_once_and_keeps_the_evidence(cohort: Co
 
 
 async def test_an_unknown_milestone_gets_the_nearest_ids(cohort: Cohort) -> None:
-    await _ok(cohort, "join")
-    answer = await _run(cohort, "done numpy-array")
+    await ok(cohort, "join")
+    answer = await run(cohort, "done numpy-array")
     assert answer.tone is Tone.ERROR
     assert "Did you mean `numpy-arrays`" in answer.body
-    bad_link = await _run(cohort, "done numpy-arrays evidence:ftp://x.org")
+    bad_link = await run(cohort, "done numpy-arrays evidence:ftp://x.org")
     assert "expects an http(s) link" in bad_link.body
 
 
 async def test_the_checklist_is_the_phase_the_calendar_puts_the_member_in(
     cohort: Cohort,
 ) -> None:
-    await _ok(cohort, "join start:2026-07-15")  # month 5: phase 2
-    current = await _ok(cohort, "milestones")
+    await ok(cohort, "join start:2026-07-15")  # month 5: phase 2
+    current = await ok(cohort, "milestones")
     assert current.title == "Phase 2: Machine learning algorithms"
     assert "is your phase now" in current.body
-    other = await _ok(cohort, "milestones phase:1")
+    other = await ok(cohort, "milestones phase:1")
     assert other.title == "Phase 1: Foundations"
     assert "is phase 1" in other.body
-    assert "There is no phase 9" in (await _run(cohort, "milestones phase:9")).body
+    assert "There is no phase 9" in (await run(cohort, "milestones phase:9")).body
 
 
 async def test_finishing_a_phase_early_suggests_moving_the_start_date(cohort: Cohort) -> None:
-    await _ok(cohort, "join")
+    await ok(cohort, "join")
     phase = cohort.content.builtin().phases[0]
     for milestone in phase.milestones[:-1]:
-        assert "Move on" not in (await _ok(cohort, f"done {milestone.id}")).body
-    last = await _ok(cohort, f"done {phase.milestones[-1].id}")
+        assert "Move on" not in (await ok(cohort, f"done {milestone.id}")).body
+    last = await ok(cohort, f"done {phase.milestones[-1].id}")
     assert "You finished every milestone of phase 1" in last.body
     move = next(a for a in last.actions if a.style is ActionStyle.PRIMARY)
     assert move.command == "profile set start:2026-08-29"
-    await _ok(cohort, move.command)
-    assert (await _ok(cohort, "milestones")).title == "Phase 2: Machine learning algorithms"
+    await ok(cohort, move.command)
+    assert (await ok(cohort, "milestones")).title == "Phase 2: Machine learning algorithms"
 
 
 async def test_milestone_ids_autocomplete_from_the_members_phase_first(cohort: Cohort) -> None:
-    await _ok(cohort, "join start:2026-07-15")
+    await ok(cohort, "join start:2026-07-15")
     found = await cohort.dispatcher.suggestions(caller(), Autocomplete.MILESTONE, "e")
     phase_two = {
         m.id
