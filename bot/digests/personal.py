@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.digests import store
-from bot.feature import Erasure, Exempt, Record
+from bot.feature import FORGOTTEN, Erasure, Exempt, Record
 from bot.members.model import Member
 from bot.storage.tables import digest_entries, digest_settings, digests, feed_items, feeds
 from bot.storage.transaction import Transaction
@@ -62,4 +62,4 @@ class DigestMemberData:
 
     async def erase_member(self, tx: Transaction, erasure: Erasure) -> None:
         member = erasure.member
-        await store.forget_adder(tx, member.community_id, member.user_id)
+        await store.forget_adder(tx, member.community_id, member.user_id, FORGOTTEN)

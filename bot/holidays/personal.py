@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.feature import Erasure, Record
+from bot.feature import FORGOTTEN, Erasure, Record
 from bot.holidays import store
 from bot.members.model import Member
 from bot.storage.transaction import Transaction
 
-FORGOTTEN = "forgotten"
 """What `declared_by` says once the organizer who declared the week is forgotten."""
 
 

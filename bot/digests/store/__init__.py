@@ -1,7 +1,6 @@
 """Queries of the digests feature: feeds, their items, posted digests and the settings."""
 
 from bot.digests.store.feeds import (
-    NOBODY,
     add_feed,
     added_by,
     claim,
@@ -27,7 +26,6 @@ from bot.digests.store.posted import (
 )
 
 __all__ = [
-    "NOBODY",
     "add_digest",
     "add_feed",
     "added_by",

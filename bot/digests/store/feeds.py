@@ -12,7 +12,6 @@ from bot.digests.model import Feed, FeedChange
 from bot.storage.tables import feed_items, feeds
 from bot.storage.transaction import Transaction
 
-NOBODY = ""
 """`added_by` of a feed whose organizer was forgotten."""
 
 
@@ -197,10 +196,10 @@ async def added_by(tx: Transaction, community_id: int, user_id: str) -> list[Fee
     return [_feed(r) for r in rows]
 
 
-async def forget_adder(tx: Transaction, community_id: int, user_id: str) -> None:
-    """The feeds a forgotten member added stay followed, added by nobody."""
+async def forget_adder(tx: Transaction, community_id: int, user_id: str, marker: str) -> None:
+    """The feeds a forgotten member added stay followed, added by `marker` instead."""
     await tx.execute(
         feeds.update()
         .where(feeds.c.community_id == community_id, feeds.c.added_by == user_id)
-        .values(added_by=NOBODY)
+        .values(added_by=marker)
     )

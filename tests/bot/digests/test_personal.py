@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from bot.app import Cohort
 from bot.digests.personal import DigestMemberData
-from bot.feature import Erasure
+from bot.feature import FORGOTTEN, Erasure
 from bot.members.model import Member
 from bot.members.service import MemberService
 from bot.replies import Tone
@@ -65,6 +65,6 @@ async def test_erasing_forgets_who_added_the_feeds_and_keeps_them_and_the_others
     async with digest_core.db.write() as tx:
         await DigestMemberData().erase_member(tx, erasure)
     added_by = await _added_by(digest_core)
-    assert added_by == {feed_server.url("/ada"): "", feed_server.url("/bob"): "bob"}
+    assert added_by == {feed_server.url("/ada"): FORGOTTEN, feed_server.url("/bob"): "bob"}
     async with digest_core.db.read() as tx:
         assert await DigestMemberData().export_member(tx, ada) == {"feeds added": []}

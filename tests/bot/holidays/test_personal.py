@@ -4,8 +4,9 @@ organizer, exported; forgetting them keeps the weeks but not their id."""
 from __future__ import annotations
 
 from bot.app import Cohort
+from bot.feature import FORGOTTEN
 from bot.holidays.feature import FEATURE
-from bot.holidays.personal import FORGOTTEN, HolidayData
+from bot.holidays.personal import HolidayData
 from bot.storage.tables import holiday_weeks
 from tests.bot.personal import erase, export, holder, table_text, two_members, uncovered
 from tests.support import caller, text_of
