@@ -52,12 +52,16 @@ async def _store_chunk(tx: Transaction, checks: Sequence[Listing], now: datetime
     if not uids:
         return counts
     listed = sa.and_(feed_items.c.feed_id.in_(list(counts)), feed_items.c.uid.in_(uids))
-    rows = await tx.execute(sa.select(feed_items.c.feed_id, feed_items.c.uid).where(listed))
+    # One statement notes that the known items are still listed and says which they are.
+    # A uid two feeds of the chunk share may mark one of them as still listing it when it
+    # does not; that only delays forgetting the item.
+    rows = await tx.execute(
+        feed_items.update()
+        .where(listed)
+        .values(last_seen_at=now)
+        .returning(feed_items.c.feed_id, feed_items.c.uid)
+    )
     known = {(r.feed_id, r.uid) for r in rows}
-    if known:
-        # A uid two feeds of the chunk share may mark one of them as still listing it when
-        # it does not; that only delays forgetting the item.
-        await tx.execute(feed_items.update().where(listed).values(last_seen_at=now))
     fresh: list[dict[str, object]] = []
     for check in checks:
         for entry in check.entries:
