@@ -26,7 +26,10 @@ _KEPT = (
 def _what_goes(counts: dict[str, int]) -> str:
     if not counts:
         return "This deletes your membership; Cohort holds nothing else about you here."
-    return f"This deletes your membership and {_tally(counts)}."
+    return (
+        f"Cohort holds your membership here and {_tally(counts)}. Forgetting deletes them or, "
+        "where they belong to the community, takes your name off them."
+    )
 
 
 def exported(result: Export) -> Reply:

@@ -89,6 +89,7 @@ async def test_forget_me_erases_in_reverse_registry_order_then_runs_the_end_step
     preview = await _run(core, "forget-me")
     assert preview.tone is Tone.WARNING
     assert "1 in early notes, 1 in late notes" in preview.body
+    assert "where they belong to the community, takes your name off them" in preview.body
     wrong = reply(await core.dispatcher.run_line(caller(), "forget-me confirm:abcdef"))
     assert "does not match" in wrong.body
     assert calls == []  # a wrong code erases nothing
