@@ -25,7 +25,7 @@ from bot.commands import (
     validate,
 )
 from bot.communities.service import CommunityService
-from bot.context import Context as Context  # handlers import it from here
+from bot.context import Context
 from bot.errors import UserError
 from bot.fairuse.limits import Admission, FairUse, Limits, Refusal
 from bot.grammar import GrammarError, tokenize

@@ -60,14 +60,10 @@ class Services:
             raise LookupError(f"{kind.__name__} is not built yet: list its feature earlier")
         return found
 
-    def add_member_data(self, holder: MemberData, feature: str = "") -> None:
+    def add_member_data(self, holder: MemberData, feature: str) -> None:
         self._member_data.append((feature, holder))
 
-    def member_data(self) -> tuple[MemberData, ...]:
-        """Every feature's member data, in registry order."""
-        return tuple(holder for _, holder in self._member_data)
-
-    def named_member_data(self) -> tuple[tuple[str, MemberData], ...]:
+    def member_data(self) -> tuple[tuple[str, MemberData], ...]:
         """Every feature's member data with the feature's name, in registry order."""
         return tuple(self._member_data)
 

@@ -14,7 +14,7 @@ from bot.communities.service import CommunityService
 from bot.content.model import ContentPack
 from bot.content.problems import ContentError
 from bot.content.provider import BUILTIN, ContentProvider
-from bot.dispatch import Context
+from bot.context import Context
 from bot.errors import UserError
 from bot.markdown import escape, mention
 from bot.replies import Answer

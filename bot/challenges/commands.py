@@ -7,7 +7,8 @@ from bot.challenges import messages
 from bot.challenges.service import TRACKS, ChallengeService
 from bot.commands import MAX_ID, Access, Args, Autocomplete, Command, Option, OptionKind
 from bot.communities.service import CommunityService
-from bot.dispatch import Context, Suggest
+from bot.context import Context
+from bot.dispatch import Suggest
 from bot.errors import UserError
 from bot.replies import Answer
 

@@ -6,7 +6,7 @@ from bot.checkins import messages
 from bot.checkins.model import Entry
 from bot.checkins.service import CheckinService
 from bot.commands import Args, Command, Option, OptionKind
-from bot.dispatch import Context
+from bot.context import Context
 from bot.milestones.service import parse_ids
 from bot.replies import Answer
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-from bot.pauses.model import Pause as Pause  # matchups still imports Pause from here
+from bot.pauses.model import Pause
 from bot.weeks import WEEK, sunday, weeks_between
 
 FREEZE_EVERY = 4

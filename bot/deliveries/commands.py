@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.commands import MAX_ID, Access, Args, Command, Option, OptionKind
+from bot.context import Context
 from bot.deliveries import messages
-from bot.dispatch import Context
 from bot.errors import UserError
 from bot.outbox import Status
 from bot.outbox.service import OutboxService

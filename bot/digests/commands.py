@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from bot.commands import HEAVY, MAX_ID, Access, Args, Command, Option, OptionKind
 from bot.communities.model import Purpose
+from bot.context import Context
 from bot.digests import messages
 from bot.digests.service import DigestService
-from bot.dispatch import Context
 from bot.errors import UserError
 from bot.replies import Answer
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.commands import MAX_ID, Args, Command, Option, OptionKind
-from bot.dispatch import Context
+from bot.context import Context
 from bot.goals import messages
 from bot.goals.service import GoalService
 from bot.replies import Answer

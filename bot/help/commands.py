@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.commands import Args, Autocomplete, Catalogue, Command, Option, clip, suggest
-from bot.dispatch import Context
+from bot.context import Context
 from bot.errors import UserError
 from bot.help import messages
 from bot.replies import Answer

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.commands import Access, Args, Command, Option, OptionKind
-from bot.dispatch import Context
+from bot.context import Context
 from bot.holidays import messages
 from bot.holidays.service import HolidayService
 from bot.replies import Answer

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.commands import Args, Command, Option, OptionKind
-from bot.dispatch import Context
+from bot.context import Context
 from bot.leaderboards import messages
 from bot.leaderboards.model import Board, Period
 from bot.leaderboards.service import LeaderboardService

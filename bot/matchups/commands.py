@@ -4,7 +4,7 @@ stats and settings for organizers."""
 from __future__ import annotations
 
 from bot.commands import HEAVY, MAX_ID, Access, Args, Command, Option, OptionKind
-from bot.dispatch import Context
+from bot.context import Context
 from bot.matchups import messages
 from bot.matchups.model import Mode
 from bot.matchups.service import CADENCES, MatchService

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from bot.checkins.streaks import Pause
 from bot.content.model import Milestone, Phase
 from bot.members.model import Member
-from bot.roadmap.service import Standing
+from bot.pauses.model import Pause
+from bot.roadmap.model import Standing
 
 
 class Status(StrEnum):

@@ -10,7 +10,7 @@ from bot.content.model import ContentPack, Milestone
 from bot.errors import UserError
 from bot.matchups import messages
 from bot.matchups.model import Entry, Interests, Profile
-from bot.roadmap.service import Standing
+from bot.roadmap.model import Standing
 
 MAX_INTERESTS = 8
 MAX_INTEREST_LENGTH = 40

@@ -22,7 +22,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.checkins.service import CheckinService
-from bot.checkins.weeks import WEEK, week_key, week_start
 from bot.communities.model import Community, Purpose
 from bot.content.model import ContentPack, Phase
 from bot.content.provider import ContentProvider
@@ -47,9 +46,11 @@ from bot.members.model import Member
 from bot.milestones.service import MilestoneService
 from bot.outbox import Target, enqueue
 from bot.pauses.service import PauseService
-from bot.roadmap.service import Standing, standing
+from bot.roadmap.model import Standing
+from bot.roadmap.service import standing
 from bot.scheduler import next_fire, trigger
 from bot.storage.transaction import Transaction
+from bot.weeks import WEEK, week_key, week_start
 
 FOLLOW_UP_AFTER = timedelta(days=5)
 IDLE_AFTER = 3

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.checkins.weeks import week_start
 from bot.communities.model import Community, Purpose
 from bot.errors import UserError
 from bot.matchups import messages
@@ -34,6 +33,7 @@ from bot.pauses.service import PauseService
 from bot.scheduler import Occurrence
 from bot.storage.database import Database
 from bot.storage.transaction import Transaction
+from bot.weeks import week_start
 
 RUN_GAP = timedelta(days=6)
 """`match run` waits this long after the last round."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.commands import Args, Autocomplete, Command, Option, OptionKind
-from bot.dispatch import Context
+from bot.context import Context
 from bot.members import messages
 from bot.members.service import MemberService, ProfileChange
 from bot.replies import Answer

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.commands import MAX_ID, Args, Autocomplete, Command, Option, OptionKind
-from bot.dispatch import Context, Suggest
+from bot.context import Context
+from bot.dispatch import Suggest
 from bot.milestones import messages
 from bot.milestones.service import MilestoneService
 from bot.replies import Answer

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.commands import Args, Command, Option, OptionKind
-from bot.dispatch import Context
+from bot.context import Context
 from bot.nudges import messages
 from bot.nudges.service import NudgeService
 from bot.replies import Answer

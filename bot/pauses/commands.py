@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.commands import Args, Command, Option, OptionKind
-from bot.dispatch import Context
+from bot.context import Context
 from bot.pauses import messages
 from bot.pauses.service import PauseService
 from bot.replies import Answer

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.commands import HEAVY, Args, Command, Option
-from bot.dispatch import Context
+from bot.context import Context
 from bot.privacy import messages
 from bot.privacy.service import PrivacyService
 from bot.replies import Answer

@@ -11,7 +11,7 @@ from bot.privacy.service import PrivacyService
 
 def _build(shared: Shared, services: Services) -> PrivacyService:
     # Read when a command runs, so features listed after privacy are asked too.
-    return PrivacyService(shared.db, services.get(MemberService), services.named_member_data)
+    return PrivacyService(shared.db, services.get(MemberService), services.member_data)
 
 
 FEATURE = Feature("privacy", _build, commands=lambda service, _: commands(service))

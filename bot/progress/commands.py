@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from bot import pictures
 from bot.commands import HEAVY, Access, Args, Command, Option, OptionKind
-from bot.dispatch import Context
+from bot.context import Context
 from bot.progress import card, messages
 from bot.progress.service import ProgressService
 from bot.replies import Answer

@@ -10,7 +10,7 @@ from bot.checkins.streaks import Mark, Streak
 from bot.members.model import Member
 from bot.milestones.model import PhaseProgress
 from bot.pauses.model import Pause
-from bot.roadmap.service import Standing
+from bot.roadmap.model import Standing
 
 
 @dataclass(frozen=True, slots=True)

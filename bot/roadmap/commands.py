@@ -11,12 +11,13 @@ from __future__ import annotations
 from bot.commands import MAX_ID, Args, Command, Option, OptionKind
 from bot.content.model import LEVELS, ContentPack, Phase, Specialization, Topic
 from bot.content.problems import ContentError
-from bot.dispatch import Context
+from bot.context import Context
 from bot.errors import UserError
 from bot.replies import Answer
 from bot.roadmap import library_messages as library
 from bot.roadmap import messages
-from bot.roadmap.service import MAX_MONTH, RoadmapService, Standing, month_plan
+from bot.roadmap.model import MAX_MONTH, Standing
+from bot.roadmap.service import RoadmapService, month_plan
 
 
 def _key(text: str) -> str:

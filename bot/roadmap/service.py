@@ -18,9 +18,7 @@ from bot.content.model import ContentPack, Milestone
 from bot.content.plan import planned_months
 from bot.members.model import Member
 from bot.members.service import MemberService
-from bot.roadmap.model import MAX_MONTH as MAX_MONTH  # still imported from here elsewhere
-from bot.roadmap.model import MonthPlan
-from bot.roadmap.model import Standing as Standing  # still imported from here elsewhere
+from bot.roadmap.model import MonthPlan, Standing
 
 if TYPE_CHECKING:
     from bot.content.provider import ContentProvider

@@ -143,10 +143,13 @@ async def set_skip(tx: Transaction, member_id: int, skip: bool) -> None:
     )
 
 
+def member_ids_of(community_id: int) -> sa.Select[tuple[int]]:
+    """The ids of the community's members, as a subquery."""
+    return sa.select(members.c.id).where(members.c.community_id == community_id)
+
+
 def _in_community(community_id: int) -> sa.ColumnElement[bool]:
-    return match_members.c.member_id.in_(
-        sa.select(members.c.id).where(members.c.community_id == community_id)
-    )
+    return match_members.c.member_id.in_(member_ids_of(community_id))
 
 
 async def active(tx: Transaction, community_id: int) -> list[Entry]:

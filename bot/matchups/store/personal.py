@@ -7,13 +7,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from bot.matchups.store.participants import member_ids_of
 from bot.storage.tables import (
     match_blocks,
     match_group_members,
     match_groups,
     match_members,
     match_rounds,
-    members,
 )
 from bot.storage.transaction import Transaction
 
@@ -87,7 +87,7 @@ async def delete_member(
         match_blocks.update()
         .where(
             match_blocks.c.blocked_user_id == user_id,
-            match_blocks.c.member_id.in_(_in_community(community_id)),
+            match_blocks.c.member_id.in_(member_ids_of(community_id)),
         )
         .values(blocked_user_id=fingerprint)
     )
@@ -102,11 +102,7 @@ async def restore_blocks(
         match_blocks.update()
         .where(
             match_blocks.c.blocked_user_id == fingerprint,
-            match_blocks.c.member_id.in_(_in_community(community_id)),
+            match_blocks.c.member_id.in_(member_ids_of(community_id)),
         )
         .values(blocked_user_id=user_id)
     )
-
-
-def _in_community(community_id: int) -> sa.Select[tuple[int]]:
-    return sa.select(members.c.id).where(members.c.community_id == community_id)
