@@ -75,10 +75,6 @@ def test_docs_commands_md_matches_the_catalogue() -> None:
 
 
 # -- boundaries between packages -------------------------------------------------------------
-#
-# Each rule below lists what still breaks it on this branch in a KNOWN_VIOLATIONS set: those
-# are in packages other branches of issue 16 rework. Emptied by the lead at merge; each rule
-# also fails when a listed violation is gone, so the sets cannot go stale.
 
 BOT = ROOT / "bot"
 # The contract, the registry and the composition root name every feature by design.
@@ -244,45 +240,24 @@ def long_modules() -> set[str]:
     }
 
 
-def _holds(found: set[str], known: frozenset[str]) -> None:
-    assert sorted(found - known) == [], "new violations"
-    assert sorted(known - found) == [], "fixed: remove these from KNOWN_VIOLATIONS"
-
-
-# Emptied by the lead at merge: each entry is in a package another branch reworks.
-KNOWN_STORE_IMPORTS: frozenset[str] = frozenset()
-# Emptied by the lead at merge.
-KNOWN_CYCLES: frozenset[tuple[str, ...]] = frozenset()
-# Emptied by the lead at merge: result types move to each package's model.py.
-KNOWN_MESSAGES_IMPORTING_SERVICES: frozenset[str] = frozenset()
-# Emptied by the lead at merge. The communities entry is `resolve(ref)` without a time, kept
-# for the console host, benches and tests of other packages (the dispatcher passes the
-# command's time): the lead removes the fallback once those callers pass `now`.
-KNOWN_CLOCK_READS: frozenset[str] = frozenset()
-# Emptied by the lead at merge.
-KNOWN_LONG_MODULES: frozenset[str] = frozenset()
-
-
 def test_no_package_imports_another_packages_store() -> None:
-    _holds(store_imports_across_packages(), KNOWN_STORE_IMPORTS)
+    assert sorted(store_imports_across_packages()) == []
 
 
 def test_no_import_cycle_between_packages() -> None:
-    found = cycles(package_graph())
-    assert sorted(set(found) - KNOWN_CYCLES) == [], "new cycles"
-    assert sorted(KNOWN_CYCLES - set(found)) == [], "fixed: remove from KNOWN_CYCLES"
+    assert cycles(package_graph()) == []
 
 
 def test_messages_never_import_a_service() -> None:
-    _holds(messages_importing_services(), KNOWN_MESSAGES_IMPORTING_SERVICES)
+    assert sorted(messages_importing_services()) == []
 
 
 def test_only_the_dispatcher_scheduler_outbox_and_fetcher_read_a_clock() -> None:
-    _holds(clock_reads(), KNOWN_CLOCK_READS)
+    assert sorted(clock_reads()) == []
 
 
 def test_no_module_under_bot_is_over_400_lines() -> None:
-    _holds(long_modules(), KNOWN_LONG_MODULES)
+    assert sorted(long_modules()) == []
 
 
 def test_the_cycle_finder_sees_cycles_hidden_behind_type_checking(tmp_path: Path) -> None:

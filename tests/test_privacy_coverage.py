@@ -12,12 +12,6 @@ from bot.feature import Feature
 from bot.features import FEATURES, INFRASTRUCTURE
 from bot.storage.tables import members, metadata
 
-# Tables whose features declare `personal`/`exempt` on other branches of issue 16 (challenges,
-# checkins, digests, goals, holidays, matchups, milestones, outbox, pauses). The lead empties
-# this at merge; the test fails for any table listed here that is covered by then, so the
-# list cannot go stale.
-PENDING_FEATURES: frozenset[str] = frozenset()
-
 USER_ID_SUFFIXES = ("_by", "user_id", "user_ids")
 
 
@@ -37,7 +31,6 @@ def _undecided(feature: Feature[Any]) -> list[str]:
     return [
         f"{table.name}.{column.name}"
         for table in feature.tables
-        if table.name not in PENDING_FEATURES
         for column in table.columns
         if needs_a_decision(column) and id(column) not in personal | exempt
     ]
@@ -76,16 +69,6 @@ def test_every_table_has_exactly_one_owner() -> None:
         owners.setdefault(table.name, []).append("infrastructure")
     assert {name: who for name, who in owners.items() if len(who) != 1} == {}
     assert sorted(set(metadata.tables) - set(owners)) == []
-
-
-def test_pending_tables_are_still_uncovered_so_the_list_cannot_go_stale() -> None:
-    declared = {
-        column.table.name  # type: ignore[attr-defined]
-        for feature in FEATURES
-        for column in (*feature.personal, *(e.column for e in feature.exempt))
-    }
-    assert sorted(PENDING_FEATURES & declared) == [], "covered now: remove from PENDING_FEATURES"
-    assert sorted(PENDING_FEATURES - set(metadata.tables)) == []
 
 
 def test_the_coverage_check_sees_an_undeclared_text_column() -> None:

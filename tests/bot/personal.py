@@ -5,12 +5,12 @@ holds."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import sqlalchemy as sa
 
 from bot.app import Cohort
-from bot.feature import Erasure, Feature, MemberData, Record
+from bot.feature import Erasure, MemberData, Record
 from bot.members.model import Member
 from bot.replies import Tone
 from tests.support import COMMUNITY, caller, reply
@@ -58,7 +58,7 @@ async def two_members(cohort: Cohort) -> tuple[Member, Member]:
 
 def holder(cohort: Cohort, kind: type[H]) -> H:
     """The feature's member data as the running core registered it."""
-    return next(h for h in cohort.services.member_data() if isinstance(h, kind))
+    return next(h for _, h in cohort.services.member_data() if isinstance(h, kind))
 
 
 async def export(cohort: Cohort, data: MemberData, member: Member) -> Mapping[str, list[Record]]:
@@ -86,23 +86,3 @@ async def member_rows(cohort: Cohort, table: sa.Table, member_id: int) -> int:
             sa.select(sa.func.count()).select_from(table).where(table.c.member_id == member_id)
         )
     return int(count or 0)
-
-
-def uncovered(feature: Feature[Any]) -> list[str]:
-    """Columns of the feature's tables that may hold a member's identity or words (a foreign
-    key to members, a user id, any text) and that it neither covers nor exempts."""
-    covered = {f"{c.table.name}.{c.name}" for c in feature.personal} | {
-        f"{e.column.table.name}.{e.column.name}" for e in feature.exempt
-    }
-    found = []
-    for table in feature.tables:
-        for column in table.columns:
-            personal = (
-                any(fk.column.table.name == "members" for fk in column.foreign_keys)
-                or column.name.endswith(("_by", "user_id"))
-                or isinstance(column.type, sa.String | sa.Text | sa.JSON)
-            )
-            name = f"{table.name}.{column.name}"
-            if personal and name not in covered:
-                found.append(name)
-    return found

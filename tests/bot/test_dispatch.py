@@ -8,7 +8,8 @@ import pytest
 
 from bot.app import Cohort
 from bot.commands import Args, Catalogue, Command
-from bot.dispatch import Context, Dispatcher
+from bot.context import Context
+from bot.dispatch import Dispatcher
 from bot.replies import Answer, Tone
 from tests.support import caller, reply, text_of
 

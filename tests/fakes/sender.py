@@ -7,9 +7,21 @@ import dataclasses
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from bot.clock import ManualClock
 from bot.identity import Platform
-from bot.outbox import Delivered, Message, PermanentFailure, RetryLater, Sender, TargetKind
+from bot.outbox import (
+    Delivered,
+    Drainer,
+    Message,
+    PermanentFailure,
+    RetryLater,
+    RetryPolicy,
+    Sender,
+    TargetKind,
+)
+from bot.storage.database import Database
 
 
 @dataclass
@@ -87,3 +99,16 @@ def freezer() -> tuple[asyncio.Event, asyncio.Event, Callable[[], Awaitable[None
         await thaw.wait()
 
     return frozen, thaw, hook
+
+
+async def frozen_after_its_fence(
+    db: Database, clock: ManualClock, sender: Sender, policy: RetryPolicy, at: int = 1
+) -> tuple[asyncio.Future[int], asyncio.Event]:
+    """A drainer claims the due row, passes its `at`-th fence and freezes before its request
+    leaves, while its lease runs out (the clock moves 1.5 leases on). Returns its drain, still
+    under way, and what thaws it."""
+    frozen, thaw, hook = freezer()
+    stale = asyncio.ensure_future(Drainer(db, clock, AfterFence(sender, hook, at), policy).drain())
+    await asyncio.wait_for(frozen.wait(), 10)
+    clock.advance(timedelta(seconds=policy.lease * 1.5))
+    return stale, thaw

@@ -15,7 +15,8 @@ from pydantic import SecretStr
 from adapters.discord.client import CohortClient
 from bot.app import Cohort
 from bot.commands import Access, Args, Autocomplete, Catalogue, Command, Option, OptionKind
-from bot.dispatch import Context, Dispatcher
+from bot.context import Context
+from bot.dispatch import Dispatcher
 from bot.grammar import quote
 from bot.markdown import escape
 from bot.replies import Action, Answer, Field, FieldKind, Form, FormField, Image, Reply

@@ -5,7 +5,6 @@ the two posts last finds both copies and deletes the later one."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -19,7 +18,7 @@ from bot.storage.tables import outbox_orphans
 from tests.adapters.discord.conftest import Start
 from tests.adapters.discord.test_discord_sender import queue, row
 from tests.fakes.discord_fake import CHANNEL_ID, MEMBER_ID, FakeDiscord
-from tests.fakes.sender import AfterFence, freezer
+from tests.fakes.sender import AfterFence, frozen_after_its_fence
 
 POLICY = RetryPolicy(renew_check=0.01)
 INTRO = Reply(title="Your matchup", body="Say hello")
@@ -31,12 +30,8 @@ async def _frozen_after_its_fence(
     """A drainer claims the row, passes its fence and freezes before its request leaves;
     its lease runs out meanwhile. Returns its drain, still under way, and what thaws it."""
     fake.nonce_window = 0.0  # the freeze outlasts Discord's memory of the nonce
-    frozen, thaw, hook = freezer()
-    sender = AfterFence(DiscordSender(await start(probe)), hook)
-    stale = asyncio.ensure_future(Drainer(cohort.db, clock, sender, POLICY).drain())
-    await asyncio.wait_for(frozen.wait(), 10)
-    clock.advance(timedelta(seconds=POLICY.lease * 1.5))
-    return stale, thaw
+    sender = DiscordSender(await start(probe))
+    return await frozen_after_its_fence(cohort.db, clock, sender, POLICY)
 
 
 async def _orphans(cohort: Cohort) -> list[str | None]:
@@ -96,11 +91,8 @@ async def test_a_frozen_drainers_intro_in_a_groups_thread_appears_once(
     # The thread is opened and recorded (the first fence); the freeze comes at the second,
     # the intro's own.
     fake.nonce_window = 0.0
-    frozen, thaw, hook = freezer()
-    sender = AfterFence(DiscordSender(await start(probe)), hook, at=2)
-    stale = asyncio.ensure_future(Drainer(cohort.db, clock, sender, POLICY).drain())
-    await asyncio.wait_for(frozen.wait(), 10)
-    clock.advance(timedelta(seconds=POLICY.lease * 1.5))
+    sender = DiscordSender(await start(probe))
+    stale, thaw = await frozen_after_its_fence(cohort.db, clock, sender, POLICY, at=2)
     await Drainer(cohort.db, clock, DiscordSender(await start(probe)), POLICY).drain()
     thaw.set()
     await stale

@@ -19,7 +19,8 @@ from adapters.slack.client import build_client
 from adapters.slack.serve import bound_port, start_http
 from bot.app import Cohort
 from bot.commands import Args, Catalogue, Command, Option
-from bot.dispatch import Context, Dispatcher
+from bot.context import Context
+from bot.dispatch import Dispatcher
 from bot.errors import UserError
 from bot.markdown import escape
 from bot.replies import Action, Answer, FieldKind, Form, FormField, Image, Reply

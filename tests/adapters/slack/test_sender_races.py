@@ -4,9 +4,7 @@ of the two posts last finds both copies by their key and deletes the later one."
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
 
 import aiohttp
 import pytest
@@ -20,7 +18,7 @@ from bot.outbox import Drainer, RetryPolicy, Status, Target
 from bot.replies import Image, Reply
 from tests.adapters.slack.conftest import ADA, BOB, CHANNEL, PNG, slack_settings
 from tests.adapters.slack.test_sender import WEEKLY, outbox_row
-from tests.fakes.sender import AfterFence, freezer
+from tests.fakes.sender import AfterFence, frozen_after_its_fence
 from tests.fakes.slack_fake import TEAM_ID, FakeSlack
 from tests.support import queue_message
 
@@ -60,11 +58,7 @@ async def test_a_frozen_drainer_that_posts_after_the_new_owner_deletes_its_own_c
     reply: Reply,
 ) -> None:
     await queue_message(cohort, "match:1", target, reply, community(TEAM_ID))
-    frozen, thaw, hook = freezer()
-    stale_sender = AfterFence(_sender(fake, session), hook)
-    stale = asyncio.ensure_future(Drainer(cohort.db, clock, stale_sender, POLICY).drain())
-    await asyncio.wait_for(frozen.wait(), 10)
-    clock.advance(timedelta(seconds=POLICY.lease * 1.5))
+    stale, thaw = await frozen_after_its_fence(cohort.db, clock, _sender(fake, session), POLICY)
 
     # Another process takes the row over, finds nothing, and posts; then the frozen one wakes.
     await Drainer(cohort.db, clock, _sender(fake, session), POLICY).drain()
@@ -84,11 +78,7 @@ async def test_a_frozen_drainers_post_landing_before_the_new_owners_keeps_the_fi
     cohort: Cohort, clock: ManualClock, fake: FakeSlack, session: aiohttp.ClientSession
 ) -> None:
     await queue_message(cohort, "match:2", Target.channel(CHANNEL), WEEKLY, community(TEAM_ID))
-    frozen, thaw, hook = freezer()
-    stale_sender = AfterFence(_sender(fake, session), hook)
-    stale = asyncio.ensure_future(Drainer(cohort.db, clock, stale_sender, POLICY).drain())
-    await asyncio.wait_for(frozen.wait(), 10)
-    clock.advance(timedelta(seconds=POLICY.lease * 1.5))
+    stale, thaw = await frozen_after_its_fence(cohort.db, clock, _sender(fake, session), POLICY)
 
     async def stale_posts_in_between() -> None:
         thaw.set()  # the new owner looked and passed its fence: the stale post lands now
@@ -109,11 +99,7 @@ async def test_a_copy_that_cannot_be_deleted_is_left_and_the_row_is_still_sent(
     cohort: Cohort, clock: ManualClock, fake: FakeSlack, session: aiohttp.ClientSession
 ) -> None:
     await queue_message(cohort, "match:3", Target.channel(CHANNEL), WEEKLY, community(TEAM_ID))
-    frozen, thaw, hook = freezer()
-    stale_sender = AfterFence(_sender(fake, session), hook)
-    stale = asyncio.ensure_future(Drainer(cohort.db, clock, stale_sender, POLICY).drain())
-    await asyncio.wait_for(frozen.wait(), 10)
-    clock.advance(timedelta(seconds=POLICY.lease * 1.5))
+    stale, thaw = await frozen_after_its_fence(cohort.db, clock, _sender(fake, session), POLICY)
     await Drainer(cohort.db, clock, _sender(fake, session), POLICY).drain()
     fake.fail("chat.delete", status=200, error="cant_delete_message")
 

@@ -1,6 +1,5 @@
 """What the challenges feature holds about a member: the export includes what they made and
-what others gave them, erasure leaves none of their rows or words and keeps everyone else's,
-and every owned column is declared personal or exempt."""
+what others gave them, erasure leaves none of their rows or words and keeps everyone else's."""
 
 from __future__ import annotations
 
@@ -10,12 +9,11 @@ import sqlalchemy as sa
 
 from bot.app import Cohort
 from bot.challenges.feature import FEATURE
-from bot.challenges.personal import ChallengeData
 from bot.challenges.service import ChallengeService
 from bot.clock import ManualClock
 from bot.feature import Erasure, MemberData
 from bot.replies import decode
-from bot.storage.tables import kudos, members, outbox, reviews, submissions
+from bot.storage.tables import kudos, outbox, reviews, submissions
 from tests.support import caller, member_of, table_rows, text_of
 
 ORGANIZER = caller("org", admin=True)
@@ -99,20 +97,6 @@ async def test_erasing_a_member_deletes_their_rows_and_names_their_words_for_red
     listed = text_of(await cohort.dispatcher.run_line(caller("bob"), "challenge submissions"))
     assert "2 so far" in listed
     assert "ada" not in listed
-
-
-async def test_the_feature_declares_its_member_data_and_every_personal_column(
-    cohort: Cohort,
-) -> None:
-    assert any(isinstance(d, ChallengeData) for d in cohort.services.member_data())
-    declared = {*FEATURE.personal, *(e.column for e in FEATURE.exempt)}
-    assert all(e.reason for e in FEATURE.exempt)
-    for table in FEATURE.tables:
-        for column in table.columns:
-            to_member = any(fk.column is members.c.id for fk in column.foreign_keys)
-            text = isinstance(column.type, sa.String | sa.Text | sa.JSON)
-            if to_member or text or column.name.endswith(("_by", "user_id")):
-                assert column in declared, f"{table.name}.{column.name} is not declared"
 
 
 async def test_the_strings_erasure_names_cover_the_member_in_a_queued_summary(

@@ -37,10 +37,6 @@ async def _added_by(cohort: Cohort) -> dict[str, str]:
         return {r.url: r.added_by for r in rows}
 
 
-async def test_the_digests_member_data_is_declared_by_the_feature(digest_core: Cohort) -> None:
-    assert any(isinstance(d, DigestMemberData) for d in digest_core.services.member_data())
-
-
 async def test_the_export_lists_the_feeds_the_member_added_as_organizer(
     digest_core: Cohort, feed_server: FeedServer
 ) -> None:

@@ -6,7 +6,8 @@ import asyncio
 
 from bot.app import Cohort
 from bot.commands import HEAVY, Args, Catalogue, Command
-from bot.dispatch import Context, Dispatcher
+from bot.context import Context
+from bot.dispatch import Dispatcher
 from bot.fairuse.limits import FairUse, Limits
 from bot.identity import CommunityRef, Platform
 from bot.metrics import Metrics

@@ -4,7 +4,6 @@ and erased with the words named for redaction."""
 from __future__ import annotations
 
 from bot.app import Cohort
-from bot.goals.feature import FEATURE
 from bot.goals.personal import GoalData
 from bot.storage.tables import goals
 from tests.bot.personal import (
@@ -16,12 +15,7 @@ from tests.bot.personal import (
     member_rows,
     table_text,
     two_members,
-    uncovered,
 )
-
-
-def test_every_column_that_may_hold_a_member_is_covered_or_exempt() -> None:
-    assert uncovered(FEATURE) == []
 
 
 async def test_export_holds_the_members_goals(cohort: Cohort) -> None:

@@ -5,15 +5,10 @@ from __future__ import annotations
 
 from bot.app import Cohort
 from bot.feature import FORGOTTEN
-from bot.holidays.feature import FEATURE
 from bot.holidays.personal import HolidayData
 from bot.storage.tables import holiday_weeks
-from tests.bot.personal import erase, export, holder, table_text, two_members, uncovered
+from tests.bot.personal import erase, export, holder, table_text, two_members
 from tests.support import caller, text_of
-
-
-def test_every_column_that_may_hold_a_member_is_covered_or_exempt() -> None:
-    assert uncovered(FEATURE) == []
 
 
 async def test_export_lists_the_holiday_weeks_the_member_declared(cohort: Cohort) -> None:

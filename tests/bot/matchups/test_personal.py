@@ -1,8 +1,7 @@
 """What the matchups feature holds about a member: the export has their participation, the
 blocks they set and their groups (never who blocked them); erasure removes their rows and
 the blocks they set, keeps blocks set on them under a fingerprint (so a block still holds if
-they come back), while their group, its other members and their pending follow-up stay;
-every owned column is declared personal or exempt."""
+they come back), while their group, its other members and their pending follow-up stay."""
 
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.feature import Erasure, MemberData
 from bot.matchups.feature import FEATURE
-from bot.matchups.personal import MatchData, block_fingerprint
+from bot.matchups.personal import block_fingerprint
 from bot.matchups.service import MatchService
 from bot.members.model import Member
 from bot.replies import decode
@@ -140,20 +139,6 @@ async def test_a_member_forgotten_from_a_group_does_not_stop_the_next_round(
     intros = [m for m in sender.delivered if m.key.startswith("match:1:2026-W50")]
     assert {u for m in intros for u in m.target.user_ids} <= {"bob", "cy", "dee"}
     assert intros
-
-
-async def test_the_feature_declares_its_member_data_and_every_personal_column(
-    cohort: Cohort,
-) -> None:
-    assert any(isinstance(d, MatchData) for d in cohort.services.member_data())
-    declared = {*FEATURE.personal, *(e.column for e in FEATURE.exempt)}
-    assert all(e.reason for e in FEATURE.exempt)
-    for table in FEATURE.tables:
-        for column in table.columns:
-            to_member = any(fk.column is members.c.id for fk in column.foreign_keys)
-            text = isinstance(column.type, sa.String | sa.Text | sa.JSON)
-            if to_member or text or column.name.endswith(("_by", "user_id")):
-                assert column in declared, f"{table.name}.{column.name} is not declared"
 
 
 async def test_the_strings_erasure_names_cover_the_member_in_their_groups_posts(

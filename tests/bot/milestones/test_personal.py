@@ -4,7 +4,6 @@ exported, and erased with the links named for redaction."""
 from __future__ import annotations
 
 from bot.app import Cohort
-from bot.milestones.feature import FEATURE
 from bot.milestones.personal import MilestoneData
 from bot.storage.tables import milestone_completions
 from tests.bot.personal import (
@@ -16,12 +15,7 @@ from tests.bot.personal import (
     member_rows,
     table_text,
     two_members,
-    uncovered,
 )
-
-
-def test_every_column_that_may_hold_a_member_is_covered_or_exempt() -> None:
-    assert uncovered(FEATURE) == []
 
 
 async def test_export_holds_the_members_ticks_with_their_evidence(cohort: Cohort) -> None:
