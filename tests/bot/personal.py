@@ -12,8 +12,7 @@ import sqlalchemy as sa
 from bot.app import Cohort
 from bot.feature import Erasure, MemberData, Record
 from bot.members.model import Member
-from bot.replies import Tone
-from tests.support import COMMUNITY, caller, reply
+from tests.support import COMMUNITY, ok
 
 ADA_WORDS = ("Ada-finished-the-parser", "Ada-plans-embeddings", "Ada-stuck-on-CUDA")
 BOB_WORDS = ("Bob-read-chapter-two", "Bob-plans-more", "Bob-waits-for-a-GPU")
@@ -24,11 +23,6 @@ BOB_EVIDENCE = "https://github.com/bob/exercises"
 H = TypeVar("H")
 
 
-async def _ok(cohort: Cohort, user: str, line: str) -> None:
-    answer = reply(await cohort.dispatcher.run_line(caller(user, admin=True), line))
-    assert answer.tone is not Tone.ERROR, answer.body
-
-
 async def two_members(cohort: Cohort) -> tuple[Member, Member]:
     """Ada and Bob, both organizers, each with a check-in, a tick with evidence, a goal, a
     pause and a holiday week they declared."""
@@ -37,17 +31,16 @@ async def two_members(cohort: Cohort) -> tuple[Member, Member]:
         ("bob", BOB_WORDS, BOB_GOAL, BOB_EVIDENCE, "2026-12-28"),
     ):
         done, next_steps, blockers = words
-        await _ok(cohort, user, "join timezone:Europe/Berlin")
-        await _ok(
-            cohort,
-            user,
+        await ok(cohort, "join timezone:Europe/Berlin", user, admin=True)
+        checkin = (
             f"checkin hours:4 done:{done} next:{next_steps} blockers:{blockers} "
-            "milestones:python-fluency",
+            "milestones:python-fluency"
         )
-        await _ok(cohort, user, f"done git-daily evidence:{evidence}")
-        await _ok(cohort, user, f'goal add text:"{goal}" due:2026-12-31')
-        await _ok(cohort, user, "pause until:2026-12-14")
-        await _ok(cohort, user, f"holiday add {week}")
+        await ok(cohort, checkin, user, admin=True)
+        await ok(cohort, f"done git-daily evidence:{evidence}", user, admin=True)
+        await ok(cohort, f'goal add text:"{goal}" due:2026-12-31', user, admin=True)
+        await ok(cohort, "pause until:2026-12-14", user, admin=True)
+        await ok(cohort, f"holiday add {week}", user, admin=True)
     community = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
     ada = await cohort.members.find(community.id, "ada")
     bob = await cohort.members.find(community.id, "bob")
