@@ -16,6 +16,7 @@ class Purpose(StrEnum):
     DIGEST = "digest"
     CHECKINS = "checkins"
     MATCHUPS = "matchups"
+    REPORTS = "reports"  # the organizers' channel: the weekly report, never a public channel
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -26,6 +27,7 @@ DEFAULT_SCHEDULES: dict[Purpose, tuple[int, str]] = {
     Purpose.DIGEST: (4, "16:00"),
     Purpose.CHECKINS: (6, "17:00"),
     Purpose.MATCHUPS: (1, "10:00"),
+    Purpose.REPORTS: (0, "08:00"),
 }
 
 
