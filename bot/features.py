@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from bot.admin.feature import FEATURE as ADMIN
 from bot.challenges.feature import FEATURE as CHALLENGES
 from bot.checkins.feature import FEATURE as CHECKINS
+from bot.classes.feature import FEATURE as CLASSES
 from bot.communities.feature import FEATURE as COMMUNITIES
 from bot.deliveries.feature import FEATURE as DELIVERIES
 from bot.digests.feature import FEATURE as DIGESTS
@@ -26,6 +27,7 @@ from bot.outbox.feature import FEATURE as OUTBOX
 from bot.pauses.feature import FEATURE as PAUSES
 from bot.privacy.feature import FEATURE as PRIVACY
 from bot.progress.feature import FEATURE as PROGRESS
+from bot.retros.feature import FEATURE as RETROS
 from bot.roadmap.feature import FEATURE as ROADMAP
 from bot.storage.tables import host_values, occurrences, shard_leases
 
@@ -42,6 +44,8 @@ FEATURES: tuple[Feature[Any], ...] = (
     PAUSES,
     NUDGES,
     LEADERBOARDS,
+    CLASSES,
+    RETROS,
     PROGRESS,
     HOLIDAYS,
     CHALLENGES,

@@ -45,6 +45,15 @@ class GoalService:
                 raise UserError(messages.too_many(MAX_OPEN))
             return await store.add(tx, member.id, text, due, now), today
 
+    async def add_in(
+        self, tx: Transaction, member: Member, text: str, due: date | None, now: datetime
+    ) -> Goal | None:
+        """Add a goal inside the caller's transaction (a retro's goal for the next quarter);
+        None when the member already has the most open goals there can be."""
+        if await store.count_open(tx, member.id) >= MAX_OPEN:
+            return None
+        return await store.add(tx, member.id, text, due, now)
+
     async def goals(self, community: Community, user_id: str, now: datetime) -> Goals:
         member = await self._members.require(community.id, user_id)
         async with self._db.read() as tx:

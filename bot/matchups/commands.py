@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.commands import HEAVY, MAX_ID, Access, Args, Command, Option, OptionKind
 from bot.context import Context
 from bot.matchups import messages
-from bot.matchups.model import Mode
+from bot.matchups.model import ClassMode, Mode
 from bot.matchups.service import CADENCES, MatchService
 from bot.replies import Answer
 
@@ -61,9 +61,10 @@ def commands(matchups: MatchService) -> tuple[Command, ...]:
 
     async def settings(ctx: Context, args: Args) -> Answer:
         cadence, size, mode = args.text("cadence"), args.integer("size"), args.text("mode")
-        changed = any(v is not None for v in (cadence, size, mode))
+        classes = args.text("classes")
+        changed = any(v is not None for v in (cadence, size, mode, classes))
         if changed:
-            chosen = await matchups.configure(ctx.community, cadence, size, mode)
+            chosen = await matchups.configure(ctx.community, cadence, size, mode, classes)
         else:
             chosen = await matchups.settings(ctx.community)
         return messages.settings_shown(chosen, ctx.community, changed)
@@ -163,7 +164,7 @@ def commands(matchups: MatchService) -> tuple[Command, ...]:
                 ),
                 Command(
                     "settings",
-                    "See or change the cadence, group size and mode",
+                    "See or change the cadence, group size, mode and class preference",
                     settings,
                     access=Access.ORGANIZER,
                     options=(
@@ -185,6 +186,12 @@ def commands(matchups: MatchService) -> tuple[Command, ...]:
                             "peers: same phase; mentor: one phase apart; mixed: any phase",
                             OptionKind.CHOICE,
                             choices=tuple(m.value for m in Mode),
+                        ),
+                        Option(
+                            "classes",
+                            "within: prefer pairs from one class (start month); across: mix them",
+                            OptionKind.CHOICE,
+                            choices=tuple(c.value for c in ClassMode),
                         ),
                     ),
                 ),

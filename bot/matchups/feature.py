@@ -54,6 +54,7 @@ FEATURE = Feature(
     exempt=(
         Exempt(match_settings.c.cadence, "a community setting: weekly or biweekly"),
         Exempt(match_settings.c.mode, "a community setting: peers, mentor or mixed"),
+        Exempt(match_settings.c.classes, "a community setting: within or across classes"),
         Exempt(match_members.c.status, "one of active, left or idle"),
         Exempt(match_rounds.c.week, "an ISO week like 2026-W49"),
         Exempt(match_rounds.c.mode, "the community's mode when the round was made"),

@@ -72,6 +72,7 @@ def _settings_fields(settings: MatchSettings, community: Community) -> tuple[Fie
         Field("Cadence", settings.cadence),
         Field("Group size", str(settings.size)),
         Field("Mode", settings.mode.value),
+        Field("Classes", settings.classes.value),
         Field("Channel", f"#{escape(channel)}" if channel else "none yet"),
         Field("When", when(community.schedule(Purpose.MATCHUPS))),
     )
@@ -296,7 +297,8 @@ def idled(rounds: int) -> Reply:
 def settings_shown(settings: MatchSettings, community: Community, changed: bool) -> Reply:
     body = (
         "Modes: `peers` matches people in the same phase, `mentor` one phase apart, `mixed` "
-        "ignores phases. `biweekly` makes a round every other week."
+        "ignores phases. Classes: `within` prefers pairs who started the same month, `across` "
+        "pairs who did not. `biweekly` makes a round every other week."
     )
     if Purpose.MATCHUPS not in community.channels:
         body += f"\n\n{NO_CHANNEL}"

@@ -26,6 +26,13 @@ class Mode(StrEnum):
     MIXED = "mixed"
 
 
+class ClassMode(StrEnum):
+    """Whether pairs from the same class (start month) are preferred or avoided."""
+
+    WITHIN = "within"
+    ACROSS = "across"
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
     """A member as matchmaking sees them."""
@@ -34,6 +41,7 @@ class Person:
     timezone: str
     phase: int
     interests: frozenset[str] = frozenset()
+    klass: int = 0  # the class, as months since year 0 (see bot.classes.model.class_index)
 
 
 def pair_key(a: int, b: int) -> tuple[int, int]:
@@ -80,6 +88,7 @@ class MatchSettings:
     cadence: str = "weekly"  # weekly | biweekly
     size: int = 2
     mode: Mode = Mode.PEERS
+    classes: ClassMode = ClassMode.WITHIN
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.matchups.matching import EXACT_LIMIT, Matcher, Unit
-from bot.matchups.model import Group, Grouping, Mode, Past, Person
+from bot.matchups.model import ClassMode, Group, Grouping, Mode, Past, Person
 from bot.matchups.scoring import Scorer, seed_of
 
 
@@ -32,8 +32,10 @@ def make_groups(
     round_id: str,
     week: date,
     exact_limit: int = EXACT_LIMIT,
+    classes: ClassMode = ClassMode.WITHIN,
 ) -> Grouping:
-    """The groups of one round. `size` is 2, 3 or 4; `week` is any day of the round's week."""
+    """The groups of one round. `size` is 2, 3 or 4; `week` is any day of the round's week;
+    `classes` says whether pairs of one class are preferred (`within`) or avoided."""
     if not 2 <= size <= 4:
         raise ValueError(f"group size must be 2, 3 or 4, not {size}")
     people = sorted(people, key=lambda p: p.id)
@@ -41,7 +43,7 @@ def make_groups(
         raise ValueError("a member appears twice in the pool")
     if len(people) < 2:
         return Grouping((), tuple(p.id for p in people), 0, 0)
-    scorer = Scorer(people, mode, past, week)
+    scorer = Scorer(people, mode, past, week, classes)
     rank = list(range(len(people)))
     random.Random(seed_of(round_id)).shuffle(rank)  # noqa: S311 - tie-breaking, not secrecy
     matcher = Matcher(scorer, mode, rank, exact_limit)

@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.checkins.service import CheckinService
+from bot.classes.model import class_index
 from bot.communities.model import Community, Purpose
 from bot.content.model import ContentPack, Phase
 from bot.content.provider import ContentProvider
@@ -148,6 +149,7 @@ class Rounds:
                 timezone=e.member.timezone,
                 phase=_phase(pack, standings[i]).number,
                 interests=frozenset(interests_of(e).words),
+                klass=class_index(e.member),
             )
             for i, e in entries.items()
         ]
@@ -164,7 +166,9 @@ class Rounds:
             ),
         )
         name = round_id(community.id, monday)
-        grouping = make_groups(people, chosen.size, chosen.mode, past, name, monday)
+        grouping = make_groups(
+            people, chosen.size, chosen.mode, past, name, monday, classes=chosen.classes
+        )
         return Plan(name, week_key(monday), monday, chosen, entries, standings, grouping)
 
     async def make(

@@ -1,17 +1,22 @@
 """How well two members fit, in integer points (integers keep sums exact, so ties and results
 never depend on the order floating-point numbers were added in):
 
-    score = 1000 * overlap + 250 * min(shared interests, 2) + 1000 * phase fit - repeat penalty
+    score = 1000 * overlap + 250 * min(shared interests, 2) + 1000 * phase fit
+            - 500 * against the class preference - repeat penalty
 
 - overlap: the share of their 09:00-21:00 windows that coincide in the round's week, from
   their IANA zones (see :mod:`bot.matchups.overlap`), 0 to 1;
 - phase fit, by the community's mode: `peers` 1 in the same phase, 0.5 one phase apart;
   `mentor` 1 one phase apart, 0.5 two apart, 0.25 in the same phase; `mixed` 0 (the phase
   does not count);
+- against the class preference: 1 when the two are in the same class (the month of their
+  start dates, see :mod:`bot.classes.model`) and the organizer chose `across`, or in
+  different classes and the organizer chose `within` (the default); else 0. A preference,
+  not a rule: a good fit of hours and phase can outweigh it;
 - repeat penalty, for two members who were grouped w weeks ago (within the last year):
-  2500 + 5000 * 0.5 ** ((w - 1) / 4). It is more than any positive score, so someone new
-  always beats a repeat, and it fades with time, so when only repeats are left the least
-  recent one costs least.
+  3000 + 5000 * 0.5 ** ((w - 1) / 4). It is more than the best score of a new pair minus
+  the worst (2500 + 500), so someone new always beats a repeat, and it fades with time, so
+  when only repeats are left the least recent one costs least.
 
 Blocked pairs have no score at all and are never grouped. A group's score is the sum over
 every two of its members.
@@ -23,13 +28,14 @@ import hashlib
 from collections.abc import Sequence
 from datetime import date
 
-from bot.matchups.model import Mode, Past, Person
+from bot.matchups.model import ClassMode, Mode, Past, Person
 from bot.matchups.overlap import availability, utc_offset_minutes
 
 OVERLAP_POINTS = 1000
 INTEREST_POINTS = 250  # per shared interest, for at most two
 PHASE_POINTS = 1000
-REPEAT_FLOOR = OVERLAP_POINTS + 2 * INTEREST_POINTS + PHASE_POINTS
+CLASS_POINTS = 500  # what a pair against the organizer's class preference costs
+REPEAT_FLOOR = OVERLAP_POINTS + 2 * INTEREST_POINTS + PHASE_POINTS + CLASS_POINTS
 REPEAT_FADE = 5000
 REPEAT_HALF_LIFE = 4  # weeks
 REPEAT_HORIZON = 52  # weeks after which a pair counts as new again
@@ -56,7 +62,14 @@ def seed_of(round_id: str) -> int:
 class Scorer:
     """Scores between the members of one pool, by their index in `people`."""
 
-    def __init__(self, people: Sequence[Person], mode: Mode, past: Past, week: date) -> None:
+    def __init__(
+        self,
+        people: Sequence[Person],
+        mode: Mode,
+        past: Past,
+        week: date,
+        classes: ClassMode = ClassMode.WITHIN,
+    ) -> None:
         self.people = people
         self.n = len(people)
         zones = sorted({p.timezone for p in people})
@@ -75,6 +88,8 @@ class Scorer:
         tag_bit = {t: 1 << i for i, t in enumerate(tags)}
         self.tags = [sum(tag_bit[t] for t in p.interests) for p in people]
         self.phase = [p.phase for p in people]
+        self.klass = [p.klass for p in people]
+        self._across = classes is ClassMode.ACROSS
         quarters = _FIT[mode.value]
         self._fit = [PHASE_POINTS * q // 4 for q in quarters]
         index = {p.id: i for i, p in enumerate(people)}
@@ -112,6 +127,7 @@ class Scorer:
             self._overlap[self.zone[i]][self.zone[j]]
             + INTEREST_POINTS * min(shared, 2)
             + self._fit[min(abs(self.phase[i] - self.phase[j]), 3)]
+            - CLASS_POINTS * ((self.klass[i] == self.klass[j]) == self._across)
             - self._penalty.get(key, 0)
         )
 

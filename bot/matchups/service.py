@@ -11,6 +11,7 @@ from bot.communities.model import Community, Purpose
 from bot.errors import UserError
 from bot.matchups import messages
 from bot.matchups.model import (
+    ClassMode,
     Entry,
     Interests,
     Joined,
@@ -145,7 +146,12 @@ class MatchService:
             return await participants.settings(tx, community.id)
 
     async def configure(
-        self, community: Community, cadence: str | None, size: int | None, mode: str | None
+        self,
+        community: Community,
+        cadence: str | None,
+        size: int | None,
+        mode: str | None,
+        classes: str | None = None,
     ) -> MatchSettings:
         async with self._db.write() as tx:
             chosen = await participants.settings(tx, community.id)
@@ -155,6 +161,8 @@ class MatchService:
                 chosen = replace(chosen, size=size)
             if mode is not None:
                 chosen = replace(chosen, mode=Mode(mode))
+            if classes is not None:
+                chosen = replace(chosen, classes=ClassMode(classes))
             await participants.save_settings(tx, community.id, chosen)
         return chosen
 

@@ -9,6 +9,8 @@ from bot.storage.columns import metadata as metadata  # imported from here by mi
 from bot.storage.host_tables import host_values as host_values
 from bot.storage.host_tables import occurrences as occurrences
 from bot.storage.host_tables import shard_leases as shard_leases
+from bot.storage.retro_tables import retro_summaries as retro_summaries
+from bot.storage.retro_tables import retros as retros
 
 communities = sa.Table(
     "communities",
@@ -323,6 +325,8 @@ match_settings = sa.Table(
     sa.Column("cadence", sa.String(16), nullable=False, server_default="weekly"),
     sa.Column("size", sa.SmallInteger, nullable=False, server_default="2"),
     sa.Column("mode", sa.String(16), nullable=False, server_default="peers"),
+    # within | across: whether pairs of the same class (start month) are preferred or avoided
+    sa.Column("classes", sa.String(16), nullable=False, server_default="within"),
 )
 
 match_members = sa.Table(

@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.matchups.model import Entry, MatchSettings, Mode, Participant, Status
+from bot.matchups.model import ClassMode, Entry, MatchSettings, Mode, Participant, Status
 from bot.members.model import Member
 from bot.storage.tables import match_blocks, match_members, match_settings, members
 from bot.storage.transaction import Transaction
@@ -42,7 +42,7 @@ async def settings(tx: Transaction, community_id: int) -> MatchSettings:
     ).one_or_none()
     if row is None:
         return MatchSettings()
-    return MatchSettings(row.cadence, row.size, Mode(row.mode))
+    return MatchSettings(row.cadence, row.size, Mode(row.mode), ClassMode(row.classes))
 
 
 async def save_settings(tx: Transaction, community_id: int, chosen: MatchSettings) -> None:
@@ -51,6 +51,7 @@ async def save_settings(tx: Transaction, community_id: int, chosen: MatchSetting
         "cadence": chosen.cadence,
         "size": chosen.size,
         "mode": chosen.mode.value,
+        "classes": chosen.classes.value,
     }
     await tx.execute(tx.upsert(match_settings, values, ("community_id",)))
 

@@ -122,8 +122,10 @@ def test_with_history_exhausted_the_least_recent_repeats_are_chosen() -> None:
 def test_the_repeat_penalty_fades_but_always_outweighs_any_fit() -> None:
     penalties = [repeat_penalty(w) for w in range(1, 53)]
     assert penalties == sorted(penalties, reverse=True)
-    assert penalties[0] == 7500
-    assert min(penalties) > 2500  # the best possible score of a new pair
+    assert penalties[0] == 8000
+    # the best possible score of a new pair (2500) minus the worst (-500, against the class
+    # preference)
+    assert min(penalties) > 3000
     assert repeat_penalty(53) == 0
 
 
@@ -153,7 +155,7 @@ def test_scores_add_overlap_interests_and_phase_fit() -> None:
         Person(4, "Australia/Sydney", 5),
     ]
     scorer = Scorer(people, Mode.PEERS, Past(met={(1, 2): 1}), WEEK)
-    assert scorer.score(0, 1) == 1000 + 500 + 1000 - 7500
+    assert scorer.score(0, 1) == 1000 + 500 + 1000 - 8000
     assert scorer.score(0, 2) == 500 + 250 + 500  # 6 of 12 hours a day in common
     assert scorer.score(0, 3) == 166 + 0 + 0  # 2 of 12 hours
     mixed = Scorer(people, Mode.MIXED, Past(), WEEK)
