@@ -4,9 +4,14 @@ Quarter *n* of a member's journey is the 91 days (13 weeks) from their start dat
 91 * (n - 1) days, on their own calendar. Its retro is asked on the day after it ends
 (start + 91 * n) from 10:00 their time, and can be asked for two weeks after that (a member
 paused on the day is asked once the pause is over; a member who joins with a start date long
-past is not asked about quarters that ended before). A class's retro for quarter *n* closes
-one week after the last of its members can have been asked (the last day of the class's
-month + 91 * n days, plus 7), or sooner, once every active member of the class has answered.
+past is not asked about quarters that ended before).
+
+A class's retro for quarter *n* closes one week after its last member reached the end of
+quarter *n* (the latest start date of the class's active members + 91 * n days, plus 7; with
+no active member left, the last day of the class's month stands in for it), or sooner: on
+that last day, or any day after it, once every active member of the class has answered.
+Someone who joins the class later (a start date set back into its month) is asked as usual,
+but a summary already posted does not wait for them.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ def quarter_end(start: date, quarter: int) -> date:
 
 
 def last_ask_day(class_month: date, quarter: int) -> date:
-    """The last day any member of the class reaches the end of quarter `quarter`."""
+    """The last day anyone of the class can reach the end of quarter `quarter`."""
     next_month = (class_month.replace(day=28) + timedelta(days=4)).replace(day=1)
     return next_month - timedelta(days=1) + quarter * QUARTER
 

@@ -142,8 +142,11 @@ class RetroService:
         today = now.astimezone(ZoneInfo(community.timezone)).date()
         due: list[Summary] = []
         for (month, quarter), retros in (await store.undecided(tx, community.id)).items():
-            last = last_ask_day(month, quarter)
             classmates = await self._classes.members_of(tx, community.id, month)
+            last = max(
+                (quarter_end(m.start_date, quarter) for m in classmates),
+                default=last_ask_day(month, quarter),
+            )
             answered = [r for r in retros if r.answered_at is not None]
             everyone = {m.id for m in classmates} <= {r.member_id for r in answered}
             if today < last + CLOSE_AFTER and not (today >= last and everyone):

@@ -41,6 +41,9 @@ ADA_STRINGS = (
     "mirthquake",  # submission note
     "velvetgrommet",  # review she wrote
     "fjordlantern",  # her profile focus
+    "plinthmoss",  # what went well, in her retro
+    "quibbleton",  # what she would change
+    "murmelgoal",  # her retro's goal, shared in her class's summary
 )
 BOB_STRINGS = ("bobsledmarathon", "bob-own-repo")
 
@@ -114,6 +117,8 @@ async def test_the_sqlite_file_holds_none_of_a_forgotten_members_strings(
         # Posts: some delivered (the challenge, its summary naming her work, matchups), some
         # still queued when she asks to be forgotten.
         await step_until(cohort, clock, clock.now() + timedelta(days=8))
+        await _as(cohort, ADA, "profile set start:2026-08-01")  # a quarter ago: a retro
+        await _as(cohort, ADA, "retro well:plinthmoss change:quibbleton goal:murmelgoal share:yes")
         await queue_message(
             cohort, "dm-ada", Target.direct(ADA_ID), Reply(body="Hi Zebulon Quaxworth")
         )
