@@ -12,6 +12,10 @@ from bot.retros.model import MAX_GOAL, MAX_TEXT, Answered, Draft, Summary
 
 WRITE = Action("Write my retro", "retro", ActionStyle.PRIMARY)
 SHARE_LABEL = "Show your goal, with your name, in the class summary? (yes or no)"
+NOTHING_WRITTEN = (
+    "Your retro has no answers yet: tell what went well (`retro well:...`), what you would "
+    "change (`change:`) or one goal for the next quarter (`goal:`). `retro` alone opens the form."
+)
 
 
 def no_quarter_yet(first: date) -> str:
@@ -49,6 +53,7 @@ def form(draft: Draft) -> Form:
             FormField(
                 "well",
                 "What went well?",
+                required=True,
                 kind=FieldKind.LONG_TEXT,
                 max_length=MAX_TEXT,
                 value="" if old is None else old.went_well,

@@ -92,6 +92,8 @@ class RetroService:
                 goal=_given(answers.goal, retro.goal),
                 share=retro.share if answers.share is None else answers.share,
             )
+            if not (retro.went_well or retro.to_change or retro.goal):
+                raise UserError(messages.NOTHING_WRITTEN)
             added, full = None, False
             if retro.goal and retro.goal_number is None:
                 due = quarter_end(member.start_date, quarter + 1) - timedelta(days=1)

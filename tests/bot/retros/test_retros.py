@@ -61,6 +61,9 @@ async def test_the_form_answers_and_the_goal_that_becomes_a_goal(
     assert answer.title == "Quarter 1 retro"
     assert [f.name for f in answer.fields] == ["well", "change", "goal", "share"]
     assert answer.fields[3].value == "no"  # nothing is shared unless the member says so
+    empty = await run(cohort, "retro share:yes")
+    assert empty.tone is Tone.ERROR
+    assert "Your retro has no answers yet" in empty.body
     saved = await ok(
         cohort,
         'retro well:"shipped the parser" change:"fewer tutorials" goal:"Ship a RAG demo" share:yes',
