@@ -149,27 +149,33 @@ class RetroService:
                 (quarter_end(m.start_date, quarter) for m in classmates),
                 default=last_ask_day(month, quarter),
             )
-            answered = [r for r in retros if r.answered_at is not None]
-            everyone = {m.id for m in classmates} <= {r.member_id for r in answered}
+            ids = {m.id for m in classmates}
+            # Only the class's members now: one who left, or moved to another month, is not.
+            answered = [r for r in retros if r.answered_at is not None and r.member_id in ids]
+            everyone = ids <= {r.member_id for r in answered}
             if today < last + CLOSE_AFTER and not (today >= last and everyone):
                 continue
             post = len(answered) >= MIN_ANSWERS
             await store.decide(tx, community.id, month, quarter, len(answered), post, now)
             if post:
-                due.append(await self._summary(tx, community, month, quarter, answered, now))
+                summary = await self._summary(
+                    tx, community, (month, quarter), classmates, answered, now
+                )
+                due.append(summary)
         return due
 
     async def _summary(
         self,
         tx: Transaction,
         community: Community,
-        month: date,
-        quarter: int,
+        which: tuple[date, int],
+        classmates: list[Member],
         answered: list[Retro],
         now: datetime,
     ) -> Summary:
+        """The summary of the class of `which` (its month and quarter)."""
+        month, quarter = which
         pack = self._content.for_community(community)
-        classmates = await self._classes.members_of(tx, community.id, month)
         ids = {m.id for m in classmates}
         began = datetime.combine(month + (quarter - 1) * QUARTER, time(0), UTC)
         ticks = await ticks_per_member(tx, community.id, began)
@@ -191,7 +197,7 @@ class RetroService:
             key=lambda t: (-t[1], t[0]),
         )
         names = {m.id: m.display_name for m in classmates}
-        shared = [r for r in answered if r.goal and r.share and r.member_id in names]
+        shared = [r for r in answered if r.goal and r.share]
         return Summary(
             class_month=month,
             quarter=quarter,
