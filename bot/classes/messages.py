@@ -24,7 +24,7 @@ def classmates(found: Classmates) -> Reply:
     if caller is not None and caller.score:
         body.append(f"You: **#{caller.rank}** in your class with a {weeks(caller.score)} streak.")
     else:
-        body.append("You have no streak yet: `checkin` starts one.")
+        body.append("You have no streak going: `checkin` starts one.")
     if found.caller_hidden:
         body.append(
             "You are hidden from leaderboards, so only you see your rank: "
