@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.app import Cohort
 from bot.clock import ManualClock
+from bot.goals.service import MAX_OPEN
 from bot.outbox import TargetKind
 from bot.replies import Form, Tone
 from tests.bot.retros.support import run_job
@@ -173,3 +174,32 @@ async def test_months_of_a_community_ask_every_quarter_and_post_each_class_once(
         ("retro-summary:1:2026-09:2", "2027-03-28"),
     ]
     assert len((await ok(cohort, "goal list", "ann")).items) == 2
+
+
+async def test_without_a_checkins_channel_a_closed_class_posts_nothing(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    for user in ("ada", "bob"):
+        await ok(cohort, "join timezone:UTC start:2026-09-01", user)
+    asked = await run_job(cohort, clock, datetime(2026, 12, 1, 10, 30, tzinfo=UTC))
+    assert len(asked) == 2
+    for user in ("ada", "bob"):
+        await ok(cohort, f'retro well:fine goal:"{user} goal" share:yes', user)
+    assert await run_job(cohort, clock, datetime(2026, 12, 1, 11, 30, tzinfo=UTC)) == []
+    await ok(cohort, "setup checkins:#ci", "org", admin=True)
+    # Decided once, without a channel: a channel set later does not bring it back.
+    assert await run_job(cohort, clock, datetime(2026, 12, 2, 11, 30, tzinfo=UTC)) == []
+
+
+async def test_a_member_with_every_goal_slot_taken_keeps_the_goal_in_the_retro(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await ok(cohort, "join timezone:UTC start:2026-09-01")
+    for number in range(MAX_OPEN):
+        await ok(cohort, f"goal add text:goal-{number}")
+    clock.set(datetime(2026, 12, 1, 12, 0, tzinfo=UTC))
+    full = await ok(cohort, 'retro well:fine goal:"Ship a RAG demo"')
+    assert "you have the most open goals there can be" in full.body
+    await ok(cohort, "goal done 1")
+    again = await ok(cohort, "retro share:no")
+    assert "Your goal is now goal 21" in again.body
