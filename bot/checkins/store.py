@@ -1,8 +1,10 @@
-"""Queries for check-ins and the cached streak of each member.
+"""Queries for check-ins and the kept totals of each member.
 
-The `streaks` row of a member is the streak after their newest check-in week, written in the
-same transaction as every check-in; readers carry it forward to today with
-:func:`bot.checkins.streaks.settle`. It exists exactly when the member has check-ins.
+The `streaks` row of a member holds their kept totals: the streak as judged through a week
+(their newest check-in week, or a later closed week once the leaderboards have settled it),
+their check-in count, hours and newest week. It is written in the same transaction as every
+check-in; readers carry the streak forward to today with :func:`bot.checkins.streaks.settle`.
+It exists exactly when the member has check-ins.
 """
 
 from __future__ import annotations
@@ -56,6 +58,9 @@ async def this_week(
             streaks.c.current_weeks,
             streaks.c.best_weeks,
             streaks.c.freezes,
+            streaks.c.checkins.label("kept_checkins"),
+            streaks.c.hours.label("kept_hours"),
+            streaks.c.last_week,
         )
         .select_from(members)
         .outerjoin(streaks, streaks.c.member_id == members.c.id)
@@ -66,7 +71,11 @@ async def this_week(
     )
     row = (await tx.execute(query)).one()
     existing = None if row.week_start is None else _checkin(row)
-    return existing, None if row.through_week is None else _cached(row)
+    if row.through_week is None:
+        return existing, None
+    streak = Streak(row.current_weeks, row.best_weeks, row.freezes)
+    kept = Cached(row.through_week, streak, row.kept_checkins, row.kept_hours, row.last_week)
+    return existing, kept
 
 
 async def hours_by_week(tx: Transaction, member_id: int) -> dict[date, int]:
@@ -117,18 +126,120 @@ async def cached_in_community(tx: Transaction, community_id: int) -> dict[int, C
 
 
 def _cached(row: sa.Row[Any]) -> Cached:
-    return Cached(row.through_week, Streak(row.current_weeks, row.best_weeks, row.freezes))
+    streak = Streak(row.current_weeks, row.best_weeks, row.freezes)
+    return Cached(row.through_week, streak, row.checkins, row.hours, row.last_week)
 
 
-async def cache(tx: Transaction, member_id: int, through: date, streak: Streak) -> None:
-    values = {
-        "member_id": member_id,
-        "through_week": through,
-        "current_weeks": streak.current,
-        "best_weeks": streak.best,
-        "freezes": streak.freezes,
+def _kept(totals: Cached) -> dict[str, object]:
+    return {
+        "through_week": totals.through,
+        "current_weeks": totals.streak.current,
+        "best_weeks": totals.streak.best,
+        "freezes": totals.streak.freezes,
+        "checkins": totals.checkins,
+        "hours": totals.hours,
+        "last_week": totals.last_week,
     }
+
+
+async def keep(tx: Transaction, member_id: int, totals: Cached) -> None:
+    """Write a member's kept totals."""
+    values = {"member_id": member_id, **_kept(totals)}
     await tx.execute(tx.upsert(streaks, values, ("member_id",)))
+
+
+async def keep_settled(tx: Transaction, settled: dict[int, tuple[date, Streak]]) -> None:
+    """Write streaks judged through a later week, by member id (their counts stay)."""
+    await tx.execute(
+        streaks.update()
+        .where(streaks.c.member_id == sa.bindparam("id"))
+        .values(
+            through_week=sa.bindparam("through"),
+            current_weeks=sa.bindparam("current"),
+            best_weeks=sa.bindparam("best"),
+            freezes=sa.bindparam("held"),
+        ),
+        [
+            {
+                "id": member_id,
+                "through": through,
+                "current": streak.current,
+                "best": streak.best,
+                "held": streak.freezes,
+            }
+            for member_id, (through, streak) in settled.items()
+        ],
+    )
+
+
+async def forget_totals(tx: Transaction, member_id: int) -> None:
+    await tx.execute(streaks.delete().where(streaks.c.member_id == member_id))
+
+
+async def kept_zones(tx: Transaction, community_id: int) -> set[str]:
+    """The time zones of the community's active members who have kept totals."""
+    rows = await tx.execute(
+        sa.select(members.c.timezone)
+        .distinct()
+        .join(streaks, streaks.c.member_id == members.c.id)
+        .where(members.c.community_id == community_id, members.c.left_at.is_(None))
+    )
+    return {r.timezone for r in rows}
+
+
+async def unsettled(
+    tx: Transaction, community_id: int, closed_through: dict[str, date]
+) -> dict[int, tuple[str, Cached]]:
+    """Active members whose live streak is judged through an earlier week than the newest
+    closed week of their time zone (given per zone), with their zone and totals."""
+    behind = [
+        sa.and_(members.c.timezone == zone, streaks.c.through_week < week)
+        for zone, week in closed_through.items()
+    ]
+    if not behind:
+        return {}
+    rows = await tx.execute(
+        sa.select(streaks, members.c.timezone)
+        .join(members, members.c.id == streaks.c.member_id)
+        .where(
+            members.c.community_id == community_id,
+            members.c.left_at.is_(None),
+            streaks.c.current_weeks > 0,
+            sa.or_(*behind),
+        )
+    )
+    return {r.member_id: (r.timezone, _cached(r)) for r in rows}
+
+
+async def kept_since(tx: Transaction, community_id: int, week: date) -> dict[int, str]:
+    """Members of a community whose streak is judged through `week` or later, with their
+    time zone."""
+    rows = await tx.execute(
+        sa.select(members.c.id, members.c.timezone)
+        .join(streaks, streaks.c.member_id == members.c.id)
+        .where(members.c.community_id == community_id, streaks.c.through_week >= week)
+    )
+    return {r.id: r.timezone for r in rows}
+
+
+def streak_scores() -> sa.Subquery:
+    """(member_id, score): each member's kept current streak, right once they are settled."""
+    return sa.select(
+        streaks.c.member_id, streaks.c.current_weeks.label("score")
+    ).subquery("scores")
+
+
+def hours_scores(community_id: int, since: date | None) -> sa.Subquery:
+    """(member_id, score): each member's hours, kept for all time, summed from `since`."""
+    if since is None:
+        return sa.select(streaks.c.member_id, streaks.c.hours.label("score")).subquery("scores")
+    return (
+        sa.select(checkins.c.member_id, sa.func.sum(checkins.c.hours).label("score"))
+        .join(members, members.c.id == checkins.c.member_id)
+        .where(members.c.community_id == community_id, checkins.c.week_start >= since)
+        .group_by(checkins.c.member_id)
+        .subquery("scores")
+    )
 
 
 async def count_checked_in(tx: Transaction, community_id: int, week: date) -> int:
@@ -166,20 +277,6 @@ async def last_weeks(tx: Transaction, community_id: int) -> dict[int, date]:
         .group_by(checkins.c.member_id)
     )
     return {r.member_id: r.last for r in rows}
-
-
-async def hours_per_member(
-    tx: Transaction, community_id: int, since: date | None
-) -> dict[int, int]:
-    """Hours checked in per member of a community, over the weeks from `since` (None: all)."""
-    since_then = () if since is None else (checkins.c.week_start >= since,)
-    rows = await tx.execute(
-        sa.select(checkins.c.member_id, sa.func.sum(checkins.c.hours).label("total"))
-        .join(members, members.c.id == checkins.c.member_id)
-        .where(members.c.community_id == community_id, *since_then)
-        .group_by(checkins.c.member_id)
-    )
-    return {r.member_id: int(r.total) for r in rows}
 
 
 async def newest_blockers(tx: Transaction, community_id: int, since: date) -> dict[int, str]:

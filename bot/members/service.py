@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
+
 from bot.communities.model import Community
 from bot.errors import UserError
 from bot.identity import Caller
@@ -84,6 +86,14 @@ class MemberService:
     async def everyone_in(self, tx: Transaction, community_id: int) -> list[Member]:
         """Every member of the community, those who left included, by id."""
         return await store.listed(tx, community_id, active_only=False)
+
+    async def ranked(
+        self, tx: Transaction, community_id: int, scores: sa.Subquery, caller: str, top: int
+    ) -> tuple[list[tuple[int, Member, int]], tuple[int, Member, int] | None]:
+        """Active members ranked in SQL by a (member_id, score) query of another feature:
+        the `top` public ones who scored, and the caller's own (rank, member, score). Ranks
+        count the public members and the caller, shared on ties."""
+        return await store.ranked(tx, community_id, scores, caller, top)
 
     async def set_nudges(self, tx: Transaction, member: Member, on: bool) -> None:
         """Whether the member gets reminders by direct message."""

@@ -105,6 +105,38 @@ def _joined(joined: Joined) -> dict[str, object]:
     return {"display_name": joined.display_name, "joined_at": joined.joined_at, "left_at": None}
 
 
+async def ranked(
+    tx: Transaction, community_id: int, scores: sa.Subquery, caller: str, top: int
+) -> tuple[list[tuple[int, Member, int]], tuple[int, Member, int] | None]:
+    """Active members ranked by `scores` (member_id, score; missing means 0) in SQL, with ranks
+    shared on ties, among the public ones and the caller: the `top` public ones who scored,
+    and the caller's own (rank, member, score)."""
+    score = sa.func.coalesce(scores.c.score, 0)
+    shown = (
+        sa.select(
+            members,
+            score.label("score"),
+            sa.func.rank().over(order_by=score.desc()).label("rank"),
+        )
+        .select_from(members.outerjoin(scores, scores.c.member_id == members.c.id))
+        .where(
+            members.c.community_id == community_id,
+            members.c.left_at.is_(None),
+            sa.or_(members.c.public.is_(True), members.c.user_id == caller),
+        )
+        .subquery("shown")
+    )
+    best = await tx.execute(
+        sa.select(shown)
+        .where(shown.c.public.is_(True), shown.c.score > 0)
+        .order_by(shown.c.score.desc(), sa.func.lower(shown.c.display_name), shown.c.id)
+        .limit(top)
+    )
+    standings = [(r.rank, _member(r), int(r.score)) for r in best]
+    own = (await tx.execute(sa.select(shown).where(shown.c.user_id == caller))).one_or_none()
+    return standings, None if own is None else (own.rank, _member(own), int(own.score))
+
+
 async def count_active(tx: Transaction, community_id: int) -> int:
     count = await tx.scalar(
         sa.select(sa.func.count())

@@ -179,14 +179,19 @@ checkins = sa.Table(
     sa.Index("ix_checkins_member_hours", "member_id", "week_start", "hours"),
 )
 
+# Each member's kept totals (see bot/checkins/store.py): the streak as judged through a week,
+# and their check-ins counted and summed, so boards and stats rank members in SQL.
 streaks = sa.Table(
     "streaks",
     metadata,
     references("member_id", "members", primary_key=True),
-    sa.Column("through_week", sa.Date, nullable=False),  # the member's newest check-in week
+    sa.Column("through_week", sa.Date, nullable=False),  # the streak is judged through this week
     sa.Column("current_weeks", sa.SmallInteger, nullable=False),
     sa.Column("best_weeks", sa.SmallInteger, nullable=False),
     sa.Column("freezes", sa.SmallInteger, nullable=False),
+    sa.Column("checkins", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("hours", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_week", sa.Date, nullable=False),  # the member's newest check-in week
 )
 
 holiday_weeks = sa.Table(
