@@ -111,11 +111,11 @@ class CheckinService:
         member's time zone, so each kept streak is the streak today. Writes only when some
         member missed a week since their last check-in: at most once a week each."""
         async with self._db.read() as tx:
-            behind = await _unsettled(tx, community_id, now)
+            behind = await self._unsettled(tx, community_id, now)
         if not behind:
             return
         async with self._db.write() as tx:
-            behind = await _unsettled(tx, community_id, now)
+            behind = await self._unsettled(tx, community_id, now)
             holidays = await holiday_weeks(tx, community_id)
             oldest = min(kept.through for _, kept in behind.values())
             pauses = await community_pauses(tx, community_id, oldest)
@@ -123,8 +123,18 @@ class CheckinService:
             for member_id, (zone, kept) in behind.items():
                 week = open_week(now, zone)
                 calendar = Calendar(holidays, pauses.get(member_id, ()))
-                settled[member_id] = (week - WEEK, settle(kept.streak, kept.through, week, calendar))
+                settled[member_id] = (
+                    week - WEEK,
+                    settle(kept.streak, kept.through, week, calendar),
+                )
             await store.keep_settled(tx, settled)
+
+    async def _unsettled(
+        self, tx: Transaction, community_id: int, now: datetime
+    ) -> dict[int, tuple[str, Cached]]:
+        zones = await self._members.zones(tx, community_id)
+        closed = {zone: open_week(now, zone) - WEEK for zone in zones}
+        return await store.unsettled(tx, community_id, closed)
 
     # What other features read, inside their own open transaction.
 
@@ -184,9 +194,12 @@ class CheckinService:
         """How many of the community's active members checked in, per week from `since`."""
         return await store.per_week(tx, community_id, since)
 
-    async def last_weeks(self, tx: Transaction, community_id: int) -> dict[int, date]:
-        """The newest check-in week of each active member who has one, by member id."""
-        return await store.last_weeks(tx, community_id)
+    async def last_weeks_before(
+        self, tx: Transaction, community_id: int, cutoffs: dict[str, date]
+    ) -> dict[int, date | None]:
+        """Active members whose newest check-in week is earlier than their time zone's cutoff,
+        or who never checked in (None), with that week, by member id."""
+        return await store.last_weeks_before(tx, community_id, cutoffs)
 
     async def newest_blockers(
         self, tx: Transaction, community_id: int, since: date
@@ -233,13 +246,6 @@ async def _recompute(
     kept = Cached(through, streak, len(hours), sum(hours.values()), newest)
     await store.keep(tx, member_id, kept)
     return kept
-
-
-async def _unsettled(
-    tx: Transaction, community_id: int, now: datetime
-) -> dict[int, tuple[str, Cached]]:
-    closed = {zone: open_week(now, zone) - WEEK for zone in await store.kept_zones(tx, community_id)}
-    return await store.unsettled(tx, community_id, closed)
 
 
 def _counted(before: Cached | None, week: date, streak: Streak, hours: int) -> Cached:

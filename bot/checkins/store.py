@@ -176,17 +176,6 @@ async def forget_totals(tx: Transaction, member_id: int) -> None:
     await tx.execute(streaks.delete().where(streaks.c.member_id == member_id))
 
 
-async def kept_zones(tx: Transaction, community_id: int) -> set[str]:
-    """The time zones of the community's active members who have kept totals."""
-    rows = await tx.execute(
-        sa.select(members.c.timezone)
-        .distinct()
-        .join(streaks, streaks.c.member_id == members.c.id)
-        .where(members.c.community_id == community_id, members.c.left_at.is_(None))
-    )
-    return {r.timezone for r in rows}
-
-
 async def unsettled(
     tx: Transaction, community_id: int, closed_through: dict[str, date]
 ) -> dict[int, tuple[str, Cached]]:
@@ -224,9 +213,7 @@ async def kept_since(tx: Transaction, community_id: int, week: date) -> dict[int
 
 def streak_scores() -> sa.Subquery:
     """(member_id, score): each member's kept current streak, right once they are settled."""
-    return sa.select(
-        streaks.c.member_id, streaks.c.current_weeks.label("score")
-    ).subquery("scores")
+    return sa.select(streaks.c.member_id, streaks.c.current_weeks.label("score")).subquery("scores")
 
 
 def hours_scores(community_id: int, since: date | None) -> sa.Subquery:
@@ -268,15 +255,30 @@ async def per_week(tx: Transaction, community_id: int, since: date) -> dict[date
     return {r.week_start: int(r.members) for r in rows}
 
 
-async def last_weeks(tx: Transaction, community_id: int) -> dict[int, date]:
-    """The newest check-in week of each active member who has one."""
+async def last_weeks_before(
+    tx: Transaction, community_id: int, cutoffs: dict[str, date]
+) -> dict[int, date | None]:
+    """Active members whose newest check-in week is earlier than their time zone's cutoff
+    (given per zone), or who never checked in, with that week, from the kept totals."""
+    before = [
+        sa.and_(
+            members.c.timezone == zone,
+            sa.or_(streaks.c.last_week.is_(None), streaks.c.last_week < week),
+        )
+        for zone, week in cutoffs.items()
+    ]
+    if not before:
+        return {}
     rows = await tx.execute(
-        sa.select(checkins.c.member_id, sa.func.max(checkins.c.week_start).label("last"))
-        .join(members, members.c.id == checkins.c.member_id)
-        .where(members.c.community_id == community_id, members.c.left_at.is_(None))
-        .group_by(checkins.c.member_id)
+        sa.select(members.c.id, streaks.c.last_week)
+        .select_from(members.outerjoin(streaks, streaks.c.member_id == members.c.id))
+        .where(
+            members.c.community_id == community_id,
+            members.c.left_at.is_(None),
+            sa.or_(*before),
+        )
     )
-    return {r.member_id: r.last for r in rows}
+    return {r.id: r.last_week for r in rows}
 
 
 async def newest_blockers(tx: Transaction, community_id: int, since: date) -> dict[int, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -94,6 +95,25 @@ class MemberService:
         the `top` public ones who scored, and the caller's own (rank, member, score). Ranks
         count the public members and the caller, shared on ties."""
         return await store.ranked(tx, community_id, scores, caller, top)
+
+    async def active_by_ids(
+        self, tx: Transaction, community_id: int, ids: Collection[int]
+    ) -> list[Member]:
+        """The community's active members among these ids, by id."""
+        return await store.active_by_ids(tx, community_id, ids) if ids else []
+
+    async def joined_before(
+        self, tx: Transaction, community_id: int, instants: Sequence[datetime]
+    ) -> list[int]:
+        """How many of the community's active members had joined before each instant."""
+        return await store.joined_before(tx, community_id, instants)
+
+    async def zones(self, tx: Transaction, community_id: int) -> set[str]:
+        """The time zones of the community's active members."""
+        return await store.zones(tx, community_id)
+
+    async def count_active(self, tx: Transaction, community_id: int) -> int:
+        return await store.count_active(tx, community_id)
 
     async def set_nudges(self, tx: Transaction, member: Member, on: bool) -> None:
         """Whether the member gets reminders by direct message."""
