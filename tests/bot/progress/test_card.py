@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
 from matplotlib.image import imread
@@ -47,10 +48,11 @@ def _has(column: np.ndarray, colour: tuple[int, int, int]) -> bool:
     return bool((np.abs(column - np.array(colour)).sum(axis=2) < 30).any())
 
 
-def test_the_stats_chart_shows_no_rate_for_the_open_week_nor_for_a_holiday() -> None:
+def test_the_stats_chart_shows_no_rate_for_the_open_week_nor_for_a_holiday(
+    tmp_path: Path,
+) -> None:
     png = stats_chart(_stats())
-    with open("/tmp/stats_chart_test.png", "wb") as out:  # to look at after a change
-        out.write(png)
+    (tmp_path / "stats.png").write_bytes(png)  # to look at after a change
     pixels = _pixels(png)
     assert pixels.shape[:2] == (480, 800)
     rated = [w for w in range(WEEKS) if _has(_column(pixels, w), RATE_BLUE)]
