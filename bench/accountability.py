@@ -23,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -41,7 +42,7 @@ from bot.progress import card, messages
 from bot.progress.service import ProgressService
 from bot.settings import Settings
 from bot.storage.database import Database
-from bot.storage.tables import checkins, members, streaks
+from bot.storage.tables import checkin_weeks, checkins, members, streaks
 from bot.weeks import WEEK, open_week
 
 COMMUNITY = CommunityRef(Platform.CONSOLE, "bench")
@@ -160,6 +161,14 @@ async def populate(cohort: Cohort, count: int, weeks: int, seed: int) -> None:
             await conn.execute(checkins.insert(), checkin_rows[start : start + CHUNK])
         for start in range(0, len(streak_rows), CHUNK):
             await conn.execute(streaks.insert(), streak_rows[start : start + CHUNK])
+        per_week = Counter(row["week_start"] for row in checkin_rows)
+        await conn.execute(
+            checkin_weeks.insert(),
+            [
+                {"community_id": community.id, "week_start": week, "checkins": count}
+                for week, count in per_week.items()
+            ],
+        )
         await conn.run_sync(RAW.create)
     print(f"populated {count:,} members and {len(checkin_rows):,} check-ins")
 

@@ -51,4 +51,4 @@ class CheckinData:
         for checkin in await store.of_member(tx, member_id):
             # Matchup intros quote a sharing member's blockers; any post may quote the rest.
             erasure.redact(checkin.done, checkin.next_steps, checkin.blockers)
-        await store.delete_of_member(tx, member_id)
+        await store.delete_of_member(tx, erasure.member.community_id, member_id)

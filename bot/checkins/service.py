@@ -71,6 +71,7 @@ class CheckinService:
             elif existing is None:
                 previous, streak = await self._checked(tx, community.id, member, week, before)
                 await store.keep(tx, member.id, _counted(before, week, streak, checkin.hours))
+                await store.count_week(tx, community.id, week)
             else:  # a check-in without kept totals: only a database changed by hand
                 previous = Streak()
                 streak = (await self.recompute(tx, member, now)).streak

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from bot.checkins.model import Cached, Checkin
 from bot.checkins.streaks import Streak
-from bot.storage.tables import checkins, members, streaks
+from bot.storage.tables import checkin_weeks, checkins, members, streaks
 from bot.storage.transaction import Transaction
 
 
@@ -240,19 +240,41 @@ async def count_checked_in(tx: Transaction, community_id: int, week: date) -> in
     return int(count or 0)
 
 
+async def count_week(tx: Transaction, community_id: int, week: date) -> None:
+    """Count one more check-in for a community's week."""
+    values = {"community_id": community_id, "week_start": week, "checkins": 1}
+    await tx.execute(
+        tx.insert(checkin_weeks)
+        .values(values)
+        .on_conflict_do_update(
+            index_elements=["community_id", "week_start"],
+            set_={"checkins": checkin_weeks.c.checkins + 1},
+        )
+    )
+
+
 async def per_week(tx: Transaction, community_id: int, since: date) -> dict[date, int]:
-    """How many of the community's active members checked in, per week from `since`."""
-    rows = await tx.execute(
+    """How many of the community's active members checked in, per week from `since`: the
+    kept counts less the check-ins of members who left."""
+    kept = await tx.execute(
+        sa.select(checkin_weeks.c.week_start, checkin_weeks.c.checkins).where(
+            checkin_weeks.c.community_id == community_id, checkin_weeks.c.week_start >= since
+        )
+    )
+    counts = {r.week_start: int(r.checkins) for r in kept}
+    departed = await tx.execute(
         sa.select(checkins.c.week_start, sa.func.count().label("members"))
         .join(members, members.c.id == checkins.c.member_id)
         .where(
             members.c.community_id == community_id,
-            members.c.left_at.is_(None),
+            members.c.left_at.is_not(None),
             checkins.c.week_start >= since,
         )
         .group_by(checkins.c.week_start)
     )
-    return {r.week_start: int(r.members) for r in rows}
+    for r in departed:
+        counts[r.week_start] = counts.get(r.week_start, 0) - int(r.members)
+    return {week: count for week, count in counts.items() if count > 0}
 
 
 async def last_weeks_before(
@@ -310,7 +332,13 @@ async def cached(tx: Transaction, member_id: int) -> Cached | None:
     return None if row is None else _cached(row)
 
 
-async def delete_of_member(tx: Transaction, member_id: int) -> None:
-    """Delete the member's check-ins and cached streak."""
+async def delete_of_member(tx: Transaction, community_id: int, member_id: int) -> None:
+    """Delete the member's check-ins, counted out of their community's weeks, and totals."""
+    weeks = sa.select(checkins.c.week_start).where(checkins.c.member_id == member_id)
+    await tx.execute(
+        checkin_weeks.update()
+        .where(checkin_weeks.c.community_id == community_id, checkin_weeks.c.week_start.in_(weeks))
+        .values(checkins=checkin_weeks.c.checkins - 1)
+    )
     await tx.execute(streaks.delete().where(streaks.c.member_id == member_id))
     await tx.execute(checkins.delete().where(checkins.c.member_id == member_id))

@@ -194,6 +194,17 @@ streaks = sa.Table(
     sa.Column("last_week", sa.Date, nullable=False),  # the member's newest check-in week
 )
 
+# How many check-ins each community has for each week, kept beside every check-in written or
+# erased, so the stats count a week without reading its check-ins (members who left are
+# subtracted when read).
+checkin_weeks = sa.Table(
+    "checkin_weeks",
+    metadata,
+    references("community_id", "communities", primary_key=True),
+    sa.Column("week_start", sa.Date, primary_key=True),
+    sa.Column("checkins", sa.Integer, nullable=False),
+)
+
 holiday_weeks = sa.Table(
     "holiday_weeks",
     metadata,

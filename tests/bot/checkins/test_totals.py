@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from bot.clock import ManualClock
 from bot.pauses.model import Pause
 from bot.settings import Settings
 from bot.storage.database import Database
-from bot.storage.tables import checkins, holiday_weeks, members, pauses, streaks
+from bot.storage.tables import checkin_weeks, checkins, holiday_weeks, members, pauses, streaks
 from bot.weeks import open_week
 from tests.conftest import START
 from tests.support import caller, member_of, ok, run, table_rows
@@ -39,6 +39,7 @@ steps = st.lists(
         st.tuples(st.just("resume"), users),
         st.tuples(st.just("forget"), users),
         st.tuples(st.just("join"), users),
+        st.tuples(st.just("leave"), users),
         st.tuples(st.just("leaderboard"), users),
     ),
     max_size=30,
@@ -56,7 +57,7 @@ async def _step(cohort: Cohort, clock: ManualClock, step: tuple[Any, ...]) -> No
         await run(cohort, f"{kind} {today + timedelta(weeks=step[1])}", "org", admin=True)
     elif kind == "pause":
         await run(cohort, f"pause until:{today + timedelta(days=step[2])}", step[1])
-    elif kind in ("resume", "leaderboard"):
+    elif kind in ("resume", "leaderboard", "leave"):
         await run(cohort, kind, step[1])
     elif kind == "join":
         await run(cohort, f"join timezone:{ZONES[step[1]]}", step[1])
@@ -104,6 +105,23 @@ async def _kept(cohort: Cohort) -> dict[int, tuple[Streak, int, int, date]]:
     return kept
 
 
+async def _weeks_agree(cohort: Cohort) -> None:
+    """The kept per-week counts are the rows counted, and `per_week` leaves out who left."""
+    kept = {
+        r["week_start"]: r["checkins"]
+        for r in await table_rows(cohort, checkin_weeks)
+        if r["checkins"]
+    }
+    rows = await table_rows(cohort, checkins)
+    assert kept == dict(Counter(r["week_start"] for r in rows))
+    left = {r["id"] for r in await table_rows(cohort, members) if r["left_at"] is not None}
+    active = Counter(r["week_start"] for r in rows if r["member_id"] not in left)
+    community = await cohort.communities.resolve(caller("ada").member.community, START)
+    async with cohort.db.read() as tx:
+        counted = await cohort.services.get(CheckinService).per_week(tx, community.id, date.min)
+    assert counted == dict(active)
+
+
 async def _scenario(url: str, actions: list[tuple[Any, ...]]) -> None:
     clock = ManualClock(START)
     settings_ = Settings(database_url=url, parse_workers=0, _env_file=None)  # type: ignore[call-arg]
@@ -115,6 +133,7 @@ async def _scenario(url: str, actions: list[tuple[Any, ...]]) -> None:
         for action in actions:
             await _step(cohort, clock, action)
             assert await _kept(cohort) == await _expected(cohort), action
+            await _weeks_agree(cohort)
         # Settling (what the streak leaderboard does first) leaves the kept streak right as is.
         community = await cohort.communities.resolve(caller("ada").member.community, clock.now())
         await cohort.services.get(CheckinService).settle(community.id, clock.now())

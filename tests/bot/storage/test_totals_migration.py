@@ -1,4 +1,5 @@
-"""Upgrading a community with check-ins already written fills in every member's kept totals."""
+"""Upgrading a community with check-ins already written fills in every member's kept totals
+and the community's kept count of check-ins per week."""
 
 from __future__ import annotations
 
@@ -74,5 +75,11 @@ async def test_the_migration_counts_each_members_check_ins_hours_and_newest_week
                 )
             )
         ).all()
+        weeks = (
+            await tx.execute(
+                sa.text("SELECT community_id, week_start, checkins FROM checkin_weeks ORDER BY 2")
+            )
+        ).all()
     await db.dispose()
     assert [tuple(r) for r in rows] == [(1, 1, 4, "2026-11-16", 1), (2, 2, 8, "2026-11-16", 2)]
+    assert [tuple(r) for r in weeks] == [(1, "2026-11-09", 1), (1, "2026-11-16", 2)]

@@ -1,5 +1,6 @@
 """Kept check-in totals: each member's check-in count, hours and newest check-in week beside
-their streak, filled in from the check-ins already written.
+their streak, and each community's count of check-ins per week, filled in from the check-ins
+already written.
 
 Revision ID: 0014
 Revises: 0013
@@ -39,9 +40,29 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("streaks") as batch:
         batch.alter_column("last_week", existing_type=sa.Date, nullable=False)
+    op.create_table(
+        "checkin_weeks",
+        sa.Column(
+            "community_id",
+            sa.Integer,
+            sa.ForeignKey("communities.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("week_start", sa.Date, primary_key=True),
+        sa.Column("checkins", sa.Integer, nullable=False),
+    )
+    op.execute(
+        """
+        INSERT INTO checkin_weeks (community_id, week_start, checkins)
+        SELECT m.community_id, c.week_start, count(*)
+        FROM checkins c JOIN members m ON m.id = c.member_id
+        GROUP BY m.community_id, c.week_start
+        """
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("checkin_weeks")
     with op.batch_alter_table("streaks") as batch:
         batch.drop_column("last_week")
         batch.drop_column("hours")
