@@ -103,8 +103,9 @@ class CheckinService:
         self, tx: Transaction, community_id: int, week: date, now: datetime
     ) -> None:
         """A community's week became, or stopped being, a holiday: judge again every member
-        whose kept streak was already judged through it."""
-        for member_id, zone in (await store.kept_since(tx, community_id, week)).items():
+        whose kept streak already judged it without a check-in (a checked week counts
+        whatever else it is)."""
+        for member_id, zone in (await store.judged_unchecked(tx, community_id, week)).items():
             await _recompute(tx, member_id, community_id, zone, now)
 
     async def settle(self, community_id: int, now: datetime) -> None:

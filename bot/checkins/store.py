@@ -200,13 +200,14 @@ async def unsettled(
     return {r.member_id: (r.timezone, _cached(r)) for r in rows}
 
 
-async def kept_since(tx: Transaction, community_id: int, week: date) -> dict[int, str]:
-    """Members of a community whose streak is judged through `week` or later, with their
-    time zone."""
+async def judged_unchecked(tx: Transaction, community_id: int, week: date) -> dict[int, str]:
+    """Members of a community whose kept streak judged `week` without a check-in in it (it
+    is judged through that week or a later one), with their time zone."""
+    checked = sa.exists().where(checkins.c.member_id == members.c.id, checkins.c.week_start == week)
     rows = await tx.execute(
         sa.select(members.c.id, members.c.timezone)
         .join(streaks, streaks.c.member_id == members.c.id)
-        .where(members.c.community_id == community_id, streaks.c.through_week >= week)
+        .where(members.c.community_id == community_id, streaks.c.through_week >= week, ~checked)
     )
     return {r.id: r.timezone for r in rows}
 

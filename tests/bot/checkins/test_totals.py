@@ -159,11 +159,13 @@ def test_kept_totals_match_the_rows_after_any_sequence_of_changes(
         asyncio.run(_scenario(f"sqlite+aiosqlite:///{path}", actions))
 
 
-async def _spoil(cohort: Cohort, user: str) -> None:
-    """Kept hours that disagree with the rows, as only a hand edit could leave them."""
+async def _spoil(cohort: Cohort, user: str, **values: object) -> None:
+    """Kept totals that disagree with the rows, as only a hand edit could leave them."""
     member = await member_of(cohort, user)
     async with cohort.db.write() as tx:
-        await tx.execute(streaks.update().where(streaks.c.member_id == member.id).values(hours=999))
+        await tx.execute(
+            streaks.update().where(streaks.c.member_id == member.id).values(hours=999, **values)
+        )
 
 
 async def _kept_hours(cohort: Cohort, user: str) -> int:
@@ -173,16 +175,21 @@ async def _kept_hours(cohort: Cohort, user: str) -> int:
     )
 
 
-async def test_a_holiday_judges_again_the_totals_of_members_judged_through_its_week(
-    cohort: Cohort,
+async def test_a_holiday_judges_again_the_totals_that_judged_its_week_without_a_check_in(
+    cohort: Cohort, clock: ManualClock
 ) -> None:
-    await ok(cohort, "join timezone:UTC", "ada")
-    await ok(cohort, "checkin hours:4 done:x", "ada")  # judged through this week already
-    await _spoil(cohort, "ada")
-    await ok(cohort, "holiday add 2026-11-25", "org", admin=True)
+    for user in ("ada", "bob"):
+        await ok(cohort, "join timezone:UTC", user)
+        await ok(cohort, "checkin hours:4 done:x", user)  # 2026-W48
+    clock.advance(timedelta(days=7))  # W49 open
+    await ok(cohort, "checkin hours:4 done:x", "bob")
+    await _spoil(cohort, "ada", through_week=date(2026, 11, 30))  # as if W49 were judged
+    await _spoil(cohort, "bob")  # bob's W49 is checked: a holiday changes nothing for him
+    await ok(cohort, "holiday add 2026-12-02", "org", admin=True)
     assert await _kept_hours(cohort, "ada") == 4
-    await _spoil(cohort, "ada")
-    await ok(cohort, "holiday remove 2026-11-25", "org", admin=True)
+    assert await _kept_hours(cohort, "bob") == 999
+    await _spoil(cohort, "ada", through_week=date(2026, 11, 30))
+    await ok(cohort, "holiday remove 2026-12-02", "org", admin=True)
     assert await _kept_hours(cohort, "ada") == 4
 
 
