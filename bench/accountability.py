@@ -1,10 +1,12 @@
 """Accountability at scale: a community of 10,000 members with a year of weekly check-ins.
 
-Prints the in-process latency (p50, p99) of `checkin` run through the dispatcher as a member
-would, of `progress` (its text and its PNG card measured separately), of the leaderboard, the
-organizer stats and the hourly reminders job's decision (in a quiet hour and on a Sunday
-evening, when most members are in their reminder window), and the ratio of one check-in's
-cost to a single raw INSERT plus COMMIT on the same database in the same run. Asserts nothing.
+Prints the in-process latency (p50, p99, and the p50 of the process's CPU time, which a busy
+machine disturbs less) of `checkin` run through the dispatcher as a member would, of
+`progress` (its text and its PNG card measured separately), of every leaderboard (each board
+over each period), the organizer stats and the hourly reminders job's decision (in a quiet hour
+and on a Sunday evening, when most members are in their reminder window), and the ratio of one
+check-in's cost to a single raw INSERT plus COMMIT on the same database in the same run.
+Asserts nothing.
 
     .venv/bin/python -m bench.accountability              # 10,000 members, about 520,000 rows
     .venv/bin/python -m bench.accountability --members 500
@@ -21,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -39,7 +42,7 @@ from bot.progress import card, messages
 from bot.progress.service import ProgressService
 from bot.settings import Settings
 from bot.storage.database import Database
-from bot.storage.tables import checkins, members, streaks
+from bot.storage.tables import checkin_weeks, checkins, members, streaks
 from bot.weeks import WEEK, open_week
 
 COMMUNITY = CommunityRef(Platform.CONSOLE, "bench")
@@ -76,18 +79,24 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered) * 1000, p99 * 1000
 
 
+CPU: dict[int, list[float]] = {}
+"""The CPU time of each list of wall-clock samples `timed` returned, by the list's id."""
+
+
 async def timed(runs: int, action: Callable[[int], Awaitable[object]]) -> list[float]:
-    samples = []
+    samples, cpu = [], []
     for index in range(runs):
-        started = time.perf_counter()
+        started, began = time.perf_counter(), time.process_time()
         await action(index)
         samples.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - began)
+    CPU[id(samples)] = cpu
     return samples
 
 
 async def populate(cohort: Cohort, count: int, weeks: int, seed: int) -> None:
     """`count` members, each checking in most of the `weeks` weeks before this one, with
-    their streak caches as check-ins would have left them."""
+    their kept totals as check-ins would have left them."""
     rng = random.Random(seed)
     community = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
     current = open_week(NOW, "UTC")
@@ -115,6 +124,7 @@ async def populate(cohort: Cohort, count: int, weeks: int, seed: int) -> None:
     streak_rows: list[dict[str, object]] = []
     for member_id in ids:
         done: set[date] = {first + n * WEEK for n in range(weeks) if rng.random() < 0.98 or n == 0}
+        hours = 0
         for week in sorted(done):
             moment = datetime.combine(week, datetime.min.time(), tzinfo=UTC) + timedelta(days=6)
             checkin_rows.append(
@@ -122,7 +132,7 @@ async def populate(cohort: Cohort, count: int, weeks: int, seed: int) -> None:
                     "member_id": member_id,
                     "week_start": week,
                     "done": "Worked through the week's milestone and wrote notes.",
-                    "hours": rng.randint(2, 12),
+                    "hours": (spent := rng.randint(2, 12)),
                     "next_steps": "Keep going.",
                     "blockers": "",
                     "milestone_ids": "",
@@ -131,6 +141,7 @@ async def populate(cohort: Cohort, count: int, weeks: int, seed: int) -> None:
                     "updated_at": moment,
                 }
             )
+            hours += spent
         newest = max(done)
         streak = fold(done, Calendar(), newest).streak
         streak_rows.append(
@@ -140,6 +151,9 @@ async def populate(cohort: Cohort, count: int, weeks: int, seed: int) -> None:
                 "current_weeks": streak.current,
                 "best_weeks": streak.best,
                 "freezes": streak.freezes,
+                "checkins": len(done),
+                "hours": hours,
+                "last_week": newest,
             }
         )
     async with cohort.db.write() as conn:
@@ -147,12 +161,20 @@ async def populate(cohort: Cohort, count: int, weeks: int, seed: int) -> None:
             await conn.execute(checkins.insert(), checkin_rows[start : start + CHUNK])
         for start in range(0, len(streak_rows), CHUNK):
             await conn.execute(streaks.insert(), streak_rows[start : start + CHUNK])
+        per_week = Counter(row["week_start"] for row in checkin_rows)
+        await conn.execute(
+            checkin_weeks.insert(),
+            [
+                {"community_id": community.id, "week_start": week, "checkins": count}
+                for week, count in per_week.items()
+            ],
+        )
         await conn.run_sync(RAW.create)
     print(f"populated {count:,} members and {len(checkin_rows):,} check-ins")
 
 
 async def bench(
-    url: str, count: int, weeks: int, runs: int, card_runs: int, freeze_gc: bool
+    url: str, count: int, weeks: int, runs: int, card_runs: int, board_runs: int, freeze_gc: bool
 ) -> None:
     settings = Settings(database_url=url, _env_file=None)
     clock = ManualClock(NOW)
@@ -183,9 +205,9 @@ async def bench(
 
     leaderboards = LeaderboardService(cohort.db, cohort.members, checkins_service)
 
-    def leaderboard(board: Board) -> Callable[[int], Awaitable[object]]:
+    def leaderboard(board: Board, period: Period) -> Callable[[int], Awaitable[object]]:
         async def run(index: int) -> object:
-            return await leaderboards.leaderboard(community, "u1", board, Period.ALL, clock.now())
+            return await leaderboards.leaderboard(community, "u1", board, period, clock.now())
 
         return run
 
@@ -211,14 +233,17 @@ async def bench(
         await progress.progress(community, f"u{users[i]}", False, None, clock.now())
         for i in range(card_runs)
     ]
-    card_times = []
-    for result in results:
-        began = time.perf_counter()
-        card.progress_card(result)
-        card_times.append(time.perf_counter() - began)
-    streak_board = await timed(5, leaderboard(Board.STREAK))
-    hours_board = await timed(5, leaderboard(Board.HOURS))
-    stats_times = await timed(3, lambda i: progress.stats(community, clock.now()))
+
+    async def draw(index: int) -> object:
+        return card.progress_card(results[index])
+
+    card_times = await timed(card_runs, draw)
+    boards = [
+        (f"leaderboard {board}, {period}", await timed(board_runs, leaderboard(board, period)))
+        for board in Board
+        for period in Period
+    ]
+    stats_times = await timed(board_runs, lambda i: progress.stats(community, clock.now()))
     quiet = await timed(5, reminders(NOW))
     sunday = await timed(5, reminders(SUNDAY_EVENING))
     await cohort.close()
@@ -228,16 +253,16 @@ async def bench(
         ("checkin (dispatcher)", checkin_times),
         ("progress text", text_times),
         ("progress card (PNG)", card_times),
-        ("leaderboard streak, all", streak_board),
-        ("leaderboard hours, all", hours_board),
+        *boards,
         ("stats", stats_times),
         ("reminders, a quiet hour", quiet),
         ("reminders, Sunday 19:00 UTC", sunday),
     ]
-    print(f"\n{'':28} {'p50 ms':>9} {'p99 ms':>9} {'runs':>6}")
+    print(f"\n{'':30} {'p50 ms':>9} {'p99 ms':>9} {'cpu p50':>9} {'runs':>6}")
     for name, samples in rows:
         p50, p99 = percentiles(samples)
-        print(f"{name:28} {p50:9.2f} {p99:9.2f} {len(samples):6}")
+        cpu = statistics.median(CPU[id(samples)]) * 1000 if id(samples) in CPU else float("nan")
+        print(f"{name:30} {p50:9.2f} {p99:9.2f} {cpu:9.2f} {len(samples):6}")
     ratio = statistics.median(checkin_times) / statistics.median(raw)
     print(f"\none check-in costs {ratio:.1f}x a raw INSERT + COMMIT (p50 over p50)")
 
@@ -248,6 +273,7 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=52)
     parser.add_argument("--runs", type=int, default=300, help="samples per command")
     parser.add_argument("--card-runs", type=int, default=100, help="progress cards to draw")
+    parser.add_argument("--board-runs", type=int, default=21, help="samples per board and stats")
     parser.add_argument("--database", help="a database URL; default: a temporary SQLite file")
     parser.add_argument(
         "--no-freeze-gc",
@@ -258,7 +284,17 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.database or f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
-        asyncio.run(bench(url, args.members, args.weeks, args.runs, args.card_runs, args.freeze_gc))
+        asyncio.run(
+            bench(
+                url,
+                args.members,
+                args.weeks,
+                args.runs,
+                args.card_runs,
+                args.board_runs,
+                args.freeze_gc,
+            )
+        )
     sys.stdout.flush()
 
 

@@ -6,19 +6,25 @@ from bot.checkins.commands import commands
 from bot.checkins.personal import CheckinData
 from bot.checkins.service import CheckinService
 from bot.feature import Exempt, Feature, Services, Shared
+from bot.holidays.service import HolidayService
 from bot.members.service import MemberService
-from bot.storage.tables import checkins, streaks
+from bot.pauses.service import PauseService
+from bot.storage.tables import checkin_weeks, checkins, streaks
 
 
 def _build(shared: Shared, services: Services) -> CheckinService:
-    return CheckinService(shared.db, shared.content, services.get(MemberService))
+    service = CheckinService(shared.db, shared.content, services.get(MemberService))
+    # Holidays and pauses change which weeks keep a streak: the kept totals are judged again.
+    services.get(HolidayService).on_change(service.week_changed)
+    services.get(PauseService).on_change(service.recompute)
+    return service
 
 
 FEATURE = Feature(
     "checkins",
     _build,
     commands=lambda service, _: commands(service),
-    tables=(checkins, streaks),
+    tables=(checkins, streaks, checkin_weeks),
     member_data=lambda _: CheckinData(),
     personal=(
         checkins.c.member_id,

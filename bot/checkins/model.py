@@ -43,10 +43,14 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Cached:
-    """A member's streak after their newest check-in week."""
+    """A member's kept totals: the streak as judged through a week (their newest check-in week
+    or a later closed one), and how many check-ins they sent, with how many hours."""
 
     through: date
     streak: Streak
+    checkins: int
+    hours: int
+    last_week: date  # the newest check-in week
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,5 @@
 """What the check-ins feature holds about a member: their check-ins, with their own words
-(what they did, what's next, what's in the way), and their cached streak."""
+(what they did, what's next, what's in the way), and their kept totals (streak, count, hours)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,9 @@ class CheckinData:
                     "current_weeks": cached.streak.current,
                     "best_weeks": cached.streak.best,
                     "freezes": cached.streak.freezes,
+                    "checkins": cached.checkins,
+                    "hours": cached.hours,
+                    "last_week": cached.last_week.isoformat(),
                 }
             )
         return {
@@ -48,4 +51,4 @@ class CheckinData:
         for checkin in await store.of_member(tx, member_id):
             # Matchup intros quote a sharing member's blockers; any post may quote the rest.
             erasure.redact(checkin.done, checkin.next_steps, checkin.blockers)
-        await store.delete_of_member(tx, member_id)
+        await store.delete_of_member(tx, erasure.member.community_id, member_id)

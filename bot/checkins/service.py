@@ -1,16 +1,22 @@
 """Check-in logic: the form, saving the open week's check-in, and each member's streak today.
 
 A check-in always counts for the member's open week (:func:`bot.weeks.open_week`);
-sending one again in that week updates it. The streak after the newest check-in week is
-cached in the same transaction (see :mod:`bot.checkins.store`), so readers of many members at
-once (leaderboards, nudges) only carry it over the few closed weeks since. The readers below
-take an open transaction, so scheduled jobs can use them inside their claiming transaction.
+sending one again in that week updates it. Each member's totals (streak, check-in count,
+hours, newest week) are kept in the same transaction (see :mod:`bot.checkins.store`), so
+readers of many members at once (leaderboards, nudges, stats) only carry the streak over the
+few closed weeks since, and the leaderboards rank in SQL. Whatever changes what a week counts
+for (a holiday, a pause, a freeze given) asks :meth:`CheckinService.recompute` to judge a
+member's totals again from their rows. The readers below take an open transaction, so
+scheduled jobs can use them inside their claiming transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from dataclasses import replace
 from datetime import date, datetime
+
+import sqlalchemy as sa
 
 from bot.checkins import messages, store
 from bot.checkins.model import Cached, Checkin, Draft, Entry, Saved
@@ -57,13 +63,18 @@ class CheckinService:
             week = open_week(now, member.timezone)
             existing, before = await store.this_week(tx, member.id, week)
             checkin = _merge(member.id, week, entry, existing, now)
+            await store.save(tx, checkin)
             if existing is not None and before is not None:
                 previous = streak = before.streak
-            else:
+                hours = before.hours - existing.hours + checkin.hours
+                await store.keep(tx, member.id, replace(before, hours=hours))
+            elif existing is None:
                 previous, streak = await self._checked(tx, community.id, member, week, before)
-                through = week if before is None else max(week, before.through)
-                await store.cache(tx, member.id, through, streak)
-            await store.save(tx, checkin)
+                await store.keep(tx, member.id, _counted(before, week, streak, checkin.hours))
+                await store.count_week(tx, community.id, week)
+            else:  # a check-in without kept totals: only a database changed by hand
+                previous = Streak()
+                streak = (await self.recompute(tx, member, now)).streak
             new: tuple[str, ...] = ()
             if milestones:
                 ids = [m.id for m in milestones]
@@ -81,7 +92,61 @@ class CheckinService:
             move_on=move_on(pack, member, finished[0], now) if finished else None,
         )
 
+    # Keeping the totals right when something else changes what a week counts for.
+
+    async def recompute(self, tx: Transaction, member: Member, now: datetime) -> Cached:
+        """Judge a member's totals again from their check-in rows, holidays and pauses, and
+        keep them; in the caller's transaction. Returns them (empty without check-ins)."""
+        return await _recompute(tx, member.id, member.community_id, member.timezone, now)
+
+    async def week_changed(
+        self, tx: Transaction, community_id: int, week: date, now: datetime
+    ) -> None:
+        """A community's week became, or stopped being, a holiday: judge again every member
+        whose kept streak already judged it without a check-in (a checked week counts
+        whatever else it is)."""
+        for member_id, zone in (await store.judged_unchecked(tx, community_id, week)).items():
+            await _recompute(tx, member_id, community_id, zone, now)
+
+    async def settle(self, community_id: int, now: datetime) -> None:
+        """Judge every live kept streak of a community through the newest closed week of the
+        member's time zone, so each kept streak is the streak today. Writes only when some
+        member missed a week since their last check-in: at most once a week each."""
+        async with self._db.read() as tx:
+            behind = await self._unsettled(tx, community_id, now)
+        if not behind:
+            return
+        async with self._db.write() as tx:
+            behind = await self._unsettled(tx, community_id, now)
+            holidays = await holiday_weeks(tx, community_id)
+            oldest = min(kept.through for _, kept in behind.values())
+            pauses = await community_pauses(tx, community_id, oldest)
+            settled = {}
+            for member_id, (zone, kept) in behind.items():
+                week = open_week(now, zone)
+                calendar = Calendar(holidays, pauses.get(member_id, ()))
+                settled[member_id] = (
+                    week - WEEK,
+                    settle(kept.streak, kept.through, week, calendar),
+                )
+            await store.keep_settled(tx, settled)
+
+    async def _unsettled(
+        self, tx: Transaction, community_id: int, now: datetime
+    ) -> dict[int, tuple[str, Cached]]:
+        zones = await self._members.zones(tx, community_id)
+        closed = {zone: open_week(now, zone) - WEEK for zone in zones}
+        return await store.unsettled(tx, community_id, closed)
+
     # What other features read, inside their own open transaction.
+
+    def streak_scores(self) -> sa.Subquery:
+        """(member_id, score): each member's current streak, right after :meth:`settle`."""
+        return store.streak_scores()
+
+    def hours_scores(self, community_id: int, since: date | None) -> sa.Subquery:
+        """(member_id, score): each member's hours from the week `since` (None: all weeks)."""
+        return store.hours_scores(community_id, since)
 
     async def streaks_now(
         self, tx: Transaction, community_id: int, members: Iterable[Member], now: datetime
@@ -131,15 +196,12 @@ class CheckinService:
         """How many of the community's active members checked in, per week from `since`."""
         return await store.per_week(tx, community_id, since)
 
-    async def last_weeks(self, tx: Transaction, community_id: int) -> dict[int, date]:
-        """The newest check-in week of each active member who has one, by member id."""
-        return await store.last_weeks(tx, community_id)
-
-    async def hours_per_member(
-        self, tx: Transaction, community_id: int, since: date | None
-    ) -> dict[int, int]:
-        """Hours checked in per member, over the weeks from `since` (None: all weeks)."""
-        return await store.hours_per_member(tx, community_id, since)
+    async def last_weeks_before(
+        self, tx: Transaction, community_id: int, cutoffs: dict[str, date]
+    ) -> dict[int, date | None]:
+        """Active members whose newest check-in week is earlier than their time zone's cutoff,
+        or who never checked in (None), with that week, by member id."""
+        return await store.last_weeks_before(tx, community_id, cutoffs)
 
     async def newest_blockers(
         self, tx: Transaction, community_id: int, since: date
@@ -170,6 +232,30 @@ class CheckinService:
             return before.streak, fold(weeks, known, max(weeks)).streak
         after, _ = judge(previous, week, True, Calendar())
         return previous, after
+
+
+async def _recompute(
+    tx: Transaction, member_id: int, community_id: int, zone: str, now: datetime
+) -> Cached:
+    hours = await store.hours_by_week(tx, member_id)
+    if not hours:
+        await store.forget_totals(tx, member_id)
+        return Cached(open_week(now, zone), Streak(), 0, 0, open_week(now, zone))
+    newest = max(hours)
+    end = max(open_week(now, zone), newest)
+    streak = fold(hours.keys(), await _calendar(tx, community_id, member_id), end).streak
+    through = end if end in hours else end - WEEK
+    kept = Cached(through, streak, len(hours), sum(hours.values()), newest)
+    await store.keep(tx, member_id, kept)
+    return kept
+
+
+def _counted(before: Cached | None, week: date, streak: Streak, hours: int) -> Cached:
+    """The totals after a first check-in for `week`."""
+    if before is None:
+        return Cached(week, streak, 1, hours, week)
+    through, last = max(week, before.through), max(week, before.last_week)
+    return Cached(through, streak, before.checkins + 1, before.hours + hours, last)
 
 
 def _merge(

@@ -1,8 +1,10 @@
-"""Queries for check-ins and the cached streak of each member.
+"""Queries for check-ins and the kept totals of each member.
 
-The `streaks` row of a member is the streak after their newest check-in week, written in the
-same transaction as every check-in; readers carry it forward to today with
-:func:`bot.checkins.streaks.settle`. It exists exactly when the member has check-ins.
+The `streaks` row of a member holds their kept totals: the streak as judged through a week
+(their newest check-in week, or a later closed week once the leaderboards have settled it),
+their check-in count, hours and newest week. It is written in the same transaction as every
+check-in; readers carry the streak forward to today with :func:`bot.checkins.streaks.settle`.
+It exists exactly when the member has check-ins.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import sqlalchemy as sa
 
 from bot.checkins.model import Cached, Checkin
 from bot.checkins.streaks import Streak
-from bot.storage.tables import checkins, members, streaks
+from bot.storage.tables import checkin_weeks, checkins, members, streaks
 from bot.storage.transaction import Transaction
 
 
@@ -56,6 +58,9 @@ async def this_week(
             streaks.c.current_weeks,
             streaks.c.best_weeks,
             streaks.c.freezes,
+            streaks.c.checkins.label("kept_checkins"),
+            streaks.c.hours.label("kept_hours"),
+            streaks.c.last_week,
         )
         .select_from(members)
         .outerjoin(streaks, streaks.c.member_id == members.c.id)
@@ -66,7 +71,11 @@ async def this_week(
     )
     row = (await tx.execute(query)).one()
     existing = None if row.week_start is None else _checkin(row)
-    return existing, None if row.through_week is None else _cached(row)
+    if row.through_week is None:
+        return existing, None
+    streak = Streak(row.current_weeks, row.best_weeks, row.freezes)
+    kept = Cached(row.through_week, streak, row.kept_checkins, row.kept_hours, row.last_week)
+    return existing, kept
 
 
 async def hours_by_week(tx: Transaction, member_id: int) -> dict[date, int]:
@@ -117,18 +126,108 @@ async def cached_in_community(tx: Transaction, community_id: int) -> dict[int, C
 
 
 def _cached(row: sa.Row[Any]) -> Cached:
-    return Cached(row.through_week, Streak(row.current_weeks, row.best_weeks, row.freezes))
+    streak = Streak(row.current_weeks, row.best_weeks, row.freezes)
+    return Cached(row.through_week, streak, row.checkins, row.hours, row.last_week)
 
 
-async def cache(tx: Transaction, member_id: int, through: date, streak: Streak) -> None:
-    values = {
-        "member_id": member_id,
-        "through_week": through,
-        "current_weeks": streak.current,
-        "best_weeks": streak.best,
-        "freezes": streak.freezes,
+def _kept(totals: Cached) -> dict[str, object]:
+    return {
+        "through_week": totals.through,
+        "current_weeks": totals.streak.current,
+        "best_weeks": totals.streak.best,
+        "freezes": totals.streak.freezes,
+        "checkins": totals.checkins,
+        "hours": totals.hours,
+        "last_week": totals.last_week,
     }
+
+
+async def keep(tx: Transaction, member_id: int, totals: Cached) -> None:
+    """Write a member's kept totals."""
+    values = {"member_id": member_id, **_kept(totals)}
     await tx.execute(tx.upsert(streaks, values, ("member_id",)))
+
+
+async def keep_settled(tx: Transaction, settled: dict[int, tuple[date, Streak]]) -> None:
+    """Write streaks judged through a later week, by member id (their counts stay)."""
+    await tx.execute(
+        streaks.update()
+        .where(streaks.c.member_id == sa.bindparam("id"))
+        .values(
+            through_week=sa.bindparam("through"),
+            current_weeks=sa.bindparam("current"),
+            best_weeks=sa.bindparam("best"),
+            freezes=sa.bindparam("held"),
+        ),
+        [
+            {
+                "id": member_id,
+                "through": through,
+                "current": streak.current,
+                "best": streak.best,
+                "held": streak.freezes,
+            }
+            for member_id, (through, streak) in settled.items()
+        ],
+    )
+
+
+async def forget_totals(tx: Transaction, member_id: int) -> None:
+    await tx.execute(streaks.delete().where(streaks.c.member_id == member_id))
+
+
+async def unsettled(
+    tx: Transaction, community_id: int, closed_through: dict[str, date]
+) -> dict[int, tuple[str, Cached]]:
+    """Active members whose live streak is judged through an earlier week than the newest
+    closed week of their time zone (given per zone), with their zone and totals."""
+    behind = [
+        sa.and_(members.c.timezone == zone, streaks.c.through_week < week)
+        for zone, week in closed_through.items()
+    ]
+    if not behind:
+        return {}
+    rows = await tx.execute(
+        sa.select(streaks, members.c.timezone)
+        .join(members, members.c.id == streaks.c.member_id)
+        .where(
+            members.c.community_id == community_id,
+            members.c.left_at.is_(None),
+            streaks.c.current_weeks > 0,
+            sa.or_(*behind),
+        )
+    )
+    return {r.member_id: (r.timezone, _cached(r)) for r in rows}
+
+
+async def judged_unchecked(tx: Transaction, community_id: int, week: date) -> dict[int, str]:
+    """Members of a community whose kept streak judged `week` without a check-in in it (it
+    is judged through that week or a later one), with their time zone."""
+    checked = sa.exists().where(checkins.c.member_id == members.c.id, checkins.c.week_start == week)
+    rows = await tx.execute(
+        sa.select(members.c.id, members.c.timezone)
+        .join(streaks, streaks.c.member_id == members.c.id)
+        .where(members.c.community_id == community_id, streaks.c.through_week >= week, ~checked)
+    )
+    return {r.id: r.timezone for r in rows}
+
+
+def streak_scores() -> sa.Subquery:
+    """(member_id, score): each member's kept current streak, right once they are settled."""
+    return sa.select(streaks.c.member_id, streaks.c.current_weeks.label("score")).subquery("scores")
+
+
+def hours_scores(community_id: int, since: date | None) -> sa.Subquery:
+    """(member_id, score): each member's hours, kept for all time, summed from `since`."""
+    if since is None:
+        return sa.select(streaks.c.member_id, streaks.c.hours.label("score")).subquery("scores")
+    return (
+        sa.select(checkins.c.member_id, sa.func.sum(checkins.c.hours).label("score"))
+        .join(members, members.c.id == checkins.c.member_id)
+        .where(members.c.community_id == community_id, checkins.c.week_start >= since)
+        .group_by(checkins.c.member_id)
+        .subquery("scores")
+    )
 
 
 async def count_checked_in(tx: Transaction, community_id: int, week: date) -> int:
@@ -142,44 +241,67 @@ async def count_checked_in(tx: Transaction, community_id: int, week: date) -> in
     return int(count or 0)
 
 
+async def count_week(tx: Transaction, community_id: int, week: date) -> None:
+    """Count one more check-in for a community's week."""
+    values = {"community_id": community_id, "week_start": week, "checkins": 1}
+    await tx.execute(
+        tx.insert(checkin_weeks)
+        .values(values)
+        .on_conflict_do_update(
+            index_elements=["community_id", "week_start"],
+            set_={"checkins": checkin_weeks.c.checkins + 1},
+        )
+    )
+
+
 async def per_week(tx: Transaction, community_id: int, since: date) -> dict[date, int]:
-    """How many of the community's active members checked in, per week from `since`."""
-    rows = await tx.execute(
+    """How many of the community's active members checked in, per week from `since`: the
+    kept counts less the check-ins of members who left."""
+    kept = await tx.execute(
+        sa.select(checkin_weeks.c.week_start, checkin_weeks.c.checkins).where(
+            checkin_weeks.c.community_id == community_id, checkin_weeks.c.week_start >= since
+        )
+    )
+    counts = {r.week_start: int(r.checkins) for r in kept}
+    departed = await tx.execute(
         sa.select(checkins.c.week_start, sa.func.count().label("members"))
         .join(members, members.c.id == checkins.c.member_id)
         .where(
             members.c.community_id == community_id,
-            members.c.left_at.is_(None),
+            members.c.left_at.is_not(None),
             checkins.c.week_start >= since,
         )
         .group_by(checkins.c.week_start)
     )
-    return {r.week_start: int(r.members) for r in rows}
+    for r in departed:
+        counts[r.week_start] = counts.get(r.week_start, 0) - int(r.members)
+    return {week: count for week, count in counts.items() if count > 0}
 
 
-async def last_weeks(tx: Transaction, community_id: int) -> dict[int, date]:
-    """The newest check-in week of each active member who has one."""
+async def last_weeks_before(
+    tx: Transaction, community_id: int, cutoffs: dict[str, date]
+) -> dict[int, date | None]:
+    """Active members whose newest check-in week is earlier than their time zone's cutoff
+    (given per zone), or who never checked in, with that week, from the kept totals."""
+    before = [
+        sa.and_(
+            members.c.timezone == zone,
+            sa.or_(streaks.c.last_week.is_(None), streaks.c.last_week < week),
+        )
+        for zone, week in cutoffs.items()
+    ]
+    if not before:
+        return {}
     rows = await tx.execute(
-        sa.select(checkins.c.member_id, sa.func.max(checkins.c.week_start).label("last"))
-        .join(members, members.c.id == checkins.c.member_id)
-        .where(members.c.community_id == community_id, members.c.left_at.is_(None))
-        .group_by(checkins.c.member_id)
+        sa.select(members.c.id, streaks.c.last_week)
+        .select_from(members.outerjoin(streaks, streaks.c.member_id == members.c.id))
+        .where(
+            members.c.community_id == community_id,
+            members.c.left_at.is_(None),
+            sa.or_(*before),
+        )
     )
-    return {r.member_id: r.last for r in rows}
-
-
-async def hours_per_member(
-    tx: Transaction, community_id: int, since: date | None
-) -> dict[int, int]:
-    """Hours checked in per member of a community, over the weeks from `since` (None: all)."""
-    since_then = () if since is None else (checkins.c.week_start >= since,)
-    rows = await tx.execute(
-        sa.select(checkins.c.member_id, sa.func.sum(checkins.c.hours).label("total"))
-        .join(members, members.c.id == checkins.c.member_id)
-        .where(members.c.community_id == community_id, *since_then)
-        .group_by(checkins.c.member_id)
-    )
-    return {r.member_id: int(r.total) for r in rows}
+    return {r.id: r.last_week for r in rows}
 
 
 async def newest_blockers(tx: Transaction, community_id: int, since: date) -> dict[int, str]:
@@ -211,7 +333,13 @@ async def cached(tx: Transaction, member_id: int) -> Cached | None:
     return None if row is None else _cached(row)
 
 
-async def delete_of_member(tx: Transaction, member_id: int) -> None:
-    """Delete the member's check-ins and cached streak."""
+async def delete_of_member(tx: Transaction, community_id: int, member_id: int) -> None:
+    """Delete the member's check-ins, counted out of their community's weeks, and totals."""
+    weeks = sa.select(checkins.c.week_start).where(checkins.c.member_id == member_id)
+    await tx.execute(
+        checkin_weeks.update()
+        .where(checkin_weeks.c.community_id == community_id, checkin_weeks.c.week_start.in_(weeks))
+        .values(checkins=checkin_weeks.c.checkins - 1)
+    )
     await tx.execute(streaks.delete().where(streaks.c.member_id == member_id))
     await tx.execute(checkins.delete().where(checkins.c.member_id == member_id))

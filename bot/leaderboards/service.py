@@ -2,7 +2,9 @@
 
 Only active members who are public (`profile set public:false` hides a member) are listed;
 the caller always learns their own rank, even when hidden. Ranks are shared on ties
-(1, 2, 2, 4). Periods follow check-in weeks in the community's time zone: `week` is the open
+(1, 2, 2, 4), and members tied on a score are listed by name. Ranking is done in SQL over
+the check-ins' kept totals (see bot/checkins/store.py), never over every member in Python.
+Periods follow check-in weeks in the community's time zone: `week` is the open
 week, `month` the open week and the three before it, `all` everything. Streaks are always
 counted to today, whatever the period.
 """
@@ -12,14 +14,14 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
+
 from bot.checkins.service import CheckinService
 from bot.communities.model import Community
 from bot.leaderboards.model import Board, Leaderboard, Period, Standing
-from bot.members.model import Member
 from bot.members.service import MemberService
-from bot.milestones.ticks import ticks_per_member
+from bot.milestones.ticks import tick_scores
 from bot.storage.database import Database
-from bot.storage.transaction import Transaction
 from bot.weeks import WEEK, open_week
 
 TOP = 10
@@ -38,46 +40,24 @@ class LeaderboardService:
         since = None
         if board is not Board.STREAK and period in WEEKS_IN:
             since = open_week(now, community.timezone) - (WEEKS_IN[period] - 1) * WEEK
-        async with self._db.read() as tx:
-            active = await self._members.active_in(tx, community.id)
-            scores = await self._scores(tx, community, board, since, active, now)
-        caller = next((m for m in active if m.user_id == user_id), None)
-        shown = [m for m in active if m.public or m is caller]
-        ranked = rank(shown, scores)
-        mine = next((s for s in ranked if s.member is caller), None)
-        top = [s for s in ranked if s.member.public and s.score > 0][:TOP]
-        hidden = caller is not None and not caller.public
-        return Leaderboard(board, period, since, top, mine, hidden)
-
-    async def _scores(
-        self,
-        tx: Transaction,
-        community: Community,
-        board: Board,
-        since: date | None,
-        active: list[Member],
-        now: datetime,
-    ) -> dict[int, int]:
         if board is Board.STREAK:
-            streaks = await self._checkins.streaks_now(tx, community.id, active, now)
-            return {member_id: s.current for member_id, s in streaks.items()}
+            await self._checkins.settle(community.id, now)
+        async with self._db.read() as tx:
+            top, mine = await self._members.ranked(
+                tx, community.id, self._scores(community, board, since), user_id, TOP
+            )
+        caller = None if mine is None else Standing(*mine)
+        hidden = caller is not None and not caller.member.public
+        return Leaderboard(board, period, since, [Standing(*s) for s in top], caller, hidden)
+
+    def _scores(self, community: Community, board: Board, since: date | None) -> sa.Subquery:
+        """The board's (member_id, score) query, ranked in SQL by the members service."""
+        if board is Board.STREAK:
+            return self._checkins.streak_scores()
         if board is Board.HOURS:
-            return await self._checkins.hours_per_member(tx, community.id, since)
+            return self._checkins.hours_scores(community.id, since)
         start = None if since is None else period_start(since, community.timezone)
-        return await ticks_per_member(tx, community.id, start)
-
-
-def rank(members_: list[Member], scores: dict[int, int]) -> list[Standing]:
-    """Members by score, highest first, sharing ranks on ties."""
-    ordered = sorted(
-        members_, key=lambda m: (-scores.get(m.id, 0), m.display_name.casefold(), m.id)
-    )
-    standings: list[Standing] = []
-    for position, member in enumerate(ordered, 1):
-        score = scores.get(member.id, 0)
-        tied = standings and standings[-1].score == score
-        standings.append(Standing(standings[-1].rank if tied else position, member, score))
-    return standings
+        return tick_scores(community.id, start)
 
 
 def period_start(since: date, timezone: str) -> datetime:

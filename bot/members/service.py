@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
 
 from bot.communities.model import Community
 from bot.errors import UserError
@@ -84,6 +87,33 @@ class MemberService:
     async def everyone_in(self, tx: Transaction, community_id: int) -> list[Member]:
         """Every member of the community, those who left included, by id."""
         return await store.listed(tx, community_id, active_only=False)
+
+    async def ranked(
+        self, tx: Transaction, community_id: int, scores: sa.Subquery, caller: str, top: int
+    ) -> tuple[list[tuple[int, Member, int]], tuple[int, Member, int] | None]:
+        """Active members ranked in SQL by a (member_id, score) query of another feature:
+        the `top` public ones who scored, and the caller's own (rank, member, score). Ranks
+        count the public members and the caller, shared on ties."""
+        return await store.ranked(tx, community_id, scores, caller, top)
+
+    async def active_by_ids(
+        self, tx: Transaction, community_id: int, ids: Collection[int]
+    ) -> list[Member]:
+        """The community's active members among these ids, by id."""
+        return await store.active_by_ids(tx, community_id, ids) if ids else []
+
+    async def joined_before(
+        self, tx: Transaction, community_id: int, instants: Sequence[datetime]
+    ) -> list[int]:
+        """How many of the community's active members had joined before each instant."""
+        return await store.joined_before(tx, community_id, instants)
+
+    async def zones(self, tx: Transaction, community_id: int) -> set[str]:
+        """The time zones of the community's active members."""
+        return await store.zones(tx, community_id)
+
+    async def count_active(self, tx: Transaction, community_id: int) -> int:
+        return await store.count_active(tx, community_id)
 
     async def set_nudges(self, tx: Transaction, member: Member, on: bool) -> None:
         """Whether the member gets reminders by direct message."""

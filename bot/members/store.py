@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -50,6 +51,16 @@ async def reminded_zones(tx: Transaction, community_id: int) -> set[str]:
             members.c.left_at.is_(None),
             members.c.nudges.is_(True),
         )
+    )
+    return {r.timezone for r in rows}
+
+
+async def zones(tx: Transaction, community_id: int) -> set[str]:
+    """The time zones of the community's active members."""
+    rows = await tx.execute(
+        sa.select(members.c.timezone)
+        .distinct()
+        .where(members.c.community_id == community_id, members.c.left_at.is_(None))
     )
     return {r.timezone for r in rows}
 
@@ -103,6 +114,86 @@ def _profile(profile: Profile) -> dict[str, object]:
 
 def _joined(joined: Joined) -> dict[str, object]:
     return {"display_name": joined.display_name, "joined_at": joined.joined_at, "left_at": None}
+
+
+async def ranked(
+    tx: Transaction, community_id: int, scores: sa.Subquery, caller: str, top: int
+) -> tuple[list[tuple[int, Member, int]], tuple[int, Member, int] | None]:
+    """Active members ranked by `scores` (member_id, score; missing means 0) in SQL, with ranks
+    shared on ties, among the public ones and the caller: the `top` public ones who scored,
+    and the caller's own (rank, member, score). One query, two window functions: the rank,
+    and each row's place in the listing order among those who may be listed."""
+    score = sa.func.coalesce(scores.c.score, 0)
+    listed = sa.case((sa.and_(members.c.public.is_(True), score > 0), 1), else_=0)
+    # The windows sort narrow rows; only the few rows returned are joined to whole members.
+    shown = (
+        sa.select(
+            members.c.id.label("ranked_id"),
+            score.label("score"),
+            sa.func.rank().over(order_by=score.desc()).label("rank"),
+            sa.func.row_number()
+            .over(
+                partition_by=listed,
+                order_by=(score.desc(), sa.func.lower(members.c.display_name), members.c.id),
+            )
+            .label("place"),
+            listed.label("listed"),
+        )
+        .select_from(members.outerjoin(scores, scores.c.member_id == members.c.id))
+        .where(
+            members.c.community_id == community_id,
+            members.c.left_at.is_(None),
+            sa.or_(members.c.public.is_(True), members.c.user_id == caller),
+        )
+        .subquery("shown")
+    )
+    rows = await tx.execute(
+        sa.select(members, shown.c.score, shown.c.rank, shown.c.place, shown.c.listed)
+        .join(shown, shown.c.ranked_id == members.c.id)
+        .where(
+            sa.or_(members.c.user_id == caller, sa.and_(shown.c.listed == 1, shown.c.place <= top))
+        )
+        .order_by(shown.c.listed.desc(), shown.c.place)
+    )
+    standings: list[tuple[int, Member, int]] = []
+    own = None
+    for r in rows:
+        standing = (int(r.rank), _member(r), int(r.score))
+        if r.listed and r.place <= top:
+            standings.append(standing)
+        if r.user_id == caller:
+            own = standing
+    return standings, own
+
+
+async def active_by_ids(tx: Transaction, community_id: int, ids: Collection[int]) -> list[Member]:
+    """The community's active members among these ids, by id."""
+    query = sa.select(members).where(
+        members.c.community_id == community_id,
+        members.c.left_at.is_(None),
+        members.c.id.in_(list(ids)),
+    )
+    return [_member(r) for r in await tx.execute(query.order_by(members.c.id))]
+
+
+async def joined_before(
+    tx: Transaction, community_id: int, instants: Sequence[datetime]
+) -> list[int]:
+    """How many of the community's active members had joined before each instant (given in
+    order): one count before the first, and the few who joined since, read and counted."""
+    if not instants:
+        return []
+    active = (members.c.community_id == community_id, members.c.left_at.is_(None))
+    older = await tx.scalar(
+        sa.select(sa.func.count()).where(*active, members.c.joined_at < instants[0])
+    )
+    recent = [
+        r.joined_at
+        for r in await tx.execute(
+            sa.select(members.c.joined_at).where(*active, members.c.joined_at >= instants[0])
+        )
+    ]
+    return [int(older or 0) + sum(joined < instant for joined in recent) for instant in instants]
 
 
 async def count_active(tx: Transaction, community_id: int) -> int:

@@ -20,19 +20,18 @@ async def completed(tx: Transaction, member_id: int) -> dict[str, Completion]:
     return {r.milestone_id: Completion(r.milestone_id, r.evidence, r.completed_at) for r in rows}
 
 
-async def count_per_member(
-    tx: Transaction, community_id: int, since: datetime | None
-) -> dict[int, int]:
-    """How many milestones each member of a community completed from `since` (None: ever)."""
+def count_scores(community_id: int, since: datetime | None) -> sa.Subquery:
+    """(member_id, score): how many milestones each member of a community completed from
+    `since` (None: ever)."""
     table = milestone_completions
     since_then = () if since is None else (table.c.completed_at >= since,)
-    rows = await tx.execute(
-        sa.select(table.c.member_id, sa.func.count().label("total"))
+    return (
+        sa.select(table.c.member_id, sa.func.count().label("score"))
         .join(members, members.c.id == table.c.member_id)
         .where(members.c.community_id == community_id, *since_then)
         .group_by(table.c.member_id)
+        .subquery("scores")
     )
-    return {r.member_id: int(r.total) for r in rows}
 
 
 async def in_community(tx: Transaction, community_id: int) -> dict[int, set[str]]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+import sqlalchemy as sa
+
 from bot.milestones import store
 from bot.milestones.model import Completion
 from bot.storage.transaction import Transaction
@@ -24,11 +26,10 @@ async def ticked(tx: Transaction, member_id: int) -> dict[str, Completion]:
     return await store.completed(tx, member_id)
 
 
-async def ticks_per_member(
-    tx: Transaction, community_id: int, since: datetime | None
-) -> dict[int, int]:
-    """How many milestones each member of a community completed from `since` (None: ever)."""
-    return await store.count_per_member(tx, community_id, since)
+def tick_scores(community_id: int, since: datetime | None) -> sa.Subquery:
+    """(member_id, score): how many milestones each member of a community completed from
+    `since` (None: ever), as a query the leaderboards rank in SQL."""
+    return store.count_scores(community_id, since)
 
 
 async def ticked_in_community(tx: Transaction, community_id: int) -> dict[int, set[str]]:

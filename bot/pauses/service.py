@@ -4,15 +4,19 @@ matchups until that date, then they are back by themselves; `resume` ends a paus
 A pause starts on the member's today and ends on the `until` date (the first day back), both
 on the member's own clock. Weeks whose Sunday falls inside a pause are kept (see
 :mod:`bot.checkins.streaks`). Other features read a member's pauses, or a community's, from
-:mod:`bot.pauses.calendar` inside their own transaction and ask `Pause.covers(day)`.
+:mod:`bot.pauses.calendar` inside their own transaction and ask `Pause.covers(day)`; those that
+keep something judged from pauses (the check-ins' kept totals) listen with
+:meth:`PauseService.on_change` and are told in the transaction that changes a pause.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 
 from bot.communities.model import Community
 from bot.errors import UserError
+from bot.members.model import Member
 from bot.members.service import active_member
 from bot.pauses import messages, store
 from bot.pauses.model import Pause
@@ -23,10 +27,21 @@ SHORTEST = timedelta(days=7)
 """Shorter pauses would only skip a check-in, which a freeze already covers."""
 LONGEST = timedelta(weeks=26)
 
+PauseChanged = Callable[[Transaction, Member, datetime], Awaitable[object]]
+"""Told (transaction, member, now) when a member's pause started, moved or ended."""
+
 
 class PauseService:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._listeners: list[PauseChanged] = []
+
+    def on_change(self, listener: PauseChanged) -> None:
+        self._listeners.append(listener)
+
+    async def _changed(self, tx: Transaction, member: Member, now: datetime) -> None:
+        for listener in self._listeners:
+            await listener(tx, member, now)
 
     async def upcoming(self, tx: Transaction, member_id: int, day: date) -> Pause | None:
         """The member's pause that covers `day` or starts after it, in the caller's
@@ -52,10 +67,13 @@ class PauseService:
             under_way = await store.current(tx, member.id, today)
             if under_way is None:
                 await store.add(tx, member.id, today, until, now)
-                return Pause(today, until)
-            pause_id, pause = under_way
-            await store.set_end(tx, pause_id, until)
-            return Pause(pause.starts_on, until)
+                started = Pause(today, until)
+            else:
+                pause_id, pause = under_way
+                await store.set_end(tx, pause_id, until)
+                started = Pause(pause.starts_on, until)
+            await self._changed(tx, member, now)
+        return started
 
     async def resume(self, community: Community, user_id: str, now: datetime) -> None:
         async with self._db.write() as tx:
@@ -65,3 +83,4 @@ class PauseService:
             if under_way is None:
                 raise UserError(messages.not_paused(today))
             await store.set_end(tx, under_way[0], today)
+            await self._changed(tx, member, now)

@@ -146,27 +146,98 @@ def progress_card(progress: Progress) -> bytes:
     return _png(figure)
 
 
+def _runs(points: list[tuple[int, float | None]]) -> list[list[tuple[int, float]]]:
+    """The stretches of consecutive weeks that have a rate: a line never bridges a gap."""
+    runs: list[list[tuple[int, float]]] = [[]]
+    for x, value in points:
+        if value is None:
+            runs.append([])
+        else:
+            runs[-1].append((x, value))
+    return [run for run in runs if run]
+
+
 def stats_chart(stats: Stats) -> bytes:
-    """Members checked in per week against those expected to, and the check-in rate."""
+    """Members checked in per week against those expected to, and the check-in rate of each
+    closed week. The open week shows its check-ins so far, apart, with no rate (it would read
+    as a drop); holiday weeks are marked as such, with no rate and a break in the line."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
     figure = _figure()
-    axes = figure.add_axes((0.08, 0.14, 0.84, 0.7))
+    axes = figure.add_axes((0.08, 0.16, 0.84, 0.7))
     figure.suptitle(
         f"Weekly check-ins · {stats.active} active members", x=0.03, ha="left", fontsize=14
     )
     x = list(range(len(stats.weeks)))
-    axes.bar(x, [w.expected for w in stats.weeks], width=0.75, color="#eaeef2", label="expected")
-    axes.bar(x, [w.checked_in for w in stats.weeks], width=0.5, color=GREEN, label="checked in")
+    open_x = next(i for i, w in zip(x, stats.weeks, strict=True) if w.week == stats.open_week)
+    for i, week in zip(x, stats.weeks, strict=True):
+        if week.holiday:
+            axes.axvspan(i - 0.45, i + 0.45, color=COLORS[Mark.HOLIDAY], alpha=0.15, linewidth=0)
+    closed = [i != open_x for i in x]
+    axes.bar(x, [w.expected for w in stats.weeks], width=0.75, color="#eaeef2")
+    axes.bar(
+        x,
+        [w.checked_in for w in stats.weeks],
+        width=0.5,
+        color=[GREEN if c else COLORS[Mark.OPEN] for c in closed],
+        edgecolor=[GREEN if c else "#9a6700" for c in closed],
+        hatch=["" if c else "//" for c in closed],
+    )
+    top = max((w.expected for w in stats.weeks), default=0) or 1
+    for i, week in zip(x, stats.weeks, strict=True):
+        if week.holiday:
+            axes.text(
+                i,
+                top * 1.06,
+                "holiday",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color=COLORS[Mark.HOLIDAY],
+            )
+    axes.text(
+        open_x,
+        stats.weeks[open_x].checked_in + top * 0.02,
+        "so far",
+        ha="center",
+        va="bottom",
+        fontsize=8,
+        color="#9a6700",
+    )
+    axes.set_ylim(0, top * 1.12)
     axes.set_ylabel("members", fontsize=9, color=MUTED)
     axes.tick_params(axis="y", labelsize=8, colors=MUTED)
     _week_ticks(axes, [week_key(w.week)[5:] for w in stats.weeks])
     rate = axes.twinx()
-    rates = [(i, w.rate * 100) for i, w in zip(x, stats.weeks, strict=True) if w.rate is not None]
-    if rates:
-        rate.plot(*zip(*rates, strict=True), color="#0969da", marker="o", label="rate")
+    points = [
+        (i, None if not c or w.rate is None else w.rate * 100)
+        for i, c, w in zip(x, closed, stats.weeks, strict=True)
+    ]
+    for run in _runs(points):
+        rate.plot(*zip(*run, strict=True), color="#0969da", marker="o")
     rate.set_ylim(0, 105)
-    rate.set_ylabel("check-in rate %", fontsize=9, color="#0969da")
+    rate.set_ylabel("check-in rate % (closed weeks)", fontsize=9, color="#0969da")
     rate.tick_params(axis="y", labelsize=8, colors="#0969da")
-    axes.legend(loc="upper left", frameon=False, fontsize=8, ncols=2)
+    handles = [
+        Patch(color="#eaeef2", label="expected"),
+        Patch(color=GREEN, label="checked in"),
+        Patch(
+            facecolor=COLORS[Mark.OPEN], edgecolor="#9a6700", hatch="//", label="open week, so far"
+        ),
+        Line2D([], [], color="#0969da", marker="o", label="rate"),
+    ]
+    if any(w.holiday for w in stats.weeks):
+        handles.append(Patch(color=COLORS[Mark.HOLIDAY], alpha=0.3, label="holiday"))
+    axes.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.08),
+        ncols=len(handles),
+        frameon=False,
+        fontsize=8,
+        handlelength=1.2,
+    )
     axes.spines["top"].set_visible(False)
     rate.spines["top"].set_visible(False)
     return _png(figure)

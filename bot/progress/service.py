@@ -2,8 +2,9 @@
 
 Members see their own progress, and another member's when that member is public (organizers
 see everyone's). The stats count the community's active members over the last twelve weeks of
-its time zone; a member is *at risk* when the two newest weeks that have closed on their own
-clock both passed without a check-in, neither being a holiday or a paused week for them.
+its time zone (from SQL counts and the check-ins' kept totals); a member is *at risk* when the
+two newest weeks that have closed on their own clock both passed without a check-in, neither
+being a holiday or a paused week for them.
 """
 
 from __future__ import annotations
@@ -88,30 +89,44 @@ class ProgressService:
         )
 
     async def stats(self, community: Community, now: datetime) -> Stats:
+        """Answered from counts in SQL and the check-ins' kept totals: only the few members
+        who might be at risk or paused are read whole."""
         end = open_week(now, community.timezone)
         first = end - (STATS_WEEKS - 1) * WEEK
+        shown = list(weeks_between(first, end))
+        closing = [closes_at(week, community.timezone) for week in shown]
         async with self._db.read() as tx:
-            active = await self._members.active_in(tx, community.id)
+            active = await self._members.count_active(tx, community.id)
+            joined = await self._members.joined_before(tx, community.id, closing)
             per_week = await self._checkins.per_week(tx, community.id, first)
-            last = await self._checkins.last_weeks(tx, community.id)
+            zones = await self._members.zones(tx, community.id)
+            # Two closed weeks without a check-in: the newest check-in is older than both.
+            cutoffs = {zone: open_week(now, zone) - 2 * WEEK for zone in zones}
+            last = await self._checkins.last_weeks_before(tx, community.id, cutoffs)
             holidays = await holiday_weeks(tx, community.id)
             pauses = await community_pauses(tx, community.id, first)
+            read = await self._members.active_by_ids(tx, community.id, set(last) | set(pauses))
+        by_id = {m.id: m for m in read}
+        paused = [m for m in read if m.id in pauses]
         weeks = []
-        for week in weeks_between(first, end):
-            closing, last_day = closes_at(week, community.timezone), sunday(week)
-            expected = sum(
-                m.joined_at < closing and not any(p.covers(last_day) for p in pauses.get(m.id, ()))
-                for m in active
+        for week, closes, count in zip(shown, closing, joined, strict=True):
+            last_day = sunday(week)
+            away = sum(
+                m.joined_at < closes and any(p.covers(last_day) for p in pauses[m.id])
+                for m in paused
             )
-            weeks.append(WeekStats(week, expected, per_week.get(week, 0), week in holidays))
+            weeks.append(WeekStats(week, count - away, per_week.get(week, 0), week in holidays))
         at_risk = [
-            (m, last.get(m.id))
-            for m in active
-            if _missed_two(m, last.get(m.id), Calendar(holidays, pauses.get(m.id, ())), now)
+            (by_id[member_id], week)
+            for member_id, week in last.items()
+            if member_id in by_id
+            and _missed_two(
+                by_id[member_id], week, Calendar(holidays, pauses.get(member_id, ())), now
+            )
         ]
         at_risk.sort(key=lambda pair: (pair[1] or date.min, pair[0].display_name), reverse=True)
-        never = sum(m.id not in last for m in active)
-        return Stats(len(active), end, tuple(weeks), tuple(at_risk), never)
+        never = sum(week is None for week in last.values())
+        return Stats(active, end, tuple(weeks), tuple(at_risk), never)
 
 
 def _missed_two(member: Member, last: date | None, calendar: Calendar, now: datetime) -> bool:

@@ -181,14 +181,30 @@ checkins = sa.Table(
     sa.Index("ix_checkins_member_hours", "member_id", "week_start", "hours"),
 )
 
+# Each member's kept totals (see bot/checkins/store.py): the streak as judged through a week,
+# and their check-ins counted and summed, so boards and stats rank members in SQL.
 streaks = sa.Table(
     "streaks",
     metadata,
     references("member_id", "members", primary_key=True),
-    sa.Column("through_week", sa.Date, nullable=False),  # the member's newest check-in week
+    sa.Column("through_week", sa.Date, nullable=False),  # the streak is judged through this week
     sa.Column("current_weeks", sa.SmallInteger, nullable=False),
     sa.Column("best_weeks", sa.SmallInteger, nullable=False),
     sa.Column("freezes", sa.SmallInteger, nullable=False),
+    sa.Column("checkins", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("hours", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_week", sa.Date, nullable=False),  # the member's newest check-in week
+)
+
+# How many check-ins each community has for each week, kept beside every check-in written or
+# erased, so the stats count a week without reading its check-ins (members who left are
+# subtracted when read).
+checkin_weeks = sa.Table(
+    "checkin_weeks",
+    metadata,
+    references("community_id", "communities", primary_key=True),
+    sa.Column("week_start", sa.Date, primary_key=True),
+    sa.Column("checkins", sa.Integer, nullable=False),
 )
 
 holiday_weeks = sa.Table(

@@ -29,7 +29,15 @@ async def test_export_holds_the_members_check_ins_with_their_words_and_streak(
     assert checkin["week_start"] == "2026-11-23"
     assert checkin["milestone_ids"] == ["python-fluency"]
     assert exported["streak"] == [
-        {"through_week": "2026-11-23", "current_weeks": 1, "best_weeks": 1, "freezes": 0}
+        {
+            "through_week": "2026-11-23",
+            "current_weeks": 1,
+            "best_weeks": 1,
+            "freezes": 0,
+            "checkins": 1,
+            "hours": 4,
+            "last_week": "2026-11-23",
+        }
     ]
     assert not any(word in str(exported) for word in BOB_WORDS)
 

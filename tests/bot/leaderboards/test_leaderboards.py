@@ -62,3 +62,20 @@ async def test_the_board_shows_ten_and_the_callers_own_rank(cohort: Cohort) -> N
     assert len(answer.items) == 10
     assert answer.items[0] == "**1.** m11: 12 h"
     assert "You: **#12** with 1 h." in answer.body
+
+
+async def test_streaks_rank_as_of_today_kept_by_holidays_and_broken_by_missed_weeks(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    for user in ("ada", "bob", "cy"):
+        await ok(cohort, "join timezone:UTC", user)
+    await _week(cohort, {"ada": 1, "bob": 1})  # 2026-W48
+    await ok(cohort, "holiday add 2026-12-02", "org", admin=True)  # W49
+    clock.advance(2 * WEEK)  # W49 closed as a holiday, W50 open
+    kept = await ok(cohort, "leaderboard")
+    assert kept.items == ("**1.** ada: 1 week", "**1.** bob: 1 week")
+    await _week(cohort, {"cy": 1})  # W50
+    clock.advance(WEEK)  # W50 closed without ada's or bob's check-in: theirs break
+    broken = await ok(cohort, "leaderboard", "ada")
+    assert broken.items == ("**1.** cy: 1 week",)
+    assert "You: nothing yet on this board (0 weeks)." in broken.body
