@@ -80,14 +80,25 @@ def _settings_fields(settings: MatchSettings, community: Community) -> tuple[Fie
 # -- members ---------------------------------------------------------------------------------
 
 
-def joined(joined: Joined) -> Reply:
-    intro = "You're in the weekly matchups!" if joined.new else "Your matchups are updated."
-    warning = (
-        ""
-        if joined.has_channel
-        else "\n\nNote: no matchups channel is set, so no round runs until an organizer sets "
-        "one with `setup matchups:#channel`."
-    )
+def joined(joined: Joined, here: str | None) -> Reply:
+    """`here`: the channel an organizer joined from, where a click of theirs can set the
+    missing matchups channel (None for members, who cannot)."""
+    actions: tuple[Action, ...] = ()
+    if joined.has_channel:
+        intro = "You're in the weekly matchups!" if joined.new else "Your matchups are updated."
+        warning = ""
+    else:
+        intro = "You're on the matchups list, but no round can run yet."
+        who = "you set" if here else "an organizer sets"
+        warning = (
+            f"\n\nNote: no matchups channel is set, so no round runs until {who} one with "
+            "`setup matchups:#channel`."
+        )
+        if here:
+            actions = (
+                Action("Matchups here", f"setup matchups:{here}", ActionStyle.PRIMARY),
+                Action("Guided setup", "setup"),
+            )
     return Reply(
         title="Matchups",
         body=(
@@ -102,7 +113,8 @@ def joined(joined: Joined) -> Reply:
                 "shared" if joined.participant.share_blockers else "kept private",
             ),
         ),
-        tone=Tone.SUCCESS,
+        actions=actions,
+        tone=Tone.SUCCESS if joined.has_channel else Tone.WARNING,
     )
 
 
