@@ -19,7 +19,7 @@ LABELS = {
     Purpose.MATCHUPS: "matchups",
     Purpose.REPORTS: "organizer report",
 }
-TRACK_LABELS = {"auto": "The phase most members are in", "all": "Every phase in rotation"}
+TRACK_LABELS = {"auto": "the phase most members are in", "all": "every phase in rotation"}
 # Offered in the time zone picker after the organizer's own and the community's; any other
 # IANA zone can be typed with `setup timezone:Area/City`.
 ZONES = (
@@ -134,7 +134,7 @@ def _selects(state: SetupState) -> tuple[Select, ...]:
     reports = community.channels.get(Purpose.REPORTS)
     zones = [z for z in (state.profile_timezone, community.timezone) if z]
     zones.extend(ZONES)
-    tracks = [Choice(TRACK_LABELS.get(t, f"Phase {t}"), t) for t in state.tracks]
+    tracks = [Choice(_track(t).capitalize(), t) for t in state.tracks]
     posts = tuple(p.value for p in Purpose if community.schedule(p).enabled)
     return (
         Select("Channel for every member post", "setup", "all", current=_one(common)),
@@ -180,7 +180,8 @@ def guided(state: SetupState, here: str | None, intro: str = GUIDED) -> Reply:
     """The guided setup: the checklist, a button per gap, the defaults in one press, and a
     picker for each setting."""
     actions = [*fixes(state, here)]
-    if here:
+    community = state.community
+    if here and (not state.feeds or any(p not in community.channels for p in MEMBER_POSTS)):
         actions.insert(0, defaults(state, here))
     actions.append(Action("A channel per post", "setup pick:channels"))
     return Reply(

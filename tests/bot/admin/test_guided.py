@@ -112,3 +112,12 @@ async def test_from_arrival_to_the_first_scheduled_post_takes_one_press(cohort: 
     (row,) = await table_rows(cohort, outbox)
     await cohort.dispatcher.run_line(organizer(), decode(row["payload"]).actions[0].command)
     assert (await first_scheduled_post(cohort)).startswith("checkin-prompt:")
+
+
+async def test_once_everything_is_set_the_guided_setup_no_longer_offers_the_defaults(
+    cohort: Cohort,
+) -> None:
+    await cohort.dispatcher.run_line(organizer(), f"setup all:{HERE} feeds:on")
+    guided = reply(await cohort.dispatcher.run_line(organizer(), "setup"))
+    assert [a.label for a in guided.actions] == ["A channel per post"]
+    assert "Challenge track: the phase most members are in" in text_of(guided)
