@@ -55,9 +55,8 @@ class Handlers:
 
     async def pick(self, interaction: Interaction, pick: Pick) -> None:
         """A choice made in a select: runs the line the select and the choice make."""
-        await self.run(
-            interaction, Run(pick.select.line(convert.chosen(_data(interaction))), pick.guild_id)
-        )
+        line = pick.select.line(convert.chosen(_data(interaction)))
+        await self.run(interaction, Run(line, pick.guild_id))
 
     async def open_form(self, interaction: Interaction, target: FormTarget) -> None:
         """A button that opens a form. Never deferred: a modal can only be the first answer

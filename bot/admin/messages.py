@@ -21,7 +21,7 @@ LABELS = {
 }
 TRACK_LABELS = {"auto": "the phase most members are in", "all": "every phase in rotation"}
 # Offered in the time zone picker after the organizer's own and the community's; any other
-# IANA zone can be typed with `setup timezone:Area/City`.
+# IANA zone can be typed as a setup option.
 ZONES = (
     "UTC",
     "Europe/London",

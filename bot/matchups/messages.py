@@ -83,22 +83,15 @@ def _settings_fields(settings: MatchSettings, community: Community) -> tuple[Fie
 def joined(joined: Joined, here: str | None) -> Reply:
     """`here`: the channel an organizer joined from, where a click of theirs can set the
     missing matchups channel (None for members, who cannot)."""
-    actions: tuple[Action, ...] = ()
-    if joined.has_channel:
-        intro = "You're in the weekly matchups!" if joined.new else "Your matchups are updated."
-        warning = ""
-    else:
+    intro = "You're in the weekly matchups!" if joined.new else "Your matchups are updated."
+    warning, actions = "", tuple[Action, ...]()
+    if not joined.has_channel:
         intro = "You're on the matchups list, but no round can run yet."
         who = "you set" if here else "an organizer sets"
-        warning = (
-            f"\n\nNote: no matchups channel is set, so no round runs until {who} one with "
-            "`setup matchups:#channel`."
-        )
-        if here:
-            actions = (
-                Action("Matchups here", f"setup matchups:{here}", ActionStyle.PRIMARY),
-                Action("Guided setup", "setup"),
-            )
+        warning = f"\n\nNote: no matchups channel is set, so no round runs until {who} one with "
+        warning += "`setup matchups:#channel`."
+        fixes = (Action("Matchups here", f"setup matchups:{here}", ActionStyle.PRIMARY),)
+        actions = (*fixes, Action("Guided setup", "setup")) if here else ()
     return Reply(
         title="Matchups",
         body=(
