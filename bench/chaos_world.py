@@ -98,7 +98,7 @@ async def _community(
     for purpose in Purpose:
         due = START + timedelta(minutes=next(minutes))
         community = await cohort.communities.configure(
-            community, schedule=Schedule(purpose, due.weekday(), due.strftime("%H:%M"))
+            community, schedules=[Schedule(purpose, due.weekday(), due.strftime("%H:%M"))]
         )
     for user in users:
         caller = Caller(MemberRef(ref, user), display_name=user)

@@ -3,9 +3,10 @@ from settings, a clock and a database."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from bot.admin.service import SetupService
 from bot.challenges.service import ChallengeService
 from bot.clock import Clock
 from bot.commands import Catalogue
@@ -22,6 +23,7 @@ from bot.fairuse.limits import FairUse, Limits
 from bot.feature import Feature, Services, Shared
 from bot.features import FEATURES
 from bot.health import Health
+from bot.identity import CommunityRef
 from bot.matchups.service import MatchService
 from bot.members.service import MemberService
 from bot.metrics import Metrics
@@ -81,6 +83,7 @@ class Cohort:
         self.matchups = self.services.get(MatchService)
         self.digests = self.services.get(DigestService)
         self.outbox = self.services.get(OutboxService)
+        self.setup = self.services.get(SetupService)
         limits = Limits(
             member_concurrent=settings.limit_member_concurrent,
             member_per_minute=settings.limit_member_per_minute,
@@ -90,6 +93,7 @@ class Cohort:
         self.dispatcher = Dispatcher(
             self.catalogue, self.communities, clock, self.metrics, FairUse(limits)
         )
+        self.dispatcher.on_arrival(self._welcome)
         jobs: list[Job] = []
         for feature, service in built:
             for source, suggest in feature.suggesters(service).items():
@@ -126,6 +130,12 @@ class Cohort:
     def observe_refresh(self, report: RefreshReport) -> None:
         """Count what one feed refresh did, for /metrics."""
         self.metrics.feed_refresh(report.checked, report.failed, report.disabled, report.new_items)
+
+    async def _welcome(self, community: CommunityRef, channel_id: str, now: datetime) -> None:
+        """Cohort was added to a server or workspace: post the guided setup in `channel_id`,
+        once per community, however often the platform reports the arrival."""
+        if await self.setup.welcome(community, channel_id, now):
+            self.wake_senders()
 
     def wake_senders(self) -> None:
         """New outbox rows were written in this process: deliver them now."""

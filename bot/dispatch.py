@@ -29,7 +29,7 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.fairuse.limits import Admission, FairUse, Limits, Refusal
 from bot.grammar import GrammarError, tokenize
-from bot.identity import Caller, Platform
+from bot.identity import Caller, CommunityRef, Platform
 from bot.metrics import Metrics
 from bot.replies import Answer, Reply
 
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 
 Suggest = Callable[["Context", str], Awaitable[list[str]]]
+Arrival = Callable[[CommunityRef, str, datetime], Awaitable[None]]
 
 MAX_SUGGESTIONS = 25
 
@@ -56,6 +57,7 @@ class Dispatcher:
         self._metrics = metrics or Metrics()
         # No limits unless the composition root sets them (Cohort does, from Settings).
         self._fair_use = fair_use or FairUse(Limits(0, 0, 0, 0))
+        self._arrival: Arrival | None = None
         self._suggesters: dict[Autocomplete, Suggest] = {
             Autocomplete.TIMEZONE: _suggest_timezones,
             Autocomplete.COMMAND: self._suggest_commands,
@@ -64,6 +66,21 @@ class Dispatcher:
     def add_suggester(self, source: Autocomplete, suggest: Suggest) -> None:
         """Let a feature answer autocomplete for one of its sources (milestones, ...)."""
         self._suggesters[source] = suggest
+
+    def on_arrival(self, welcome: Arrival) -> None:
+        """What to do when Cohort arrives in a community (the guided setup's welcome)."""
+        self._arrival = welcome
+
+    async def arrived(self, community: CommunityRef, channel_id: str) -> None:
+        """Cohort was added to a server or installed in a workspace (or the console started
+        on a new database); `channel_id` is where it may greet the organizers. Never raises:
+        a platform event has nobody to answer."""
+        if self._arrival is None:
+            return
+        try:
+            await self._arrival(community, channel_id, self._clock.now())
+        except Exception:
+            log.exception("welcoming community %s failed", community)
 
     async def suggestions(self, caller: Caller, source: Autocomplete, typed: str) -> list[str]:
         """Up to 25 values for an option while the user types it; never raises."""

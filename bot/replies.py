@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from bot.grammar import quote
 
 
 class Tone(StrEnum):
@@ -30,6 +33,38 @@ class Action:
     label: str
     command: str
     style: ActionStyle = ActionStyle.SECONDARY
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One entry of a :class:`Select`: what it shows and the option value it gives."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Select:
+    """A drop-down. Choosing runs `command` with `option` set to the chosen value (a channel's
+    id when `choices` is empty: a channel picker; else one choice's value, or several joined
+    with commas when `multiple`). Like an Action, what it runs is a text-grammar line, so its
+    id is stable across restarts and platforms."""
+
+    label: str
+    command: str
+    option: str
+    choices: tuple[Choice, ...] = ()
+    multiple: bool = False
+    current: tuple[str, ...] = ()  # the value(s) chosen now, shown as the default
+
+    @property
+    def picks_channel(self) -> bool:
+        return not self.choices
+
+    def line(self, values: Sequence[str]) -> str:
+        """The command line that choosing `values` runs (`none` when a multiple choice was
+        emptied)."""
+        return f"{self.command} {self.option}:{quote(','.join(values) or 'none')}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +106,7 @@ class Reply:
     items: tuple[str, ...] = ()
     image: Image | None = None
     actions: tuple[Action, ...] = ()
+    selects: tuple[Select, ...] = ()
     tone: Tone = Tone.INFO
     private: bool = True
     attachment: Attachment | None = None
@@ -127,6 +163,18 @@ def encode(reply: Reply) -> str:
         "tone": reply.tone.value,
         "private": reply.private,
     }
+    if reply.selects:
+        data["selects"] = [
+            [
+                s.label,
+                s.command,
+                s.option,
+                [[c.label, c.value] for c in s.choices],
+                s.multiple,
+                list(s.current),
+            ]
+            for s in reply.selects
+        ]
     if reply.image:
         data["image"] = [
             reply.image.filename,
@@ -155,6 +203,10 @@ def decode(text: str) -> Reply:
         image=Image(image[0], base64.b64decode(image[1]), image[2]) if image else None,
         actions=tuple(
             Action(label, cmd, ActionStyle(style)) for label, cmd, style in data["actions"]
+        ),
+        selects=tuple(
+            Select(label, command, option, tuple(Choice(*c) for c in choices), multiple, tuple(now))
+            for label, command, option, choices, multiple, now in data.get("selects", ())
         ),
         tone=Tone(data["tone"]),
         private=data["private"],

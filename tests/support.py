@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,6 +21,7 @@ from bot.outbox import Target, enqueue
 from bot.replies import Answer, Form, Reply, Tone
 from bot.settings import Settings
 from bot.storage.database import Database
+from bot.storage.tables import outbox
 
 COMMUNITY = CommunityRef(Platform.CONSOLE, "test")
 
@@ -118,3 +119,21 @@ def no_errors_logged() -> Iterator[list[logging.LogRecord]]:
         root.removeHandler(kept)
     logged = [f"{r.name}: {r.getMessage()}" for r in kept.records]
     assert logged == [], "errors were logged"
+
+
+async def first_scheduled_post(cohort: Cohort, within: timedelta = timedelta(days=8)) -> str:
+    """Let the scheduler run, occurrence by occurrence, until it queues a post; the post's
+    key. Fails when nothing is queued `within` that time."""
+    clock = cohort.clock
+    assert isinstance(clock, ManualClock)
+    until = clock.now() + within
+    before = {r["key"] for r in await table_rows(cohort, outbox)}
+    while clock.now() < until:
+        due = await cohort.scheduler.next_due(clock.now(), until)
+        if due is None:
+            break
+        clock.set(due)
+        await cohort.scheduler.tick()
+        if new := [r["key"] for r in await table_rows(cohort, outbox) if r["key"] not in before]:
+            return str(new[0])
+    raise AssertionError(f"no scheduled post was queued within {within}")

@@ -23,7 +23,7 @@ from bot.clock import OffsetClock
 from bot.grammar import quote
 from bot.identity import Caller, CommunityRef, MemberRef, Platform
 from bot.markdown import plain
-from bot.replies import Answer, Form, FormField, Reply, Tone
+from bot.replies import ActionStyle, Answer, Form, FormField, Reply, Select, Tone
 from bot.storage.host_values import HostValues
 
 COMMUNITY = CommunityRef(Platform.CONSOLE, "local")
@@ -82,6 +82,11 @@ class Console:
         if self._interactive:
             self._print("Cohort console. Type /help for commands, :quit to leave.")
         await self._restore_clock()
+        if self._interactive:
+            # Cohort arriving in front of a person: the guided setup, the first time only
+            # (piped input is a script, which sets up with `setup` options).
+            await self._cohort.dispatcher.arrived(COMMUNITY, CHANNEL)
+            await self._drainer.drain()
         while not self._input_ended:
             line = await self._read_line(f"{self._user}> " if self._interactive else "")
             if line is None:
@@ -171,6 +176,8 @@ class Console:
     async def _show(self, answer: Answer) -> None:
         if not isinstance(answer, Form):
             self._print(render.reply(answer, self._shelf))
+            if answer.selects and self._interactive:
+                await self._choose(answer)
             return
         if self._interactive:
             await self._fill(answer)
@@ -198,6 +205,54 @@ class Console:
             if not (isinstance(answer, Reply) and answer.tone is Tone.ERROR):
                 return
             self._print(render.FIX_FORM)
+
+    async def _choose(self, answer: Reply) -> None:
+        """A reply with pickers: Enter presses its primary button; `pick` asks each picker in
+        turn and runs what was chosen, one line per command; anything else is a command."""
+        primary = next((a for a in answer.actions if a.style is ActionStyle.PRIMARY), None)
+        typed = await self._read_line(render.choosing(primary))
+        if typed is None:
+            self._input_ended = True
+            return
+        typed = typed.strip()
+        if not typed:
+            if primary is not None:
+                await self._command(primary.command)
+            return
+        if typed.lower() != "pick":
+            await self._command(typed.removeprefix("/"))
+            return
+        chosen: dict[str, list[str]] = {}
+        for select in answer.selects:
+            value = await self._pick(select)
+            if value is None:
+                self._print("Cancelled: nothing was changed.")
+                return
+            if value and value != ",".join(select.current):
+                chosen.setdefault(select.command, []).append(f"{select.option}:{quote(value)}")
+        for command, options in chosen.items():
+            await self._command(" ".join([command, *options]))
+        if not chosen:
+            self._print("Nothing changed.")
+
+    async def _pick(self, select: Select) -> str | None:
+        """One picker's value once the command accepts it ("" keeps it); None when cancelled."""
+        while True:
+            typed = await self._read_line(render.select_prompt(select))
+            if typed is None:
+                self._input_ended = True
+                return None
+            value = typed.strip()
+            if value == ":cancel":
+                return None
+            if value in ("", render.EMPTY):
+                return ""
+            problem = await self._cohort.dispatcher.problem(
+                self._caller(), select.command.split(), select.option, value
+            )
+            if problem is None:
+                return value
+            self._print(f"error: {plain(problem)}")
 
     async def _ask(self, form: Form, field: FormField, current: str) -> str | None:
         """One field's value, once it passes the option's checks; None when cancelled."""

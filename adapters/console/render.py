@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from adapters.console.files import Shelf
 from bot.markdown import plain
-from bot.replies import Form, FormField, Reply, Tone
+from bot.replies import Action, Form, FormField, Reply, Select, Tone
 
 
 def reply(answer: Reply, shelf: Shelf) -> str:
@@ -25,7 +25,33 @@ def reply(answer: Reply, shelf: Shelf) -> str:
         lines.append(f"[file: {len(answer.attachment.data)} bytes] saved to {path}")
     if answer.actions:
         lines.append("Next: " + " | ".join(f"/{a.command}" for a in answer.actions))
+    lines.extend(f"{plain(s.label)}: /{s.command} {s.option}:{_shape(s)}" for s in answer.selects)
     return "\n".join(lines)
+
+
+def _shape(select: Select) -> str:
+    if select.picks_channel:
+        return "#channel"
+    values = "|".join(c.value for c in select.choices)
+    return f"{values} (several, with commas)" if select.multiple else values
+
+
+def choosing(primary: Action | None) -> str:
+    """The question after a reply with pickers: its primary button, or choose each setting."""
+    run = f"Enter runs /{primary.command}, " if primary else "Enter skips, "
+    return f"{run}`pick` sets each setting in turn, or type a command: "
+
+
+def select_prompt(select: Select) -> str:
+    if select.picks_channel:
+        what = "a channel name"
+    else:
+        what = ("some of " if select.multiple else "one of ") + ", ".join(
+            c.value for c in select.choices
+        )
+        what += ", separated by commas" if select.multiple else ""
+    shown = f" [{','.join(select.current)}]" if select.current else ""
+    return f"{plain(select.label)} ({what}; Enter keeps, {EMPTY} skips){shown}: "
 
 
 EMPTY = "-"

@@ -9,6 +9,7 @@ from typing import Any, Self
 
 import discord
 from discord import app_commands
+from discord.ui.select import BaseSelect
 
 from adapters.discord import commands, convert
 from adapters.discord.convert import Interaction
@@ -82,6 +83,32 @@ class FormButton(
         await _handlers(interaction).open_form(interaction, self.target)
 
 
+class PickSelect(
+    discord.ui.DynamicItem[discord.ui.Item[discord.ui.View]], template=convert.PICK_TEMPLATE
+):
+    """Any select (of channels or of choices) whose custom id is `cohort:pick:<command>
+    <option>`: the choice becomes that option's value."""
+
+    def __init__(self, item: discord.ui.Item[discord.ui.View], pick: convert.Pick) -> None:
+        super().__init__(item)
+        self.pick = pick
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> Self:
+        if not isinstance(item, BaseSelect):
+            raise TypeError("a cohort:pick id on something other than a select")
+        return cls(item, convert.parse_pick(match))
+
+    async def callback(self, interaction: Interaction) -> None:
+        await _handlers(interaction).pick(interaction, self.pick)
+
+
 def client_options() -> dict[str, Any]:
     """What every Cohort client is built with."""
     return {
@@ -132,7 +159,16 @@ class CohortClient(discord.Client):
         commands.register(self.tree, dispatcher.catalogue, self.handlers)
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(RunButton, FormButton)
+        self.add_dynamic_items(RunButton, FormButton, PickSelect)
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        """Cohort was added to a server: the guided setup goes to the channel where the server
+        greets newcomers, or else the first one Cohort may post in."""
+        channel = _greeting_channel(guild)
+        if channel is None:
+            log.info("joined server %s but may post in none of its channels", guild.id)
+            return
+        await self.handlers.arrived(str(guild.id), str(channel.id))
 
     async def on_interaction(self, interaction: Interaction) -> None:
         """Modal submissions, handled from their custom id alone so a form opened before a
@@ -143,6 +179,16 @@ class CohortClient(discord.Client):
         target = convert.parse_form(custom_id) if isinstance(custom_id, str) else None
         if target is not None:
             await self.handlers.submit_form(interaction, target)
+
+
+def _greeting_channel(guild: discord.Guild) -> discord.TextChannel | None:
+    def may_post(channel: discord.TextChannel) -> bool:
+        return channel.permissions_for(guild.me).send_messages
+
+    system = guild.system_channel
+    if system is not None and may_post(system):
+        return system
+    return next((c for c in guild.text_channels if may_post(c)), None)
 
 
 class ShardedCohortClient(CohortClient, discord.AutoShardedClient):

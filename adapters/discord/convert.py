@@ -10,6 +10,7 @@ from typing import Any
 import discord
 
 from bot.identity import Caller, CommunityRef, MemberRef, Platform
+from bot.replies import Select
 
 Interaction = discord.Interaction[discord.Client]
 
@@ -20,6 +21,10 @@ CUSTOM_ID_LIMIT = 100
 # because a click in a DM does not say which community it belongs to.
 RUN_TEMPLATE = re.compile(r"cohort:run:(?:g(?P<guild>[0-9]{1,20}):)?(?P<line>.+)", re.DOTALL)
 FORM_TEMPLATE = re.compile(r"cohort:form:(?:g(?P<guild>[0-9]{1,20}):)?(?P<path>[^:]+)")
+# A select carries the command and option its choice sets; the choice comes with the click.
+PICK_TEMPLATE = re.compile(
+    r"cohort:pick:(?:g(?P<guild>[0-9]{1,20}):)?(?P<command>[^:]+) (?P<option>[a-z-]+)"
+)
 
 
 def _guild_part(guild_id: str | None) -> str:
@@ -30,6 +35,12 @@ def run_id(line: str, guild_id: str | None = None) -> str | None:
     """The custom id of a button that runs `line`, or None when it would not fit Discord's 100
     characters."""
     custom_id = f"cohort:run:{_guild_part(guild_id)}{line}"
+    return custom_id if len(custom_id) <= CUSTOM_ID_LIMIT else None
+
+
+def pick_id(select: Select, guild_id: str | None = None) -> str | None:
+    """The custom id of a select, or None when it would not fit Discord's 100 characters."""
+    custom_id = f"cohort:pick:{_guild_part(guild_id)}{select.command} {select.option}"
     return custom_id if len(custom_id) <= CUSTOM_ID_LIMIT else None
 
 
@@ -52,6 +63,21 @@ class FormTarget:
 
 def parse_run(match: re.Match[str]) -> Run:
     return Run(match.group("line"), match.group("guild"))
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    select: Select  # what the choice sets; its labels and choices are not needed to run it
+    guild_id: str | None
+
+
+def parse_pick(match: re.Match[str]) -> Pick:
+    return Pick(Select("", match.group("command"), match.group("option")), match.group("guild"))
+
+
+def chosen(data: Mapping[str, Any] | None) -> list[str]:
+    """The values chosen in a select: channel ids for a channel select."""
+    return [str(v) for v in (data or {}).get("values", [])]
 
 
 def parse_form(custom_id: str) -> FormTarget | None:

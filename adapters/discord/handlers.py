@@ -7,11 +7,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from adapters.discord import convert, render
-from adapters.discord.convert import FormTarget, Interaction, Run
+from adapters.discord.convert import FormTarget, Interaction, Pick, Run
 from bot.commands import Autocomplete, Command
 from bot.dispatch import Dispatcher
 from bot.errors import UserError
 from bot.grammar import GrammarError, tokenize
+from bot.identity import CommunityRef, Platform
 from bot.replies import Answer, Form
 
 
@@ -34,6 +35,10 @@ class Handlers:
         answer = await self._dispatcher.run(convert.caller(interaction), path, raw)
         await self._answer(interaction, answer)
 
+    async def arrived(self, guild_id: str, channel_id: str) -> None:
+        """Cohort was added to a server; `channel_id` is where it may greet the organizers."""
+        await self._dispatcher.arrived(CommunityRef(Platform.DISCORD, guild_id), channel_id)
+
     async def suggest(
         self, interaction: Interaction, source: Autocomplete, typed: str
     ) -> list[str]:
@@ -47,6 +52,11 @@ class Handlers:
         caller = convert.caller(interaction, run.guild_id)
         answer = await self._dispatcher.run_line(caller, run.line)
         await self._answer(interaction, answer, run.guild_id)
+
+    async def pick(self, interaction: Interaction, pick: Pick) -> None:
+        """A choice made in a select: runs the line the select and the choice make."""
+        line = pick.select.line(convert.chosen(_data(interaction)))
+        await self.run(interaction, Run(line, pick.guild_id))
 
     async def open_form(self, interaction: Interaction, target: FormTarget) -> None:
         """A button that opens a form. Never deferred: a modal can only be the first answer

@@ -11,9 +11,9 @@ from pathlib import PurePath
 
 import discord
 
-from adapters.discord.convert import form_id, run_id
+from adapters.discord.convert import form_id, pick_id, run_id
 from bot.markdown import Kind, plain, tokenize
-from bot.replies import Action, ActionStyle, FieldKind, Form, FormField, Reply, Tone
+from bot.replies import Action, ActionStyle, FieldKind, Form, FormField, Reply, Select, Tone
 
 CONTENT_LIMIT = 2000
 TITLE_LIMIT = 256
@@ -25,6 +25,9 @@ EMBED_TOTAL_LIMIT = 6000  # across every embed of one message
 EMBEDS_PER_MESSAGE = 10
 BUTTONS_PER_MESSAGE = 25
 BUTTON_LABEL_LIMIT = 80
+SELECT_OPTIONS = 25
+SELECT_LABEL_LIMIT = 100
+SELECT_VALUE_LIMIT = 100
 THREAD_NAME_LIMIT = 100
 MODAL_TITLE_LIMIT = 45
 MODAL_COMPONENTS = 5
@@ -177,7 +180,7 @@ def reply(answer: Reply, guild_id: str | None = None) -> list[Outgoing]:
     """A reply as one or more messages. `guild_id` is given for messages sent outside the
     server (DMs), so their buttons still know which community they belong to."""
     colour = COLOURS[answer.tone]
-    view, hints = _buttons(answer.actions, guild_id)
+    views, hints = _components(answer.actions, answer.selects, guild_id)
     sections = []
     if answer.body:
         sections.append(markdown(answer.body))
@@ -231,7 +234,13 @@ def reply(answer: Reply, guild_id: str | None = None) -> list[Outgoing]:
 
     messages = [Outgoing(embeds=group) for group in _pack(embeds, colour)]
     messages[0].files = files
-    messages[-1].view = view
+    if views:
+        messages[-1].view = views[0]
+        # A message holds five rows of components: the rest follow in messages of their own.
+        messages.extend(
+            Outgoing(embeds=[discord.Embed(description=EMPTY, colour=colour)], view=more)
+            for more in views[1:]
+        )
     return messages
 
 
@@ -271,31 +280,75 @@ def _filename(name: str, suffix: str = ".png") -> str:
     return cleaned if cleaned.lower().endswith(suffix) else f"file{suffix}"
 
 
-def _buttons(
-    actions: Sequence[Action], guild_id: str | None
-) -> tuple[discord.ui.View | None, list[str]]:
-    """Buttons for the actions, and a text hint for any that cannot be a button (the command
-    is too long for a custom id, or there are more than a message can hold)."""
-    view = discord.ui.View(timeout=None)
+def _components(
+    actions: Sequence[Action], selects: Sequence[Select], guild_id: str | None
+) -> tuple[list[discord.ui.View], list[str]]:
+    """Buttons for the actions and a select for each picker, in as many views (one per
+    message) as their rows need, and a text hint for any that cannot be one (its command is
+    too long for a custom id, or there are more buttons than a message can hold)."""
+    items: list[discord.ui.Item[discord.ui.View]] = []
     hints = []
+    buttons = 0
     for action in actions:
         custom_id = run_id(action.command, guild_id)
-        if custom_id is None or len(view.children) >= BUTTONS_PER_MESSAGE:
+        if custom_id is None or buttons >= BUTTONS_PER_MESSAGE:
             hints.append(f"{escape_text(plain(action.label))}: {escape_text('/' + action.command)}")
             continue
-        view.add_item(
+        buttons += 1
+        items.append(
             discord.ui.Button(
                 label=clip(plain(action.label), BUTTON_LABEL_LIMIT) or ELLIPSIS,
                 custom_id=custom_id,
                 style=STYLES[action.style],
             )
         )
-    if not view.children:
-        return None, hints
+    for select in selects:
+        if (item := _select(select, guild_id)) is not None:
+            items.append(item)
+        else:
+            hints.append(f"{escape_text(plain(select.label))}: /{select.command} {select.option}:")
+    views: list[discord.ui.View] = []
+    for item in items:
+        try:
+            views[-1].add_item(item)
+        except (IndexError, ValueError):  # no view yet, or its rows are full
+            views.append(discord.ui.View(timeout=None))
+            views[-1].add_item(item)
     # Clicks are dispatched by the dynamic items the client registers at start-up, which
     # survive restarts; a stopped view is never kept in discord.py's per-message store.
-    view.stop()
-    return view, hints
+    for view in views:
+        view.stop()
+    return views, hints
+
+
+def _select(select: Select, guild_id: str | None) -> discord.ui.Item[discord.ui.View] | None:
+    """A channel select, or a select of choices (at most 25, Discord's limit)."""
+    custom_id = pick_id(select, guild_id)
+    if custom_id is None:
+        return None
+    placeholder = clip(plain(select.label), PLACEHOLDER_LIMIT)
+    if select.picks_channel:
+        return discord.ui.ChannelSelect(
+            custom_id=custom_id,
+            placeholder=placeholder,
+            channel_types=[discord.ChannelType.text, discord.ChannelType.news],
+            default_values=[discord.Object(int(c)) for c in select.current if c.isdigit()],
+        )
+    choices = select.choices[:SELECT_OPTIONS]
+    return discord.ui.Select(
+        custom_id=custom_id,
+        placeholder=placeholder,
+        min_values=1,
+        max_values=len(choices) if select.multiple else 1,
+        options=[
+            discord.SelectOption(
+                label=clip(plain(c.label), SELECT_LABEL_LIMIT) or c.value,
+                value=c.value[:SELECT_VALUE_LIMIT],
+                default=c.value in select.current,
+            )
+            for c in choices
+        ],
+    )
 
 
 # Forms -------------------------------------------------------------------------------------

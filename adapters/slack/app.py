@@ -20,6 +20,7 @@ from typing import Any
 import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
@@ -184,8 +185,10 @@ class SlackAdapter:
         self.app.middleware(self._skip_repeated_events)
         self.app.command(COMMAND)(self._on_command)
         self.app.action(re.compile("^" + re.escape(render.ACTION_PREFIX)))(self._on_action)
+        self.app.action(re.compile("^" + re.escape(convert.PICK_PREFIX)))(self._on_action)
         self.app.view_submission(render.FORM_CALLBACK)(self._on_submit)
         self.app.event("app_home_opened")(self._on_home_opened)
+        self.app.event("member_joined_channel")(self._on_member_joined)
 
     async def settle(self) -> None:
         """Wait until the work already acknowledged is done (a clean shutdown, tests)."""
@@ -254,7 +257,7 @@ class SlackAdapter:
             caller = await self._caller(
                 team_id, user["id"], user.get("username") or user.get("name", ""), channel_id
             )
-            answer = await self._dispatcher.run_line(caller, action.get("value", ""))
+            answer = await self._dispatcher.run_line(caller, convert.action_line(action))
             surface = _Surface(
                 user_id=user["id"],
                 trigger_id=body.get("trigger_id"),
@@ -299,6 +302,16 @@ class SlackAdapter:
         async with self._work(None):  # Bolt acknowledges events itself
             if event.get("tab") == "home":
                 await self._publish_home(convert.team_of(body), event["user"])
+
+    async def _on_member_joined(
+        self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        """Cohort invited into a channel: the first time in a workspace, the guided setup is
+        posted there (the core keeps it to once per workspace)."""
+        async with self._work(None):
+            if event.get("user") == context.bot_user_id and event.get("channel"):
+                team = convert.community(str(event.get("team") or convert.team_of(body)))
+                await self._dispatcher.arrived(team, str(event["channel"]))
 
     # --- Showing answers -------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.identity import Caller, CommunityRef, MemberRef, Platform
+from bot.replies import Select
 
 # Slack rewrites links it recognises as `<https://x|label>`; the core wants the bare URL.
 _LINK = re.compile(r"<(https?://[^|>\s]+)(?:\|[^>]*)?>")
@@ -49,6 +50,29 @@ def caller(
         is_platform_admin=is_admin,
         channel_id=channel_id,
     )
+
+
+PICK_PREFIX = "cohort:pick:"  # + `<command> <option>`: what a select's choice sets
+
+
+def pick_id(select: Select) -> str:
+    return f"{PICK_PREFIX}{select.command} {select.option}"
+
+
+def action_line(action: Mapping[str, Any]) -> str:
+    """The command line a block action runs: a button's value, or the line a select makes of
+    the choice (a channel, one option, or several)."""
+    action_id = str(action.get("action_id", ""))
+    if not action_id.startswith(PICK_PREFIX):
+        return str(action.get("value", ""))
+    command, _, option = action_id.removeprefix(PICK_PREFIX).rpartition(" ")
+    if conversation := action.get("selected_conversation") or action.get("selected_channel"):
+        values = [str(conversation)]
+    elif "selected_options" in action:
+        values = [str(o["value"]) for o in action["selected_options"]]
+    else:
+        values = [str((action.get("selected_option") or {}).get("value", ""))]
+    return Select("", command, option).line(values)
 
 
 def team_of(body: Mapping[str, Any]) -> str:

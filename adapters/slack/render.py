@@ -14,8 +14,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from adapters.slack.convert import pick_id
 from bot import markdown as md
-from bot.replies import Action, ActionStyle, FieldKind, Form, Reply, Tone
+from bot.replies import Action, ActionStyle, Choice, FieldKind, Form, Reply, Select, Tone
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,8 @@ CONTEXT_LIMIT = 2000
 BUTTON_LABEL_LIMIT = 75
 BUTTON_VALUE_LIMIT = 2000
 BUTTONS_PER_BLOCK = 25
+MENU_OPTIONS = 100
+OPTION_LIMIT = 75
 MODAL_TITLE_LIMIT = 24
 LABEL_LIMIT = 2000
 PLACEHOLDER_LIMIT = 150
@@ -260,6 +263,43 @@ def _buttons(actions: Iterable[Action]) -> list[Block]:
     ]
 
 
+def _selects(selects: Iterable[Select]) -> list[Block]:
+    """The pickers, in one actions block: a conversation picker (public and private channels)
+    or a menu of choices, one or several."""
+    elements: list[Block] = []
+    for select in selects:
+        element: Block = {
+            "action_id": pick_id(select),
+            "placeholder": _plain_text(md.plain(select.label), PLACEHOLDER_LIMIT),
+        }
+        if select.picks_channel:
+            element["type"] = "conversations_select"
+            element["filter"] = {"include": ["public", "private"], "exclude_bot_users": True}
+            if select.current:
+                element["initial_conversation"] = select.current[0]
+        else:
+            options = {c.value: _option(c) for c in select.choices[:MENU_OPTIONS]}
+            chosen = [options[v] for v in select.current if v in options]
+            element["options"] = list(options.values())
+            if select.multiple:
+                element["type"] = "multi_static_select"
+                if chosen:
+                    element["initial_options"] = chosen
+            else:
+                element["type"] = "static_select"
+                if chosen:
+                    element["initial_option"] = chosen[0]
+        elements.append(element)
+    return [
+        {"type": "actions", "elements": elements[i : i + BUTTONS_PER_BLOCK]}
+        for i in range(0, len(elements), BUTTONS_PER_BLOCK)
+    ]
+
+
+def _option(choice: Choice) -> Block:
+    return {"text": _plain_text(md.plain(choice.label), OPTION_LIMIT), "value": choice.value}
+
+
 def _fit(content: list[Block], tail: list[Block], limit: int) -> list[Block]:
     """At most `limit` blocks: the buttons always stay, the content is cut with a note."""
     room = limit - len(tail)
@@ -269,7 +309,7 @@ def _fit(content: list[Block], tail: list[Block], limit: int) -> list[Block]:
 
 
 def blocks(reply: Reply, limit: int = MAX_MESSAGE_BLOCKS) -> list[Block]:
-    return _fit(_content(reply), _buttons(reply.actions), limit)
+    return _fit(_content(reply), _buttons(reply.actions) + _selects(reply.selects), limit)
 
 
 def fallback(reply: Reply) -> str:

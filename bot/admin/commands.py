@@ -1,16 +1,20 @@
-"""The organizer `setup` command: time zone, channels, schedules and organizers."""
+"""The organizer `setup` command: the guided setup and its checklist, time zone, channels,
+schedules, posts turned on, challenge track, built-in feeds and organizers."""
 
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.admin import messages
+from bot.admin.model import MEMBER_POSTS
+from bot.admin.service import SetupService
+from bot.challenges.service import TRACKS
 from bot.commands import Access, Args, Autocomplete, Command, Option, OptionKind
 from bot.communities.model import WEEKDAYS, Community, Purpose, Schedule
-from bot.communities.service import CommunityService
 from bot.content.model import ContentPack
 from bot.content.problems import ContentError
 from bot.content.provider import BUILTIN, ContentProvider
@@ -23,18 +27,30 @@ from bot.scheduler import next_fire, trigger
 _PURPOSES = tuple(p.value for p in Purpose)
 
 
-def commands(communities: CommunityService, content: ContentProvider) -> tuple[Command, ...]:
+def commands(service: SetupService, content: ContentProvider) -> tuple[Command, ...]:
+    communities = service.communities
+
     async def setup(ctx: Context, args: Args) -> Answer:
         community = ctx.community
+        user_id, here = ctx.caller.member.user_id, ctx.caller.channel_id
+        if not args.given():
+            return messages.guided(await service.state(community, user_id), here)
+        if args.text("pick") is not None:
+            return messages.channel_pickers(await service.state(community, user_id))
         changes: list[str] = []
         timezone = args.text("timezone")
         if timezone:
             changes.append(f"time zone {escape(timezone)}")
-        channels = {p: c for p in Purpose if (c := args.text(p.value))}
+        channels = _channels(args)
         changes.extend(f"{p.value} in #{escape(c)}" for p, c in channels.items())
-        schedule = _schedule(args, community)
-        if schedule is not None:
+        schedules = _enabled(args, community)
+        changes.extend(f"{s.purpose.value} {'on' if s.enabled else 'off'}" for s in schedules)
+        if (schedule := _schedule(args, community)) is not None:
+            schedules.append(schedule)
             changes.append(f"{schedule.purpose.value} {messages.when(schedule)}")
+        track = args.text("track")
+        if track is not None:
+            changes.append(f"challenge track {escape(track)}")
         pack_name = args.text("content")
         if pack_name is not None:
             pack = _pack(content, pack_name)
@@ -43,14 +59,15 @@ def commands(communities: CommunityService, content: ContentProvider) -> tuple[C
             community,
             timezone=timezone,
             channels=channels,
-            schedule=schedule,
+            schedules=schedules,
+            challenge_track=track,
             content_dir="" if pack_name == BUILTIN else pack_name,
         )
+        if (feeds := args.text("feeds")) is not None:
+            changes.append(await service.builtin_feeds(community, feeds == "on", user_id, ctx.now))
         unchanged: list[str] = []
         if added := args.text("organizer"):
-            if await communities.add_organizer(
-                community, added, ctx.caller.member.user_id, ctx.now
-            ):
+            if await communities.add_organizer(community, added, user_id, ctx.now):
                 changes.append(f"{mention(added)} is now an organizer")
             else:
                 unchanged.append(f"{mention(added)} was already an organizer")
@@ -59,16 +76,22 @@ def commands(communities: CommunityService, content: ContentProvider) -> tuple[C
                 changes.append(f"{mention(removed)} is no longer a named organizer")
             else:
                 unchanged.append(f"{mention(removed)} was not a named organizer")
-        organizers = await communities.organizers(community)
-        return messages.overview(community, organizers, changes, unchanged)
+        state = await service.state(community, user_id)
+        return messages.overview(state, here, changes, unchanged)
 
     return (
         Command(
             "setup",
-            "Configure this community: time zone, channels, post times and organizers",
+            "Set up this community: guided, or by time zone, channels, posts and organizers",
             setup,
             access=Access.ORGANIZER,
             options=(
+                Option(
+                    "all",
+                    "The channel for every member post: "
+                    + ", ".join(p.value for p in MEMBER_POSTS),
+                    OptionKind.CHANNEL,
+                ),
                 Option(
                     "timezone",
                     "The community's IANA time zone, used for post times",
@@ -94,6 +117,30 @@ def commands(communities: CommunityService, content: ContentProvider) -> tuple[C
                     max_length=100,
                 ),
                 Option(
+                    "posts",
+                    "The posts to turn on, separated by commas (the others are turned off), "
+                    "or none",
+                    max_length=100,
+                ),
+                Option(
+                    "track",
+                    "The challenge track: auto (the phase most members are in), all, or a phase",
+                    OptionKind.CHOICE,
+                    choices=TRACKS,
+                ),
+                Option(
+                    "feeds",
+                    "on to follow the built-in reading feeds, off to drop them",
+                    OptionKind.CHOICE,
+                    choices=("on", "off"),
+                ),
+                Option(
+                    "pick",
+                    "channels: a channel picker for each kind of post",
+                    OptionKind.CHOICE,
+                    choices=("channels",),
+                ),
+                Option(
                     "content",
                     f"A content pack from the host's packs folder, or {BUILTIN}",
                     max_length=64,
@@ -105,6 +152,30 @@ def commands(communities: CommunityService, content: ContentProvider) -> tuple[C
             ),
         ),
     )
+
+
+def _channels(args: Args) -> dict[Purpose, str]:
+    """The channels given, each post's own over `all`."""
+    every = args.text("all")
+    channels = dict.fromkeys(MEMBER_POSTS, every) if every else {}
+    channels.update({p: c for p in Purpose if (c := args.text(p.value))})
+    return {p: c for p, c in channels.items() if c}
+
+
+def _enabled(args: Args, community: Community) -> list[Schedule]:
+    """The schedules `posts` turns on or off (those it changes)."""
+    text = args.text("posts")
+    if text is None:
+        return []
+    names = {n.strip().lower() for n in text.split(",") if n.strip()} - {"none"}
+    if not names <= set(_PURPOSES):
+        raise UserError(messages.unknown_posts(text))
+    changed = []
+    for purpose in Purpose:
+        schedule = community.schedule(purpose)
+        if schedule.enabled != (purpose.value in names):
+            changed.append(replace(schedule, enabled=purpose.value in names))
+    return changed
 
 
 def _schedule(args: Args, community: Community) -> Schedule | None:
@@ -131,6 +202,7 @@ def _schedule(args: Args, community: Community) -> Schedule | None:
         purpose,
         WEEKDAYS.index(day) if day else existing.weekday,
         time or existing.local_time,
+        existing.enabled,
         cron=cron,
     )
 

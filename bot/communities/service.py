@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.communities import store
@@ -82,7 +83,7 @@ class CommunityService:
         content_dir: str | None = None,
         challenge_track: str | None = None,
         channels: dict[Purpose, str] | None = None,
-        schedule: Schedule | None = None,
+        schedules: Sequence[Schedule] = (),
     ) -> Community:
         """Apply an organizer's settings in one transaction and return the new state."""
         async with self._db.write() as tx:
@@ -95,6 +96,6 @@ class CommunityService:
             )
             for purpose, channel_id in (channels or {}).items():
                 await store.set_channel(tx, community.id, purpose, channel_id)
-            if schedule is not None:
+            for schedule in schedules:
                 await store.set_schedule(tx, community.id, schedule)
             return await store.load(tx, community.id)

@@ -50,7 +50,7 @@ def commands(digests: DigestService) -> tuple[Command, ...]:
     async def preview(ctx: Context, args: Args) -> Answer:
         digest, checked, when = await digests.building.preview(ctx.community, ctx.now)
         channel = ctx.community.channels.get(Purpose.DIGEST)
-        return messages.preview(digest, channel, when, checked)
+        return messages.preview(digest, channel, when, checked, ctx.caller.channel_id)
 
     async def focus(ctx: Context, args: Args) -> Answer:
         text = args.text("topics")

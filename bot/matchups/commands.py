@@ -20,7 +20,8 @@ def commands(matchups: MatchService) -> tuple[Command, ...]:
             args.boolean("share"),
             ctx.now,
         )
-        return messages.joined(joined)
+        here = ctx.caller.channel_id if ctx.is_organizer else None
+        return messages.joined(joined, here)
 
     async def leave(ctx: Context, args: Args) -> Answer:
         await matchups.leave(ctx.community, ctx.caller.member.user_id)

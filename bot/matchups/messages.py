@@ -81,14 +81,18 @@ def _settings_fields(settings: MatchSettings, community: Community) -> tuple[Fie
 # -- members ---------------------------------------------------------------------------------
 
 
-def joined(joined: Joined) -> Reply:
+def joined(joined: Joined, here: str | None) -> Reply:
+    """`here`: the channel an organizer joined from, where a click of theirs can set the
+    missing matchups channel (None for members, who cannot)."""
     intro = "You're in the weekly matchups!" if joined.new else "Your matchups are updated."
-    warning = (
-        ""
-        if joined.has_channel
-        else "\n\nNote: no matchups channel is set, so no round runs until an organizer sets "
-        "one with `setup matchups:#channel`."
-    )
+    warning, actions = "", tuple[Action, ...]()
+    if not joined.has_channel:
+        intro = "You're on the matchups list, but no round can run yet."
+        who = "you set" if here else "an organizer sets"
+        warning = f"\n\nNote: no matchups channel is set, so no round runs until {who} one with "
+        warning += "`setup matchups:#channel`."
+        fixes = (Action("Matchups here", f"setup matchups:{here}", ActionStyle.PRIMARY),)
+        actions = (*fixes, Action("Guided setup", "setup")) if here else ()
     return Reply(
         title="Matchups",
         body=(
@@ -103,7 +107,8 @@ def joined(joined: Joined) -> Reply:
                 "shared" if joined.participant.share_blockers else "kept private",
             ),
         ),
-        tone=Tone.SUCCESS,
+        actions=actions,
+        tone=Tone.SUCCESS if joined.has_channel else Tone.WARNING,
     )
 
 

@@ -44,6 +44,9 @@ _ANSWERS = {
     MODAL_SUBMIT: (MESSAGE_RESPONSE, DEFERRED, 6, 7),
 }
 
+# Component types of the selects Cohort sends.
+STRING_SELECT, CHANNEL_SELECT = 3, 8
+
 # Option types.
 SUBCOMMAND, STRING, INTEGER, BOOLEAN, USER, CHANNEL = 1, 3, 4, 5, 6, 7
 
@@ -94,6 +97,14 @@ def _json(data: Any, status: int = 200, headers: Mapping[str, str] | None = None
 
 def _error(status: int, code: int, message: str) -> web.Response:
     return _json({"code": code, "message": message}, status)
+
+
+def _component(message: Mapping[str, Any], custom_id: str) -> dict[str, Any]:
+    for row in message.get("components") or []:
+        for component in row.get("components", []):
+            if component.get("custom_id") == custom_id:
+                return dict(component)
+    raise AssertionError(f"no component {custom_id} in the message")
 
 
 def user(user_id: int, name: str, *, bot: bool = False) -> dict[str, Any]:
@@ -178,6 +189,7 @@ class FakeDiscord:
         self.gone_members: set[int] = set()
         self.no_threads: set[int] = set()  # channels where private threads are refused
         self.failures: list[Failure] = []
+        self.in_guild = True  # False: the bot is in no server until `join()`
         self._ids = itertools.count(1_200_000_000_000_000_000)
         self._interactions: dict[str, dict[str, Any]] = {}  # token -> interaction payload
         self._originals: dict[str, dict[str, Any]] = {}  # token -> original response message
@@ -317,7 +329,7 @@ class FakeDiscord:
         self.identifies.append(redacted)
         shard = identify.get("shard") or [0, 1]
         connection.shard = (shard[0], shard[1])
-        owns_guild = (GUILD_ID >> 22) % shard[1] == shard[0]
+        owns_guild = self.in_guild and (GUILD_ID >> 22) % shard[1] == shard[0]
         await self._send(
             connection,
             "READY",
@@ -387,6 +399,13 @@ class FakeDiscord:
                 }
             ],
         }
+
+    async def join(self) -> None:
+        """The bot is added to the fake server, as an admin does with its invite link."""
+        self.in_guild = True
+        guild = self._guild()
+        del guild["unavailable"]  # a server joined, not one coming back after an outage
+        await self.dispatch("GUILD_CREATE", guild)
 
     async def dispatch(self, event: str, data: Mapping[str, Any]) -> None:
         """Send a gateway event to the connection whose shard holds the fake server."""
@@ -500,6 +519,24 @@ class FakeDiscord:
     def click(self, message: dict[str, Any], custom_id: str, **who: Any) -> dict[str, Any]:
         """A click on the button with `custom_id` in a message the bot sent."""
         data = {"custom_id": custom_id, "component_type": 2}
+        return self.interaction(COMPONENT, data, message=message, **who)
+
+    def choose(
+        self, message: dict[str, Any], custom_id: str, values: Sequence[str], **who: Any
+    ) -> dict[str, Any]:
+        """A choice in the select with `custom_id` in a message the bot sent: channel ids in
+        a channel select (resolved as Discord resolves them), option values in another."""
+        component = _component(message, custom_id)
+        data: dict[str, Any] = {
+            "custom_id": custom_id,
+            "component_type": component["type"],
+            "values": list(values),
+        }
+        if component["type"] == CHANNEL_SELECT:
+            channels = {
+                v: {"id": v, "name": "general", "type": 0, "permissions": "0"} for v in values
+            }
+            data["resolved"] = {"channels": channels}
         return self.interaction(COMPONENT, data, message=message, **who)
 
     def submit(self, custom_id: str, values: Mapping[str, str], **who: Any) -> dict[str, Any]:

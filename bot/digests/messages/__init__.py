@@ -9,12 +9,13 @@ through :func:`bot.markdown.escape` or :func:`bot.markdown.link`; a title readin
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from bot import moments
 from bot.content.limits import BODY
 from bot.content.model import Reading
-from bot.digests.messages.common import NO_FEEDS, and_, fitted, short
+from bot.digests.messages.common import FOLLOW_BUILTIN, NO_FEEDS, and_, fitted, short
 from bot.digests.messages.feeds import (
     ADDED_MEANWHILE,
     already_following,
@@ -35,7 +36,7 @@ from bot.digests.messages.feeds import (
 )
 from bot.digests.model import Digest, Item, Section
 from bot.markdown import escape, link
-from bot.replies import Reply
+from bot.replies import Action, Reply
 
 TITLE = "Reading digest"
 NO_CHANNEL = (
@@ -176,13 +177,21 @@ def latest(digest: Digest, week: str, posted_at: datetime, timezone: str) -> Rep
     return _view(_week_title(week), digest, note, "in the posted digest")
 
 
-def preview(digest: Digest, channel: str | None, when: str, checked: int) -> Reply:
+def preview(
+    digest: Digest, channel: str | None, when: str, checked: int, here: str | None
+) -> Reply:
+    """The next digest for an organizer, with a button for each missing thing it needs: feeds,
+    and a channel (`here`, the one they are in)."""
     where = f"posts in #{escape(channel)} {when}" if channel else "would post " + when
     refreshed = f" Checked {checked} feed(s) just now." if checked else ""
     note = f"*Preview: the next digest {where}, with what the feeds hold by then.{refreshed}*"
+    actions = [FOLLOW_BUILTIN] if digest.feeds == 0 else []
     if channel is None:
         note += f"\n\n{NO_CHANNEL}"
-    return _view(f"Next {TITLE.lower()} (preview)", digest, note, "in the digest itself")
+        if here:
+            actions.append(Action("Post the digest here", f"setup digest:{here}"))
+    shown = _view(f"Next {TITLE.lower()} (preview)", digest, note, "in the digest itself")
+    return replace(shown, actions=tuple(actions))
 
 
 def focus(topics: Sequence[str], chosen: bool) -> Reply:
@@ -226,6 +235,7 @@ def readings(title: str, chosen: Sequence[Reading]) -> Reply:
 
 __all__ = [
     "ADDED_MEANWHILE",
+    "FOLLOW_BUILTIN",
     "NO_FEEDS",
     "already_following",
     "defaults_off",

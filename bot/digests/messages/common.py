@@ -7,12 +7,14 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from bot.content.limits import fits
-from bot.replies import Reply
+from bot.replies import Action, ActionStyle, Reply
 
 NO_FEEDS = (
     "This community follows no feeds yet: organizers can add one with `feeds add url:https://...` "
     "or turn on the built-in set of AI research and engineering feeds with `feeds defaults on`."
 )
+
+FOLLOW_BUILTIN = Action("Follow the built-in feeds", "feeds defaults on", ActionStyle.PRIMARY)
 
 
 def short(text: str, limit: int) -> str:

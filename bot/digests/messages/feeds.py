@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.digests.messages.common import NO_FEEDS, ago, and_, fitted, in_, short
+from bot.digests.messages.common import FOLLOW_BUILTIN, NO_FEEDS, ago, and_, fitted, in_, short
 from bot.digests.model import Feed
 from bot.markdown import escape, link
 from bot.replies import Reply, Tone
@@ -42,7 +42,7 @@ def _feed_line(feed: Feed, items: int, now: datetime) -> str:
 
 def feeds_list(feeds: Sequence[Feed], counts: dict[int, int], now: datetime) -> Reply:
     if not feeds:
-        return Reply(title="Feeds", body=NO_FEEDS)
+        return Reply(title="Feeds", body=NO_FEEDS, actions=(FOLLOW_BUILTIN,))
     lines = [_feed_line(f, counts.get(f.id, 0), now) for f in feeds]
     failing = sum(1 for f in feeds if f.enabled and f.failures)
     disabled = sum(1 for f in feeds if not f.enabled)

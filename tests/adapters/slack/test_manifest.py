@@ -56,7 +56,10 @@ def test_the_manifest_declares_the_command_events_and_surfaces_the_app_uses() ->
     assert command["should_escape"] is True  # convert.command_line expects Slack's markup
     assert app["features"]["app_home"]["home_tab_enabled"] is True
     assert app["settings"]["interactivity"]["is_enabled"] is True
-    assert app["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert app["settings"]["event_subscriptions"]["bot_events"] == [
+        "app_home_opened",
+        "member_joined_channel",
+    ]
     # The HTTP-mode addresses, commented out for Socket Mode, point at the served path.
     urls = [line for line in MANIFEST.read_text().splitlines() if "example.org/" in line]
     assert len(urls) == 3

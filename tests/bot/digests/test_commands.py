@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
@@ -229,3 +230,16 @@ async def test_a_feed_stored_with_credentials_earlier_is_listed_without_them(
     assert "example.org/private.xml" in listed
     assert "hunter2" not in listed
     assert "reader" not in listed
+
+
+async def test_a_digest_preview_with_no_feeds_nor_channel_offers_both_fixes(
+    cohort: Cohort,
+) -> None:
+    here = replace(ORGANIZER, channel_id="C-reading")
+    preview = reply(await cohort.dispatcher.run_line(here, "digest preview"))
+    assert [a.command for a in preview.actions] == ["feeds defaults on", "setup digest:C-reading"]
+    listed = reply(await cohort.dispatcher.run_line(here, "feeds list"))
+    assert [a.command for a in listed.actions] == ["feeds defaults on"]
+    await cohort.dispatcher.run_line(here, "feeds defaults on")
+    await cohort.dispatcher.run_line(here, "setup digest:C-reading")
+    assert reply(await cohort.dispatcher.run_line(here, "digest preview")).actions == ()

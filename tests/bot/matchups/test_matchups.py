@@ -453,3 +453,20 @@ async def test_a_late_scheduled_round_is_dated_at_its_occurrence(
     assert made is not None
     assert made.created_at == TUESDAY_10
     assert follow_up == TUESDAY_10 + timedelta(days=5)
+
+
+async def test_an_organizer_joining_without_a_matchups_channel_gets_the_fix(
+    cohort: Cohort,
+) -> None:
+    here = replace(ORGANIZER, channel_id="C-lounge")
+    await _say(cohort, "ada", "join")
+    member = reply(await cohort.dispatcher.run_line(caller("ada"), "match join"))
+    assert "until an organizer sets one" in member.body
+    assert member.actions == ()
+    await cohort.dispatcher.run_line(here, "join")
+    answer = reply(await cohort.dispatcher.run_line(here, "match join"))
+    assert "until you set one" in answer.body
+    fix = answer.actions[0]
+    assert fix.command == "setup matchups:C-lounge"
+    reply(await cohort.dispatcher.run_line(here, fix.command))
+    assert not reply(await cohort.dispatcher.run_line(here, "match join")).actions
