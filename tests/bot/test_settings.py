@@ -66,6 +66,16 @@ def test_every_setting_is_read_from_the_environment() -> None:
         ({"SLACK_APP_TOKEN": "a"}, "SLACK_APP_TOKEN set without SLACK_BOT_TOKEN"),
         ({"SLACK_SIGNING_SECRET": "s"}, "SLACK_SIGNING_SECRET set without SLACK_BOT_TOKEN"),
         ({"DISCORD_SHARD_IDS": "0"}, "DISCORD_SHARD_IDS set without DISCORD_TOKEN"),
+        ({"SLACK_CLIENT_ID": "1", "SLACK_CLIENT_SECRET": "c", "SLACK_SIGNING_SECRET": "s"}, None),
+        ({"SLACK_CLIENT_ID": "1", "SLACK_SIGNING_SECRET": "s"}, "SLACK_CLIENT_ID set alone"),
+        (
+            {"SLACK_CLIENT_ID": "1", "SLACK_CLIENT_SECRET": "c"},
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set without SLACK_APP_TOKEN",
+        ),
+        (
+            {"SLACK_BOT_TOKEN": "b", "SLACK_CLIENT_ID": "1", "SLACK_CLIENT_SECRET": "c"},
+            "are both set",
+        ),
     ],
 )
 def test_half_set_credentials_name_the_missing_setting(
