@@ -8,7 +8,6 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-
 # The bot scopes Cohort asks a workspace for (slack/manifest.yaml explains each).
 SLACK_SCOPES = (
     "commands,chat:write,chat:write.public,users:read,im:write,mpim:write,files:write,"
