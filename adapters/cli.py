@@ -190,7 +190,7 @@ async def _run_platforms(settings: Settings) -> int:
                 cohort.observe_refresh,
             )
         )
-        if not settings.slack_http_mode:  # Slack's HTTP server carries health and metrics
+        if not settings.slack_serves_http:  # Slack's server carries health and metrics
             services.append(serve_ops(cohort, settings.http_host, settings.http_port))
         services.extend(platform_services(cohort, settings))
         await _until_signal(lambda: _all(services))
