@@ -48,10 +48,14 @@ def workspace_key(enterprise_id: str | None, team_id: str | None, org_wide: bool
 def _encode(installation: Installation) -> str:
     values = installation.to_dict_for_copying()
     values.pop("user_id", None)  # kept in its own column, which forget-me clears
-    return json.dumps(
-        {k: v.timestamp() if isinstance(v, datetime) else v for k, v in values.items()},
-        separators=(",", ":"),
-    )
+    return json.dumps({k: _plain(k, v) for k, v in values.items()}, separators=(",", ":"))
+
+
+def _plain(name: str, value: Any) -> Any:
+    """Times as the numbers `Installation` takes back: whole seconds for an expiry."""
+    if not isinstance(value, datetime):
+        return value
+    return int(value.timestamp()) if name.endswith("expires_at") else value.timestamp()
 
 
 def _decode(found: model.Installation) -> Installation:

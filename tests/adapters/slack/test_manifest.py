@@ -70,9 +70,10 @@ def test_the_manifest_declares_the_command_events_and_surfaces_the_app_uses() ->
 
 
 def test_workspaces_installing_cohort_are_asked_for_the_manifests_scopes() -> None:
-    assert Settings(_env_file=None).slack_scopes.split(",") == manifest()["oauth_config"][
-        "scopes"
-    ]["bot"]
+    assert (
+        Settings(_env_file=None).slack_scopes.split(",")
+        == manifest()["oauth_config"]["scopes"]["bot"]
+    )
 
 
 async def test_every_web_api_method_the_adapter_calls_is_allowed_by_a_scope(
