@@ -74,7 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(f"cohort: invalid settings: {problems}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, settings.secrets(), settings.log_format)
+    configure_logging(
+        settings.log_level, settings.secrets(), settings.log_format, settings.secret_patterns()
+    )
     if args.command == "content":
         code, report = check(args.path or settings.content_dir, PACK_CHECKS)
         print(report, file=sys.stdout if code == 0 else sys.stderr)

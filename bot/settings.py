@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -187,6 +188,15 @@ class Settings(BaseSettings):
             self.slack_client_secret,
         )
         return [s.get_secret_value() for s in candidates if s and s.get_secret_value()]
+
+    def secret_patterns(self) -> list[re.Pattern[str]]:
+        """The shapes of secrets learnt at run time, redacted in every log line too."""
+        return [SLACK_TOKEN] if self.slack_oauth else []
+
+
+# Slack's tokens (bot, user, app-level, rotating and refresh tokens): with many workspaces
+# they are learnt at run time, and slack_sdk's DEBUG lines show install answers whole.
+SLACK_TOKEN = re.compile(r"\b(?:xox[a-z]|xapp|xoxe)[.-][A-Za-z0-9._-]+")
 
 
 def _named(**values: object) -> str:
