@@ -25,7 +25,7 @@ from bot.outbox import Target
 from bot.replies import Reply
 from bot.settings import Settings
 from bot.storage.tables import installations, outbox
-from tests.adapters.slack.conftest import SECRET, SlackHarness
+from tests.adapters.slack.conftest import APP_TOKEN, SECRET, SlackHarness
 from tests.adapters.slack.test_serve import free_port, get_until_up
 from tests.fakes.slack_fake import FakeSlack
 from tests.support import queue_message, table_rows
@@ -76,21 +76,21 @@ class Served:
                 return await done.text()
 
     async def command(self, team: str, text: str, respond_to: str) -> None:
-        body = urlencode(
-            {
-                "team_id": team,
-                "channel_id": CHANNELS[team],
-                "user_id": USERS[team],
-                "user_name": USERS[team].lower(),
-                "command": "/cohort",
-                "text": text,
-                "api_app_id": "ACOHORT",
-                "response_url": self.fake.response_url(respond_to),
-                "trigger_id": f"trigger-{respond_to}",
-            }
-        )
-        status, _ = await self.slack.send(body)
+        status, _ = await self.slack.send(urlencode(self.command_payload(team, text, respond_to)))
         assert status == 200
+
+    def command_payload(self, team: str, text: str, respond_to: str) -> dict[str, str]:
+        return {
+            "team_id": team,
+            "channel_id": CHANNELS[team],
+            "user_id": USERS[team],
+            "user_name": USERS[team].lower(),
+            "command": "/cohort",
+            "text": text,
+            "api_app_id": "ACOHORT",
+            "response_url": self.fake.response_url(respond_to),
+            "trigger_id": f"trigger-{respond_to}",
+        }
 
     async def event(self, team: str, event: dict[str, Any], event_id: str) -> None:
         body = json.dumps(
@@ -260,3 +260,24 @@ async def test_revoked_bot_tokens_pause_the_workspace_and_revoked_user_tokens_do
             await until(lambda: _paused(cohort, ALPHA))
         assert await _paused(cohort, ALPHA) is paused
         assert len(await table_rows(cohort, installations)) == (0 if paused else 1)
+
+
+async def test_socket_mode_serves_the_install_pages_and_answers_each_workspace(
+    cohort: Cohort, workspaces: FakeSlack
+) -> None:
+    fake = workspaces
+    overrides = {"slack_app_token": APP_TOKEN, "slack_signing_secret": None}
+    async with serving(cohort, fake, **overrides) as served:
+        await served.install(BETA)
+        await fake.wait_for("socket-open")
+        envelope = {
+            "envelope_id": "env-1",
+            "type": "slash_commands",
+            "accepts_response_payload": True,
+            "payload": served.command_payload(BETA, "help", respond_to="socket"),
+        }
+        await fake.socket_send(envelope)
+        (answer,) = await fake.wait_for("respond")
+        assert answer.params["blocks"][0]["text"]["text"] == "Cohort commands"
+    (lookup,) = fake.calls_to("users.info")
+    assert fake.team_of(lookup.token) == BETA
