@@ -11,10 +11,11 @@ from datetime import timedelta
 import aiohttp
 import pytest
 
+from adapters.http import bound_port
 from adapters.slack.app import SlackAdapter
 from adapters.slack.client import build_client
 from adapters.slack.memory import SharedEvents
-from adapters.slack.serve import bound_port, start_http
+from adapters.slack.serve import start_http
 from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.storage.seen_events import SeenEvents
