@@ -81,11 +81,13 @@ class UserDirectory:
     ) -> None:
         self._client = client
         self._ttl = ttl
-        self._users: Recent[str, tuple[float, SlackUser]] = Recent(10_000)
+        # By workspace too: an Enterprise Grid member keeps one id across the organisation's
+        # workspaces, and may be an admin in one of them only.
+        self._users: Recent[tuple[str, str], tuple[float, SlackUser]] = Recent(10_000)
 
-    async def lookup(self, user_id: str, fallback_name: str) -> SlackUser:
+    async def lookup(self, team_id: str, user_id: str, fallback_name: str) -> SlackUser:
         now = time.monotonic()
-        cached = self._users.get(user_id)
+        cached = self._users.get((team_id, user_id))
         if cached is not None and cached[0] > now:
             return cached[1]
         try:
@@ -99,7 +101,7 @@ class UserDirectory:
             display_name=convert.display_name(user) or fallback_name,
             is_admin=any(user.get(k) for k in ("is_admin", "is_owner", "is_primary_owner")),
         )
-        self._users.put(user_id, (now + self._ttl, found))
+        self._users.put((team_id, user_id), (now + self._ttl, found))
         return found
 
 
@@ -317,7 +319,7 @@ class SlackAdapter:
     async def _caller(
         self, team_id: str, user_id: str, fallback_name: str, channel_id: str | None
     ) -> Caller:
-        user = await self._users.lookup(user_id, fallback_name)
+        user = await self._users.lookup(team_id, user_id, fallback_name)
         return convert.caller(
             team_id, user_id, user.display_name, is_admin=user.is_admin, channel_id=channel_id
         )
