@@ -74,7 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(f"cohort: invalid settings: {problems}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, settings.secrets(), settings.log_format)
+    configure_logging(
+        settings.log_level, settings.secrets(), settings.log_format, settings.secret_patterns()
+    )
     if args.command == "content":
         code, report = check(args.path or settings.content_dir, PACK_CHECKS)
         print(report, file=sys.stdout if code == 0 else sys.stderr)
@@ -190,7 +192,7 @@ async def _run_platforms(settings: Settings) -> int:
                 cohort.observe_refresh,
             )
         )
-        if not settings.slack_http_mode:  # Slack's HTTP server carries health and metrics
+        if not settings.slack_serves_http:  # Slack's server carries health and metrics
             services.append(serve_ops(cohort, settings.http_host, settings.http_port))
         services.extend(platform_services(cohort, settings))
         await _until_signal(lambda: _all(services))

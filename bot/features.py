@@ -18,6 +18,7 @@ from bot.feature import Feature
 from bot.goals.feature import FEATURE as GOALS
 from bot.help.feature import FEATURE as HELP
 from bot.holidays.feature import FEATURE as HOLIDAYS
+from bot.installations.feature import FEATURE as INSTALLATIONS
 from bot.leaderboards.feature import FEATURE as LEADERBOARDS
 from bot.matchups.feature import FEATURE as MATCHUPS
 from bot.members.feature import FEATURE as MEMBERS
@@ -29,12 +30,13 @@ from bot.privacy.feature import FEATURE as PRIVACY
 from bot.progress.feature import FEATURE as PROGRESS
 from bot.retros.feature import FEATURE as RETROS
 from bot.roadmap.feature import FEATURE as ROADMAP
-from bot.storage.tables import host_values, occurrences, shard_leases
+from bot.storage.tables import host_values, occurrences, seen_events, shard_leases
 
 # The order of `help` and of the catalogue follows this list too.
 FEATURES: tuple[Feature[Any], ...] = (
     COMMUNITIES,
     OUTBOX,
+    INSTALLATIONS,
     HELP,
     MEMBERS,
     ROADMAP,
@@ -69,5 +71,9 @@ INFRASTRUCTURE: dict[sa.Table, str] = {
     shard_leases: (
         "which process holds which Discord shard until when: process tokens and times, never "
         "about a member"
+    ),
+    seen_events: (
+        "ids of platform events already handled (Slack's event ids) and when to forget them, "
+        "never about a member"
     ),
 }

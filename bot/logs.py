@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -11,19 +12,24 @@ REDACTED = "[redacted]"
 
 
 class RedactSecrets(logging.Filter):
-    """Replaces any configured secret in a record's final message and traceback text."""
+    """Replaces any configured secret, and anything shaped like the secrets learnt at run
+    time (`patterns`: tokens of the workspaces that install Cohort), in a record's final
+    message and traceback text."""
 
-    def __init__(self, secrets: Iterable[str]) -> None:
+    def __init__(self, secrets: Iterable[str], patterns: Iterable[re.Pattern[str]] = ()) -> None:
         super().__init__()
         self._secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+        self._patterns = tuple(patterns)
 
     def _clean(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
+        for pattern in self._patterns:
+            text = pattern.sub(REDACTED, text)
         return text
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self._secrets:
+        if not self._secrets and not self._patterns:
             return True
         message = record.getMessage()
         if record.exc_info:
@@ -56,15 +62,20 @@ class JsonLines(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def configure_logging(level: str, secrets: Iterable[str], log_format: str = "text") -> None:
+def configure_logging(
+    level: str,
+    secrets: Iterable[str],
+    log_format: str = "text",
+    patterns: Iterable[re.Pattern[str]] = (),
+) -> None:
     """Log to stderr at `level`, as text or JSON lines; every handler redacts the given
-    secrets."""
+    secrets and whatever matches `patterns`."""
     handler = logging.StreamHandler()
     if log_format == "json":
         handler.setFormatter(JsonLines())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets(secrets))
+    handler.addFilter(RedactSecrets(secrets, patterns))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The bot scopes Cohort asks a workspace for (slack/manifest.yaml explains each).
+SLACK_SCOPES = (
+    "commands,chat:write,chat:write.public,users:read,im:write,mpim:write,files:write,"
+    "channels:history,groups:history,im:history,mpim:history"
+)
 
 
 def _env(name: str) -> AliasChoices:
@@ -81,6 +88,16 @@ class Settings(BaseSettings):
         None, validation_alias=_env("SLACK_SIGNING_SECRET")
     )
     slack_api_url: str = Field("https://slack.com/api/", validation_alias=_env("SLACK_API_URL"))
+    # Many workspaces: Slack's OAuth v2 install flow, under the names Bolt gives these settings.
+    slack_client_id: str | None = Field(None, validation_alias=_env("SLACK_CLIENT_ID"))
+    slack_client_secret: SecretStr | None = Field(
+        None, validation_alias=_env("SLACK_CLIENT_SECRET")
+    )
+    slack_scopes: str = Field(SLACK_SCOPES, validation_alias=_env("SLACK_SCOPES"))
+    slack_redirect_uri: str | None = Field(None, validation_alias=_env("SLACK_REDIRECT_URI"))
+    slack_token_rotation_expiration_minutes: int = Field(
+        120, ge=1, le=720, validation_alias=_env("SLACK_TOKEN_ROTATION_EXPIRATION_MINUTES")
+    )
     # Benchmarks only, left out of .env.example on purpose: `<ISO start>,<anchor>,<speed>`
     # makes `cohort run` keep a fast clock shared by processes (bot.clock.ScaledClock).
     test_clock: str | None = Field(None, validation_alias=_env("COHORT_TEST_CLOCK"))
@@ -106,10 +123,21 @@ class Settings(BaseSettings):
         return self.discord_token is not None
 
     @property
+    def slack_oauth(self) -> bool:
+        """Many workspaces, each installed through /slack/install (no SLACK_BOT_TOKEN)."""
+        return self.slack_client_id is not None and self.slack_client_secret is not None
+
+    @property
     def slack_enabled(self) -> bool:
-        return self.slack_bot_token is not None and (
+        return (self.slack_bot_token is not None or self.slack_oauth) and (
             self.slack_app_token is not None or self.slack_signing_secret is not None
         )
+
+    @property
+    def slack_serves_http(self) -> bool:
+        """Slack's routes are on Cohort's HTTP server: its events (HTTP mode) or its install
+        pages (OAuth), beside health and metrics."""
+        return self.slack_http_mode or (self.slack_enabled and self.slack_oauth)
 
     @property
     def slack_http_mode(self) -> bool:
@@ -122,12 +150,24 @@ class Settings(BaseSettings):
         slack_modes = _named(
             SLACK_APP_TOKEN=self.slack_app_token, SLACK_SIGNING_SECRET=self.slack_signing_secret
         )
-        if self.slack_bot_token is not None and not slack_modes:
+        oauth = _named(
+            SLACK_CLIENT_ID=self.slack_client_id, SLACK_CLIENT_SECRET=self.slack_client_secret
+        )
+        if oauth and not self.slack_oauth:
+            return f"{oauth} set alone; set both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET"
+        if oauth and self.slack_bot_token is not None:
             return (
-                "SLACK_BOT_TOKEN is set without SLACK_APP_TOKEN (Socket Mode) or "
-                "SLACK_SIGNING_SECRET (HTTP mode); set one of them, or unset SLACK_BOT_TOKEN"
+                "SLACK_BOT_TOKEN (one workspace) and SLACK_CLIENT_ID with SLACK_CLIENT_SECRET "
+                "(workspaces install Cohort) are both set; keep one of them"
             )
-        if slack_modes and self.slack_bot_token is None:
+        credentials = "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET" if oauth else "SLACK_BOT_TOKEN"
+        if (self.slack_bot_token is not None or oauth) and not slack_modes:
+            return (
+                f"{credentials} {'are' if oauth else 'is'} set without SLACK_APP_TOKEN "
+                "(Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode); set one of them, or unset "
+                f"{credentials}"
+            )
+        if slack_modes and self.slack_bot_token is None and not oauth:
             return f"{slack_modes} set without SLACK_BOT_TOKEN; set SLACK_BOT_TOKEN too"
         shards = _named(
             DISCORD_SHARD_COUNT=self.discord_shard_count,
@@ -145,8 +185,18 @@ class Settings(BaseSettings):
             self.slack_bot_token,
             self.slack_app_token,
             self.slack_signing_secret,
+            self.slack_client_secret,
         )
         return [s.get_secret_value() for s in candidates if s and s.get_secret_value()]
+
+    def secret_patterns(self) -> list[re.Pattern[str]]:
+        """The shapes of secrets learnt at run time, redacted in every log line too."""
+        return [SLACK_TOKEN] if self.slack_oauth else []
+
+
+# Slack's tokens (bot, user, app-level, rotating and refresh tokens): with many workspaces
+# they are learnt at run time, and slack_sdk's DEBUG lines show install answers whole.
+SLACK_TOKEN = re.compile(r"\b(?:xox[a-z]|xapp|xoxe)[.-][A-Za-z0-9._-]+")
 
 
 def _named(**values: object) -> str:

@@ -14,6 +14,7 @@ import logging
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -22,6 +23,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -30,7 +32,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from adapters.slack import convert, render
 from adapters.slack.client import error_code, retry_handlers
 from adapters.slack.files import upload_attachment, upload_image
-from adapters.slack.memory import Recent
+from adapters.slack.memory import EventMemory, Recent, RecentEvents
 from bot.dispatch import Dispatcher
 from bot.grammar import quote
 from bot.identity import Caller
@@ -75,18 +77,22 @@ class UserDirectory:
     """users.info, cached for a minute: the name someone goes by, and whether they are a
     workspace admin or owner (Slack's roles; the core adds its named organizers)."""
 
-    def __init__(self, client: AsyncWebClient, ttl: float = USER_CACHE_SECONDS) -> None:
+    def __init__(
+        self, client: Callable[[], AsyncWebClient], ttl: float = USER_CACHE_SECONDS
+    ) -> None:
         self._client = client
         self._ttl = ttl
-        self._users: Recent[str, tuple[float, SlackUser]] = Recent(10_000)
+        # By workspace too: an Enterprise Grid member keeps one id across the organisation's
+        # workspaces, and may be an admin in one of them only.
+        self._users: Recent[tuple[str, str], tuple[float, SlackUser]] = Recent(10_000)
 
-    async def lookup(self, user_id: str, fallback_name: str) -> SlackUser:
+    async def lookup(self, team_id: str, user_id: str, fallback_name: str) -> SlackUser:
         now = time.monotonic()
-        cached = self._users.get(user_id)
+        cached = self._users.get((team_id, user_id))
         if cached is not None and cached[0] > now:
             return cached[1]
         try:
-            response = await self._client.users_info(user=user_id)
+            response = await self._client().users_info(user=user_id)
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
             # Not cached, so the next command asks again; meanwhile no admin rights.
             log.warning("users.info failed for %s (%s)", user_id, error_code(error))
@@ -96,24 +102,13 @@ class UserDirectory:
             display_name=convert.display_name(user) or fallback_name,
             is_admin=any(user.get(k) for k in ("is_admin", "is_owner", "is_primary_owner")),
         )
-        self._users.put(user_id, (now + self._ttl, found))
+        self._users.put((team_id, user_id), (now + self._ttl, found))
         return found
 
 
-class RecentEvents:
-    """Event ids handled lately. Slack redelivers an event it thinks we missed (with
-    X-Slack-Retry-Num); the copy must not be handled twice. The memory is per process: with
-    several HTTP processes behind a balancer a retry may reach another process, which is
-    harmless for the one event Cohort subscribes to (publishing the App Home again)."""
-
-    def __init__(self, size: int = 10_000) -> None:
-        self._seen: Recent[str, None] = Recent(size)
-
-    def first_time(self, event_id: str) -> bool:
-        if event_id in self._seen:
-            return False
-        self._seen.put(event_id, None)
-        return True
+# The client Bolt authorised for the request being handled (its workspace's token, with many
+# workspaces); handlers run in tasks started under the request, which see it.
+_REQUEST_CLIENT: ContextVar[AsyncWebClient | None] = ContextVar("slack_client", default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,31 +159,44 @@ class SlackAdapter:
         session: aiohttp.ClientSession | None = None,
         home_lines: Sequence[str] = HOME_LINES,
         quick_actions: Sequence[Action] = QUICK_ACTIONS,
+        events: EventMemory | None = None,
+        oauth: AsyncOAuthSettings | None = None,
     ) -> None:
         self._dispatcher = dispatcher
-        self._client = client
+        self._base_client = client
         self._session = session
         self._home_lines = tuple(home_lines)
         self._quick_actions = tuple(quick_actions)
-        self._users = UserDirectory(client)
-        self._events = RecentEvents()
+        self._users = UserDirectory(lambda: self._client)
+        self._events = events or RecentEvents()
         self._busy: set[asyncio.Task[Any]] = set()
         self._slots = asyncio.Semaphore(WORK_SLOTS)
         # An empty secret makes Bolt refuse every HTTP request (fail closed); Socket Mode
         # does not sign requests, so it needs none.
+        # With `oauth`, each request is authorised with its workspace's install (Bolt finds
+        # it in the installation store, rotating its token when due); otherwise with the
+        # client's one token.
         self.app = AsyncApp(
             name="cohort",
             client=client,
             signing_secret=signing_secret or "",
             logger=logging.getLogger(BOLT_LOGGER),
+            oauth_settings=oauth,
+            installation_store=oauth.installation_store if oauth else None,
         )
         self.app.middleware(self._skip_repeated_events)
+        self.app.middleware(self._use_request_client)
         self.app.command(COMMAND)(self._on_command)
         self.app.action(re.compile("^" + re.escape(render.ACTION_PREFIX)))(self._on_action)
         self.app.action(re.compile("^" + re.escape(convert.PICK_PREFIX)))(self._on_action)
         self.app.view_submission(render.FORM_CALLBACK)(self._on_submit)
         self.app.event("app_home_opened")(self._on_home_opened)
         self.app.event("member_joined_channel")(self._on_member_joined)
+
+    @property
+    def _client(self) -> AsyncWebClient:
+        """The client for the request being handled, authorised for its workspace."""
+        return _REQUEST_CLIENT.get() or self._base_client
 
     async def settle(self) -> None:
         """Wait until the work already acknowledged is done (a clean shutdown, tests)."""
@@ -223,12 +231,18 @@ class SlackAdapter:
         if (
             body.get("type") == "event_callback"
             and isinstance(event_id, str)
-            and not self._events.first_time(event_id)
+            and not await self._events.first_time(event_id)
         ):
             log.info("event %s delivered again; already handled", event_id)
             return BoltResponse(status=200, body="")
         await next()
         return None
+
+    async def _use_request_client(
+        self, client: AsyncWebClient, next: Callable[[], Awaitable[None]]
+    ) -> None:
+        _REQUEST_CLIENT.set(client)
+        await next()
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         async with self._work(ack()):
@@ -318,7 +332,7 @@ class SlackAdapter:
     async def _caller(
         self, team_id: str, user_id: str, fallback_name: str, channel_id: str | None
     ) -> Caller:
-        user = await self._users.lookup(user_id, fallback_name)
+        user = await self._users.lookup(team_id, user_id, fallback_name)
         return convert.caller(
             team_id, user_id, user.display_name, is_admin=user.is_admin, channel_id=channel_id
         )

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackRequestError
@@ -61,9 +61,16 @@ def marker(key: str) -> str:
     return "cohort-" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
+class Tokens(Protocol):
+    """The bot token of each workspace Cohort is installed in (`installations.WorkspaceTokens`)."""
+
+    async def token(self, team_id: str) -> str: ...
+
+
 class SlackSender:
-    """The outbox sender for Slack (implements `bot.outbox.Sender`). One bot token, so one
-    workspace: rows are posted with this client whatever their community."""
+    """The outbox sender for Slack (implements `bot.outbox.Sender`). With one bot token (one
+    workspace) rows are posted with the client's token whatever their community; with
+    `tokens` (many workspaces) each row with its own workspace's token."""
 
     platform = Platform.SLACK
     # chat.postMessage allows about one message a second per channel, and a few hundred a
@@ -71,51 +78,76 @@ class SlackSender:
     global_per_second = 4.0
     channel_interval = 1.1
 
-    def __init__(self, client: AsyncWebClient, timeout: float = POST_TIMEOUT) -> None:
-        # The outbox's own client on the same token, address and session: its only retry
-        # inside a call waits out a short Retry-After; anything else comes back here.
-        self._client = AsyncWebClient(
-            token=client.token,
-            base_url=client.base_url,
-            session=client.session,
-            timeout=timeout,  # type: ignore[arg-type]  # aiohttp takes any number of seconds
-            retry_handlers=rate_limit_retry(),
-        )
+    def __init__(
+        self, client: AsyncWebClient, timeout: float = POST_TIMEOUT, tokens: Tokens | None = None
+    ) -> None:
+        self._base = client
+        self._timeout = timeout
+        self._tokens = tokens
+        self._clients: Recent[str | None, AsyncWebClient] = Recent(1024)
         self._conversations: Recent[tuple[str, ...], str] = Recent(4096)
+
+    def _client_with(self, token: str | None) -> AsyncWebClient:
+        """The outbox's own client for a token, on the same address and session: its only
+        retry inside a call waits out a short Retry-After; anything else comes back here."""
+        client = self._clients.get(token)
+        if client is None:
+            client = AsyncWebClient(
+                token=token,
+                base_url=self._base.base_url,
+                session=self._base.session,
+                timeout=self._timeout,  # type: ignore[arg-type]  # aiohttp takes any number
+                retry_handlers=rate_limit_retry(),
+            )
+            self._clients.put(token, client)
+        return client
 
     async def deliver(self, message: Message) -> Delivered:
         # A group's conversation is plain from its members (conversations.open gives the same
         # one each time), so no conversation is reported for messages that follow.
         try:
-            channel = await self._conversation(message.target)
-            if message.recovering or message.attempts:
-                landed = await self._landed(channel, message)
-                if landed is not None:
-                    log.info("outbox row %s had already landed as %s", message.id, landed)
-                    return Delivered(landed)
-            try:
-                posted = await self._post(channel, message)
-            except Exception as error:
-                if not _ambiguous(error):
-                    raise
-                # Slack may have stored it before the answer was lost: look before retrying.
-                landed = await self._landed(channel, message)
-                if landed is None:
-                    raise
-                log.info("outbox row %s landed as %s; its answer was lost", message.id, landed)
-                return Delivered(landed)
-            if await message.raced():
-                # Another drainer may have posted this too (one of us was frozen between its
-                # fence and its request): keep the earliest copy, delete the later ones.
-                posted = await self._landed(channel, message) or posted
-            return Delivered(posted)
+            team = message.community_external_id
+            token = self._base.token if self._tokens is None else await self._tokens.token(team)
+            return await _Delivery(self._client_with(token), self._conversations).deliver(message)
         except SlackApiError as error:
             raise _classify(error) from error
         except (aiohttp.ClientError, TimeoutError, SlackRequestError) as error:
             # SlackRequestError: the file upload step failed on Slack's side.
             raise RetryLater(f"could not reach Slack: {type(error).__name__}") from error
 
-    async def _conversation(self, target: Target) -> str:
+
+class _Delivery:
+    """One row's delivery, with its workspace's client."""
+
+    def __init__(self, client: AsyncWebClient, conversations: Recent[tuple[str, ...], str]) -> None:
+        self._client = client
+        self._conversations = conversations
+
+    async def deliver(self, message: Message) -> Delivered:
+        channel = await self._conversation(message.community_external_id, message.target)
+        if message.recovering or message.attempts:
+            landed = await self._landed(channel, message)
+            if landed is not None:
+                log.info("outbox row %s had already landed as %s", message.id, landed)
+                return Delivered(landed)
+        try:
+            posted = await self._post(channel, message)
+        except Exception as error:
+            if not _ambiguous(error):
+                raise
+            # Slack may have stored it before the answer was lost: look before retrying.
+            landed = await self._landed(channel, message)
+            if landed is None:
+                raise
+            log.info("outbox row %s landed as %s; its answer was lost", message.id, landed)
+            return Delivered(landed)
+        if await message.raced():
+            # Another drainer may have posted this too (one of us was frozen between its
+            # fence and its request): keep the earliest copy, delete the later ones.
+            posted = await self._landed(channel, message) or posted
+        return Delivered(posted)
+
+    async def _conversation(self, team: str, target: Target) -> str:
         if target.kind is TargetKind.CHANNEL:
             if not target.channel_id:
                 raise PermanentFailure("no channel to post in")
@@ -125,12 +157,12 @@ class SlackSender:
             raise PermanentFailure("no one to send the message to")
         if len(users) > MAX_GROUP:
             raise PermanentFailure(f"a Slack group message holds at most {MAX_GROUP} people")
-        known = self._conversations.get(users)
+        known = self._conversations.get((team, *users))
         if known is not None:
             return known
         response = await self._client.conversations_open(users=",".join(users))
         channel = str(response["channel"]["id"])
-        self._conversations.put(users, channel)
+        self._conversations.put((team, *users), channel)
         return channel
 
     async def _post(self, channel: str, message: Message) -> str:

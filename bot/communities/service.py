@@ -27,6 +27,24 @@ class CommunityService:
             community_id = await store.ensure(tx, ref, now)
             return await store.load(tx, community_id)
 
+    async def pause(self, ref: CommunityRef, now: datetime) -> None:
+        """The platform took Cohort out of the community (its app was uninstalled, its tokens
+        revoked): nothing is deleted, and the outbox holds the community's posts until
+        `resume`."""
+        async with self._db.write() as tx:
+            await store.set_paused(tx, await store.ensure(tx, ref, now), now)
+
+    async def resume(self, ref: CommunityRef, now: datetime) -> None:
+        """Cohort is back in the community (installed again): its held posts go out."""
+        async with self._db.write() as tx:
+            await store.set_paused(tx, await store.ensure(tx, ref, now), None)
+
+    async def paused_since(self, ref: CommunityRef) -> datetime | None:
+        """When the community was paused, or None while it is not (or does not exist)."""
+        async with self._db.read() as tx:
+            community_id = await store.find(tx, ref)
+            return None if community_id is None else await store.paused_at(tx, community_id)
+
     async def get(self, community_id: int) -> Community:
         async with self._db.read() as tx:
             return await store.load(tx, community_id)

@@ -40,6 +40,21 @@ async def find(tx: Transaction, ref: CommunityRef) -> int | None:
     return None if found is None else int(found)
 
 
+async def set_paused(tx: Transaction, community_id: int, paused_at: datetime | None) -> None:
+    """Pause the community at `paused_at` (kept when already paused), or resume it (None)."""
+    query = communities.update().where(communities.c.id == community_id)
+    if paused_at is not None:
+        query = query.where(communities.c.paused_at.is_(None))
+    await tx.execute(query.values(paused_at=paused_at))
+
+
+async def paused_at(tx: Transaction, community_id: int) -> datetime | None:
+    found: datetime | None = await tx.scalar(
+        sa.select(communities.c.paused_at).where(communities.c.id == community_id)
+    )
+    return found
+
+
 async def load(tx: Transaction, community_id: int) -> Community:
     (community,) = await load_many(tx, [community_id])
     return community

@@ -28,9 +28,14 @@ CHUNK = 500  # ids per IN (...) list
 
 
 def _due(platform: str, now: datetime) -> sa.ColumnElement[bool]:
-    """The platform's rows due now: pending and due, or sending with their lease run out."""
+    """The platform's rows due now: pending and due, or sending with their lease run out;
+    none of a paused community's (held until it resumes)."""
+    paused = sa.exists().where(
+        communities.c.id == outbox.c.community_id, communities.c.paused_at.is_not(None)
+    )
     return sa.and_(
         outbox.c.platform == platform,
+        ~paused,
         sa.or_(
             sa.and_(outbox.c.status == Status.PENDING.value, outbox.c.next_attempt_at <= now),
             sa.and_(outbox.c.status == Status.SENDING.value, outbox.c.lease_until < now),

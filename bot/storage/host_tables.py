@@ -1,5 +1,5 @@
 """The host's own bookkeeping tables, which no feature owns: scheduler claims, values kept
-between runs and Discord shard leases."""
+between runs, Discord shard leases and platform events already handled."""
 
 from __future__ import annotations
 
@@ -35,4 +35,15 @@ shard_leases = sa.Table(
     sa.Column("owner", sa.String(32), nullable=True),  # the process holding it, if any
     sa.Column("lease_until", UtcDateTime, nullable=False),  # free once this has passed
     sa.Column("claimed_at", UtcDateTime, nullable=True),
+)
+
+# Platform events already handled (Slack's event ids), shared by every process so that a
+# redelivered event, or one reaching two processes, is handled once; pruned once expired.
+seen_events = sa.Table(
+    "seen_events",
+    metadata,
+    sa.Column("platform", sa.String(16), primary_key=True),
+    sa.Column("event_id", sa.String(64), primary_key=True),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Index("ix_seen_events_expires_at", "expires_at"),
 )

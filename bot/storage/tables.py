@@ -8,9 +8,12 @@ from bot.storage.columns import UtcDateTime, references
 from bot.storage.columns import metadata as metadata  # imported from here by migrations, tests
 from bot.storage.host_tables import host_values as host_values
 from bot.storage.host_tables import occurrences as occurrences
+from bot.storage.host_tables import seen_events as seen_events
 from bot.storage.host_tables import shard_leases as shard_leases
 from bot.storage.retro_tables import retro_summaries as retro_summaries
 from bot.storage.retro_tables import retros as retros
+from bot.storage.install_tables import installations as installations
+from bot.storage.install_tables import oauth_states as oauth_states
 
 communities = sa.Table(
     "communities",
@@ -22,6 +25,9 @@ communities = sa.Table(
     sa.Column("content_dir", sa.String(500), nullable=True),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("challenge_track", sa.String(8), nullable=False, server_default="auto"),
+    # Set while the platform took Cohort out of the community (Slack app uninstalled, tokens
+    # revoked): the outbox holds the community's rows until it is installed again.
+    sa.Column("paused_at", UtcDateTime, nullable=True),
     sa.UniqueConstraint("platform", "external_id"),
 )
 

@@ -8,6 +8,7 @@ import logging
 import pytest
 
 from bot.logs import REDACTED, JsonLines, RedactSecrets
+from bot.settings import Settings
 
 SECRET = "xoxb-1234567890-abcdefghijkl"
 
@@ -57,3 +58,15 @@ def test_json_lines_without_secrets_configured_still_carry_the_traceback() -> No
     record = _failed()
     assert RedactSecrets([]).filter(record)
     assert "Traceback" in json.loads(JsonLines().format(record))["exc"]
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["xoxb-17-2-abcDEF", "xoxe.xoxb-1-MS0yLTE3", "xoxe-1-My0xLTE3LTI", "xapp-1-A1-2-abc"],
+)
+def test_slack_tokens_learnt_at_run_time_are_redacted_by_their_shape(token: str) -> None:
+    settings = Settings(slack_client_id="1.2", slack_client_secret="c", _env_file=None)  # type: ignore[call-arg]
+    record = _record("oauth.v2.access answered %s", {"access_token": token, "team": "T1"})
+    assert RedactSecrets([], settings.secret_patterns()).filter(record)
+    assert token not in record.getMessage()
+    assert "'team': 'T1'" in record.getMessage()

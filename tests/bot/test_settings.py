@@ -66,6 +66,16 @@ def test_every_setting_is_read_from_the_environment() -> None:
         ({"SLACK_APP_TOKEN": "a"}, "SLACK_APP_TOKEN set without SLACK_BOT_TOKEN"),
         ({"SLACK_SIGNING_SECRET": "s"}, "SLACK_SIGNING_SECRET set without SLACK_BOT_TOKEN"),
         ({"DISCORD_SHARD_IDS": "0"}, "DISCORD_SHARD_IDS set without DISCORD_TOKEN"),
+        ({"SLACK_CLIENT_ID": "1", "SLACK_CLIENT_SECRET": "c", "SLACK_SIGNING_SECRET": "s"}, None),
+        ({"SLACK_CLIENT_ID": "1", "SLACK_SIGNING_SECRET": "s"}, "SLACK_CLIENT_ID set alone"),
+        (
+            {"SLACK_CLIENT_ID": "1", "SLACK_CLIENT_SECRET": "c"},
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set without SLACK_APP_TOKEN",
+        ),
+        (
+            {"SLACK_BOT_TOKEN": "b", "SLACK_CLIENT_ID": "1", "SLACK_CLIENT_SECRET": "c"},
+            "are both set",
+        ),
     ],
 )
 def test_half_set_credentials_name_the_missing_setting(
@@ -88,3 +98,23 @@ def test_env_example_copied_as_is_changes_no_setting(monkeypatch: pytest.MonkeyP
         monkeypatch.delenv(name, raising=False)
     example = Path(__file__).resolve().parents[2] / ".env.example"
     assert Settings(_env_file=example) == Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    ("env", "enabled", "serves_http"),
+    [
+        ({"SLACK_BOT_TOKEN": "b", "SLACK_APP_TOKEN": "a"}, True, False),
+        ({"SLACK_BOT_TOKEN": "b", "SLACK_SIGNING_SECRET": "s"}, True, True),
+        ({"SLACK_CLIENT_ID": "1", "SLACK_CLIENT_SECRET": "c", "SLACK_APP_TOKEN": "a"}, True, True),
+        ({"SLACK_CLIENT_ID": "1", "SLACK_CLIENT_SECRET": "c"}, False, False),
+    ],
+)
+def test_slack_installs_turn_slack_on_and_need_the_http_server_in_either_mode(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], enabled: bool, serves_http: bool
+) -> None:
+    for name in _names():
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert (settings.slack_enabled, settings.slack_serves_http) == (enabled, serves_http)

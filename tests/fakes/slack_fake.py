@@ -1,5 +1,11 @@
 """A loopback fake of Slack for end-to-end tests: the Web API, response_urls, the file upload
-URL and a Socket Mode websocket, on 127.0.0.1. It records every call and fails on demand."""
+URL, a Socket Mode websocket and the OAuth v2 install flow, on 127.0.0.1. It records every call
+and fails on demand.
+
+Until a workspace is added (`add_workspace`) any token stands for the one workspace TEAM_ID.
+Once one is, tokens are checked as Slack checks them: each belongs to the workspace it was
+issued for (through the install flow), answers for that workspace only, and stops working
+when revoked (an uninstall), expired, or, with token rotation, refreshed and expired."""
 
 from __future__ import annotations
 
@@ -10,8 +16,9 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
-from aiohttp import WSMsgType, web
+from aiohttp import BasicAuth, WSMsgType, web
 
 TEAM_ID = "T0COHORT"
 BOT_USER_ID = "UCOHORTBOT"
@@ -29,6 +36,17 @@ class Call:
 
 
 DROP = 0  # a "status" for fail(): close the connection without answering
+APP_ID = "ACOHORT"
+# Methods called without a workspace's bot token: the install itself, and Socket Mode (an
+# app-level token).
+_NO_BOT_TOKEN = frozenset({"oauth.v2.access", "apps.connections.open"})
+
+
+@dataclass
+class _Token:
+    team_id: str
+    expires_at: float | None  # time.time() after which Slack answers token_expired
+    revoked: bool = False
 
 
 @dataclass
@@ -55,6 +73,15 @@ class FakeSlack:
         self._sockets: list[web.WebSocketResponse] = []
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # Many workspaces: team id -> name, the tokens issued, the install flow's codes.
+        self.workspaces: dict[str, str] = {}
+        self.channel_teams: dict[str, str] = {}
+        self.tokens: dict[str, _Token] = {}
+        self.client_id: str | None = None
+        self.client_secret: str | None = None
+        self.token_expires_in: int | None = None  # token rotation on: seconds a token lasts
+        self._codes: dict[str, str] = {}  # one-time code -> team id
+        self._refresh_tokens: dict[str, str] = {}  # refresh token -> team id
 
     # --- Lifecycle and addresses ---------------------------------------------------------------
 
@@ -64,6 +91,7 @@ class FakeSlack:
         app.router.add_post("/respond/{name}", self._respond)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._socket)
+        app.router.add_get("/oauth/v2/authorize", self._authorize)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -89,10 +117,37 @@ class FakeSlack:
 
     # --- Set-up --------------------------------------------------------------------------------
 
-    def add_user(self, user_id: str, name: str, *, admin: bool = False) -> None:
+    def add_workspace(self, team_id: str, name: str, channels: tuple[str, ...] = ()) -> None:
+        """A workspace that can install the app; from now on tokens are checked."""
+        self.workspaces[team_id] = name
+        self.channel_teams.update(dict.fromkeys(channels, team_id))
+
+    def enable_oauth(
+        self, client_id: str, client_secret: str, *, token_expires_in: int | None = None
+    ) -> None:
+        """The app's credentials for the install flow; `token_expires_in` turns on token
+        rotation (tokens last that long, and come with a refresh token)."""
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.token_expires_in = token_expires_in
+
+    def uninstall(self, team_id: str) -> None:
+        """The workspace removes the app: every token issued for it stops working."""
+        for token in self.tokens.values():
+            if token.team_id == team_id:
+                token.revoked = True
+        self._refresh_tokens = {r: t for r, t in self._refresh_tokens.items() if t != team_id}
+
+    def team_of(self, token: str | None) -> str | None:
+        found = self.tokens.get(token or "")
+        return found.team_id if found else None
+
+    def add_user(
+        self, user_id: str, name: str, *, admin: bool = False, team_id: str = TEAM_ID
+    ) -> None:
         self.users[user_id] = {
             "id": user_id,
-            "team_id": TEAM_ID,
+            "team_id": team_id,
             "name": name.lower(),
             "real_name": name,
             "is_admin": admin,
@@ -174,11 +229,16 @@ class FakeSlack:
         header = request.headers.get("Authorization", "")
         token = header.removeprefix("Bearer ") if header.startswith("Bearer ") else None
         self._record(method, params, token)
+        if method == "oauth.v2.access":
+            return web.json_response(self._oauth_access(header, params))
+        team, refused = self._authenticate(method, token)
+        if refused:
+            return web.json_response({"ok": False, "error": refused})
         if not self._failures[method]:
-            return web.json_response(self._answer(method, params))
+            return web.json_response(self._answer(method, params, team))
         failure = self._failures[method].pop(0)
         if failure.commit:
-            self._answer(method, params)
+            self._answer(method, params, team)
         if failure.hang:
             await asyncio.sleep(failure.hang)
         if failure.status == DROP:
@@ -190,25 +250,41 @@ class FakeSlack:
             {"ok": False, "error": failure.error}, status=failure.status, headers=headers
         )
 
-    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+    def _authenticate(self, method: str, token: str | None) -> tuple[str, str | None]:
+        """The workspace a call acts for, or why Slack refuses its token."""
+        if not self.workspaces or method in _NO_BOT_TOKEN:
+            return TEAM_ID, None
+        found = self.tokens.get(token or "")
+        if found is None:
+            return "", "not_authed" if token is None else "invalid_auth"
+        if found.revoked:
+            return "", "token_revoked"
+        if found.expires_at is not None and found.expires_at < time.time():
+            return "", "token_expired"
+        return found.team_id, None
+
+    def _answer(self, method: str, params: dict[str, Any], team: str = TEAM_ID) -> dict[str, Any]:
         channel = str(params.get("channel") or params.get("channel_id") or "")
-        if channel in self.missing_channels:
+        if channel in self.missing_channels or self.channel_teams.get(channel, team) != team:
             return {"ok": False, "error": "channel_not_found"}
         if method == "auth.test":
             return {
                 "ok": True,
-                "url": "https://cohort-test.slack.com/",
-                "team": "Cohort Test",
+                "url": f"https://{team.lower()}.slack.com/",
+                "team": self.workspaces.get(team, "Cohort Test"),
                 "user": "cohort",
-                "team_id": TEAM_ID,
-                "user_id": BOT_USER_ID,
+                "team_id": team,
+                "user_id": _bot_user(team),
                 "bot_id": "BCOHORT",
             }
         if method == "users.info":
             user_id = str(params["user"])
-            return {"ok": True, "user": self.users.get(user_id, {"id": user_id, "name": user_id})}
+            user = self.users.get(user_id, {"id": user_id, "name": user_id, "team_id": team})
+            if user.get("team_id", team) != team:
+                return {"ok": False, "error": "user_not_found"}
+            return {"ok": True, "user": user}
         if method == "chat.postMessage":
-            ts = self._post(channel, params)
+            ts = self._post(channel, {**params, "team": team})
             return {"ok": True, "channel": channel, "ts": ts}
         if method == "conversations.open":
             users = str(params["users"]).split(",")
@@ -279,11 +355,71 @@ class FakeSlack:
     def _post(self, channel: str, params: dict[str, Any]) -> str:
         ts = f"{1_800_000_000 + next(self._ids)}.000100"
         message = {"type": "message", "ts": ts, "bot_id": "BCOHORT"}
-        for key in ("text", "blocks", "metadata", "files"):
+        for key in ("text", "blocks", "metadata", "files", "team"):
             if key in params:
                 message[key] = _json(params[key])
         self.messages[channel].append(message)
         return ts
+
+    # --- The OAuth v2 install flow ------------------------------------------------------------
+
+    async def _authorize(self, request: web.Request) -> web.Response:
+        """Slack's authorize page, where the installer picks a workspace (`team`) and
+        approves: back to the app's redirect URL with a one-time code and the app's state."""
+        query = request.query
+        self._record("oauth.authorize", dict(query), None)
+        team = query.get("team", "")
+        if query.get("client_id") != self.client_id or team not in self.workspaces:
+            return web.Response(status=400, text="invalid client_id or team")
+        code = f"code-{team}-{next(self._ids)}"
+        self._codes[code] = team
+        answer = urlencode({"code": code, "state": query.get("state", "")})
+        raise web.HTTPFound(f"{query['redirect_uri']}?{answer}")
+
+    def _oauth_access(self, header: str, params: dict[str, Any]) -> dict[str, Any]:
+        """oauth.v2.access: a code for the workspace's first tokens, or (token rotation) a
+        refresh token for new ones. The app authenticates with HTTP Basic auth."""
+        try:
+            app = BasicAuth.decode(header)
+        except ValueError:
+            return {"ok": False, "error": "invalid_client_id"}
+        if (app.login, app.password) != (self.client_id, self.client_secret):
+            return {"ok": False, "error": "invalid_client_id"}
+        if params.get("grant_type") == "refresh_token":
+            team = self._refresh_tokens.get(str(params.get("refresh_token")))
+            if team is None:
+                return {"ok": False, "error": "invalid_refresh_token"}
+            return {"ok": True, **self._issue(team)}
+        team = self._codes.pop(str(params.get("code")), None)
+        if team is None:
+            return {"ok": False, "error": "invalid_code"}
+        return {
+            "ok": True,
+            **self._issue(team),
+            "app_id": APP_ID,
+            "scope": str(params.get("scope", "commands,chat:write")),
+            "team": {"id": team, "name": self.workspaces[team]},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "authed_user": {"id": f"U{team}INSTALLER"},
+        }
+
+    def _issue(self, team: str) -> dict[str, Any]:
+        """A new bot token for the workspace (and a refresh token, with rotation)."""
+        rotating = self.token_expires_in is not None
+        token = f"{'xoxe.' if rotating else ''}xoxb-{team}-{next(self._ids)}"
+        expires_at = time.time() + self.token_expires_in if self.token_expires_in else None
+        self.tokens[token] = _Token(team, expires_at)
+        issued: dict[str, Any] = {
+            "access_token": token,
+            "token_type": "bot",
+            "bot_user_id": _bot_user(team),
+        }
+        if self.token_expires_in is not None:
+            refresh = f"xoxe-1-{team}-{next(self._ids)}"
+            self._refresh_tokens[refresh] = team
+            issued |= {"refresh_token": refresh, "expires_in": self.token_expires_in}
+        return issued
 
     async def _respond(self, request: web.Request) -> web.Response:
         self._record("respond", {"name": request.match_info["name"], **await request.json()}, None)
@@ -306,6 +442,10 @@ class FakeSlack:
                 self._record("socket", json.loads(frame.data), None)
         self._sockets.remove(socket)
         return socket
+
+
+def _bot_user(team: str) -> str:
+    return BOT_USER_ID if team == TEAM_ID else f"U{team}BOT"
 
 
 def _shares(message: dict[str, Any], file_id: str) -> bool:

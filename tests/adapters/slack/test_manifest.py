@@ -12,9 +12,10 @@ import yaml
 from adapters.slack.app import COMMAND
 from adapters.slack.client import build_client
 from adapters.slack.sender import SlackSender
-from adapters.slack.serve import EVENTS_PATH
+from adapters.slack.serve import EVENTS_PATH, REDIRECT_PATH
 from bot.outbox import Message, Target
 from bot.replies import Image, Reply
+from bot.settings import Settings
 from tests.adapters.slack.conftest import (
     ADA,
     BOB,
@@ -59,11 +60,21 @@ def test_the_manifest_declares_the_command_events_and_surfaces_the_app_uses() ->
     assert app["settings"]["event_subscriptions"]["bot_events"] == [
         "app_home_opened",
         "member_joined_channel",
+        "app_uninstalled",
+        "tokens_revoked",
     ]
-    # The HTTP-mode addresses, commented out for Socket Mode, point at the served path.
+    # The HTTP-mode addresses, commented out for Socket Mode, point at the served paths.
     urls = [line for line in MANIFEST.read_text().splitlines() if "example.org/" in line]
-    assert len(urls) == 3
-    assert all(line.rstrip().endswith(EVENTS_PATH) for line in urls)
+    assert len(urls) == 4
+    assert sum(line.rstrip().endswith(EVENTS_PATH) for line in urls) == 3
+    assert sum(line.rstrip().endswith(f"{REDIRECT_PATH}]") for line in urls) == 1
+
+
+def test_workspaces_installing_cohort_are_asked_for_the_manifests_scopes() -> None:
+    assert (
+        Settings(_env_file=None).slack_scopes.split(",")
+        == manifest()["oauth_config"]["scopes"]["bot"]
+    )
 
 
 async def test_every_web_api_method_the_adapter_calls_is_allowed_by_a_scope(

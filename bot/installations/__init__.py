@@ -1,0 +1,1 @@
+"""Installations: what a platform's OAuth install gave Cohort for each workspace."""
