@@ -196,6 +196,11 @@ class CheckinService:
         """How many of the community's active members checked in, per week from `since`."""
         return await store.per_week(tx, community_id, since)
 
+    async def last_weeks(self, tx: Transaction, community_id: int) -> dict[int, date]:
+        """The newest check-in week of each member who has one, by member id (kept totals)."""
+        kept = await store.cached_in_community(tx, community_id)
+        return {i: c.last_week for i, c in kept.items()}
+
     async def last_weeks_before(
         self, tx: Transaction, community_id: int, cutoffs: dict[str, date]
     ) -> dict[int, date | None]:

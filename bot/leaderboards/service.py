@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from bot.checkins.service import CheckinService
 from bot.communities.model import Community
 from bot.leaderboards.model import Board, Leaderboard, Period, Standing
+from bot.members.model import Member
 from bot.members.service import MemberService
 from bot.milestones.ticks import tick_scores
 from bot.storage.database import Database
@@ -58,6 +59,20 @@ class LeaderboardService:
             return self._checkins.hours_scores(community.id, since)
         start = None if since is None else period_start(since, community.timezone)
         return tick_scores(community.id, start)
+
+
+def rank(members_: list[Member], scores: dict[int, int]) -> list[Standing]:
+    """A handful of members (a class, say) by score, highest first, sharing ranks on ties; a
+    whole community's boards are ranked in SQL instead."""
+    ordered = sorted(
+        members_, key=lambda m: (-scores.get(m.id, 0), m.display_name.casefold(), m.id)
+    )
+    standings: list[Standing] = []
+    for position, member in enumerate(ordered, 1):
+        score = scores.get(member.id, 0)
+        tied = standings and standings[-1].score == score
+        standings.append(Standing(standings[-1].rank if tied else position, member, score))
+    return standings
 
 
 def period_start(since: date, timezone: str) -> datetime:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.commands import HEAVY, MAX_ID, Access, Args, Command, Option, OptionKind
 from bot.context import Context
-from bot.matchups import messages
+from bot.matchups import messages, organizer_messages
 from bot.matchups.model import ClassMode, Mode
 from bot.matchups.service import CADENCES, MatchService
 from bot.replies import Answer
@@ -52,13 +52,13 @@ def commands(matchups: MatchService) -> tuple[Command, ...]:
         return messages.answered(answer)
 
     async def preview(ctx: Context, args: Args) -> Answer:
-        return messages.preview(await matchups.preview(ctx.community, ctx.now))
+        return organizer_messages.preview(await matchups.preview(ctx.community, ctx.now))
 
     async def run(ctx: Context, args: Args) -> Answer:
-        return messages.ran(await matchups.run_now(ctx.community, ctx.now))
+        return organizer_messages.ran(await matchups.run_now(ctx.community, ctx.now))
 
     async def stats(ctx: Context, args: Args) -> Answer:
-        return messages.stats(await matchups.stats(ctx.community))
+        return organizer_messages.stats(await matchups.stats(ctx.community))
 
     async def settings(ctx: Context, args: Args) -> Answer:
         cadence, size, mode = args.text("cadence"), args.integer("size"), args.text("mode")
@@ -68,7 +68,7 @@ def commands(matchups: MatchService) -> tuple[Command, ...]:
             chosen = await matchups.configure(ctx.community, cadence, size, mode, classes)
         else:
             chosen = await matchups.settings(ctx.community)
-        return messages.settings_shown(chosen, ctx.community, changed)
+        return organizer_messages.settings_shown(chosen, ctx.community, changed)
 
     def undo(what: str) -> Option:
         return Option("undo", what, OptionKind.BOOLEAN)

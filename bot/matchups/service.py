@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from bot.communities.model import Community, Purpose
 from bot.errors import UserError
-from bot.matchups import messages
+from bot.matchups import messages, organizer_messages
 from bot.matchups.model import (
     ClassMode,
     Entry,
@@ -184,7 +184,7 @@ class MatchService:
         async with self._db.write() as tx:
             latest = await rounds.latest_round(tx, community.id)
             if latest is not None and now - latest.created_at < RUN_GAP:
-                raise UserError(messages.too_soon(latest.created_at, community.timezone))
+                raise UserError(organizer_messages.too_soon(latest.created_at, community.timezone))
             chosen = await participants.settings(tx, community.id)
             monday = await self._rounds.next_round_week(tx, community, chosen, now)
             made = await self._rounds.make(tx, community, monday, now)

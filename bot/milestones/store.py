@@ -34,6 +34,15 @@ def count_scores(community_id: int, since: datetime | None) -> sa.Subquery:
     )
 
 
+async def count_per_member(
+    tx: Transaction, community_id: int, since: datetime | None
+) -> dict[int, int]:
+    """How many milestones each member of a community completed from `since` (None: ever)."""
+    scores = count_scores(community_id, since)
+    rows = await tx.execute(sa.select(scores.c.member_id, scores.c.score))
+    return {r.member_id: int(r.score) for r in rows}
+
+
 async def in_community(tx: Transaction, community_id: int) -> dict[int, set[str]]:
     """The milestone ids each member of a community completed, by member id."""
     table = milestone_completions

@@ -32,6 +32,13 @@ def tick_scores(community_id: int, since: datetime | None) -> sa.Subquery:
     return store.count_scores(community_id, since)
 
 
+async def ticks_per_member(
+    tx: Transaction, community_id: int, since: datetime | None
+) -> dict[int, int]:
+    """How many milestones each member of a community completed from `since` (None: ever)."""
+    return await store.count_per_member(tx, community_id, since)
+
+
 async def ticked_in_community(tx: Transaction, community_id: int) -> dict[int, set[str]]:
     """The milestone ids each member of a community completed, by member id."""
     return await store.in_community(tx, community_id)

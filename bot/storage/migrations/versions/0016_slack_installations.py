@@ -1,8 +1,8 @@
 """Slack installations through OAuth: installations, OAuth states, events already handled
 (shared by every process) and a community's pause.
 
-Revision ID: 0019
-Revises: 0013
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-05
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019"
-down_revision = "0013"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
