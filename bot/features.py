@@ -16,6 +16,7 @@ from bot.digests.feature import FEATURE as DIGESTS
 from bot.feature import Feature
 from bot.goals.feature import FEATURE as GOALS
 from bot.help.feature import FEATURE as HELP
+from bot.helpers.feature import FEATURE as HELPERS
 from bot.holidays.feature import FEATURE as HOLIDAYS
 from bot.leaderboards.feature import FEATURE as LEADERBOARDS
 from bot.matchups.feature import FEATURE as MATCHUPS
@@ -46,6 +47,7 @@ FEATURES: tuple[Feature[Any], ...] = (
     HOLIDAYS,
     CHALLENGES,
     MATCHUPS,
+    HELPERS,
     DIGESTS,
     ADMIN,
     DELIVERIES,

@@ -7,7 +7,7 @@ from bot.checkins.personal import CheckinData
 from bot.checkins.service import CheckinService
 from bot.feature import Exempt, Feature, Services, Shared
 from bot.members.service import MemberService
-from bot.storage.tables import checkins, streaks
+from bot.storage.tables import checkins, streak_spares, streaks
 
 
 def _build(shared: Shared, services: Services) -> CheckinService:
@@ -18,7 +18,7 @@ FEATURE = Feature(
     "checkins",
     _build,
     commands=lambda service, _: commands(service),
-    tables=(checkins, streaks),
+    tables=(checkins, streaks, streak_spares),
     member_data=lambda _: CheckinData(),
     personal=(
         checkins.c.member_id,
@@ -26,6 +26,7 @@ FEATURE = Feature(
         checkins.c.next_steps,
         checkins.c.blockers,
         streaks.c.member_id,
+        streak_spares.c.member_id,
     ),
     exempt=(
         Exempt(

@@ -49,6 +49,20 @@ async def in_community(tx: Transaction, community_id: int) -> dict[int, set[str]
     return done
 
 
+async def dated_in_community(tx: Transaction, community_id: int) -> dict[int, dict[str, datetime]]:
+    """When each member of a community completed each milestone, by member id."""
+    table = milestone_completions
+    rows = await tx.execute(
+        sa.select(table.c.member_id, table.c.milestone_id, table.c.completed_at)
+        .join(members, members.c.id == table.c.member_id)
+        .where(members.c.community_id == community_id)
+    )
+    done: dict[int, dict[str, datetime]] = {}
+    for r in rows:
+        done.setdefault(r.member_id, {})[r.milestone_id] = r.completed_at
+    return done
+
+
 async def delete_of_member(tx: Transaction, member_id: int) -> None:
     await tx.execute(
         milestone_completions.delete().where(milestone_completions.c.member_id == member_id)

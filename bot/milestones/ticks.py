@@ -34,3 +34,9 @@ async def ticks_per_member(
 async def ticked_in_community(tx: Transaction, community_id: int) -> dict[int, set[str]]:
     """The milestone ids each member of a community completed, by member id."""
     return await store.in_community(tx, community_id)
+
+
+async def dated_in_community(tx: Transaction, community_id: int) -> dict[int, dict[str, datetime]]:
+    """When each member of a community completed each milestone, by member id (helpers are
+    matched to blockers by what they finished recently)."""
+    return await store.dated_in_community(tx, community_id)
