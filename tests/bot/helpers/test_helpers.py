@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from bot.app import Cohort
 from bot.clock import ManualClock
-from bot.outbox import TargetKind
 from bot.helpers.service import HelperService
+from bot.outbox import TargetKind
 from bot.replies import Tone, decode
 from bot.storage.tables import help_requests, outbox
 from tests.bot.stepping import step_until
@@ -171,7 +171,8 @@ async def test_the_member_is_asked_whether_it_helped_and_a_yes_credits_the_helpe
     follow_ups = [m for _, m in delivered if m.key.startswith("help-follow-up:")]
     assert len(follow_ups) == 1
     (message,) = follow_ups
-    assert message.target.kind is TargetKind.DIRECT and message.target.user_ids == ("ada",)
+    assert message.target.kind is TargetKind.DIRECT
+    assert message.target.user_ids == ("ada",)
     assert [a.command for a in message.reply.actions] == [
         "helper helped 1 yes",
         "helper helped 1 no",
