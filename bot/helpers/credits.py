@@ -66,12 +66,16 @@ def _week(at: datetime) -> tuple[int, int]:
     return year, week
 
 
+def _order(act: Act) -> tuple[datetime, str, int, int]:
+    return act.at, act.kind.value, act.ref, -1 if act.other is None else act.other
+
+
 def credited(member: int, acts: Iterable[Act]) -> list[Act]:
     """The acts that earn a credit for `member`, oldest first (see the module's rules)."""
     seen_refs: set[tuple[ActKind, int]] = set()
     seen_weeks: set[tuple[ActKind, int, tuple[int, int]]] = set()
     kept: list[Act] = []
-    for act in sorted(acts, key=lambda a: (a.at, a.kind, a.ref)):
+    for act in sorted(acts, key=_order):
         if act.other == member or (act.kind, act.ref) in seen_refs:
             continue
         if act.other is not None:

@@ -3,17 +3,20 @@ been there, the conversation through the outbox, declines, limits, blocks and fo
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.app import Cohort
+from bot.checkins.service import CheckinService
+from bot.checkins.streaks import Mark
 from bot.clock import ManualClock
 from bot.helpers.service import HelperService
 from bot.outbox import TargetKind
 from bot.replies import Tone, decode
-from bot.storage.tables import help_requests, outbox
+from bot.storage.tables import help_requests, outbox, streak_spares
 from tests.bot.stepping import step_until
-from tests.support import COMMUNITY, ok, run, table_rows, text_of
+from tests.support import COMMUNITY, member_of, ok, run, table_rows, text_of
 
+START_OF_DAY_AFTER_GRACE = datetime(2026, 12, 7, 14, tzinfo=UTC)
 BLOCKER = 'checkin hours:3 done:reading blockers:"My git history is a mess, rebase confuses me"'
 
 
@@ -198,3 +201,37 @@ async def test_stats_counts_come_from_the_service(cohort: Cohort) -> None:
         counts = await service.counts(tx, community.id, cohort.clock.now() - timedelta(days=14))
     assert (counts.routed, counts.asked, counts.helped, counts.unanswered) == (1, 1, 1, 0)
     assert counts.top_helpers == (("bob", 1),)
+
+
+async def test_a_freeze_earned_by_helping_keeps_a_streak_through_a_missed_week(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await ok(cohort, "setup checkins:#ci", "root", admin=True)
+    for name in ("bob", "eve"):
+        await ok(cohort, "join timezone:UTC", name)
+        await ok(cohort, "checkin hours:2 done:x", name)  # the week of 2026-11-23
+    await ok(cohort, "done git-daily", "bob")
+    await ok(cohort, "helper on limit:3", "bob")
+    for number, name in enumerate(("ada", "cy", "dee"), 1):
+        await ok(cohort, "join timezone:UTC", name)
+        await ok(cohort, BLOCKER, name)
+        await ok(cohort, "helper find", name)
+        await ok(cohort, f"helper ask {number} 1", name)
+        await ok(cohort, f"helper helped {number} yes", name)
+    assert "1 earned, 0 spent, 1 held" in text_of(await ok(cohort, "helper", "bob"))
+    # Neither checks in for the week of 2026-11-30; it closes on Monday 2026-12-07 at noon.
+    delivered = await step_until(cohort, clock, START_OF_DAY_AFTER_GRACE)
+    kept = [m for _, m in delivered if m.key.startswith("help-freeze:")]
+    assert [m.target.user_ids for m in kept] == [("bob",)]
+    assert [(r["week_start"].isoformat()) for r in await table_rows(cohort, streak_spares)] == [
+        "2026-11-30"
+    ]
+    assert "1 earned, 1 spent, 0 held" in text_of(await ok(cohort, "helper", "bob"))
+    community = await cohort.communities.resolve(COMMUNITY, clock.now())
+    bob, eve = await member_of(cohort, "bob"), await member_of(cohort, "eve")
+    checkins = cohort.services.get(CheckinService)
+    async with cohort.db.read() as tx:
+        streaks = await checkins.streaks_now(tx, community.id, [bob, eve], clock.now())
+        history, _ = await checkins.history(tx, community.id, bob, clock.now())
+    assert (streaks[bob.id].current, streaks[eve.id].current) == (1, 0)
+    assert history.mark(date(2026, 11, 30)) is Mark.SPARED
