@@ -19,6 +19,6 @@ def daily(service: HelperService) -> Job:
 
     async def run(tx: Transaction, community: Community, occurrence: Occurrence) -> None:
         await service.follow_ups(tx, community, occurrence.due_at)
-        await service.spend_freezes(tx, community, occurrence.due_at)
+        await service.rewards.spend_freezes(tx, community, occurrence.due_at)
 
     return Job("helpers", schedule, run)

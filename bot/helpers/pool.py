@@ -95,10 +95,18 @@ class Pool:
         return cls(tuple(helpers), names)
 
     def route(
-        self, member: Member, text: str, subject: str | None, pack: ContentPack, now: datetime
+        self,
+        member: Member,
+        text: str,
+        subject: str | None,
+        pack: ContentPack,
+        now: datetime,
+        without: set[int],
     ) -> tuple[Choice, ...]:
-        """The helpers offered for the member's blocker about `subject`, best first."""
-        if not subject or not self.helpers:
+        """The helpers offered for the member's blocker about `subject`, best first, leaving
+        out the members in `without`."""
+        helpers = [h for h in self.helpers if h.member not in without]
+        if not subject or not helpers:
             return ()
         kind, _, ident = subject.partition(":")
         milestones = (ident,) if kind == "m" else ()
@@ -107,5 +115,5 @@ class Pool:
         blocker = Blocker(
             0, member.id, text, milestones, topics, phase, WorkingHours(member.timezone)
         )
-        routing = route([blocker], self.helpers, member.today(now), Rules())
+        routing = route([blocker], helpers, member.today(now), Rules())
         return routing.offers[0].helpers if routing.offers else ()

@@ -19,7 +19,6 @@ from bot.content.model import ContentPack
 from bot.content.provider import ContentProvider
 from bot.errors import UserError
 from bot.helpers import messages, store
-from bot.helpers.credits import Act, ActKind, Balance, balance
 from bot.helpers.model import (
     MAX_BLOCKER_TEXT,
     Counts,
@@ -32,6 +31,7 @@ from bot.helpers.model import (
     Volunteer,
 )
 from bot.helpers.pool import LIMIT_WINDOW, Pool, subject_title
+from bot.helpers.rewards import Rewards
 from bot.helpers.topics import Kind, Suggestion, Vocabulary, link
 from bot.matchups.service import MatchService
 from bot.members.model import Member
@@ -62,9 +62,8 @@ class HelperService:
         self._content = content
         self._members = members
         self._checkins = checkins
-        self._challenges = challenges
-        self._matchups = matchups
         self._rules = Rules()
+        self.rewards = Rewards(members, checkins, challenges, matchups)
 
     async def turn_on(
         self,
@@ -111,7 +110,7 @@ class HelperService:
         async with self._db.read() as tx:
             chosen = await store.volunteer(tx, member.id)
             asked = await store.asks_since(tx, community.id, now - LIMIT_WINDOW)
-            earned = await self.balance_of(tx, member.id)
+            earned = await self.rewards.balance_of(tx, member.id)
         return Standing(
             chosen,
             asked.get(member.id, 0),
@@ -121,23 +120,6 @@ class HelperService:
             earned.held,
             earned.toward_next,
         )
-
-    async def balance_of(self, tx: Transaction, member_id: int) -> Balance:
-        """What the member earned by helping, from reviews, matchups and blockers helped."""
-        acts = [
-            Act(ActKind.REVIEW, r.submission_id, r.author_id, r.at)
-            for r in await self._challenges.reviews_given(tx, member_id)
-        ]
-        acts += [
-            Act(ActKind.MEETING, group, None, at)
-            for group, at in await self._matchups.meetings_of(tx, member_id)
-        ]
-        acts += [
-            Act(ActKind.HELPED, request, helped, at)
-            for request, helped, at in await store.helped_by(tx, member_id)
-        ]
-        spends = [at for _, at in await self._checkins.spares(tx, member_id)]
-        return balance(member_id, acts, spends)
 
     async def find(
         self, community: Community, user_id: str, subject: str | None, now: datetime
@@ -159,7 +141,12 @@ class HelperService:
             suggestions = vocabulary.suggest(text)
             chosen = _subject(pack, subject, suggestions)
             pool = await Pool.gather(tx, community.id, self._members, now, self._rules)
-            routing = pool.route(member, text, chosen, pack, now)
+            # Whoever was already asked about this blocker (and declined) is not offered again.
+            asked: set[int] = set()
+            if before is not None:
+                offers = await store.offers_of(tx, before.id)
+                asked = {helper for _, helper, was_asked, _ in offers if was_asked}
+            routing = pool.route(member, text, chosen, pack, now, asked)
             status = Status.OFFERED if routing else Status.UNANSWERED
             request_id = await store.open_request(
                 tx, community.id, member.id, week, text, chosen or "", status, now
@@ -318,36 +305,6 @@ class HelperService:
                 now=now,
             )
         return len(due)
-
-    async def spend_freezes(
-        self, tx: Transaction, community: Community, now: datetime
-    ) -> list[tuple[Member, int]]:
-        """Spend freezes earned by helping on the weeks that would break a live streak, oldest
-        week first, while the member holds any. Returns who was spared and how many weeks."""
-        members = await self._members.active_in(tx, community.id)
-        breaks = await self._checkins.streak_breaks(tx, community.id, members, now)
-        spared: list[tuple[Member, int]] = []
-        for member in sorted((m for m in members if m.id in breaks), key=lambda m: m.id):
-            held = (await self.balance_of(tx, member.id)).held
-            count = 0
-            week = breaks.get(member.id)
-            while held > count and week is not None:
-                await self._checkins.spare(tx, member, week, now)
-                # After merge: recompute the member's kept streak totals here (branch totals).
-                count += 1
-                found = await self._checkins.streak_breaks(tx, community.id, [member], now)
-                week = found.get(member.id)
-            if count:
-                spared.append((member, count))
-                await enqueue(
-                    tx,
-                    community=community,
-                    key=f"help-freeze:{community.id}:{member.id}:{now.date().isoformat()}",
-                    target=Target.direct(member.user_id),
-                    reply=messages.freeze_spent(count),
-                    now=now,
-                )
-        return spared
 
     async def counts(self, tx: Transaction, community_id: int, since_week: datetime) -> Counts:
         """Blockers of the check-in weeks from `since_week`: routed, asked, helped,

@@ -129,7 +129,8 @@ async def open_request(
     status: Status,
     now: datetime,
 ) -> int:
-    """The week's request of the member with these words and subject, its offers cleared."""
+    """The week's request of the member with these words and subject, with no helper offered
+    yet: the helpers offered before and never asked are dropped."""
     found = await request_of_week(tx, member_id, week)
     values = {"text": text, "subject": subject, "status": status.value, "created_at": now}
     if found is None:
@@ -140,7 +141,10 @@ async def open_request(
         )
         return int(inserted.scalar_one())
     await tx.execute(help_requests.update().where(help_requests.c.id == found.id).values(values))
-    await tx.execute(help_offers.delete().where(help_offers.c.request_id == found.id))
+    mine = help_offers.c.request_id == found.id
+    await tx.execute(help_offers.delete().where(mine, help_offers.c.asked_at.is_(None)))
+    # Helpers already asked (who declined) stay on record, out of the numbered offer.
+    await tx.execute(help_offers.update().where(mine).values(rank=0))
     return found.id
 
 
@@ -152,7 +156,8 @@ async def add_offers(tx: Transaction, request_id: int, helper_ids: list[int]) ->
 
 
 async def offers_of(tx: Transaction, request_id: int) -> list[tuple[int, int, bool, bool]]:
-    """(rank, helper, asked, declined) for every helper offered for a request, by rank."""
+    """(rank, helper, asked, declined) for every helper offered for a request, by rank (0:
+    asked for an earlier offer of the same blocker)."""
     rows = await tx.execute(
         sa.select(help_offers).where(help_offers.c.request_id == request_id).order_by("rank")
     )

@@ -9,6 +9,7 @@ from bot.app import Cohort
 from bot.checkins.service import CheckinService
 from bot.checkins.streaks import Mark
 from bot.clock import ManualClock
+from bot.helpers.messages import SHOWN_TEXT
 from bot.helpers.service import HelperService
 from bot.outbox import TargetKind
 from bot.replies import Tone, decode
@@ -235,3 +236,24 @@ async def test_a_freeze_earned_by_helping_keeps_a_streak_through_a_missed_week(
         history, _ = await checkins.history(tx, community.id, bob, clock.now())
     assert (streaks[bob.id].current, streaks[eve.id].current) == (1, 0)
     assert history.mark(date(2026, 11, 30)) is Mark.SPARED
+
+
+async def test_a_declined_helper_is_not_offered_again_for_the_same_blocker(
+    cohort: Cohort,
+) -> None:
+    await _community(cohort, "bob")
+    await ok(cohort, BLOCKER)
+    await ok(cohort, "helper find")
+    await ok(cohort, "helper ask 1 1")
+    await ok(cohort, "helper decline 1", "bob")
+    assert (await ok(cohort, "helper find")).title == "No helper yet"
+
+
+async def test_a_long_blocker_is_cut_wherever_it_is_shown(cohort: Cohort) -> None:
+    await _community(cohort, "bob")
+    await ok(cohort, f'checkin hours:1 done:x blockers:"git rebase {"word " * 150}"')
+    offer = await ok(cohort, "helper find")
+    shown = offer.body.split("Your blocker: ")[1].split("\n")[0]
+    assert shown.endswith("…")
+    assert len(shown) == SHOWN_TEXT
+    assert len(offer.body) < 600
