@@ -16,14 +16,17 @@ from bot.storage.tables import help_offers, help_requests, helper_blocks, helper
 
 
 def _build(shared: Shared, services: Services) -> HelperService:
-    return HelperService(
+    members = services.get(MemberService)
+    service = HelperService(
         shared.db,
         shared.content,
-        services.get(MemberService),
+        members,
         services.get(CheckinService),
         services.get(ChallengeService),
         services.get(MatchService),
     )
+    members.add_profile_section(service.profile_fields)
+    return service
 
 
 FEATURE = Feature(

@@ -27,6 +27,10 @@ GONE = (
     "Run `helper find` for a fresh list."
 )
 FULL = "That helper has had all the requests they take this week. Pick another one."
+NO_CHANNEL = (
+    "Helpers are introduced in a private thread of the check-ins channel, and this community "
+    "has none yet: ask an organizer to run `setup checkins:#channel`."
+)
 NOT_ASKED = "You weren't asked to help with that blocker, or you already said no."
 NOT_YET_ASKED = "You haven't asked a helper for that blocker yet."
 NOT_A_MEMBER = "That isn't another member of this community: mention them, like `@name`."
@@ -88,17 +92,36 @@ def turned_off(changed: bool) -> Reply:
     return Reply(body="You're no longer offered as a helper. `helper on` starts it again.")
 
 
-def standing(found: Standing) -> Reply:
+def _helping(found: Standing) -> str:
     chosen = found.volunteer
     if chosen is None or not chosen.active:
-        helping = "Off. `helper on` offers your help to members stuck where you've been."
-    else:
-        helping = f"On: {_limits(chosen)}; asked {found.asked_this_week} in the last 7 days."
+        return "Off. `helper on` offers your help to members stuck where you've been."
+    return f"On: {_limits(chosen)}; asked {found.asked_this_week} in the last 7 days."
+
+
+def _credits(found: Standing) -> str:
     credits = found.credits
-    how = (
-        f"{credits.get('review', 0)} for reviews, {credits.get('meeting', 0)} for matchups met, "
-        f"{credits.get('helped', 0)} for blockers helped"
+    return (
+        f"{sum(credits.values())} ({credits.get('review', 0)} for reviews, "
+        f"{credits.get('meeting', 0)} for matchups met, {credits.get('helped', 0)} for blockers "
+        "helped)"
     )
+
+
+def _freezes(found: Standing) -> str:
+    return f"{found.freezes_earned} earned, {found.freezes_spent} spent, {found.freezes_held} held"
+
+
+def profile_fields(found: Standing) -> tuple[Field, ...]:
+    """What `profile` shows about helping."""
+    return (
+        Field("Helper", _helping(found)),
+        Field("Credits for helping", _credits(found)),
+        Field("Freezes from helping", _freezes(found)),
+    )
+
+
+def standing(found: Standing) -> Reply:
     body = (
         f"Every {CREDITS_PER_FREEZE} helpful acts earn a streak freeze (you hold at most "
         f"{MAX_HELP_FREEZES}); a freeze is spent by itself on a week that would break your "
@@ -108,13 +131,9 @@ def standing(found: Standing) -> Reply:
         title="Helping",
         body=body,
         fields=(
-            Field("Helper", helping),
-            Field("Credits", f"{sum(credits.values())} ({how})"),
-            Field(
-                "Freezes from helping",
-                f"{found.freezes_earned} earned, {found.freezes_spent} spent, "
-                f"{found.freezes_held} held",
-            ),
+            Field("Helper", _helping(found)),
+            Field("Credits", _credits(found)),
+            Field("Freezes from helping", _freezes(found)),
         ),
     )
 

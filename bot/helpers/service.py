@@ -38,6 +38,7 @@ from bot.members.model import Member
 from bot.members.service import MemberService, active_member
 from bot.outbox import Target, enqueue
 from bot.pauses.calendar import pause_under_way
+from bot.replies import Field
 from bot.storage.database import Database
 from bot.storage.transaction import Transaction
 from bot.weeks import open_week
@@ -108,9 +109,13 @@ class HelperService:
     async def standing(self, community: Community, user_id: str, now: datetime) -> Standing:
         member = await self._members.require(community.id, user_id)
         async with self._db.read() as tx:
-            chosen = await store.volunteer(tx, member.id)
-            asked = await store.asks_since(tx, community.id, now - LIMIT_WINDOW)
-            earned = await self.rewards.balance_of(tx, member.id)
+            return await self.standing_in(tx, member, now)
+
+    async def standing_in(self, tx: Transaction, member: Member, now: datetime) -> Standing:
+        """The member's helper settings, requests lately and rewards, in an open transaction."""
+        chosen = await store.volunteer(tx, member.id)
+        asked = await store.asks_since(tx, member.community_id, now - LIMIT_WINDOW)
+        earned = await self.rewards.balance_of(tx, member.id)
         return Standing(
             chosen,
             asked.get(member.id, 0),
@@ -120,6 +125,12 @@ class HelperService:
             earned.held,
             earned.toward_next,
         )
+
+    async def profile_fields(
+        self, tx: Transaction, member: Member, now: datetime
+    ) -> tuple[Field, ...]:
+        """What `profile` shows about helping (registered with the members feature)."""
+        return messages.profile_fields(await self.standing_in(tx, member, now))
 
     async def find(
         self, community: Community, user_id: str, subject: str | None, now: datetime
@@ -185,13 +196,16 @@ class HelperService:
             }
             if rank not in offered or offered[rank][1]:
                 raise UserError(messages.NO_SUCH_OFFER)
+            channel = _channel(community)
+            if channel is None:
+                raise UserError(messages.NO_CHANNEL)
             helper = await self._available(tx, community, offered[rank][0], member, now)
             await store.mark_asked(tx, request.id, helper.id, now)
             await enqueue(
                 tx,
                 community=community,
                 key=f"help:{community.id}:{request.id}:{helper.id}",
-                target=Target.group(_channel(community), [member.user_id, helper.user_id]),
+                target=Target.group(channel, [member.user_id, helper.user_id]),
                 reply=messages.introduction(request, member, helper, pack),
                 now=now,
             )

@@ -257,3 +257,22 @@ async def test_a_long_blocker_is_cut_wherever_it_is_shown(cohort: Cohort) -> Non
     assert shown.endswith("…")
     assert len(shown) == SHOWN_TEXT
     assert len(offer.body) < 600
+
+
+async def test_profile_shows_helping_through_the_members_seam(cohort: Cohort) -> None:
+    await ok(cohort, "join")
+    await ok(cohort, "helper on limit:1")
+    shown = text_of(await ok(cohort, "profile"))
+    assert "Helper: On: up to 1 request a week; asked 0 in the last 7 days." in shown
+    assert "Credits for helping: 0 (0 for reviews" in shown
+    assert "Freezes from helping: 0 earned, 0 spent, 0 held" in shown
+
+
+async def test_asking_needs_a_channel_for_the_private_thread(cohort: Cohort) -> None:
+    await ok(cohort, "join")
+    await ok(cohort, "join", "bob")
+    await ok(cohort, "done git-daily", "bob")
+    await ok(cohort, "helper on", "bob")
+    await ok(cohort, BLOCKER)
+    await ok(cohort, "helper find")
+    assert "setup checkins:#channel" in await _error(cohort, "helper ask 1 1")

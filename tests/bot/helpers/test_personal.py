@@ -15,6 +15,7 @@ ADA_BLOCKER = "Ada-cannot-rebase-her-git-branch"
 
 async def _routed(cohort: Cohort) -> None:
     """Ada's blocker routed to bob, who helps; cy blocks ada."""
+    await ok(cohort, "setup checkins:#ci", "root", admin=True)
     for name in ("ada", "bob", "cy"):
         await ok(cohort, "join timezone:UTC", name)
     await ok(cohort, "done git-daily", "bob")
