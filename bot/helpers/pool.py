@@ -12,7 +12,7 @@ from bot.helpers.model import Blocker, Choice, Finished, Helper, Rules, WorkingH
 from bot.helpers.routing import route
 from bot.members.model import Member
 from bot.members.service import MemberService
-from bot.milestones.ticks import dated_in_community
+from bot.milestones.ticks import dated_for
 from bot.pauses.calendar import community_pauses
 from bot.storage.transaction import Transaction
 
@@ -56,7 +56,7 @@ class Pool:
             return cls((), {})
         active = {m.id: m for m in await members.active_in(tx, community_id)}
         pauses = await community_pauses(tx, community_id, now.date() - timedelta(days=2))
-        done = await dated_in_community(tx, community_id)
+        done = await dated_for(tx, [v.member_id for v in volunteers if v.member_id in active])
         received: dict[int, int] = await store.asks_since(tx, community_id, now - LIMIT_WINDOW)
         lately = now - timedelta(days=rules.lately_days)
         asked_by: dict[int, list[tuple[int, datetime]]] = {}

@@ -11,6 +11,8 @@ from bot.milestones.model import Completion
 from bot.storage.tables import members, milestone_completions
 from bot.storage.transaction import Transaction
 
+CHUNK = 500  # member ids per IN list, well under every database's limit on parameters
+
 
 async def completed(tx: Transaction, member_id: int) -> dict[str, Completion]:
     """Every milestone the member completed, by milestone id."""
@@ -49,17 +51,18 @@ async def in_community(tx: Transaction, community_id: int) -> dict[int, set[str]
     return done
 
 
-async def dated_in_community(tx: Transaction, community_id: int) -> dict[int, dict[str, datetime]]:
-    """When each member of a community completed each milestone, by member id."""
+async def dated_for(tx: Transaction, member_ids: Sequence[int]) -> dict[int, dict[str, datetime]]:
+    """When each of these members completed each milestone, by member id."""
     table = milestone_completions
-    rows = await tx.execute(
-        sa.select(table.c.member_id, table.c.milestone_id, table.c.completed_at)
-        .join(members, members.c.id == table.c.member_id)
-        .where(members.c.community_id == community_id)
-    )
     done: dict[int, dict[str, datetime]] = {}
-    for r in rows:
-        done.setdefault(r.member_id, {})[r.milestone_id] = r.completed_at
+    for start in range(0, len(member_ids), CHUNK):
+        rows = await tx.execute(
+            sa.select(table.c.member_id, table.c.milestone_id, table.c.completed_at).where(
+                table.c.member_id.in_(list(member_ids[start : start + CHUNK]))
+            )
+        )
+        for r in rows:
+            done.setdefault(r.member_id, {})[r.milestone_id] = r.completed_at
     return done
 
 

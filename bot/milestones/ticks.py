@@ -36,7 +36,7 @@ async def ticked_in_community(tx: Transaction, community_id: int) -> dict[int, s
     return await store.in_community(tx, community_id)
 
 
-async def dated_in_community(tx: Transaction, community_id: int) -> dict[int, dict[str, datetime]]:
-    """When each member of a community completed each milestone, by member id (helpers are
-    matched to blockers by what they finished recently)."""
-    return await store.dated_in_community(tx, community_id)
+async def dated_for(tx: Transaction, member_ids: Sequence[int]) -> dict[int, dict[str, datetime]]:
+    """When each of these members completed each milestone, by member id (helpers are matched
+    to blockers by what they finished recently)."""
+    return await store.dated_for(tx, member_ids)
