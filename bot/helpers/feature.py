@@ -12,6 +12,7 @@ from bot.helpers.personal import HelperData
 from bot.helpers.service import HelperService
 from bot.matchups.service import MatchService
 from bot.members.service import MemberService
+from bot.progress.service import ProgressService
 from bot.storage.tables import help_offers, help_requests, helper_blocks, helpers
 
 
@@ -26,6 +27,7 @@ def _build(shared: Shared, services: Services) -> HelperService:
         services.get(MatchService),
     )
     members.add_profile_section(service.profile_fields)
+    services.get(ProgressService).add_stats(service.stats_fields)
     return service
 
 

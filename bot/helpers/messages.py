@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot.content.model import ContentPack
 from bot.helpers.credits import CREDITS_PER_FREEZE, MAX_HELP_FREEZES
-from bot.helpers.model import Basis, Offered, Proposed, Request, Standing, Status, Volunteer
+from bot.helpers.model import Basis, Counts, Offered, Proposed, Request, Standing, Status, Volunteer
 from bot.helpers.pool import subject_title
 from bot.markdown import escape, link, mention
 from bot.members.model import Member
@@ -285,3 +285,18 @@ def freeze_spent(weeks: int) -> Reply:
             "was spent: your streak holds. `helper` shows what you have left."
         ),
     )
+
+
+def stats_fields(counts: Counts) -> tuple[Field, ...]:
+    """What organizers see in `stats`: the blockers of the weeks shown, and who helped most."""
+    fields = [
+        Field(
+            "Blockers",
+            f"{counts.routed} routed to helpers, {counts.asked} asked, {counts.helped} helped, "
+            f"{counts.unanswered} with no helper",
+        )
+    ]
+    if counts.top_helpers:
+        top = ", ".join(f"{escape(name)} ({n})" for name, n in counts.top_helpers)
+        fields.append(Field("Most active helpers", top))
+    return tuple(fields)

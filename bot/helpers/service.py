@@ -10,7 +10,7 @@ or was blocked since the offer is no longer offered.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.challenges.service import ChallengeService
 from bot.checkins.service import CheckinService
@@ -320,10 +320,9 @@ class HelperService:
             )
         return len(due)
 
-    async def counts(self, tx: Transaction, community_id: int, since_week: datetime) -> Counts:
-        """Blockers of the check-in weeks from `since_week`: routed, asked, helped,
-        unanswered (nobody qualified, or the member never heard back), top helpers."""
-        since = since_week.date()
+    async def counts(self, tx: Transaction, community_id: int, since: date) -> Counts:
+        """Blockers of the check-in weeks from `since` (a Monday): routed to helpers, asked,
+        helped, unanswered (nobody qualified or had room), and the most active helpers."""
         by_status = await store.statuses_since(tx, community_id, since)
         top = await store.top_helpers(tx, community_id, since, TOP_HELPERS)
         routed = sum(n for s, n in by_status.items() if s is not Status.UNANSWERED)
@@ -335,6 +334,12 @@ class HelperService:
             by_status.get(Status.UNANSWERED, 0),
             tuple(top),
         )
+
+    async def stats_fields(
+        self, tx: Transaction, community: Community, since: date
+    ) -> tuple[Field, ...]:
+        """What `stats` shows organizers about helping (registered with progress)."""
+        return messages.stats_fields(await self.counts(tx, community.id, since))
 
 
 def _subject(

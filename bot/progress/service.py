@@ -8,6 +8,7 @@ clock both passed without a check-in, neither being a holiday or a paused week f
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 
 from bot.checkins.service import CheckinService
@@ -23,12 +24,16 @@ from bot.milestones.ticks import ticked
 from bot.pauses.calendar import community_pauses, member_pauses
 from bot.progress import messages
 from bot.progress.model import Progress, Stats, WeekRow, WeekStats
+from bot.replies import Field
 from bot.roadmap.service import standing
 from bot.storage.database import Database
+from bot.storage.transaction import Transaction
 from bot.weeks import WEEK, closes_at, open_week, sunday, weeks_between
 
 WEEKS_SHOWN = 26
 STATS_WEEKS = 12
+StatsSection = Callable[[Transaction, Community, date], Awaitable[tuple[Field, ...]]]
+"""Fields a feature adds to `stats`, read in its transaction, about the weeks from a Monday."""
 
 
 class ProgressService:
@@ -41,6 +46,7 @@ class ProgressService:
     ) -> None:
         self._db = db
         self._content = content
+        self._stats_sections: list[StatsSection] = []
         self._members = members
         self._checkins = checkins
 
@@ -87,6 +93,11 @@ class ProgressService:
             last=last,
         )
 
+    def add_stats(self, section: StatsSection) -> None:
+        """Show `section`'s fields in `stats`, after the check-in figures: the seam through
+        which a feature built later (helpers) shows organizers its counts."""
+        self._stats_sections.append(section)
+
     async def stats(self, community: Community, now: datetime) -> Stats:
         end = open_week(now, community.timezone)
         first = end - (STATS_WEEKS - 1) * WEEK
@@ -96,6 +107,9 @@ class ProgressService:
             last = await self._checkins.last_weeks(tx, community.id)
             holidays = await holiday_weeks(tx, community.id)
             pauses = await community_pauses(tx, community.id, first)
+            more = [
+                f for section in self._stats_sections for f in await section(tx, community, first)
+            ]
         weeks = []
         for week in weeks_between(first, end):
             closing, last_day = closes_at(week, community.timezone), sunday(week)
@@ -111,7 +125,7 @@ class ProgressService:
         ]
         at_risk.sort(key=lambda pair: (pair[1] or date.min, pair[0].display_name), reverse=True)
         never = sum(m.id not in last for m in active)
-        return Stats(len(active), end, tuple(weeks), tuple(at_risk), never)
+        return Stats(len(active), end, tuple(weeks), tuple(at_risk), never, tuple(more))
 
 
 def _missed_two(member: Member, last: date | None, calendar: Calendar, now: datetime) -> bool:

@@ -190,7 +190,9 @@ async def test_the_member_is_asked_whether_it_helped_and_a_yes_credits_the_helpe
     assert row["status"] == "helped"
 
 
-async def test_stats_counts_come_from_the_service(cohort: Cohort) -> None:
+async def test_organizers_see_blockers_routed_helped_and_the_most_active_helpers(
+    cohort: Cohort,
+) -> None:
     await _community(cohort, "bob")
     await ok(cohort, BLOCKER)
     await ok(cohort, "helper find")
@@ -199,9 +201,12 @@ async def test_stats_counts_come_from_the_service(cohort: Cohort) -> None:
     community = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
     service = cohort.services.get(HelperService)
     async with cohort.db.read() as tx:
-        counts = await service.counts(tx, community.id, cohort.clock.now() - timedelta(days=14))
+        counts = await service.counts(tx, community.id, date(2026, 11, 16))
     assert (counts.routed, counts.asked, counts.helped, counts.unanswered) == (1, 1, 1, 0)
     assert counts.top_helpers == (("bob", 1),)
+    shown = text_of(await ok(cohort, "stats", "root", admin=True))
+    assert "Blockers: 1 routed to helpers, 1 asked, 1 helped, 0 with no helper" in shown
+    assert "Most active helpers: bob (1)" in shown
 
 
 async def test_a_freeze_earned_by_helping_keeps_a_streak_through_a_missed_week(
