@@ -62,7 +62,6 @@ class Rewards:
             week = breaks.get(member.id)
             while held > count and week is not None:
                 await self._checkins.spare(tx, member, week, now)
-                # After merge: recompute the member's kept streak totals here (branch totals).
                 count += 1
                 found = await self._checkins.streak_breaks(tx, community.id, [member], now)
                 week = found.get(member.id)
