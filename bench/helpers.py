@@ -212,7 +212,7 @@ def report(name: str, community: Community, options: Options) -> list[str]:
         f"({helpers} active with capacity, {left} "
         f"requests left this week)",
         f"  routed in {wall * 1000:.0f} ms ({cpu * 1000:.0f} ms CPU; median of {options.runs})",
-        f"  one blocker at a time (`helper find`): "
+        f"  one blocker routed alone, as `helper find` does: "
         f"{one_at_a_time(community, options.runs) * 1000:.0f} ms CPU (median)",
         f"  offered at least one qualified helper: {offered} of {len(community.blockers)} "
         f"blockers; best possible {qualified} (had any qualified helper): "
