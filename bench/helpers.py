@@ -6,7 +6,8 @@ to three, some limited to phases or topics, a few paused or already asked this w
 about 15% of members name a blocker this week, linked to the next milestone of their phase
 or to a topic. Prints the routing time (median of `--runs` rounds) and the share of blockers
 offered at least one qualified helper against the best possible, which is how many had any
-qualified helper at all; then the same for a scarce community (a fifth of the helpers, limit
+qualified helper at all, and the time one member's `helper find` spends routing their blocker
+alone against every helper; then the same for a scarce community (a fifth of the helpers, limit
 one), where capacity rather than qualification decides. `--verify` counts the qualified pairs
 again by its own reading of the rules and checks the served count against networkx's
 maximum flow over them (slow: seconds to minutes). Asserts nothing.
@@ -138,6 +139,17 @@ def timed(community: Community, runs: int) -> tuple[Routing, float, float]:
     return routing, statistics.median(walls), statistics.median(cpus)
 
 
+def one_at_a_time(community: Community, runs: int) -> float:
+    """The median CPU seconds of routing one blocker against every helper, as `helper find`
+    does for one member (the service routes each blocker when its member asks)."""
+    cpus = []
+    for blocker in community.blockers[: max(1, runs)]:
+        cpu = time.process_time()
+        route([blocker], community.helpers, ON, Rules())
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(cpus)
+
+
 def qualified_pairs(community: Community, rules: Rules) -> list[tuple[int, int]]:
     """Every (blocker id, helper member) pair that qualifies, by the rules of
     bot.helpers.routing written again here, so `--verify` does not trust the code it checks."""
@@ -200,6 +212,8 @@ def report(name: str, community: Community, options: Options) -> list[str]:
         f"({helpers} active with capacity, {left} "
         f"requests left this week)",
         f"  routed in {wall * 1000:.0f} ms ({cpu * 1000:.0f} ms CPU; median of {options.runs})",
+        f"  one blocker routed alone, as `helper find` does: "
+        f"{one_at_a_time(community, options.runs) * 1000:.0f} ms CPU (median)",
         f"  offered at least one qualified helper: {offered} of {len(community.blockers)} "
         f"blockers; best possible {qualified} (had any qualified helper): "
         f"{100 * offered / qualified if qualified else 100:.1f}% of the best possible",

@@ -17,6 +17,7 @@ from bot.digests.feature import FEATURE as DIGESTS
 from bot.feature import Feature
 from bot.goals.feature import FEATURE as GOALS
 from bot.help.feature import FEATURE as HELP
+from bot.helpers.feature import FEATURE as HELPERS
 from bot.holidays.feature import FEATURE as HOLIDAYS
 from bot.installations.feature import FEATURE as INSTALLATIONS
 from bot.leaderboards.feature import FEATURE as LEADERBOARDS
@@ -52,6 +53,7 @@ FEATURES: tuple[Feature[Any], ...] = (
     PROGRESS,
     CHALLENGES,
     MATCHUPS,
+    HELPERS,
     DIGESTS,
     ADMIN,
     DELIVERIES,

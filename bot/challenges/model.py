@@ -43,3 +43,12 @@ class PostedNow:
     current: Current
     replaces: datetime | None  # the scheduled post it took the place of
     next_post: datetime | None  # the scheduled post after it
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewGiven:
+    """A review a member wrote: of which submission, whose it was and when."""
+
+    submission_id: int
+    author_id: int
+    at: datetime

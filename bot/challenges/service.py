@@ -10,7 +10,7 @@ from itertools import zip_longest
 from zoneinfo import ZoneInfo
 
 from bot.challenges import messages, store
-from bot.challenges.model import Current, PostedNow, Submission
+from bot.challenges.model import Current, PostedNow, ReviewGiven, Submission
 from bot.commands import suggest
 from bot.communities.model import Community, Purpose
 from bot.content.model import Challenge, ContentPack
@@ -88,6 +88,10 @@ class ChallengeService:
         self._db = db
         self._content = content
         self._members = members
+
+    async def reviews_given(self, tx: Transaction, member_id: int) -> list[ReviewGiven]:
+        """Every review the member wrote, oldest first (credits for helping read them)."""
+        return await store.reviews_written(tx, member_id)
 
     async def reader_zone(self, community: Community, user_id: str) -> str:
         return await self._members.zone_of(community, user_id)

@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.challenges.model import Post, Submission
+from bot.challenges.model import Post, ReviewGiven, Submission
 from bot.storage.tables import challenge_posts, kudos, members, reviews, submissions
 from bot.storage.transaction import Transaction
 
@@ -186,6 +186,17 @@ async def save_review(
         "created_at": now,
     }
     await tx.execute(tx.upsert(reviews, values, ("submission_id", "reviewer_id")))
+
+
+async def reviews_written(tx: Transaction, reviewer_id: int) -> list[ReviewGiven]:
+    """Every review the member wrote, oldest first."""
+    rows = await tx.execute(
+        sa.select(reviews.c.submission_id, submissions.c.member_id, reviews.c.created_at)
+        .join(submissions, submissions.c.id == reviews.c.submission_id)
+        .where(reviews.c.reviewer_id == reviewer_id)
+        .order_by(reviews.c.created_at, reviews.c.submission_id)
+    )
+    return [ReviewGiven(r.submission_id, r.member_id, r.created_at) for r in rows]
 
 
 async def add_kudos(tx: Transaction, submission_id: int, member_id: int, now: datetime) -> bool:

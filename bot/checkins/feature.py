@@ -9,7 +9,7 @@ from bot.feature import Exempt, Feature, Services, Shared
 from bot.holidays.service import HolidayService
 from bot.members.service import MemberService
 from bot.pauses.service import PauseService
-from bot.storage.tables import checkin_weeks, checkins, streaks
+from bot.storage.tables import checkin_weeks, checkins, streak_spares, streaks
 
 
 def _build(shared: Shared, services: Services) -> CheckinService:
@@ -24,7 +24,7 @@ FEATURE = Feature(
     "checkins",
     _build,
     commands=lambda service, _: commands(service),
-    tables=(checkins, streaks, checkin_weeks),
+    tables=(checkins, streaks, checkin_weeks, streak_spares),
     member_data=lambda _: CheckinData(),
     personal=(
         checkins.c.member_id,
@@ -32,6 +32,7 @@ FEATURE = Feature(
         checkins.c.next_steps,
         checkins.c.blockers,
         streaks.c.member_id,
+        streak_spares.c.member_id,
     ),
     exempt=(
         Exempt(

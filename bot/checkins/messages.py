@@ -96,6 +96,9 @@ def saved(result: Saved) -> Reply:
         lines.append(f"Milestones done: {names}.")
     body = " ".join(lines)
     actions: tuple[Action, ...] = (Action("See my progress", "progress", ActionStyle.PRIMARY),)
+    if checkin.blockers.strip():
+        # The helpers feature links the blocker to a milestone and offers members who did it.
+        actions += (Action("Find someone who's been there", "helper find"),)
     if result.move_on is not None:
         body += "\n\n" + move_on_text(result.move_on)
         actions += move_on_actions(result.move_on)

@@ -44,6 +44,10 @@ class CheckinData:
                 for c in checkins
             ],
             "streak": streak,
+            "weeks_kept_by_helping": [
+                {"week_start": week.isoformat()}
+                for week in sorted(await store.spared(tx, member.id))
+            ],
         }
 
     async def erase_member(self, tx: Transaction, erasure: Erasure) -> None:

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from bot.checkins import messages, store
 from bot.checkins.model import Cached, Checkin, Draft, Entry, Saved
-from bot.checkins.streaks import Calendar, History, Streak, fold, judge, settle
+from bot.checkins.streaks import Calendar, History, Streak, first_break, fold, judge, settle
 from bot.communities.model import Community
 from bot.content.provider import ContentProvider
 from bot.errors import UserError
@@ -37,8 +37,12 @@ from bot.weeks import WEEK, in_grace, open_week
 
 
 async def _calendar(tx: Transaction, community_id: int, member_id: int) -> Calendar:
-    """The holidays and pauses that keep a member's weeks without a check-in."""
-    return Calendar(await holiday_weeks(tx, community_id), await member_pauses(tx, member_id))
+    """The holidays, pauses and spared weeks that keep a member's weeks without a check-in."""
+    return Calendar(
+        await holiday_weeks(tx, community_id),
+        await member_pauses(tx, member_id),
+        await store.spared(tx, member_id),
+    )
 
 
 class CheckinService:
@@ -156,6 +160,7 @@ class CheckinService:
         holidays = await holiday_weeks(tx, community_id)
         oldest = min((c.through for c in cached.values()), default=None)
         pauses = {} if oldest is None else await community_pauses(tx, community_id, oldest)
+        spared = await store.spared_in_community(tx, community_id)
         open_weeks: dict[str, date] = {}
         found: dict[int, Streak] = {}
         for member in members:
@@ -166,9 +171,10 @@ class CheckinService:
             if member.timezone not in open_weeks:
                 open_weeks[member.timezone] = open_week(now, member.timezone)
             week = open_weeks[member.timezone]
-            found[member.id] = settle(
-                known.streak, known.through, week, Calendar(holidays, pauses.get(member.id, ()))
+            calendar = Calendar(
+                holidays, pauses.get(member.id, ()), spared.get(member.id, frozenset())
             )
+            found[member.id] = settle(known.streak, known.through, week, calendar)
         return found
 
     async def history(
@@ -213,6 +219,43 @@ class CheckinService:
     ) -> dict[int, str]:
         """The blockers of each member's newest check-in since `since`, when it named any."""
         return await store.newest_blockers(tx, community_id, since)
+
+    async def streak_breaks(
+        self, tx: Transaction, community_id: int, members: Iterable[Member], now: datetime
+    ) -> dict[int, date]:
+        """For each of these members whose live streak a closed week since their newest
+        check-in breaks (nothing keeps it and no freeze is left), that first week."""
+        cached = await store.cached_in_community(tx, community_id)
+        holidays = await holiday_weeks(tx, community_id)
+        oldest = min((c.through for c in cached.values()), default=None)
+        pauses = {} if oldest is None else await community_pauses(tx, community_id, oldest)
+        spared = await store.spared_in_community(tx, community_id)
+        found: dict[int, date] = {}
+        for member in members:
+            known = cached.get(member.id)
+            if known is None or not known.streak.alive:
+                continue
+            calendar = Calendar(
+                holidays, pauses.get(member.id, ()), spared.get(member.id, frozenset())
+            )
+            week = first_break(
+                known.streak, known.through, open_week(now, member.timezone), calendar
+            )
+            if week is not None:
+                found[member.id] = week
+        return found
+
+    async def spares(self, tx: Transaction, member_id: int) -> list[tuple[date, datetime]]:
+        """(week, when) for every week a freeze earned by helping kept, oldest first."""
+        return await store.spares(tx, member_id)
+
+    async def spare(self, tx: Transaction, member: Member, week: date, now: datetime) -> bool:
+        """Keep `week` of the member's streak with a freeze they earned by helping; False
+        when it was kept already. The kept totals are judged again with the week kept."""
+        spared = await store.spare(tx, member.id, week, now)
+        if spared:
+            await self.recompute(tx, member, now)
+        return spared
 
     async def _checked(
         self,

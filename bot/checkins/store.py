@@ -10,14 +10,14 @@ It exists exactly when the member has check-ins.
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from bot.checkins.model import Cached, Checkin
 from bot.checkins.streaks import Streak
-from bot.storage.tables import checkin_weeks, checkins, members, streaks
+from bot.storage.tables import checkin_weeks, checkins, members, streak_spares, streaks
 from bot.storage.transaction import Transaction
 
 
@@ -333,6 +333,47 @@ async def cached(tx: Transaction, member_id: int) -> Cached | None:
     return None if row is None else _cached(row)
 
 
+async def spared(tx: Transaction, member_id: int) -> frozenset[date]:
+    """The weeks a freeze earned by helping kept the member's streak."""
+    rows = await tx.execute(
+        sa.select(streak_spares.c.week_start).where(streak_spares.c.member_id == member_id)
+    )
+    return frozenset(r.week_start for r in rows)
+
+
+async def spares(tx: Transaction, member_id: int) -> list[tuple[date, datetime]]:
+    """(week, when it was spared) for every spared week of the member, oldest first."""
+    rows = await tx.execute(
+        sa.select(streak_spares.c.week_start, streak_spares.c.spared_at)
+        .where(streak_spares.c.member_id == member_id)
+        .order_by(streak_spares.c.spared_at, streak_spares.c.week_start)
+    )
+    return [(r.week_start, r.spared_at) for r in rows]
+
+
+async def spared_in_community(tx: Transaction, community_id: int) -> dict[int, frozenset[date]]:
+    """The spared weeks of every member of a community who has any, by member id."""
+    rows = await tx.execute(
+        sa.select(streak_spares.c.member_id, streak_spares.c.week_start)
+        .join(members, members.c.id == streak_spares.c.member_id)
+        .where(members.c.community_id == community_id)
+    )
+    found: dict[int, set[date]] = {}
+    for r in rows:
+        found.setdefault(r.member_id, set()).add(r.week_start)
+    return {member_id: frozenset(weeks) for member_id, weeks in found.items()}
+
+
+async def spare(tx: Transaction, member_id: int, week: date, now: datetime) -> bool:
+    """Record that a freeze earned by helping kept `week`; False when it already was."""
+    result = await tx.execute(
+        tx.insert_ignoring_conflicts(
+            streak_spares, {"member_id": member_id, "week_start": week, "spared_at": now}
+        )
+    )
+    return bool(result.rowcount)
+
+
 async def delete_of_member(tx: Transaction, community_id: int, member_id: int) -> None:
     """Delete the member's check-ins, counted out of their community's weeks, and totals."""
     weeks = sa.select(checkins.c.week_start).where(checkins.c.member_id == member_id)
@@ -341,5 +382,6 @@ async def delete_of_member(tx: Transaction, community_id: int, member_id: int) -
         .where(checkin_weeks.c.community_id == community_id, checkin_weeks.c.week_start.in_(weeks))
         .values(checkins=checkin_weeks.c.checkins - 1)
     )
+    await tx.execute(streak_spares.delete().where(streak_spares.c.member_id == member_id))
     await tx.execute(streaks.delete().where(streaks.c.member_id == member_id))
     await tx.execute(checkins.delete().where(checkins.c.member_id == member_id))

@@ -6,6 +6,8 @@ Each closed week since a member's first check-in gets one mark, decided in this 
   earn a freeze, and a member holds at most MAX_FREEZES.
 - HOLIDAY: an organizer declared the week a holiday. The streak is kept, as it is.
 - PAUSED: the member was paused on the week's Sunday. The streak is kept, as it is.
+- SPARED: a freeze the member earned by helping others was spent on the week (see
+  :mod:`bot.helpers.credits`). The streak is kept, as it is.
 - FROZEN: none of the above, and the member held a freeze: one is spent, the streak is kept.
 - MISSED: none of the above and no freeze left: the streak is broken (back to 0).
 
@@ -31,6 +33,7 @@ class Mark(StrEnum):
     CHECKED = "checked"
     HOLIDAY = "holiday"
     PAUSED = "paused"
+    SPARED = "spared"
     FROZEN = "frozen"
     MISSED = "missed"
     OPEN = "open"
@@ -51,14 +54,18 @@ class Streak:
 
 @dataclass(frozen=True, slots=True)
 class Calendar:
-    """What keeps a week without a check-in: the community's holidays, the member's pauses."""
+    """What keeps a week without a check-in: the community's holidays, the member's pauses,
+    the weeks a freeze earned by helping was spent on."""
 
     holidays: frozenset[date] = frozenset()
     pauses: tuple[Pause, ...] = ()
+    spared: frozenset[date] = frozenset()
 
     def keeps(self, week: date) -> Mark | None:
         if week in self.holidays:
             return Mark.HOLIDAY
+        if week in self.spared:
+            return Mark.SPARED
         last_day = sunday(week)
         if any(p.covers(last_day) for p in self.pauses):
             return Mark.PAUSED
@@ -117,3 +124,16 @@ def settle(streak: Streak, through: date, open_week: date, calendar: Calendar) -
             break  # a broken streak holds no freezes, so nothing after can change it
         streak, _ = judge(streak, week, False, calendar)
     return streak
+
+
+def first_break(streak: Streak, through: date, open_week: date, calendar: Calendar) -> date | None:
+    """The first closed week after `through` (the newest check-in) that breaks a live streak:
+    no check-in, nothing in the calendar keeps it and no freeze is left. None when the streak
+    is not alive or nothing breaks it before the open week."""
+    for week in weeks_between(through + WEEK, open_week - WEEK):
+        if not streak.alive:
+            return None
+        streak, mark = judge(streak, week, False, calendar)
+        if mark is Mark.MISSED:
+            return week
+    return None

@@ -8,7 +8,7 @@ replayed: routing the same values again gives the same offers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 from enum import StrEnum
 
 MAX_BLOCKER_TEXT = 1000
@@ -145,3 +145,91 @@ class Routing:
     def qualified(self) -> int:
         """Blockers that had at least one qualified helper: the best any routing could reach."""
         return len(self.offers) + len(self.unrouted)
+
+
+# What the feature keeps and answers with, beyond a round's values.
+
+
+class Status(StrEnum):
+    """Where a routed blocker stands."""
+
+    OFFERED = "offered"  # helpers offered, none asked yet
+    ASKED = "asked"  # the member asked one; their conversation is open
+    HELPED = "helped"  # the member said it helped
+    UNHELPED = "unhelped"  # the member said it did not
+    UNANSWERED = "unanswered"  # nobody qualified or had room
+
+
+@dataclass(frozen=True, slots=True)
+class Volunteer:
+    """A member's helper settings: on or off, the weekly limit and the optional limits."""
+
+    member_id: int
+    active: bool
+    weekly_limit: int
+    topics: tuple[str, ...]
+    phases: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """A blocker routed to helpers: the member's words (bounded), the subject it is linked to
+    (`m:<milestone>` or `t:<topic>`) and where it stands."""
+
+    id: int
+    member_id: int
+    week: date
+    text: str
+    subject: str
+    status: Status
+    asked_at: datetime | None
+    answered_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Proposed:
+    """One helper of an offer as the member sees it: the offer's rank, the helper's name and
+    why they fit."""
+
+    rank: int
+    helper_id: int
+    name: str
+    reason: Reason | None
+
+
+@dataclass(frozen=True, slots=True)
+class Offered:
+    """What `helper find` answers: the request, its subject's title, the helpers offered (best
+    first) and the other subjects the member may pick instead."""
+
+    request: Request
+    subject_title: str
+    helpers: tuple[Proposed, ...]
+    alternatives: tuple[tuple[str, str], ...]  # (subject, title)
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """What `helper` shows a member: their helper settings (None: never opted in), how many
+    requests they had this week, and what they earned by helping."""
+
+    volunteer: Volunteer | None
+    asked_this_week: int
+    credits: dict[str, int]
+    freezes_earned: int
+    freezes_spent: int
+    freezes_held: int
+    toward_next: int
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """The organizer view of a community's blockers since a day: routed to helpers, asked,
+    helped, unanswered (no helper or no answer), and the most active helpers by blockers
+    helped (display name, count)."""
+
+    routed: int
+    asked: int
+    helped: int
+    unanswered: int
+    top_helpers: tuple[tuple[str, int], ...]

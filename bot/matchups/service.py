@@ -141,6 +141,10 @@ class MatchService:
 
     # -- organizers --------------------------------------------------------------------------
 
+    async def meetings_of(self, tx: Transaction, member_id: int) -> list[tuple[int, datetime]]:
+        """(group id, when they said so) for every matchup the member said they met in."""
+        return await rounds.meetings_of(tx, member_id)
+
     async def settings(self, community: Community) -> MatchSettings:
         async with self._db.read() as tx:
             return await participants.settings(tx, community.id)

@@ -41,7 +41,7 @@ def commands(members: MemberService) -> tuple[Command, ...]:
 
     async def show(ctx: Context, args: Args) -> Answer:
         member = await members.require(ctx.community.id, ctx.caller.member.user_id)
-        return messages.profile(member, ctx.now)
+        return messages.profile(member, ctx.now, await members.profile_sections(member, ctx.now))
 
     async def set_(ctx: Context, args: Args) -> Answer:
         member = await members.update_profile(

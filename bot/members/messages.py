@@ -67,10 +67,11 @@ def joined(member: Member, now: datetime, returning: bool, zone_of_community: bo
     )
 
 
-def profile(member: Member, now: datetime) -> Reply:
+def profile(member: Member, now: datetime, more: tuple[Field, ...] = ()) -> Reply:
+    """The member's profile, with the fields other features add (`more`)."""
     return Reply(
         title=f"Profile of {escape(member.display_name)}",
-        fields=_profile_fields(member, now),
+        fields=(*_profile_fields(member, now), *more),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,6 +14,7 @@ from bot.errors import UserError
 from bot.identity import Caller
 from bot.members import messages, store
 from bot.members.model import Joined, Member, Profile
+from bot.replies import Field
 from bot.storage.database import Database
 from bot.storage.transaction import Transaction
 
@@ -65,12 +66,32 @@ async def active_member(tx: Transaction, community_id: int, user_id: str) -> Mem
     return member
 
 
+ProfileSection = Callable[[Transaction, Member, datetime], Awaitable[tuple[Field, ...]]]
+"""What a feature built later adds to `profile`: fields about the member, read in the
+profile's transaction (the seam that keeps members from importing the features it shows)."""
+
+
 class MemberService:
     """Members of a community. Methods that take `tx` run inside a caller's transaction, so
     another feature's service or job can read members without touching this store."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._sections: list[ProfileSection] = []
+
+    def add_profile_section(self, section: ProfileSection) -> None:
+        """Show `section`'s fields in every member's `profile`, after the member's own."""
+        self._sections.append(section)
+
+    async def profile_sections(self, member: Member, now: datetime) -> tuple[Field, ...]:
+        """The fields every registered section adds to the member's profile, in order."""
+        if not self._sections:
+            return ()
+        fields: list[Field] = []
+        async with self._db.read() as tx:
+            for section in self._sections:
+                fields.extend(await section(tx, member, now))
+        return tuple(fields)
 
     async def find(self, community_id: int, user_id: str) -> Member | None:
         async with self._db.read() as tx:

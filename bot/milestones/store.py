@@ -11,6 +11,8 @@ from bot.milestones.model import Completion
 from bot.storage.tables import members, milestone_completions
 from bot.storage.transaction import Transaction
 
+CHUNK = 500  # member ids per IN list, well under every database's limit on parameters
+
 
 async def completed(tx: Transaction, member_id: int) -> dict[str, Completion]:
     """Every milestone the member completed, by milestone id."""
@@ -54,6 +56,21 @@ async def in_community(tx: Transaction, community_id: int) -> dict[int, set[str]
     done: dict[int, set[str]] = {}
     for r in rows:
         done.setdefault(r.member_id, set()).add(r.milestone_id)
+    return done
+
+
+async def dated_for(tx: Transaction, member_ids: Sequence[int]) -> dict[int, dict[str, datetime]]:
+    """When each of these members completed each milestone, by member id."""
+    table = milestone_completions
+    done: dict[int, dict[str, datetime]] = {}
+    for start in range(0, len(member_ids), CHUNK):
+        rows = await tx.execute(
+            sa.select(table.c.member_id, table.c.milestone_id, table.c.completed_at).where(
+                table.c.member_id.in_(list(member_ids[start : start + CHUNK]))
+            )
+        )
+        for r in rows:
+            done.setdefault(r.member_id, {})[r.milestone_id] = r.completed_at
     return done
 
 

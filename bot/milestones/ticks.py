@@ -42,3 +42,9 @@ async def ticks_per_member(
 async def ticked_in_community(tx: Transaction, community_id: int) -> dict[int, set[str]]:
     """The milestone ids each member of a community completed, by member id."""
     return await store.in_community(tx, community_id)
+
+
+async def dated_for(tx: Transaction, member_ids: Sequence[int]) -> dict[int, dict[str, datetime]]:
+    """When each of these members completed each milestone, by member id (helpers are matched
+    to blockers by what they finished recently)."""
+    return await store.dated_for(tx, member_ids)

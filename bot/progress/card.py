@@ -26,6 +26,7 @@ COLORS = {
     Mark.FROZEN: "#54aeff",
     Mark.HOLIDAY: "#8250df",
     Mark.PAUSED: "#afb8c1",
+    Mark.SPARED: "#0969da",
     Mark.MISSED: "#ff8182",
     Mark.OPEN: "#fff8c5",
     None: "#eaeef2",
@@ -35,6 +36,7 @@ LABELS = {
     Mark.FROZEN: "freeze",
     Mark.HOLIDAY: "holiday",
     Mark.PAUSED: "paused",
+    Mark.SPARED: "kept by helping",
     Mark.MISSED: "missed",
     Mark.OPEN: "open",
 }

@@ -89,6 +89,7 @@ def stats(result: Stats, chart: bytes | None) -> Reply:
         fields.append(Field(f"Weekly active, {week_key(last.week)}", str(last.checked_in)))
     fields.append(Field("Check-in rate", _rate(result)))
     fields.append(Field("At risk", str(len(result.at_risk))))
+    fields.extend(result.more)
     items = tuple(
         f"{escape(m.display_name)}: "
         + (f"last check-in {week_key(week)}" if week else "no check-in yet")

@@ -10,6 +10,7 @@ from bot.checkins.streaks import Mark, Streak
 from bot.members.model import Member
 from bot.milestones.model import PhaseProgress
 from bot.pauses.model import Pause
+from bot.replies import Field
 from bot.roadmap.model import Standing
 
 
@@ -61,3 +62,4 @@ class Stats:
     weeks: tuple[WeekStats, ...]  # oldest first, ending with the open week
     at_risk: tuple[tuple[Member, date | None], ...]  # with their newest check-in week
     never: int  # active members without a single check-in yet
+    more: tuple[Field, ...] = ()  # what features built later add (`ProgressService.add_stats`)

@@ -9,6 +9,7 @@ being a holiday or a paused week for them.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 
 from bot.checkins.service import CheckinService
@@ -24,12 +25,16 @@ from bot.milestones.ticks import ticked
 from bot.pauses.calendar import community_pauses, member_pauses
 from bot.progress import messages
 from bot.progress.model import Progress, Stats, WeekRow, WeekStats
+from bot.replies import Field
 from bot.roadmap.service import standing
 from bot.storage.database import Database
+from bot.storage.transaction import Transaction
 from bot.weeks import WEEK, closes_at, open_week, sunday, weeks_between
 
 WEEKS_SHOWN = 26
 STATS_WEEKS = 12
+StatsSection = Callable[[Transaction, Community, date], Awaitable[tuple[Field, ...]]]
+"""Fields a feature adds to `stats`, read in its transaction, about the weeks from a Monday."""
 
 
 class ProgressService:
@@ -42,6 +47,7 @@ class ProgressService:
     ) -> None:
         self._db = db
         self._content = content
+        self._stats_sections: list[StatsSection] = []
         self._members = members
         self._checkins = checkins
 
@@ -88,6 +94,11 @@ class ProgressService:
             last=last,
         )
 
+    def add_stats(self, section: StatsSection) -> None:
+        """Show `section`'s fields in `stats`, after the check-in figures: the seam through
+        which a feature built later (helpers) shows organizers its counts."""
+        self._stats_sections.append(section)
+
     async def stats(self, community: Community, now: datetime) -> Stats:
         """Answered from counts in SQL and the check-ins' kept totals: only the few members
         who might be at risk or paused are read whole."""
@@ -106,6 +117,9 @@ class ProgressService:
             holidays = await holiday_weeks(tx, community.id)
             pauses = await community_pauses(tx, community.id, first)
             read = await self._members.active_by_ids(tx, community.id, set(last) | set(pauses))
+            more = [
+                f for section in self._stats_sections for f in await section(tx, community, first)
+            ]
         by_id = {m.id: m for m in read}
         paused = [m for m in read if m.id in pauses]
         weeks = []
@@ -126,7 +140,7 @@ class ProgressService:
         ]
         at_risk.sort(key=lambda pair: (pair[1] or date.min, pair[0].display_name), reverse=True)
         never = sum(week is None for week in last.values())
-        return Stats(active, end, tuple(weeks), tuple(at_risk), never)
+        return Stats(active, end, tuple(weeks), tuple(at_risk), never, tuple(more))
 
 
 def _missed_two(member: Member, last: date | None, calendar: Calendar, now: datetime) -> bool:

@@ -6,6 +6,10 @@ import sqlalchemy as sa
 
 from bot.storage.columns import UtcDateTime, references
 from bot.storage.columns import metadata as metadata  # imported from here by migrations, tests
+from bot.storage.helper_tables import help_offers as help_offers
+from bot.storage.helper_tables import help_requests as help_requests
+from bot.storage.helper_tables import helper_blocks as helper_blocks
+from bot.storage.helper_tables import helpers as helpers
 from bot.storage.host_tables import host_values as host_values
 from bot.storage.host_tables import occurrences as occurrences
 from bot.storage.host_tables import seen_events as seen_events
@@ -217,6 +221,16 @@ checkin_weeks = sa.Table(
     references("community_id", "communities", primary_key=True),
     sa.Column("week_start", sa.Date, primary_key=True),
     sa.Column("checkins", sa.Integer, nullable=False),
+)
+
+# A week a member missed that a freeze earned by helping kept (migration 0017): streaks treat it
+# as they treat a holiday or a pause.
+streak_spares = sa.Table(
+    "streak_spares",
+    metadata,
+    references("member_id", "members", primary_key=True),
+    sa.Column("week_start", sa.Date, primary_key=True),
+    sa.Column("spared_at", UtcDateTime, nullable=False),
 )
 
 holiday_weeks = sa.Table(

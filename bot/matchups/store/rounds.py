@@ -285,3 +285,14 @@ async def totals(tx: Transaction, community_id: int) -> Totals:
         repeats=int(rounds[1]),
         repeats_avoided=int(rounds[2]),
     )
+
+
+async def meetings_of(tx: Transaction, member_id: int) -> list[tuple[int, datetime]]:
+    """(group id, when they said so) for every matchup the member said they met in."""
+    seats = match_group_members.c
+    rows = await tx.execute(
+        sa.select(seats.group_id, seats.answered_at)
+        .where(seats.member_id == member_id, seats.met.is_(True), seats.answered_at.is_not(None))
+        .order_by(seats.answered_at, seats.group_id)
+    )
+    return [(r.group_id, r.answered_at) for r in rows]

@@ -14,6 +14,7 @@ from bot.checkins.streaks import (
     Calendar,
     Mark,
     Streak,
+    first_break,
     fold,
     judge,
     settle,
@@ -28,6 +29,7 @@ LETTERS = {
     Mark.PAUSED: "P",
     Mark.FROZEN: "F",
     Mark.MISSED: "M",
+    Mark.SPARED: "S",
     Mark.OPEN: "O",
 }
 
@@ -166,3 +168,30 @@ def test_an_unbroken_run_counts_every_week_and_earns_capped_freezes(count: int) 
     assert fold(checked, calendar, open_week).streak == Streak(
         count, count, min(MAX_FREEZES, count // FREEZE_EVERY)
     )
+
+
+@pytest.mark.parametrize(
+    ("streak", "calendar", "expected"),
+    [
+        (Streak(2, 2, 0), Calendar(), FIRST + WEEK),
+        (Streak(2, 2, 1), Calendar(), FIRST + 2 * WEEK),  # its own freeze goes first
+        (Streak(2, 2, 0), Calendar(holidays=frozenset({FIRST + WEEK})), FIRST + 2 * WEEK),
+        (Streak(2, 2, 0), Calendar(spared=frozenset({FIRST + WEEK})), FIRST + 2 * WEEK),
+        (Streak(0, 2, 0), Calendar(), None),  # a broken streak has nothing left to keep
+    ],
+)
+def test_first_break_is_the_first_closed_week_that_would_break_a_live_streak(
+    streak: Streak, calendar: Calendar, expected: date | None
+) -> None:
+    assert first_break(streak, FIRST, FIRST + 4 * WEEK, calendar) == expected
+
+
+def test_first_break_is_none_when_the_open_week_comes_first() -> None:
+    assert first_break(Streak(1, 1, 0), FIRST, FIRST + WEEK, Calendar()) is None
+
+
+def test_a_spared_week_keeps_the_streak_like_a_holiday() -> None:
+    calendar = Calendar(spared=frozenset({FIRST + WEEK}))
+    history = fold({FIRST, FIRST + 2 * WEEK}, calendar, FIRST + 3 * WEEK)
+    assert history.mark(FIRST + WEEK) is Mark.SPARED
+    assert history.streak.current == 2

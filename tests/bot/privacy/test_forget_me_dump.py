@@ -101,6 +101,12 @@ async def test_the_sqlite_file_holds_none_of_a_forgotten_members_strings(
             cohort, ADA, "checkin hours:3 done:quokkaflux next:snarfblat blockers:gribblewind"
         )
         await _as(cohort, BOB, "checkin hours:2 done:bobsledmarathon")
+        await _as(cohort, BOB, "done git-daily")
+        await _as(cohort, BOB, "helper on")
+        await _as(cohort, ADA, "helper on")
+        await _as(cohort, ADA, "helper find subject:m:git-daily")
+        await _as(cohort, ADA, "helper ask 1 1")  # an intro quoting her blocker
+        await _as(cohort, BOB, f"helper block @{ADA_ID}")
         await _as(cohort, ADA, 'goal add text:"xylographic parser"')
         await _as(cohort, ADA, "match join")
         await _as(cohort, BOB, "match join")

@@ -6,14 +6,17 @@ import struct
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+
 from bot.app import Cohort
+from bot.checkins.service import CheckinService
 from bot.checkins.streaks import Mark
 from bot.clock import ManualClock
 from bot.content.limits import fits
 from bot.identity import Caller
 from bot.progress.service import WEEKS_SHOWN, ProgressService
 from bot.replies import Reply, Tone
-from tests.support import COMMUNITY, caller, reply
+from tests.support import COMMUNITY, caller, member_of, reply
 
 WEEK = timedelta(days=7)
 
@@ -143,3 +146,24 @@ async def test_stats_never_claim_that_everyone_checked_in(
     assert "1 member has not checked in yet" in stats.body
     values = {f.name: f.value for f in stats.fields}
     assert values["Check-in rate"] == "50% over the last week"
+
+
+async def test_the_card_shows_a_week_kept_by_helping(
+    cohort: Cohort, clock: ManualClock, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    await _ok(cohort, "join timezone:UTC")
+    await _ok(cohort, "checkin hours:2 done:x")
+    clock.advance(2 * WEEK)  # the week after it closed with no check-in
+    community = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
+    ada = await member_of(cohort, "ada")
+    checkins = cohort.services.get(CheckinService)
+    async with cohort.db.write() as tx:
+        (week,) = (await checkins.streak_breaks(tx, community.id, [ada], clock.now())).values()
+        await checkins.spare(tx, ada, week, clock.now())
+    service = cohort.services.get(ProgressService)
+    result = await service.progress(community, "ada", False, None, clock.now())
+    assert [w.mark for w in result.weeks[-3:]] == [Mark.CHECKED, Mark.SPARED, Mark.OPEN]
+    assert result.streak.current == 1
+    answer = await _ok(cohort, "progress")
+    assert answer.image is not None
+    (tmp_path_factory.getbasetemp() / "progress-spared.png").write_bytes(answer.image.data)

@@ -1,0 +1,78 @@
+"""Rewards for helping: a member's credits read from reviews, matchups and blockers helped,
+and the freezes they earn spent on weeks that would break a streak (rules in
+:mod:`bot.helpers.credits`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.challenges.service import ChallengeService
+from bot.checkins.service import CheckinService
+from bot.communities.model import Community
+from bot.helpers import messages, store
+from bot.helpers.credits import Act, ActKind, Balance, balance
+from bot.matchups.service import MatchService
+from bot.members.model import Member
+from bot.members.service import MemberService
+from bot.outbox import Target, enqueue
+from bot.storage.transaction import Transaction
+
+
+class Rewards:
+    def __init__(
+        self,
+        members: MemberService,
+        checkins: CheckinService,
+        challenges: ChallengeService,
+        matchups: MatchService,
+    ) -> None:
+        self._members = members
+        self._checkins = checkins
+        self._challenges = challenges
+        self._matchups = matchups
+
+    async def balance_of(self, tx: Transaction, member_id: int) -> Balance:
+        """What the member earned by helping, from reviews, matchups and blockers helped."""
+        acts = [
+            Act(ActKind.REVIEW, r.submission_id, r.author_id, r.at)
+            for r in await self._challenges.reviews_given(tx, member_id)
+        ]
+        acts += [
+            Act(ActKind.MEETING, group, None, at)
+            for group, at in await self._matchups.meetings_of(tx, member_id)
+        ]
+        acts += [
+            Act(ActKind.HELPED, request, helped, at)
+            for request, helped, at in await store.helped_by(tx, member_id)
+        ]
+        spends = [at for _, at in await self._checkins.spares(tx, member_id)]
+        return balance(member_id, acts, spends)
+
+    async def spend_freezes(
+        self, tx: Transaction, community: Community, now: datetime
+    ) -> list[tuple[Member, int]]:
+        """Spend freezes earned by helping on the weeks that would break a live streak, oldest
+        week first, while the member holds any. Returns who was spared and how many weeks."""
+        members = await self._members.active_in(tx, community.id)
+        breaks = await self._checkins.streak_breaks(tx, community.id, members, now)
+        spared: list[tuple[Member, int]] = []
+        for member in sorted((m for m in members if m.id in breaks), key=lambda m: m.id):
+            held = (await self.balance_of(tx, member.id)).held
+            count = 0
+            week = breaks.get(member.id)
+            while held > count and week is not None:
+                await self._checkins.spare(tx, member, week, now)
+                count += 1
+                found = await self._checkins.streak_breaks(tx, community.id, [member], now)
+                week = found.get(member.id)
+            if count:
+                spared.append((member, count))
+                await enqueue(
+                    tx,
+                    community=community,
+                    key=f"help-freeze:{community.id}:{member.id}:{now.date().isoformat()}",
+                    target=Target.direct(member.user_id),
+                    reply=messages.freeze_spent(count),
+                    now=now,
+                )
+        return spared
