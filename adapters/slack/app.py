@@ -12,7 +12,6 @@ import contextlib
 import json
 import logging
 import re
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -32,7 +31,8 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from adapters.slack import convert, render
 from adapters.slack.client import error_code, retry_handlers
 from adapters.slack.files import upload_attachment, upload_image
-from adapters.slack.memory import EventMemory, Recent, RecentEvents
+from adapters.slack.memory import EventMemory, RecentEvents
+from adapters.slack.users import UserDirectory
 from bot.dispatch import Dispatcher
 from bot.grammar import quote
 from bot.identity import Caller
@@ -50,7 +50,6 @@ QUICK_ACTIONS = (
     Action("My profile", "profile"),
     Action("Help", "help"),
 )
-USER_CACHE_SECONDS = 60.0
 BOLT_LOGGER = "adapters.slack.bolt"
 
 
@@ -65,45 +64,6 @@ class _ClientWinsOnPurpose(logging.Filter):
 
 logging.getLogger(BOLT_LOGGER).addFilter(_ClientWinsOnPurpose())
 WORK_SLOTS = 16  # commands worked on at once, after their acknowledgement
-
-
-@dataclass(frozen=True, slots=True)
-class SlackUser:
-    display_name: str
-    is_admin: bool  # a workspace admin or owner
-
-
-class UserDirectory:
-    """users.info, cached for a minute: the name someone goes by, and whether they are a
-    workspace admin or owner (Slack's roles; the core adds its named organizers)."""
-
-    def __init__(
-        self, client: Callable[[], AsyncWebClient], ttl: float = USER_CACHE_SECONDS
-    ) -> None:
-        self._client = client
-        self._ttl = ttl
-        # By workspace too: an Enterprise Grid member keeps one id across the organisation's
-        # workspaces, and may be an admin in one of them only.
-        self._users: Recent[tuple[str, str], tuple[float, SlackUser]] = Recent(10_000)
-
-    async def lookup(self, team_id: str, user_id: str, fallback_name: str) -> SlackUser:
-        now = time.monotonic()
-        cached = self._users.get((team_id, user_id))
-        if cached is not None and cached[0] > now:
-            return cached[1]
-        try:
-            response = await self._client().users_info(user=user_id)
-        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
-            # Not cached, so the next command asks again; meanwhile no admin rights.
-            log.warning("users.info failed for %s (%s)", user_id, error_code(error))
-            return SlackUser(fallback_name or user_id, is_admin=False)
-        user = response.get("user") or {}
-        found = SlackUser(
-            display_name=convert.display_name(user) or fallback_name,
-            is_admin=any(user.get(k) for k in ("is_admin", "is_owner", "is_primary_owner")),
-        )
-        self._users.put((team_id, user_id), (now + self._ttl, found))
-        return found
 
 
 # The client Bolt authorised for the request being handled (its workspace's token, with many
