@@ -11,7 +11,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The bot scopes Cohort asks a workspace for (slack/manifest.yaml explains each).
 SLACK_SCOPES = (
-    "commands,chat:write,chat:write.public,users:read,im:write,mpim:write,files:write,"
+    "commands,chat:write,chat:write.public,channels:read,groups:read,users:read,im:write,mpim:write,"
+    "files:write,"
     "channels:history,groups:history,im:history,mpim:history"
 )
 
