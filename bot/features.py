@@ -26,6 +26,7 @@ from bot.outbox.feature import FEATURE as OUTBOX
 from bot.pauses.feature import FEATURE as PAUSES
 from bot.privacy.feature import FEATURE as PRIVACY
 from bot.progress.feature import FEATURE as PROGRESS
+from bot.reports.feature import FEATURE as REPORTS
 from bot.roadmap.feature import FEATURE as ROADMAP
 from bot.storage.tables import host_values, occurrences, shard_leases
 
@@ -47,6 +48,7 @@ FEATURES: tuple[Feature[Any], ...] = (
     CHALLENGES,
     MATCHUPS,
     DIGESTS,
+    REPORTS,
     ADMIN,
     DELIVERIES,
     PRIVACY,

@@ -147,6 +147,10 @@ class CheckinService:
         """The blockers of each member's newest check-in since `since`, when it named any."""
         return await store.newest_blockers(tx, community_id, since)
 
+    async def blockers_of_week(self, tx: Transaction, community_id: int, week: date) -> list[str]:
+        """The blockers the community's check-ins for a week named, one text per check-in."""
+        return await store.blockers_of_week(tx, community_id, week)
+
     async def _checked(
         self,
         tx: Transaction,

@@ -196,6 +196,21 @@ async def newest_blockers(tx: Transaction, community_id: int, since: date) -> di
     return {member_id: text for member_id, text in newest.items() if text.strip()}
 
 
+async def blockers_of_week(tx: Transaction, community_id: int, week: date) -> list[str]:
+    """The blockers named by the community's check-ins for a week, when they named any."""
+    rows = await tx.scalars(
+        sa.select(checkins.c.blockers)
+        .join(members, members.c.id == checkins.c.member_id)
+        .where(
+            members.c.community_id == community_id,
+            checkins.c.week_start == week,
+            checkins.c.blockers != "",
+        )
+        .order_by(checkins.c.member_id)
+    )
+    return [text for text in rows if text.strip()]
+
+
 async def of_member(tx: Transaction, member_id: int) -> list[Checkin]:
     """Every check-in of the member, oldest week first."""
     rows = await tx.execute(

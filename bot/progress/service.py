@@ -8,6 +8,7 @@ clock both passed without a check-in, neither being a holiday or a paused week f
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 
 from bot.checkins.service import CheckinService
@@ -21,6 +22,7 @@ from bot.members.service import MemberService
 from bot.milestones.service import progress
 from bot.milestones.ticks import ticked
 from bot.pauses.calendar import community_pauses, member_pauses
+from bot.pauses.model import Pause
 from bot.progress import messages
 from bot.progress.model import Progress, Stats, WeekRow, WeekStats
 from bot.roadmap.service import standing
@@ -96,25 +98,41 @@ class ProgressService:
             last = await self._checkins.last_weeks(tx, community.id)
             holidays = await holiday_weeks(tx, community.id)
             pauses = await community_pauses(tx, community.id, first)
-        weeks = []
-        for week in weeks_between(first, end):
-            closing, last_day = closes_at(week, community.timezone), sunday(week)
-            expected = sum(
-                m.joined_at < closing and not any(p.covers(last_day) for p in pauses.get(m.id, ()))
-                for m in active
-            )
-            weeks.append(WeekStats(week, expected, per_week.get(week, 0), week in holidays))
+        weeks = week_stats(
+            weeks_between(first, end), community.timezone, active, per_week, holidays, pauses
+        )
         at_risk = [
             (m, last.get(m.id))
             for m in active
-            if _missed_two(m, last.get(m.id), Calendar(holidays, pauses.get(m.id, ())), now)
+            if missed_two(m, last.get(m.id), Calendar(holidays, pauses.get(m.id, ())), now)
         ]
         at_risk.sort(key=lambda pair: (pair[1] or date.min, pair[0].display_name), reverse=True)
         never = sum(m.id not in last for m in active)
-        return Stats(len(active), end, tuple(weeks), tuple(at_risk), never)
+        return Stats(len(active), end, weeks, tuple(at_risk), never)
 
 
-def _missed_two(member: Member, last: date | None, calendar: Calendar, now: datetime) -> bool:
+def week_stats(
+    weeks: Iterable[date],
+    timezone: str,
+    active: Sequence[Member],
+    per_week: Mapping[date, int],
+    holidays: Collection[date],
+    pauses: Mapping[int, tuple[Pause, ...]],
+) -> tuple[WeekStats, ...]:
+    """Each week's members expected to check in (active, joined before the week closed on the
+    community's clock, not paused on its Sunday) against those who did."""
+    found = []
+    for week in weeks:
+        closing, last_day = closes_at(week, timezone), sunday(week)
+        expected = sum(
+            m.joined_at < closing and not any(p.covers(last_day) for p in pauses.get(m.id, ()))
+            for m in active
+        )
+        found.append(WeekStats(week, expected, per_week.get(week, 0), week in holidays))
+    return tuple(found)
+
+
+def missed_two(member: Member, last: date | None, calendar: Calendar, now: datetime) -> bool:
     """Whether the two newest closed weeks on the member's clock both went without a
     check-in, when neither kept the streak anyway and the member had joined before them."""
     newest_closed = open_week(now, member.timezone) - WEEK

@@ -41,12 +41,12 @@ async def test_progress_answers_with_text_and_a_card(cohort: Cohort, clock: Manu
     clock.advance(2 * WEEK)
     answer = await _ok(cohort, "progress")
     assert answer.title == "Progress of ada"
-    assert "Checked in 1 of the last 26 weeks, 4 h in all." in answer.body
+    assert "1 check-in in the first 2 weeks, 4 h in all." in answer.body
     assert r"\<@42\> did \*\*loads\*\*" in answer.body
     assert r"In the way: \`rm -rf\`" in answer.body
     assert answer.image is not None
-    assert _png_size(answer.image.data) == (800, 480)
-    assert "checked in 1 of the last 26 weeks" in answer.image.alt
+    assert _png_size(answer.image.data) == (800, 640)
+    assert "1 check-in in the first 2 weeks" in answer.image.alt
 
 
 async def test_no_picture_is_drawn_where_the_caller_cannot_see_one(cohort: Cohort) -> None:
