@@ -133,7 +133,8 @@ def missed_before(
 
 def blockers(texts: Iterable[str], vocabulary: Vocabulary) -> Blockers:
     """A week's blockers counted by the milestone (or else the topic) of the pack each is most
-    likely about, most first; the words themselves stay out of the report."""
+    likely about, most first and what the pack names nothing about last; the words themselves
+    stay out of the report."""
     counts: Counter[Subject] = Counter()
     for text in texts:
         ranked = vocabulary.suggest(text)
@@ -141,7 +142,7 @@ def blockers(texts: Iterable[str], vocabulary: Vocabulary) -> Blockers:
         key = (found.milestones or found.topics or ("",))[0]
         best = next((s for s in ranked if s.id == key), None)
         counts[OTHER if best is None else Subject(best.id, best.title, best.phase)] += 1
-    ordered = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0] == OTHER, pair[0].key))
+    ordered = sorted(counts.items(), key=lambda pair: (pair[0] == OTHER, -pair[1], pair[0].key))
     return Blockers(tuple(ordered))
 
 
