@@ -143,3 +143,31 @@ async def test_stats_never_claim_that_everyone_checked_in(
     assert "1 member has not checked in yet" in stats.body
     values = {f.name: f.value for f in stats.fields}
     assert values["Check-in rate"] == "50% over the last week"
+
+
+async def test_a_member_in_week_one_hears_of_a_start_not_of_25_empty_weeks(
+    cohort: Cohort,
+) -> None:
+    await _ok(cohort, "join timezone:UTC")
+    before = await _ok(cohort, "progress")
+    assert "The first check-in starts the streak" in before.body
+    await _ok(cohort, "checkin hours:2 done:x")
+    answer = await _ok(cohort, "progress")
+    assert "First check-in done: a great start, 2 h in all." in answer.body
+    assert "26 weeks" not in answer.body
+    assert answer.image is not None
+    assert _png_size(answer.image.data) == (800, 640)
+    assert "first check-in done" in answer.image.alt
+
+
+async def test_a_long_standing_member_sees_the_last_weeks_counted(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _ok(cohort, "join timezone:UTC")
+    for _ in range(30):
+        await _ok(cohort, "checkin hours:5 done:x")
+        clock.advance(WEEK)
+    answer = await _ok(cohort, "progress")
+    assert "Checked in 25 of the last 25 weeks" in answer.body
+    assert answer.image is not None
+    assert _png_size(answer.image.data) == (800, 640)
