@@ -2,8 +2,9 @@
 
 Prints the in-process latency (p50, p99) of `checkin` run through the dispatcher as a member
 would, of `progress` (its text and its PNG card measured separately), of the leaderboard, the
-organizer stats and the hourly reminders job's decision (in a quiet hour and on a Sunday
-evening, when most members are in their reminder window), and the ratio of one check-in's
+organizer stats, the weekly organizer report (its figures, without the chart) and the hourly
+reminders job's decision (in a quiet hour and on a Sunday evening, when most members are in
+their reminder window), and the ratio of one check-in's
 cost to a single raw INSERT plus COMMIT on the same database in the same run. Asserts nothing.
 
     .venv/bin/python -m bench.accountability              # 10,000 members, about 520,000 rows
@@ -37,6 +38,7 @@ from bot.leaderboards.service import LeaderboardService
 from bot.nudges.service import NudgeService
 from bot.progress import card, messages
 from bot.progress.service import ProgressService
+from bot.reports.service import ReportService
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.tables import checkins, members, streaks
@@ -219,6 +221,8 @@ async def bench(
     streak_board = await timed(5, leaderboard(Board.STREAK))
     hours_board = await timed(5, leaderboard(Board.HOURS))
     stats_times = await timed(3, lambda i: progress.stats(community, clock.now()))
+    reports = cohort.services.get(ReportService)
+    report_times = await timed(3, lambda i: reports.preview(community, clock.now()))
     quiet = await timed(5, reminders(NOW))
     sunday = await timed(5, reminders(SUNDAY_EVENING))
     await cohort.close()
@@ -231,6 +235,7 @@ async def bench(
         ("leaderboard streak, all", streak_board),
         ("leaderboard hours, all", hours_board),
         ("stats", stats_times),
+        ("report (built, not drawn)", report_times),
         ("reminders, a quiet hour", quiet),
         ("reminders, Sunday 19:00 UTC", sunday),
     ]
