@@ -40,6 +40,15 @@ def _paused(pauses: Mapping[int, tuple[Pause, ...]], member: Member, day: date) 
     return any(p.covers(day) for p in pauses.get(member.id, ()))
 
 
+def _days(members: Iterable[Member], now: datetime) -> dict[str, date]:
+    """Each of the members' time zones with its date at `now`: many members share a zone."""
+    found: dict[str, date] = {}
+    for member in members:
+        if member.timezone not in found:
+            found[member.timezone] = member.today(now)
+    return found
+
+
 def headcount(
     everyone: Iterable[Member],
     pauses: Mapping[int, tuple[Pause, ...]],
@@ -87,8 +96,9 @@ def at_risk(
     Nobody paused today is listed: a pause is a break they asked for."""
     missed: list[AtRisk] = []
     streaking: list[AtRisk] = []
+    today = _days(active, now)
     for member in active:
-        if _paused(pauses, member, member.today(now)):
+        if _paused(pauses, member, today[member.timezone]):
             continue
         calendar = Calendar(holidays, pauses.get(member.id, ()))
         newest = last.get(member.id)
@@ -117,11 +127,12 @@ def missed_before(
     then: datetime,
 ) -> set[int]:
     """The ids of the members who had missed their two newest closed weeks at `then`."""
+    today = _days(active, then)
     return {
         member.id
         for member in active
         if member.joined_at <= then
-        and not _paused(pauses, member, member.today(then))
+        and not _paused(pauses, member, today[member.timezone])
         and missed_two(
             member,
             _checked_before(checked, member, then),
