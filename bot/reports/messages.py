@@ -25,9 +25,10 @@ from bot.roadmap.model import Standing
 from bot.weeks import week_key, week_label
 
 BUTTONS = ACTIONS  # one nudge button per member, as many as a message holds
-AT_RISK_LISTED = 20
+AT_RISK_LISTED = 15
 SUBJECTS_LISTED = 8
-NAMES_LISTED = 10
+NAMES_LISTED = 5
+NAME = 40  # characters of a display name in the report, so the longest still fits a message
 
 NOT_A_MEMBER = "That member hasn't joined the roadmap here, or has left: no nudge was sent."
 
@@ -108,6 +109,14 @@ def settings(community: Community, changed: bool) -> Reply:
     )
 
 
+def _clip(display_name: str) -> str:
+    return display_name if len(display_name) <= NAME else display_name[: NAME - 1] + "…"
+
+
+def _name(display_name: str) -> str:
+    return escape(_clip(display_name))
+
+
 def _change(now: int, then: int) -> str:
     """How a count moved since last week, in words."""
     if now == then:
@@ -173,7 +182,7 @@ def _reviews(this: Reviews, before: Reviews) -> str:
         f"**Challenge submissions**: {this.submitted}, {len(this.unreviewed)} with no review "
         f"yet (last week {before.submitted}, {len(before.unreviewed)} still unreviewed)."
     )
-    names = [escape(s.author) for s in this.unreviewed[:NAMES_LISTED]]
+    names = [_name(s.author) for s in this.unreviewed[:NAMES_LISTED]]
     if names:
         more = len(this.unreviewed) - len(names)
         text += " Waiting: " + ", ".join(names) + (f" and {more} more" if more > 0 else "") + "."
@@ -205,7 +214,7 @@ def _finished(this: Finished, before: Finished) -> str:
 
 
 def _item(entry: AtRisk) -> str:
-    name = escape(entry.member.display_name)
+    name = _name(entry.member.display_name)
     if entry.risk is Risk.STREAK:
         return f"{name}: a {entry.streak}-week streak breaks without this week's check-in"
     last = f"last check-in {week_key(entry.last)}" if entry.last else "no check-in yet"
@@ -213,8 +222,7 @@ def _item(entry: AtRisk) -> str:
 
 
 def _button(entry: AtRisk) -> Action:
-    label = f"Nudge {entry.member.display_name}"
-    label = label if len(label) <= 40 else label[:39] + "…"
+    label = f"Nudge {_clip(entry.member.display_name)}"
     return Action(label, f"report nudge {mention(entry.member.user_id)}", ActionStyle.PRIMARY)
 
 
