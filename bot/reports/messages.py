@@ -69,8 +69,9 @@ def nudged(result: Nudged) -> Reply:
     )
 
 
-def nudge(member: Member, streak: Streak, where: Standing) -> Reply:
-    """The direct message a nudge button sends: warm, short, and easy to act on or decline."""
+def nudge(member: Member, streak: Streak, where: Standing, back: date) -> Reply:
+    """The direct message a nudge button sends: warm, short, and easy to act on or decline;
+    `back` is a date the break it suggests could end on."""
     lines = [
         f"Hi {escape(member.display_name)}! The organizers noticed it has been a little while "
         "since your last check-in and wanted to say you are missed. There is nothing to catch "
@@ -85,8 +86,8 @@ def nudge(member: Member, streak: Streak, where: Standing) -> Reply:
     if streak.alive:
         lines.append(f"Your {counted(streak.current, 'week')} streak is still alive.")
     lines.append(
-        "Need a break instead? `pause until:YYYY-MM-DD` keeps your streak as it is meanwhile. "
-        "Rather not get messages like this one? `nudges off`."
+        f"Need a break instead? `pause until:{back.isoformat()}` keeps your streak as it is "
+        "meanwhile. Rather not get messages like this one? `nudges off`."
     )
     return Reply(
         title="A hello from your study group",

@@ -11,7 +11,7 @@ nudge goes to a member at most once per report week (key `report-nudge:<communit
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot import pictures
 from bot.challenges.service import ChallengeService
@@ -38,6 +38,8 @@ from bot.weeks import WEEK, week_key, weeks_between
 
 RATE_WEEKS = 9
 """The report's week and the eight before it, in the chart."""
+BREAK = timedelta(weeks=2)
+"""The break a nudge suggests, when a member would rather pause."""
 
 
 def reports_channel(community: Community) -> str | None:
@@ -163,7 +165,7 @@ class ReportService:
                 community=community,
                 key=f"report-nudge:{community.id}:{member.id}:{week_key(monday)}",
                 target=Target.direct(member.user_id),
-                reply=messages.nudge(member, streak, standing(pack, member, now)),
+                reply=messages.nudge(member, streak, standing(pack, member, now), today + BREAK),
                 now=now,
             )
         return Nudged(member, queued)
