@@ -1,12 +1,12 @@
 """Accountability at scale: a community of 10,000 members with a year of weekly check-ins.
 
 Prints the in-process latency (p50, p99, and the p50 of the process's CPU time, which a busy
-machine disturbs less) of `checkin` run through the dispatcher as a member would, of
-`progress` (its text and its PNG card measured separately), of every leaderboard (each board
-over each period), the organizer stats and the hourly reminders job's decision (in a quiet hour
-and on a Sunday evening, when most members are in their reminder window), and the ratio of one
-check-in's cost to a single raw INSERT plus COMMIT on the same database in the same run.
-Asserts nothing.
+machine disturbs less) of `checkin` run through the dispatcher as a member would, of `progress`
+(its text and its PNG card measured separately), of every leaderboard (each board over each
+period), the organizer stats, the weekly organizer report (its figures, without the chart) and
+the hourly reminders job's decision (in a quiet hour and on a Sunday evening, when most members
+are in their reminder window), and the ratio of one check-in's cost to a single raw INSERT plus
+COMMIT on the same database in the same run. Asserts nothing.
 
     .venv/bin/python -m bench.accountability              # 10,000 members, about 520,000 rows
     .venv/bin/python -m bench.accountability --members 500
@@ -40,6 +40,7 @@ from bot.leaderboards.service import LeaderboardService
 from bot.nudges.service import NudgeService
 from bot.progress import card, messages
 from bot.progress.service import ProgressService
+from bot.reports.service import ReportService
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.tables import checkin_weeks, checkins, members, streaks
@@ -244,6 +245,8 @@ async def bench(
         for period in Period
     ]
     stats_times = await timed(board_runs, lambda i: progress.stats(community, clock.now()))
+    reports = cohort.services.get(ReportService)
+    report_times = await timed(board_runs, lambda i: reports.preview(community, clock.now()))
     quiet = await timed(5, reminders(NOW))
     sunday = await timed(5, reminders(SUNDAY_EVENING))
     await cohort.close()
@@ -255,6 +258,7 @@ async def bench(
         ("progress card (PNG)", card_times),
         *boards,
         ("stats", stats_times),
+        ("report (built, not drawn)", report_times),
         ("reminders, a quiet hour", quiet),
         ("reminders, Sunday 19:00 UTC", sunday),
     ]

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from adapters.discord.sender import reference
+from adapters.slack.sender import marker
 from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.communities.model import Purpose, Schedule
@@ -193,7 +194,7 @@ async def tally(deployment: Deployment, end: datetime) -> dict[Platform, Tally]:
             expected[platform].update(weekly_keys(community_id))
     seen = {
         Platform.DISCORD: _discord_posts(deployment.platforms.discord, expected[Platform.DISCORD]),
-        Platform.SLACK: Counter(deployment.platforms.slack.posted_keys()),
+        Platform.SLACK: _slack_posts(deployment.platforms.slack, expected[Platform.SLACK]),
     }
     found[Platform.DISCORD].history_lookups = len(
         deployment.platforms.discord.calls_to("GET", r"/channels/\d+/messages")
@@ -232,4 +233,16 @@ def _discord_posts(fake: FakeDiscord, keys: set[str]) -> Counter[str]:
     posts: Counter[str] = Counter()
     for (key, _), times in counts.items():
         posts[key] = max(posts[key], times)
+    return posts
+
+
+def _slack_posts(fake: FakeSlack, keys: set[str]) -> Counter[str]:
+    """How many times each key's post is in a conversation: by its metadata, or, for a post
+    with a picture (the weekly report's chart), by the marker in its file's name."""
+    by_marker = {marker(k): k for k in keys}
+    posts = Counter(fake.posted_keys())
+    for messages in fake.messages.values():
+        for message in messages:
+            names = {str(f.get("name", ""))[: len(marker(""))] for f in message.get("files") or []}
+            posts.update(by_marker[n] for n in names if n in by_marker)
     return posts

@@ -29,6 +29,7 @@ from bot.outbox.feature import FEATURE as OUTBOX
 from bot.pauses.feature import FEATURE as PAUSES
 from bot.privacy.feature import FEATURE as PRIVACY
 from bot.progress.feature import FEATURE as PROGRESS
+from bot.reports.feature import FEATURE as REPORTS
 from bot.retros.feature import FEATURE as RETROS
 from bot.roadmap.feature import FEATURE as ROADMAP
 from bot.storage.tables import host_values, occurrences, seen_events, shard_leases
@@ -55,6 +56,7 @@ FEATURES: tuple[Feature[Any], ...] = (
     MATCHUPS,
     HELPERS,
     DIGESTS,
+    REPORTS,
     ADMIN,
     DELIVERIES,
     PRIVACY,

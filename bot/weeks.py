@@ -14,6 +14,7 @@ member's clock on both sides of a DST switch and in zones with unusual offsets.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -49,8 +50,11 @@ def local_time(now: datetime, timezone: str) -> datetime:
     return now.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
 
 
+@functools.lru_cache(maxsize=1024)
 def open_week(now: datetime, timezone: str) -> date:
-    """The one week a check-in sent now counts for: until Monday noon, the week before."""
+    """The one week a check-in sent now counts for: until Monday noon, the week before.
+    Cached: readers of a whole community ask it for every member, at one `now`, in a few
+    zones."""
     return week_start((local_time(now, timezone) - GRACE).date())
 
 

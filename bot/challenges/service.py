@@ -228,6 +228,13 @@ class ChallengeService:
             )
             await store.mark_summarized(tx, post.id)
 
+    async def submitted_between(
+        self, tx: Transaction, community_id: int, start: datetime, end: datetime
+    ) -> list[Submission]:
+        """The community's submissions first sent in [start, end), with their review counts,
+        in the caller's transaction."""
+        return await store.submitted_between(tx, community_id, start, end)
+
     def find(self, community: Community, challenge_id: str) -> Challenge:
         """A challenge of the community's pack by id, or an error naming the nearest ids."""
         challenges = self._content.for_community(community).challenges

@@ -154,6 +154,23 @@ async def submissions_for(tx: Transaction, post_id: int) -> list[Submission]:
     return [_submission(r) for r in rows]
 
 
+async def submitted_between(
+    tx: Transaction, community_id: int, start: datetime, end: datetime
+) -> list[Submission]:
+    """The community's submissions first sent in [start, end), oldest first."""
+    rows = await tx.execute(
+        _submission_query()
+        .join(challenge_posts, challenge_posts.c.id == submissions.c.post_id)
+        .where(
+            challenge_posts.c.community_id == community_id,
+            submissions.c.submitted_at >= start,
+            submissions.c.submitted_at < end,
+        )
+        .order_by(submissions.c.id)
+    )
+    return [_submission(r) for r in rows]
+
+
 async def submission(tx: Transaction, submission_id: int) -> Submission | None:
     row = (
         await tx.execute(_submission_query().where(submissions.c.id == submission_id))

@@ -46,7 +46,7 @@ class CheckinData:
             "streak": streak,
             "weeks_kept_by_helping": [
                 {"week_start": week.isoformat()}
-                for week in sorted(await store.spared(tx, member.id))
+                for week in sorted(w for w, _ in await store.spares(tx, member.id))
             ],
         }
 

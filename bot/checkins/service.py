@@ -41,7 +41,7 @@ async def _calendar(tx: Transaction, community_id: int, member_id: int) -> Calen
     return Calendar(
         await holiday_weeks(tx, community_id),
         await member_pauses(tx, member_id),
-        await store.spared(tx, member_id),
+        frozenset(week for week, _ in await store.spares(tx, member_id)),
     )
 
 
@@ -256,6 +256,10 @@ class CheckinService:
         if spared:
             await self.recompute(tx, member, now)
         return spared
+
+    async def blockers_of_week(self, tx: Transaction, community_id: int, week: date) -> list[str]:
+        """The blockers the community's check-ins for a week named, one text per check-in."""
+        return await store.blockers_of_week(tx, community_id, week)
 
     async def _checked(
         self,

@@ -318,6 +318,21 @@ async def newest_blockers(tx: Transaction, community_id: int, since: date) -> di
     return {member_id: text for member_id, text in newest.items() if text.strip()}
 
 
+async def blockers_of_week(tx: Transaction, community_id: int, week: date) -> list[str]:
+    """The blockers named by the community's check-ins for a week, when they named any."""
+    rows = await tx.scalars(
+        sa.select(checkins.c.blockers)
+        .join(members, members.c.id == checkins.c.member_id)
+        .where(
+            members.c.community_id == community_id,
+            checkins.c.week_start == week,
+            checkins.c.blockers != "",
+        )
+        .order_by(checkins.c.member_id)
+    )
+    return [text for text in rows if text.strip()]
+
+
 async def of_member(tx: Transaction, member_id: int) -> list[Checkin]:
     """Every check-in of the member, oldest week first."""
     rows = await tx.execute(
@@ -331,14 +346,6 @@ async def cached(tx: Transaction, member_id: int) -> Cached | None:
         await tx.execute(sa.select(streaks).where(streaks.c.member_id == member_id))
     ).one_or_none()
     return None if row is None else _cached(row)
-
-
-async def spared(tx: Transaction, member_id: int) -> frozenset[date]:
-    """The weeks a freeze earned by helping kept the member's streak."""
-    rows = await tx.execute(
-        sa.select(streak_spares.c.week_start).where(streak_spares.c.member_id == member_id)
-    )
-    return frozenset(r.week_start for r in rows)
 
 
 async def spares(tx: Transaction, member_id: int) -> list[tuple[date, datetime]]:

@@ -164,6 +164,17 @@ class Totals:
 
 
 @dataclass(frozen=True, slots=True)
+class Outcome:
+    """How one round's groups went: someone in the group said they met, everyone who
+    answered said they did not, or nobody answered (ghosted)."""
+
+    groups: int
+    met: int
+    not_met: int
+    unanswered: int
+
+
+@dataclass(frozen=True, slots=True)
 class Interests:
     """The interests matchups use for a member, and whether they are the profile's focus."""
 

@@ -5,7 +5,7 @@ the time of its command; making a round is :mod:`bot.matchups.rounds`."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.communities.model import Community, Purpose
 from bot.errors import UserError
@@ -18,6 +18,7 @@ from bot.matchups.model import (
     Made,
     MatchSettings,
     Mode,
+    Outcome,
     Overview,
     Plan,
     Status,
@@ -34,7 +35,7 @@ from bot.pauses.service import PauseService
 from bot.scheduler import Occurrence
 from bot.storage.database import Database
 from bot.storage.transaction import Transaction
-from bot.weeks import week_start
+from bot.weeks import week_key, week_start
 
 RUN_GAP = timedelta(days=6)
 """`match run` waits this long after the last round."""
@@ -173,6 +174,19 @@ class MatchService:
     async def stats(self, community: Community) -> Totals:
         async with self._db.read() as tx:
             return await rounds.totals(tx, community.id)
+
+    async def outcome(self, tx: Transaction, community_id: int, monday: date) -> Outcome | None:
+        """How the groups of the round of the week of `monday` went, in the caller's
+        transaction; None when no round was made that week."""
+        found = await rounds.round_of_week(tx, community_id, week_key(monday))
+        if found is None:
+            return None
+        answers: dict[int, list[bool | None]] = {}
+        for seat in await rounds.seats(tx, found.id):
+            answers.setdefault(seat.group_id, []).append(seat.met)
+        met = sum(any(a is True for a in group) for group in answers.values())
+        silent = sum(all(a is None for a in group) for group in answers.values())
+        return Outcome(len(answers), met, len(answers) - met - silent, silent)
 
     async def preview(self, community: Community, now: datetime) -> Plan:
         """The groups the next round would make if it were made now."""

@@ -98,6 +98,13 @@ class MilestoneService:
         transaction."""
         return await store.completed_in(tx, community_id)
 
+    async def completed_between(
+        self, tx: Transaction, community_id: int, start: datetime, end: datetime
+    ) -> list[tuple[int, str, datetime]]:
+        """(member id, milestone id, when) of every milestone completed in [start, end), in
+        the caller's transaction."""
+        return await store.completed_between(tx, community_id, start, end)
+
     async def adopt_renames(self, community: Community, pack: ContentPack) -> int:
         """Ticks made under milestone ids the pack has since renamed count under the new ids."""
         renamed = pack.renamed_milestones()

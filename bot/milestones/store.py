@@ -154,3 +154,22 @@ async def completed_in(tx: Transaction, community_id: int) -> dict[int, set[str]
     for r in rows:
         done.setdefault(r.member_id, set()).add(r.milestone_id)
     return done
+
+
+async def completed_between(
+    tx: Transaction, community_id: int, start: datetime, end: datetime
+) -> list[tuple[int, str, datetime]]:
+    """(member id, milestone id, when) of every milestone the community's members completed
+    in [start, end)."""
+    table = milestone_completions
+    rows = await tx.execute(
+        sa.select(table.c.member_id, table.c.milestone_id, table.c.completed_at)
+        .join(members, members.c.id == table.c.member_id)
+        .where(
+            members.c.community_id == community_id,
+            table.c.completed_at >= start,
+            table.c.completed_at < end,
+        )
+        .order_by(table.c.member_id, table.c.milestone_id)
+    )
+    return [(r.member_id, r.milestone_id, r.completed_at) for r in rows]

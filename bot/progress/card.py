@@ -1,26 +1,38 @@
 """The PNG pictures: a member's progress card and the organizer's stats chart.
 
-They are drawn on matplotlib's Agg canvas through its object API, so no global backend or
-pyplot state is touched. matplotlib is imported inside the functions: it takes a moment to
-load and nothing else needs it. The functions are CPU-bound; callers run them in the drawing
-process (bot.pictures), so results and arguments must pickle.
+They are drawn on matplotlib's Agg canvas through its object API (:mod:`bot.progress.canvas`),
+so no global backend or pyplot state is touched. The functions are CPU-bound; callers run them
+in the drawing process (bot.pictures), so results and arguments must pickle.
+
+The card is read on phones as often as on screens: one column, text at 13 points and more, a
+row of big numbers, one chart of the weeks (a column per week, coloured by what the week was,
+with the hours checked in as a bar), and one bar per phase, all of the same length and aligned
+so phases compare at a glance. A member in their first weeks sees the weeks ahead as empty
+slots to fill rather than a long row of blanks before they joined.
 """
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING
 
-from bot.checkins.messages import counted
 from bot.checkins.streaks import Mark
+from bot.progress.canvas import (
+    GREEN,
+    GREY,
+    INK,
+    MUTED,
+    literal,
+    new_figure,
+    plain,
+    png,
+)
+from bot.progress.messages import SHORT_HISTORY, headline
 from bot.progress.model import Progress, Stats
-from bot.weeks import week_key
+from bot.weeks import WEEK, week_key
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
 
-GREEN = "#2da44e"
 COLORS = {
     Mark.CHECKED: GREEN,
     Mark.FROZEN: "#54aeff",
@@ -29,7 +41,7 @@ COLORS = {
     Mark.SPARED: "#0969da",
     Mark.MISSED: "#ff8182",
     Mark.OPEN: "#fff8c5",
-    None: "#eaeef2",
+    None: GREY,
 }
 LABELS = {
     Mark.CHECKED: "checked in",
@@ -38,30 +50,9 @@ LABELS = {
     Mark.PAUSED: "paused",
     Mark.SPARED: "kept by helping",
     Mark.MISSED: "missed",
-    Mark.OPEN: "open",
+    Mark.OPEN: "this week",
 }
-MUTED = "#57606a"
-WIDTH, HEIGHT, DPI = 8.0, 4.8, 100
-
-
-def _literal(text: str) -> str:
-    """Text matplotlib shows as written: a `$` would otherwise start mathematics."""
-    return text.replace("$", r"\$")
-
-
-def _figure() -> Figure:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI)
-    FigureCanvasAgg(figure)
-    return figure
-
-
-def _png(figure: Figure) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
-    return buffer.getvalue()
+PHASE_TITLE = 26  # characters of a phase's title on its bar's label
 
 
 def _week_ticks(axes: Axes, weeks: list[str]) -> None:
@@ -71,81 +62,135 @@ def _week_ticks(axes: Axes, weeks: list[str]) -> None:
     axes.set_xlim(-0.6, len(weeks) - 0.4)
 
 
-def _plain(axes: Axes) -> None:
-    for side in ("top", "right", "left"):
-        axes.spines[side].set_visible(False)
+def _short(title: str) -> str:
+    """A phase title cut at a word to fit beside its bar."""
+    if len(title) <= PHASE_TITLE:
+        return title
+    cut = title[: PHASE_TITLE - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
 
 
 def progress_card(progress: Progress) -> bytes:
-    """The last 26 weeks as a check-in heatmap, hours per week and progress per phase."""
+    """Big numbers, the weeks (marks and hours), and progress through each phase."""
     from matplotlib.patches import Patch
 
-    figure = _figure()
-    grid = figure.add_gridspec(
-        3, 1, height_ratios=(0.8, 3, 2.2), hspace=0.85, left=0.14, right=0.97, top=0.86
-    )
-    streak = progress.streak
-    figure.suptitle(
-        _literal(progress.member.display_name[:60]), x=0.03, ha="left", fontsize=15, weight="bold"
-    )
+    figure = new_figure(8.0, 6.4)
     figure.text(
-        0.03,
-        0.895,
-        f"streak {streak.current} (best {streak.best}) · {counted(streak.freezes, 'freeze')} · "
-        f"{progress.checked} of {len(progress.weeks)} weeks · {progress.hours} h",
-        fontsize=10,
-        color=MUTED,
+        0.04,
+        0.945,
+        literal(progress.member.display_name[:40]),
+        fontsize=22,
+        weight="bold",
+        color=INK,
     )
-    labels = [week_key(w.week)[5:] for w in progress.weeks]
-    x = list(range(len(progress.weeks)))
+    standing = progress.standing
+    where = (
+        f"Week {standing.week} · phase {standing.plan.phase.number}"
+        if standing.plan is not None
+        else f"Starts {standing.start.isoformat()}"
+    )
+    figure.text(0.04, 0.895, f"{where} · {headline(progress)}", fontsize=14, color=MUTED)
+    streak = progress.streak
+    tiles = (
+        (str(streak.current), "streak (weeks)"),
+        (str(streak.best), "best streak"),
+        (str(streak.freezes), "freezes held"),
+        (str(progress.hours), "hours"),
+    )
+    for number, (value, label) in enumerate(tiles):
+        left = 0.04 + number * 0.24
+        color = GREEN if number == 0 else INK
+        figure.text(left, 0.80, value, fontsize=28, weight="bold", color=color)
+        figure.text(left, 0.765, label, fontsize=12, color=MUTED)
 
-    heat = figure.add_subplot(grid[0])
-    heat.bar(x, 1, width=0.86, color=[COLORS[w.mark] for w in progress.weeks])
-    heat.set_yticks([])
-    heat.set_xticks([])  # the hours chart right below labels the same weeks
-    heat.set_xlim(-0.6, len(labels) - 0.4)
-    heat.set_ylabel("weeks", rotation=0, ha="right", va="center", fontsize=9, color=MUTED)
-    _plain(heat)
-    heat.spines["bottom"].set_visible(False)
-    present = [m for m in LABELS if any(w.mark is m for w in progress.weeks)]
-    heat.legend(
+    rows = list(progress.weeks)
+    if progress.counted_weeks < SHORT_HISTORY:
+        begun = [w for w in rows if w.mark is not None] or rows[-1:]
+        rows = begun[-SHORT_HISTORY:]
+    ahead = max(0, SHORT_HISTORY - len(rows)) if len(rows) < SHORT_HISTORY else 0
+    weeks = figure.add_axes((0.09, 0.39, 0.82, 0.29))
+    x = list(range(len(rows) + ahead))
+    top = max([progress.member.weekly_hours, *(w.hours for w in rows), 1]) * 1.15
+    weeks.bar(x[: len(rows)], top, width=0.86, color=[COLORS[w.mark] for w in rows], alpha=0.35)
+    weeks.bar(
+        x[: len(rows)],
+        [w.hours for w in rows],
+        width=0.56,
+        color=[GREEN if w.mark is Mark.CHECKED else MUTED for w in rows],
+    )
+    if ahead:
+        weeks.bar(
+            x[len(rows) :],
+            top,
+            width=0.86,
+            color="white",
+            edgecolor="#d0d7de",
+            linestyle="--",
+            linewidth=1.2,
+        )
+        weeks.text(
+            len(rows) + (ahead - 1) / 2,
+            top / 2,
+            "weeks ahead",
+            ha="center",
+            va="center",
+            fontsize=13,
+            color=MUTED,
+        )
+    weeks.axhline(progress.member.weekly_hours, color=MUTED, linestyle="--", linewidth=1)
+    weeks.text(
+        len(x) - 0.3,
+        progress.member.weekly_hours,
+        f"goal\n{progress.member.weekly_hours} h",
+        fontsize=11,
+        color=MUTED,
+        va="center",
+    )
+    weeks.set_ylim(0, top)
+    weeks.set_ylabel("hours", fontsize=12, color=MUTED)
+    weeks.tick_params(axis="y", labelsize=11, colors=MUTED)
+    labels = [week_key(w.week)[5:] for w in rows]
+    labels += [week_key(rows[-1].week + (n + 1) * WEEK)[5:] for n in range(ahead)]
+    step = 1 if len(labels) <= SHORT_HISTORY else 4
+    shown = [i for i in range(len(labels)) if (len(labels) - 1 - i) % step == 0]
+    weeks.set_xticks(shown, [labels[i] for i in shown], fontsize=11, color=MUTED)
+    weeks.set_xlim(-0.6, len(labels) - 0.4)
+    plain(weeks)
+    present = [m for m in LABELS if any(w.mark is m for w in rows)]
+    weeks.legend(
         handles=[Patch(color=COLORS[m], label=LABELS[m]) for m in present],
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.05),
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.0),
         ncols=max(1, len(present)),
         frameon=False,
-        fontsize=8,
+        fontsize=11,
         handlelength=1,
+        borderaxespad=0.2,
     )
 
-    hours = figure.add_subplot(grid[1])
-    hours.bar(
-        x,
-        [w.hours for w in progress.weeks],
-        width=0.7,
-        color=[GREEN if w.mark is Mark.CHECKED else "#d0d7de" for w in progress.weeks],
-    )
-    hours.axhline(progress.member.weekly_hours, color=MUTED, linestyle="--", linewidth=1)
-    hours.set_ylabel("hours", rotation=0, ha="right", va="center", fontsize=9, color=MUTED)
-    hours.tick_params(axis="y", labelsize=8, colors=MUTED)
-    _week_ticks(hours, labels)
-    _plain(hours)
-    hours.spines["left"].set_visible(True)
-
-    phases = figure.add_subplot(grid[2])
-    y = list(range(len(progress.phases)))[::-1]
-    phases.barh(y, [p.total for p in progress.phases], color="#eaeef2", height=0.6)
-    phases.barh(y, [p.done for p in progress.phases], color=GREEN, height=0.6)
-    phases.set_yticks(
-        y, [f"phase {p.phase.number}" for p in progress.phases], fontsize=8, color=MUTED
-    )
+    count = len(progress.phases)
+    phases = figure.add_axes((0.36, 0.04, 0.5, 0.055 * count))
+    y = list(range(count))[::-1]
+    phases.barh(y, 1.0, color=GREY, height=0.62)
+    shares = [p.done / p.total if p.total else 0.0 for p in progress.phases]
+    phases.barh(y, shares, color=GREEN, height=0.62)
     for row, p in zip(y, progress.phases, strict=True):
-        phases.text(p.total + 0.2, row, f"{p.done}/{p.total}", va="center", fontsize=8)
-    phases.set_xticks([])
-    phases.set_xlim(0, max(p.total for p in progress.phases) * 1.15)
-    _plain(phases)
-    phases.spines["bottom"].set_visible(False)
-    return _png(figure)
+        title = _short(p.phase.title)
+        phases.text(
+            -0.02,
+            row,
+            literal(f"{p.phase.number}  {title}"),
+            ha="right",
+            va="center",
+            fontsize=12,
+            color=INK,
+        )
+        done = f"{p.done}/{p.total}" + (" ✓" if p.complete else "")
+        phases.text(1.03, row, done, va="center", fontsize=12, color=GREEN if p.complete else MUTED)
+    phases.set_xlim(0, 1)
+    phases.set_ylim(-0.6, count - 0.4)
+    phases.axis("off")
+    return png(figure)
 
 
 def _runs(points: list[tuple[int, float | None]]) -> list[list[tuple[int, float]]]:
@@ -166,7 +211,7 @@ def stats_chart(stats: Stats) -> bytes:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    figure = _figure()
+    figure = new_figure()
     axes = figure.add_axes((0.08, 0.16, 0.84, 0.7))
     figure.suptitle(
         f"Weekly check-ins · {stats.active} active members", x=0.03, ha="left", fontsize=14
@@ -242,4 +287,4 @@ def stats_chart(stats: Stats) -> bytes:
     )
     axes.spines["top"].set_visible(False)
     rate.spines["top"].set_visible(False)
-    return _png(figure)
+    return png(figure)

@@ -12,6 +12,22 @@ from bot.weeks import week_key
 
 QUOTED = 300
 AT_RISK_LISTED = 15
+SHORT_HISTORY = 8
+"""Fewer weeks than this since the first check-in: the card shows this many slots, the weeks
+still ahead left empty to fill, instead of 26 weeks mostly from before the member began."""
+
+
+def headline(progress: Progress) -> str:
+    """The line under the name: where the member is, said so that week one sounds like a
+    start and not like 25 weeks missed."""
+    checked, counted_weeks = progress.checked, progress.counted_weeks
+    if checked == 0:
+        return "the first check-in starts the streak"
+    if counted_weeks == 1:
+        return "first check-in done: a great start"
+    if counted_weeks < SHORT_HISTORY:
+        return f"{counted(checked, 'check-in')} in the first {counted_weeks} weeks"
+    return f"checked in {checked} of the last {counted_weeks} weeks"
 
 
 def not_a_member() -> str:
@@ -41,8 +57,7 @@ def progress(result: Progress, card: bytes | None) -> Reply:
     lines = [
         _where(result),
         f"Streak **{weeks(streak.current)}** (best {weeks(streak.best)}). "
-        f"Checked in {result.checked} of the last {weeks(len(result.weeks))}, "
-        f"{result.hours} h in all.",
+        f"{headline(result).capitalize()}, {result.hours} h in all.",
     ]
     if result.pause is not None:
         lines.append(f"Paused until {result.pause.ends_on.isoformat()}.")
@@ -55,9 +70,8 @@ def progress(result: Progress, card: bytes | None) -> Reply:
             lines.append(f"In the way: {_quote(last.blockers)}")
     name = escape(member.display_name)
     alt = (
-        f"Progress card of {member.display_name}: checked in {result.checked} of the last "
-        f"{weeks(len(result.weeks))}, {counted(result.hours, 'hour')}, "
-        f"streak {weeks(streak.current)}."
+        f"Progress card of {member.display_name}: {headline(result)}, "
+        f"{counted(result.hours, 'hour')}, streak {weeks(streak.current)}."
     )
     return Reply(
         title=f"Progress of {name}",

@@ -40,6 +40,12 @@ class Progress:
     def hours(self) -> int:
         return sum(w.hours for w in self.weeks)
 
+    @property
+    def counted_weeks(self) -> int:
+        """The weeks shown that count: from the first check-in on, the open week only once
+        the member checked in for it."""
+        return sum(w.mark is not None and w.mark is not Mark.OPEN for w in self.weeks)
+
 
 @dataclass(frozen=True, slots=True)
 class WeekStats:

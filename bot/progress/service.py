@@ -104,46 +104,57 @@ class ProgressService:
         who might be at risk or paused are read whole."""
         end = open_week(now, community.timezone)
         first = end - (STATS_WEEKS - 1) * WEEK
-        shown = list(weeks_between(first, end))
-        closing = [closes_at(week, community.timezone) for week in shown]
         async with self._db.read() as tx:
             active = await self._members.count_active(tx, community.id)
-            joined = await self._members.joined_before(tx, community.id, closing)
-            per_week = await self._checkins.per_week(tx, community.id, first)
             zones = await self._members.zones(tx, community.id)
             # Two closed weeks without a check-in: the newest check-in is older than both.
             cutoffs = {zone: open_week(now, zone) - 2 * WEEK for zone in zones}
             last = await self._checkins.last_weeks_before(tx, community.id, cutoffs)
             holidays = await holiday_weeks(tx, community.id)
             pauses = await community_pauses(tx, community.id, first)
-            read = await self._members.active_by_ids(tx, community.id, set(last) | set(pauses))
+            read = await self._members.active_by_ids(tx, community.id, set(last))
+            weeks = await self.week_stats(tx, community, first, end)
             more = [
                 f for section in self._stats_sections for f in await section(tx, community, first)
             ]
         by_id = {m.id: m for m in read}
-        paused = [m for m in read if m.id in pauses]
-        weeks = []
+        at_risk = [
+            (by_id[member_id], week)
+            for member_id, week in last.items()
+            if member_id in by_id
+            and missed_two(
+                by_id[member_id], week, Calendar(holidays, pauses.get(member_id, ())), now
+            )
+        ]
+        at_risk.sort(key=lambda pair: (pair[1] or date.min, pair[0].display_name), reverse=True)
+        never = sum(week is None for week in last.values())
+        return Stats(active, end, weeks, tuple(at_risk), never, tuple(more))
+
+    async def week_stats(
+        self, tx: Transaction, community: Community, first: date, end: date
+    ) -> tuple[WeekStats, ...]:
+        """Each week from `first` to `end`: the members expected to check in (active, joined
+        before the week closed on the community's clock, not paused on its Sunday) against
+        those who did; from counts in SQL, reading only the paused members whole."""
+        shown = list(weeks_between(first, end))
+        closing = [closes_at(week, community.timezone) for week in shown]
+        joined = await self._members.joined_before(tx, community.id, closing)
+        per_week = await self._checkins.per_week(tx, community.id, first)
+        holidays = await holiday_weeks(tx, community.id)
+        pauses = await community_pauses(tx, community.id, first)
+        paused = await self._members.active_by_ids(tx, community.id, set(pauses))
+        found = []
         for week, closes, count in zip(shown, closing, joined, strict=True):
             last_day = sunday(week)
             away = sum(
                 m.joined_at < closes and any(p.covers(last_day) for p in pauses[m.id])
                 for m in paused
             )
-            weeks.append(WeekStats(week, count - away, per_week.get(week, 0), week in holidays))
-        at_risk = [
-            (by_id[member_id], week)
-            for member_id, week in last.items()
-            if member_id in by_id
-            and _missed_two(
-                by_id[member_id], week, Calendar(holidays, pauses.get(member_id, ())), now
-            )
-        ]
-        at_risk.sort(key=lambda pair: (pair[1] or date.min, pair[0].display_name), reverse=True)
-        never = sum(week is None for week in last.values())
-        return Stats(active, end, tuple(weeks), tuple(at_risk), never, tuple(more))
+            found.append(WeekStats(week, count - away, per_week.get(week, 0), week in holidays))
+        return tuple(found)
 
 
-def _missed_two(member: Member, last: date | None, calendar: Calendar, now: datetime) -> bool:
+def missed_two(member: Member, last: date | None, calendar: Calendar, now: datetime) -> bool:
     """Whether the two newest closed weeks on the member's clock both went without a
     check-in, when neither kept the streak anyway and the member had joined before them."""
     newest_closed = open_week(now, member.timezone) - WEEK

@@ -94,6 +94,6 @@ def test_a_month_of_checkins_reminders_and_a_freeze(run: Run) -> None:
     assert prompts >= 5
 
     progress = out.split("== Progress of ada ==")[1]
-    assert "Checked in 5 of the last 26 weeks, 20 h in all." in progress
+    assert "5 check-ins in the first 6 weeks, 20 h in all." in progress
     assert "Streak: 5 weeks" in progress
     assert "saved to cohort-files/progress.png" in progress

@@ -30,6 +30,7 @@ def test_cards_exports_and_previews_are_declared_heavy(cohort: Cohort) -> None:
         "digest preview",
         "match preview",
         "match run",
+        "report preview",
     }
 
 

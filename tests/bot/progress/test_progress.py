@@ -44,12 +44,12 @@ async def test_progress_answers_with_text_and_a_card(cohort: Cohort, clock: Manu
     clock.advance(2 * WEEK)
     answer = await _ok(cohort, "progress")
     assert answer.title == "Progress of ada"
-    assert "Checked in 1 of the last 26 weeks, 4 h in all." in answer.body
+    assert "1 check-in in the first 2 weeks, 4 h in all." in answer.body
     assert r"\<@42\> did \*\*loads\*\*" in answer.body
     assert r"In the way: \`rm -rf\`" in answer.body
     assert answer.image is not None
-    assert _png_size(answer.image.data) == (800, 480)
-    assert "checked in 1 of the last 26 weeks" in answer.image.alt
+    assert _png_size(answer.image.data) == (800, 640)
+    assert "1 check-in in the first 2 weeks" in answer.image.alt
 
 
 async def test_no_picture_is_drawn_where_the_caller_cannot_see_one(cohort: Cohort) -> None:
@@ -167,3 +167,31 @@ async def test_the_card_shows_a_week_kept_by_helping(
     answer = await _ok(cohort, "progress")
     assert answer.image is not None
     (tmp_path_factory.getbasetemp() / "progress-spared.png").write_bytes(answer.image.data)
+
+
+async def test_a_member_in_week_one_hears_of_a_start_not_of_25_empty_weeks(
+    cohort: Cohort,
+) -> None:
+    await _ok(cohort, "join timezone:UTC")
+    before = await _ok(cohort, "progress")
+    assert "The first check-in starts the streak" in before.body
+    await _ok(cohort, "checkin hours:2 done:x")
+    answer = await _ok(cohort, "progress")
+    assert "First check-in done: a great start, 2 h in all." in answer.body
+    assert "26 weeks" not in answer.body
+    assert answer.image is not None
+    assert _png_size(answer.image.data) == (800, 640)
+    assert "first check-in done" in answer.image.alt
+
+
+async def test_a_long_standing_member_sees_the_last_weeks_counted(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _ok(cohort, "join timezone:UTC")
+    for _ in range(30):
+        await _ok(cohort, "checkin hours:5 done:x")
+        clock.advance(WEEK)
+    answer = await _ok(cohort, "progress")
+    assert "Checked in 25 of the last 25 weeks" in answer.body
+    assert answer.image is not None
+    assert _png_size(answer.image.data) == (800, 640)

@@ -1,0 +1,47 @@
+"""What every picture is drawn on: a matplotlib Agg figure of a given size, the palette, and
+the PNG it becomes. matplotlib is imported inside the functions: it takes a moment to load and
+only the drawing process needs it."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+GREEN = "#2da44e"
+PALE_GREEN = "#aceebb"
+BLUE = "#0969da"
+GREY = "#eaeef2"
+MUTED = "#57606a"
+INK = "#1f2328"
+DPI = 100
+
+
+def new_figure(width: float = 8.0, height: float = 4.8) -> Figure:
+    """A blank figure of `width` x `height` inches at DPI, with its own canvas (no pyplot)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height), dpi=DPI)
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def literal(text: str) -> str:
+    """Text matplotlib shows as written: a `$` would otherwise start mathematics."""
+    return text.replace("$", r"\$")
+
+
+def plain(axes: Axes) -> None:
+    """No frame but the bottom line."""
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
