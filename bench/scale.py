@@ -154,11 +154,8 @@ async def run(options: Options, folder: Path) -> Result:
             dialect = db.dialect
             await db.dispose()
             gc.collect()
-            platforms = [
-                LimitedPlatform(p, RATE, CHANNEL_INTERVAL, duplicate_next=options.duplicate)
-                for p in world.platforms()
-            ]
-            platforms[0].lose_next = options.lose
+            platforms = [LimitedPlatform(p, RATE, CHANNEL_INTERVAL) for p in world.platforms()]
+            platforms[0].duplicate_next, platforms[0].lose_next = options.duplicate, options.lose
             figures = await run_week(url, world, server, platforms, options, timer)
         finally:
             await server.stop()

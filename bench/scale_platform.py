@@ -23,7 +23,7 @@ class LimitedPlatform:
     429 with Retry-After when either is exceeded, as Discord and Slack do. It counts every
     post by its outbox key and stamps when each arrived. `duplicate_next` and `lose_next`
     inject faults (the smoke test checks that the tally sees them): the next post is
-    recorded twice, or answered as delivered and never recorded."""
+    recorded twice, or answered as delivered and never recorded (a loss comes first)."""
 
     platform: Platform
     rate: float = 50.0
@@ -67,8 +67,8 @@ class LimitedPlatform:
         self.arrivals.append((now, channel))
         if self.lose_next:
             self.lose_next -= 1
-        else:
-            self.received[message.key] += 1
+            return Delivered(f"m{len(self.arrivals)}")
+        self.received[message.key] += 1
         if self.duplicate_next:
             self.duplicate_next -= 1
             self.received[message.key] += 1
