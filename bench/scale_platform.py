@@ -26,7 +26,7 @@ class LimitedPlatform:
     recorded twice, or answered as delivered and never recorded (a loss comes first)."""
 
     platform: Platform
-    rate: float = 50.0
+    global_per_second: float = 50.0  # the `rate` the fake allows, which the drainer paces to
     channel_interval: float = 1.0
     received: Counter[str] = field(default_factory=Counter)
     arrivals: list[tuple[float, str]] = field(default_factory=list)  # (monotonic, channel)
@@ -41,13 +41,13 @@ class LimitedPlatform:
         self._tokens = self.rate
 
     @property
-    def global_per_second(self) -> float:
-        return self.rate
+    def rate(self) -> float:
+        return self.global_per_second
 
     def scale(self, factor: float, base_rate: float, base_interval: float) -> None:
         """Make the platform `factor` times faster than its base limits (and the senders'
         pacing with it: a drainer built after this paces to the new limits)."""
-        self.rate = base_rate * factor
+        self.global_per_second = base_rate * factor
         self.channel_interval = base_interval / factor
         self._tokens = min(self._tokens, self.rate)
 

@@ -238,7 +238,7 @@ async def run_week(
 ) -> Figures:
     figures = Figures()
     clock = JumpClock(START - timedelta(hours=1))
-    settings = Settings(database_url=url, parse_workers=0, _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(database_url=url, parse_workers=0, _env_file=None)
     figures.tick_seconds = settings.tick_seconds
     limits = FetchLimits(concurrency=50, per_host=50)  # one local host serves every feed
     sessions = session_factory(limits, AllowList.parse("127.0.0.1"))
