@@ -9,7 +9,6 @@ import gc
 import os
 import random
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -288,7 +287,7 @@ async def _step(
             await cohort.scheduler.tick()
             figures.due_times += due is not None
             drainers.wake()
-            await _settled(cohort.db, clock, drainers.wake)
+            await _settled(cohort.db, clock)
             for platform, start in zip(platforms, since, strict=True):
                 if real:
                     figures.delivery.add(platform, start)
@@ -307,7 +306,9 @@ async def _step(
         await drainers.stop()
 
 
-async def _settled(db: Database, clock: JumpClock, wake: Callable[[], None]) -> None:
-    while await _unsettled(db, clock.now()):
-        wake()
-        await asyncio.sleep(0.05)
+async def _settled(db: Database, clock: JumpClock) -> None:
+    """Wait for the outbox to be empty (the drainers look for retries every half second)."""
+    while True:
+        if not await _unsettled(db, clock.now()):
+            return
+        await asyncio.sleep(0.1)
