@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
 import tempfile
 import time
 from datetime import timedelta
@@ -121,6 +122,7 @@ async def failover(admin_url: str) -> list[str]:
             with contextlib.suppress(Exception):
                 await process.wait()
         await deployment.platforms.close()
+        shutil.rmtree(work, ignore_errors=True)
         with contextlib.suppress(Exception):
             await _admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
