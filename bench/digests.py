@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import multiprocessing
 import os
 import random
@@ -45,11 +46,13 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
+from typing import get_args
 from xml.sax.saxutils import escape
 
 import sqlalchemy as sa
 from aiohttp import web
 
+from bot import eventloop
 from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.communities.model import Purpose
@@ -200,6 +203,7 @@ async def prepared(
                 for n, url in enumerate(urls)
             ],
         )
+    gc.freeze()  # as `cohort run` does once started: what start-up built stays put
     return cohort, clock
 
 
@@ -335,6 +339,7 @@ async def run(
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"feeds: {count}, items per feed: {items}, fetches at once: {concurrency}")
     print(f"parse workers: {workers or 'none (a thread)'}, cores: {os.cpu_count()}")
+    print(f"event loop: {eventloop.loop_name()}")
     print(f"load average at the end (1, 5, 15 min): {os.getloadavg()}")
     read_by = ", ".join(f"{reader}: {n}" for reader, n in readers.items())
     print(f"parser: {read_by} document(s) of the first check")
@@ -371,6 +376,12 @@ def main() -> None:
     parser.add_argument(
         "--concurrency", type=int, default=FetchLimits().concurrency, help="fetches at once"
     )
+    parser.add_argument(
+        "--loop",
+        choices=get_args(eventloop.LoopChoice),
+        default=Settings.model_fields["event_loop"].default,
+        help="the event loop, as COHORT_EVENT_LOOP chooses it for `cohort run`",
+    )
     args = parser.parse_args()
     ports: multiprocessing.Queue[int] = multiprocessing.Queue()
     hourly: Synchronized[int] = multiprocessing.Value("i", 0)
@@ -380,7 +391,7 @@ def main() -> None:
     server.start()
     try:
         port = ports.get(timeout=30)
-        asyncio.run(run(args.feeds, args.items, port, args.concurrency, hourly))
+        eventloop.run(run(args.feeds, args.items, port, args.concurrency, hourly), args.loop)
     finally:
         server.terminate()
         server.join()
