@@ -24,7 +24,11 @@ machine the wall-clock figures depend on what else runs, the CPU time much less.
 All feeds share one host here, so the fetcher's per-host politeness limit is lifted for the
 run: in real use the 200 feeds live on many hosts.
 
-    .venv/bin/python -m bench.digests [--feeds 200] [--items 25] [--concurrency 100]
+The bot's side runs as `cohort run` has it: on the event loop COHORT_EVENT_LOOP would choose
+(`--loop`), with the objects start-up built frozen out of the collector's full passes.
+
+    .venv/bin/python -m bench.digests [--feeds 200] [--items 25] [--concurrency 200]
+        [--loop uvloop|asyncio]
 """
 
 from __future__ import annotations

@@ -4,7 +4,6 @@ uvloop does the loop's own work (polling sockets, timers, callbacks) in C. A ref
 feeds is mostly that work and aiohttp's, so the bot process spends less CPU on each one
 (docs/digests.md gives the figures). uvloop is a dependency on Linux and macOS; on Windows,
 where it does not exist, and with COHORT_EVENT_LOOP=asyncio, asyncio's loop runs everything.
-Both loops run the whole test suite.
 """
 
 from __future__ import annotations
