@@ -16,6 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from adapters.http import serve_ops
+from bot import eventloop
 from bot.app import PACK_CHECKS, Cohort
 from bot.clock import Clock, OffsetClock, ScaledClock, SystemClock
 from bot.content.check import check
@@ -90,18 +91,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _command(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "discord":
-        return asyncio.run(_discord_sync(settings, args.guild))
+        return eventloop.run(_discord_sync(settings, args.guild), settings.event_loop)
     if args.command == "docs":
         return _write_docs(settings, Path(args.output))
     if args.command == "db":
-        return asyncio.run(_db_upgrade(settings))
+        return eventloop.run(_db_upgrade(settings), settings.event_loop)
     half_set = settings.half_set_credentials()
     if args.command == "run" and half_set:
         print(f"cohort: {half_set}", file=sys.stderr)
         return 2
     if args.command == "console" or not (settings.discord_enabled or settings.slack_enabled):
-        return asyncio.run(_console(settings))
-    return asyncio.run(_run_platforms(settings))
+        return eventloop.run(_console(settings), settings.event_loop)
+    return eventloop.run(_run_platforms(settings), settings.event_loop)
 
 
 def _write_docs(settings: Settings, output: Path) -> int:
@@ -172,6 +173,7 @@ async def _run_platforms(settings: Settings) -> int:
         if cohort.parse_workers is not None:
             await cohort.parse_workers.start()
             log.info("parsing feeds in %d worker process(es)", cohort.parse_workers.workers)
+        log.info("running on the %s event loop", eventloop.loop_name())
         # What start-up built lives as long as the process: keep it out of the collector's
         # full passes, which otherwise add tens of milliseconds to a reply now and then.
         gc.freeze()

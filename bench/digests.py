@@ -24,7 +24,11 @@ machine the wall-clock figures depend on what else runs, the CPU time much less.
 All feeds share one host here, so the fetcher's per-host politeness limit is lifted for the
 run: in real use the 200 feeds live on many hosts.
 
-    .venv/bin/python -m bench.digests [--feeds 200] [--items 25] [--concurrency 100]
+The bot's side runs as `cohort run` has it: on the event loop COHORT_EVENT_LOOP would choose
+(`--loop`), with the objects start-up built frozen out of the collector's full passes.
+
+    .venv/bin/python -m bench.digests [--feeds 200] [--items 25] [--concurrency 200]
+        [--loop uvloop|asyncio]
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import multiprocessing
 import os
 import random
@@ -45,11 +50,13 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
+from typing import get_args
 from xml.sax.saxutils import escape
 
 import sqlalchemy as sa
 from aiohttp import web
 
+from bot import eventloop
 from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.communities.model import Purpose
@@ -200,6 +207,7 @@ async def prepared(
                 for n, url in enumerate(urls)
             ],
         )
+    gc.freeze()  # as `cohort run` does once started: what start-up built stays put
     return cohort, clock
 
 
@@ -335,6 +343,7 @@ async def run(
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"feeds: {count}, items per feed: {items}, fetches at once: {concurrency}")
     print(f"parse workers: {workers or 'none (a thread)'}, cores: {os.cpu_count()}")
+    print(f"event loop: {eventloop.loop_name()}")
     print(f"load average at the end (1, 5, 15 min): {os.getloadavg()}")
     read_by = ", ".join(f"{reader}: {n}" for reader, n in readers.items())
     print(f"parser: {read_by} document(s) of the first check")
@@ -371,6 +380,12 @@ def main() -> None:
     parser.add_argument(
         "--concurrency", type=int, default=FetchLimits().concurrency, help="fetches at once"
     )
+    parser.add_argument(
+        "--loop",
+        choices=get_args(eventloop.LoopChoice),
+        default=Settings.model_fields["event_loop"].default,
+        help="the event loop, as COHORT_EVENT_LOOP chooses it for `cohort run`",
+    )
     args = parser.parse_args()
     ports: multiprocessing.Queue[int] = multiprocessing.Queue()
     hourly: Synchronized[int] = multiprocessing.Value("i", 0)
@@ -380,7 +395,7 @@ def main() -> None:
     server.start()
     try:
         port = ports.get(timeout=30)
-        asyncio.run(run(args.feeds, args.items, port, args.concurrency, hourly))
+        eventloop.run(run(args.feeds, args.items, port, args.concurrency, hourly), args.loop)
     finally:
         server.terminate()
         server.join()

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
         None, ge=0, le=32, validation_alias=_env("COHORT_PARSE_WORKERS")
     )
     feeds_allowed_hosts: str = Field("", validation_alias=_env("COHORT_FEEDS_ALLOWED_HOSTS"))
+    event_loop: Literal["uvloop", "asyncio"] = Field(
+        "uvloop", validation_alias=_env("COHORT_EVENT_LOOP")
+    )
     # Fair use, in cost units (a card, an export or a preview costs 3, other commands 1);
     # 0 turns a limit off. See bot/fairuse and docs/operations.md.
     limit_member_concurrent: int = Field(

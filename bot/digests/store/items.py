@@ -48,20 +48,24 @@ async def store_entries(
 
 async def _store_chunk(tx: Transaction, checks: Sequence[Listing], now: datetime) -> dict[int, int]:
     counts = {c.feed_id: 0 for c in checks}
-    uids = list({e.uid for c in checks for e in c.entries})
-    if not uids:
+    if not any(c.entries for c in checks):
         return counts
-    listed = sa.and_(feed_items.c.feed_id.in_(list(counts)), feed_items.c.uid.in_(uids))
-    # One statement notes that the known items are still listed and says which they are.
-    # A uid two feeds of the chunk share may mark one of them as still listing it when it
-    # does not; that only delays forgetting the item.
-    rows = await tx.execute(
-        feed_items.update()
-        .where(listed)
-        .values(last_seen_at=now)
-        .returning(feed_items.c.feed_id, feed_items.c.uid)
+    # What the feeds hold already, in one query by feed (a few parameters, where asking for
+    # each (feed, uid) pair took thousands); those still listed are noted as such.
+    held = await tx.execute(
+        sa.select(feed_items.c.id, feed_items.c.feed_id, feed_items.c.uid).where(
+            feed_items.c.feed_id.in_(list(counts))
+        )
     )
-    known = {(r.feed_id, r.uid) for r in rows}
+    ids = {(r.feed_id, r.uid): r.id for r in held}
+    listed = {(c.feed_id, e.uid) for c in checks for e in c.entries}
+    known = listed & ids.keys()
+    if known:
+        await tx.execute(
+            feed_items.update()
+            .where(feed_items.c.id.in_([ids[key] for key in known]))
+            .values(last_seen_at=now)
+        )
     fresh: list[dict[str, object]] = []
     for check in checks:
         for entry in check.entries:
@@ -82,11 +86,8 @@ async def _store_chunk(tx: Transaction, checks: Sequence[Listing], now: datetime
                     "seen": check.seen,
                 }
             )
-    if fresh:
-        # One compiled statement run for every row; a row another process inserted first is
-        # skipped rather than failing the batch.
-        insert = tx.insert(feed_items)
-        await tx.execute(insert.on_conflict_do_nothing(), fresh)
+    # A row another process inserted first is skipped rather than failing the batch.
+    await tx.insert_many(feed_items, fresh)
     return counts
 
 
