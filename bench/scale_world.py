@@ -16,6 +16,7 @@ from bot.communities.model import Purpose
 from bot.identity import Platform
 from bot.storage.database import Database
 from bot.storage.tables import (
+    checkin_weeks,
     checkins,
     communities,
     community_channels,
@@ -181,7 +182,8 @@ async def _members(
             done = {w for w in weeks if rng.random() < 0.85}
             if rng.random() < CHECKED_THIS_WEEK:
                 done.add(this_week)
-            checkin_rows += [_checkin(member_id, week, rng) for week in sorted(done)]
+            mine = [_checkin(member_id, week, rng) for week in sorted(done)]
+            checkin_rows += mine
             if done:
                 newest = max(done)
                 streak = fold(done, Calendar(), this_week).streak
@@ -192,6 +194,9 @@ async def _members(
                         "current_weeks": streak.current,
                         "best_weeks": streak.best,
                         "freezes": streak.freezes,
+                        "checkins": len(mine),
+                        "hours": sum(row["hours"] for row in mine),
+                        "last_week": newest,
                     }
                 )
             if rng.random() < MATCHING:
@@ -200,6 +205,16 @@ async def _members(
         await _insert(db, checkins, checkin_rows)
         await _insert(db, streaks, streak_rows)
         await _insert(db, match_members, match_rows)
+    # Each community's check-ins per week, kept beside the rows as check-ins are written.
+    per_week = (
+        sa.select(members.c.community_id, checkins.c.week_start, sa.func.count())
+        .join(members, members.c.id == checkins.c.member_id)
+        .group_by(members.c.community_id, checkins.c.week_start)
+    )
+    async with db.write() as tx:
+        await tx.execute(
+            checkin_weeks.insert().from_select(["community_id", "week_start", "checkins"], per_week)
+        )
     world.rows.update(made)
 
 

@@ -9,11 +9,13 @@ where it does not exist, and with COHORT_EVENT_LOOP=asyncio, asyncio's loop runs
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Coroutine
 from typing import Any, Literal, TypeVar
 
 LoopChoice = Literal["uvloop", "asyncio"]
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def loop_factory(choice: LoopChoice) -> Callable[[], asyncio.AbstractEventLoop] | None:
@@ -30,6 +32,7 @@ def loop_factory(choice: LoopChoice) -> Callable[[], asyncio.AbstractEventLoop] 
 def run(main: Coroutine[Any, Any, T], choice: LoopChoice = "uvloop") -> T:
     """Run `main` to its end on a new loop of the chosen kind, as asyncio.run does."""
     with asyncio.Runner(loop_factory=loop_factory(choice)) as runner:
+        log.debug("the event loop is %s", type(runner.get_loop()).__module__)
         return runner.run(main)
 
 
