@@ -125,7 +125,7 @@ async def simulated(cohort: Cohort, clock: ManualClock) -> list[tuple[datetime, 
     return await _simulate(cohort, clock)
 
 
-async def test_the_report_is_posted_once_a_week_to_the_reports_channel_only(
+async def _the_report_is_posted_once_a_week_to_the_reports_channel_only(
     cohort: Cohort, simulated: list[tuple[datetime, Message]]
 ) -> None:
     reports = [(when, m) for when, m in simulated if m.key.startswith("report:")]
@@ -153,7 +153,7 @@ async def _report(cohort: Cohort) -> Report:
     return await service.preview(community, at("2026-12-28T08:00"))
 
 
-async def test_the_report_has_the_weeks_numbers_and_last_weeks(
+async def _the_report_has_the_weeks_numbers_and_last_weeks(
     cohort: Cohort, simulated: list[tuple[datetime, Message]]
 ) -> None:
     report = await _report(cohort)
@@ -193,7 +193,7 @@ async def test_the_report_has_the_weeks_numbers_and_last_weeks(
     assert (before.finished.milestones, before.finished.phases) == (1, ())
 
 
-async def test_the_posted_report_says_what_changed_and_offers_a_nudge_for_each_at_risk(
+async def _the_posted_report_says_what_changed_and_offers_a_nudge_for_each_at_risk(
     cohort: Cohort, simulated: list[tuple[datetime, Message]]
 ) -> None:
     posted = next(m for _, m in reversed(simulated) if m.key == "report:1:2026-W52").reply
@@ -216,6 +216,17 @@ async def test_the_posted_report_says_what_changed_and_offers_a_nudge_for_each_a
         "report nudge <@fay>",
         "report nudge <@zed>",
     ]
+
+
+async def test_two_months_of_weekly_reports(
+    cohort: Cohort, simulated: list[tuple[datetime, Message]]
+) -> None:
+    # One simulation of two months (the slow part) checked three ways.
+    await _the_report_is_posted_once_a_week_to_the_reports_channel_only(cohort, simulated)
+    await _the_report_has_the_weeks_numbers_and_last_weeks(cohort, simulated)
+    await _the_posted_report_says_what_changed_and_offers_a_nudge_for_each_at_risk(
+        cohort, simulated
+    )
 
 
 async def test_a_nudge_goes_once_and_never_to_a_paused_member_or_one_who_opted_out(
