@@ -11,6 +11,8 @@ nudge goes to a member at most once per report week (key `report-nudge:<communit
 
 from __future__ import annotations
 
+import logging
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, timedelta
 
 from bot import pictures
@@ -35,6 +37,8 @@ from bot.roadmap.service import standing
 from bot.storage.database import Database
 from bot.storage.transaction import Transaction
 from bot.weeks import WEEK, week_key, weeks_between
+
+log = logging.getLogger(__name__)
 
 RATE_WEEKS = 9
 """The report's week and the eight before it, in the chart."""
@@ -136,7 +140,12 @@ class ReportService:
         if channel is None:
             return False
         report = await self.build(tx, community, now, late)
-        drawn = await pictures.draw(chart.report_chart, report.rates)
+        try:
+            drawn: bytes | None = await pictures.draw(chart.report_chart, report.rates)
+        except BrokenProcessPool:
+            # The figures matter more than the picture: the report goes out without its chart.
+            log.warning("the report's chart could not be drawn; posting the report without it")
+            drawn = None
         return await enqueue(
             tx,
             community=community,

@@ -4,11 +4,13 @@ its buttons send (once, never to a paused member or one who turned nudges off)."
 
 from __future__ import annotations
 
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from bot import pictures
 from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.content.limits import fits
@@ -273,6 +275,23 @@ async def test_no_report_without_a_reports_channel_of_its_own(
     await _org(cohort, "setup reports:#general")  # set around the check: still never posted
     delivered = await step_until(cohort, clock, at("2026-12-15T12:00"))
     assert [m.key for _, m in delivered if m.key.startswith("report:")] == []
+
+
+async def test_a_report_whose_chart_cannot_be_drawn_goes_out_without_it(
+    cohort: Cohort, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*_: object) -> bytes:
+        raise BrokenProcessPool("the drawing process died twice")
+
+    monkeypatch.setattr(pictures, "draw", broken)
+    clock.set(FIRST)
+    await _org(cohort, "setup timezone:UTC reports:#orgs")
+    await ok(cohort, "join timezone:UTC")
+    delivered = await step_until(cohort, clock, at("2026-11-09T09:00"))
+    (report,) = [m for _, m in delivered if m.key.startswith("report:")]
+    assert report.target.channel_id == "orgs"
+    assert report.reply.image is None
+    assert "Check-in rate" in text_of(report.reply)
 
 
 async def test_report_settings_choose_the_channel_day_and_time(
