@@ -32,9 +32,11 @@ class RedactSecrets(logging.Filter):
         if not self._secrets and not self._patterns:
             return True
         message = record.getMessage()
-        if record.exc_info:
+        # The traceback is formatted once, cleaned, and kept as the record's text (which every
+        # formatter prints instead of formatting `exc_info` again); `exc_info` itself stays, so
+        # other handlers on the same record still see the exception.
+        if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
-            record.exc_info = None
         if record.exc_text:
             record.exc_text = self._clean(record.exc_text)
         record.msg, record.args = self._clean(message), None

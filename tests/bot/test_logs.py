@@ -40,6 +40,15 @@ def _failed() -> logging.LogRecord:
         return _record("request to %s failed", "https://slack.com/api", exc=error)
 
 
+def test_redacting_leaves_the_exception_to_the_other_handlers_of_the_record() -> None:
+    record = _failed()
+    assert RedactSecrets([SECRET]).filter(record)
+    assert record.exc_info is not None  # a second handler (a test's capture, say) still sees it
+    formatted = logging.Formatter().format(record)
+    assert "RuntimeError" in formatted
+    assert SECRET not in formatted
+
+
 def test_json_lines_carry_one_object_per_entry_with_its_traceback_and_no_secret() -> None:
     record = _failed()
     assert RedactSecrets([SECRET]).filter(record)
