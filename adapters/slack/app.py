@@ -134,8 +134,8 @@ class SlackAdapter:
         # An empty secret makes Bolt refuse every HTTP request (fail closed); Socket Mode
         # does not sign requests, so it needs none.
         # With `oauth`, each request is authorised with its workspace's install (Bolt finds
-        # it in the installation store, rotating its token when due); otherwise with the
-        # client's one token.
+        # it in the installation store, rotating its token when due, through the settings'
+        # `authorize`: adapters/slack/oauth.py); otherwise with the client's one token.
         self.app = AsyncApp(
             name="cohort",
             client=client,
@@ -143,6 +143,8 @@ class SlackAdapter:
             logger=logging.getLogger(BOLT_LOGGER),
             oauth_settings=oauth,
             installation_store=oauth.installation_store if oauth else None,
+            # Typed as a function, but Bolt takes an AsyncAuthorize as it is (isinstance).
+            authorize=oauth.authorize if oauth else None,  # type: ignore[arg-type]
         )
         self.app.middleware(self._skip_repeated_events)
         self.app.middleware(self._use_request_client)

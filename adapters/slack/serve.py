@@ -14,6 +14,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
+from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.http import LIVE_PATH, add_ops_routes, bound_port, start
 from adapters.slack.app import SlackAdapter
@@ -91,7 +92,7 @@ async def serve(cohort: Cohort, settings: Settings) -> None:
     cohort.health.lost("slack")  # not ready until connected (or listening)
     async with aiohttp.ClientSession() as session:
         client = build_client(settings, session)
-        installs = _installs(cohort, settings) if settings.slack_oauth else None
+        installs = _installs(cohort, settings, client) if settings.slack_oauth else None
         adapter = SlackAdapter(
             cohort.dispatcher,
             client,
@@ -134,7 +135,7 @@ async def serve(cohort: Cohort, settings: Settings) -> None:
                 await drainer
 
 
-def _installs(cohort: Cohort, settings: Settings) -> Installs:
+def _installs(cohort: Cohort, settings: Settings, client: AsyncWebClient) -> Installs:
     service = cohort.services.get(InstallationService)
     return Installs(
         settings,
@@ -142,6 +143,7 @@ def _installs(cohort: Cohort, settings: Settings) -> Installs:
         SlackStateStore(service, cohort.clock),
         cohort.communities,
         cohort.clock,
+        client,
     )
 
 

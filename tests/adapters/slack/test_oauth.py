@@ -20,6 +20,7 @@ import pytest
 from adapters.slack.convert import community
 from adapters.slack.serve import serve
 from bot.app import Cohort
+from bot.installations.service import InstallationService
 from bot.logs import RedactSecrets
 from bot.outbox import Target
 from bot.replies import Reply
@@ -260,6 +261,52 @@ async def test_revoked_bot_tokens_pause_the_workspace_and_revoked_user_tokens_do
             await until(lambda: _paused(cohort, ALPHA))
         assert await _paused(cohort, ALPHA) is paused
         assert len(await table_rows(cohort, installations)) == (0 if paused else 1)
+
+
+async def test_auth_test_is_asked_once_per_workspace_token_however_many_requests(
+    cohort: Cohort, workspaces: FakeSlack
+) -> None:
+    fake = workspaces
+    requests = 4
+    async with serving(cohort, fake) as served:
+        for team in (ALPHA, BETA):
+            await served.install(team)
+        before = len(fake.calls_to("auth.test"))  # the install flow asks once of its own
+        for n in range(requests):
+            for team in (ALPHA, BETA):
+                await served.command(team, "help", respond_to=f"{team}-{n}")
+                await fake.wait_for("respond", count=2 * n + (1 if team == ALPHA else 2))
+    asked = fake.calls_to("auth.test")[before:]
+    assert sorted(fake.team_of(c.token) for c in asked) == [ALPHA, BETA]
+    for n in range(requests):
+        for team in (ALPHA, BETA):
+            (answer,) = fake.responses(f"{team}-{n}")
+            assert answer["blocks"][0]["text"]["text"] == "Cohort commands"
+
+
+@pytest.mark.parametrize("removal", ["app_uninstalled", "tokens_revoked", "another process"])
+async def test_a_removed_install_is_not_served_from_the_auth_test_cache(
+    cohort: Cohort, workspaces: FakeSlack, removal: str
+) -> None:
+    fake = workspaces  # the old token still works on the fake: only Cohort can refuse it
+    async with serving(cohort, fake) as served:
+        await served.install(ALPHA)
+        await served.command(ALPHA, "help", respond_to="cached")
+        await fake.wait_for("respond")
+        (old,) = fake.tokens
+        if removal == "another process":  # which has no cache entry of this one's to drop
+            await cohort.services.get(InstallationService).delete("slack", ALPHA)
+        else:
+            revoked = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["UTALPHABOT"]}}
+            event = revoked if removal == "tokens_revoked" else {"type": removal}
+            await served.event(ALPHA, event, event_id=f"Ev{removal}")
+            await until(lambda: _paused(cohort, ALPHA))
+        since = len(fake.calls)
+        await served.command(ALPHA, "help", respond_to="after")
+        refused = (await fake.wait_for("respond", count=2))[-1]
+    assert refused.params["name"] == "after"
+    assert "no longer available" in refused.params["text"]
+    assert [c.method for c in fake.calls[since:] if c.token == old] == []
 
 
 async def test_socket_mode_serves_the_install_pages_and_answers_each_workspace(
