@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from bench.chaos_world import count_unsettled
 from bench.scale_platform import Delivery, LimitedPlatform, Tally, tally
 from bench.scale_world import END, START, World, serve_feeds
 from bot.app import Cohort
@@ -138,25 +139,6 @@ def timed(
         return replace(feature, jobs=jobs)
 
     return tuple(wrap(f) for f in features)
-
-
-async def _unsettled(db: Database, now: datetime) -> int:
-    """Rows being delivered, due, or waiting for a retry."""
-    async with db.read() as tx:
-        count = await tx.scalar(
-            sa.select(sa.func.count())
-            .select_from(outbox)
-            .where(
-                sa.or_(
-                    outbox.c.status == Status.SENDING.value,
-                    sa.and_(
-                        outbox.c.status == Status.PENDING.value,
-                        sa.or_(outbox.c.next_attempt_at <= now, outbox.c.attempts > 0),
-                    ),
-                )
-            )
-        )
-    return int(count or 0)
 
 
 async def _expected(db: Database, end: datetime) -> tuple[set[str], int]:
@@ -309,6 +291,6 @@ async def _step(
 async def _settled(db: Database, clock: JumpClock) -> None:
     """Wait for the outbox to be empty (the drainers look for retries every half second)."""
     while True:
-        if not await _unsettled(db, clock.now()):
+        if not await count_unsettled(db, clock.now(), retries=True):
             return
         await asyncio.sleep(0.1)
