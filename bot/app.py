@@ -28,7 +28,7 @@ from bot.matchups.service import MatchService
 from bot.members.service import MemberService
 from bot.metrics import Metrics
 from bot.milestones.service import MilestoneService
-from bot.outbox import Drainer, Sender
+from bot.outbox import Drainer, RetryPolicy, Sender
 from bot.outbox.service import OutboxService
 from bot.roadmap.fit import check_views
 from bot.scheduler import Job, Scheduler
@@ -121,6 +121,7 @@ class Cohort:
             self.db,
             self.clock,
             sender,
+            RetryPolicy(lease=self.settings.outbox_lease_seconds),
             metrics=self.metrics,
             retention=timedelta(days=self.settings.outbox_retention_days),
         )

@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     outbox_retention_days: int = Field(
         30, ge=28, le=3650, validation_alias=_env("COHORT_OUTBOX_RETENTION_DAYS")
     )
+    # Seconds a drainer's claim on outbox rows holds without renewal: how long the posts a dead
+    # process was delivering wait before another process takes them over. Renewed every second
+    # once half is left, so only a process stopped (or its event loop stalled) that long loses
+    # its rows, and the fence and the look after posting keep even that from posting twice.
+    outbox_lease_seconds: float = Field(
+        30.0, ge=10, le=600, validation_alias=_env("COHORT_OUTBOX_LEASE_SECONDS")
+    )
     parse_workers: int | None = Field(
         None, ge=0, le=32, validation_alias=_env("COHORT_PARSE_WORKERS")
     )

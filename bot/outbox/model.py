@@ -188,7 +188,7 @@ class RetryPolicy:
     max_recoveries: int = 20  # deliveries cut short by their process stopping, in a row's life
     base_delay: float = 2.0  # seconds; doubles each attempt, with jitter
     max_delay: float = 900.0
-    lease: float = 120.0  # seconds a claim is held before another process may take it
+    lease: float = 30.0  # seconds a claim is held before another process may take it
     renew_check: float = 1.0  # real seconds between looks at whether a lease needs renewing
     delivery_timeout: float = 300.0  # real seconds one platform call may take, all retries in
 

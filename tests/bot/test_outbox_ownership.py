@@ -17,6 +17,8 @@ from bot.clock import ManualClock
 from bot.identity import Platform
 from bot.outbox import Delivered, Drainer, Message, RetryLater, RetryPolicy, Target
 from bot.replies import Reply
+from bot.settings import Settings
+from bot.storage.database import Database
 from bot.storage.tables import outbox, outbox_orphans
 from tests.support import queue_message
 
@@ -273,3 +275,27 @@ async def test_a_fresh_lease_lets_a_delivery_through_without_asking_the_database
     sender.gate.set()
     await Drainer(cohort.db, clock, sender, POLICY).drain()
     assert sender.delivered == ["k"]
+
+
+async def test_the_lease_setting_is_how_long_a_dead_cores_rows_wait_for_another_drainer(
+    settings: Settings, clock: ManualClock, db: Database
+) -> None:
+    assert Settings(_env_file=None).outbox_lease_seconds == 30  # type: ignore[call-arg]
+    core = Cohort(settings.model_copy(update={"outbox_lease_seconds": 45}), clock, db)
+    await core.start()
+    await _queue(core, "stranded")
+    dying = Gated("dying")
+    running = asyncio.ensure_future(core.drainer(dying).drain())
+    await _started(dying)
+    assert (await _row(core, "stranded")).lease_until == clock.now() + timedelta(seconds=45)
+    running.cancel()  # its process dies mid-delivery: nothing renews the lease any more
+    await asyncio.gather(running, return_exceptions=True)
+
+    survivor = Gated("survivor")
+    survivor.gate.set()
+    clock.advance(timedelta(seconds=44))
+    assert await Drainer(core.db, clock, survivor, POLICY).drain() == 0
+    clock.advance(timedelta(seconds=2))
+    assert await Drainer(core.db, clock, survivor, POLICY).drain() == 1
+    row = await _row(core, "stranded")
+    assert (row.status, row.platform_message_id, row.recoveries) == ("sent", "survivor-stranded", 1)
