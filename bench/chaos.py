@@ -52,7 +52,11 @@ from tests.fakes import discord_fake, slack_fake
 
 REPO = Path(__file__).resolve().parents[1]
 SPEED = 30.0  # logical seconds per real second: 20 minutes of posts fall due in 40 s
-FREEZE = 1.5 * 120.0 / 30.0  # real seconds a frozen process stops: 1.5 leases at SPEED
+# The outbox lease the processes get, in logical seconds: 4 real seconds at SPEED, four of
+# the drainer's once-a-second renewal checks (the default 30 s would be 1 real second here,
+# no longer than one check, which no real deployment sees: there it spans thirty).
+LEASE = 120.0
+FREEZE = 1.5 * LEASE / SPEED  # real seconds a frozen process stops: 1.5 leases
 LIFETIME = 8.0  # real seconds a process lives between two kills, on average (a start takes 2)
 NONCE_WINDOW = 1.0  # real seconds the fake Discord remembers a nonce (Discord: minutes)
 SETTLE_TIMEOUT = 120.0  # real seconds allowed, after the last kill, to deliver everything
@@ -215,6 +219,7 @@ def _environment(deployment: Deployment, clock: str) -> dict[str, str]:
         "COHORT_DATABASE_URL": deployment.url,
         "COHORT_TEST_CLOCK": clock,
         "COHORT_TICK_SECONDS": "0.5",
+        "COHORT_OUTBOX_LEASE_SECONDS": f"{LEASE:g}",
         "COHORT_PARSE_WORKERS": "0",
         "COHORT_LOG_LEVEL": "INFO",
         "DISCORD_TOKEN": discord_fake.TOKEN,
@@ -378,16 +383,19 @@ async def _revive(processes: Iterable[Process]) -> int:
 async def _settle(
     deployments: list[Deployment], processes: list[Process], clock: ScaledClock
 ) -> tuple[datetime, int]:
-    """Wait until every row due so far is delivered (or failed); the logical time then, and
-    how many processes stopped by themselves meanwhile (they are started again)."""
+    """Wait until every row due so far is delivered (or failed), and every weekly post has
+    arrived (an empty outbox alone may only mean that the processes started after the last
+    kill have not ticked yet, on a loaded machine); the logical time then, and how many
+    processes stopped by themselves meanwhile (they are started again)."""
     deadline = time.monotonic() + SETTLE_TIMEOUT
     exits = 0
     while time.monotonic() < deadline:
         exits += await _revive(processes)
         now = clock.now()
-        counts = [await unsettled(d, now) for d in deployments]
-        if not any(counts):
-            return now, exits
+        if not any([await unsettled(d, now) for d in deployments]):
+            tallies = [await tally(d, now) for d in deployments]
+            if not any(t.lost for found in tallies for t in found.values()):
+                return now, exits
         await asyncio.sleep(1.0)
     return clock.now(), exits
 
