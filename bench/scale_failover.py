@@ -8,11 +8,14 @@ outbox lease 30 s, a tick every 30 s) on a clock at real speed that starts 40 s 
 posts of every community (on the loopback Discord and Slack of bench/chaos_world.py) fall
 due, so nothing is compressed here: the seconds printed are real ones.
 
-Due work counts both halves of what the dead process left: the outbox rows it had claimed
-(taken over when their lease runs out) and the occurrences it had not run, or had run in a
-transaction the kill cut short (the survivor's next tick claims them). Each community's
-weekly posts are expected whether or not a row was ever written for them, so an occurrence
-nobody ran counts as lost; the occurrences claimed after the kill are counted apart.
+What the dead process left has two halves, each timed from the kill: the outbox rows it had
+claimed ("claims taken over": every row being delivered at the kill is delivered or claimed
+again, once its lease ran out) and the occurrences it had not run, or had run in a
+transaction the kill cut short ("occurrences": claimed by the survivor's next tick; the
+seconds to the start of that tick). "Due work done" is every post due delivered, which on top
+of the takeover takes the time the survivor needs for the whole round alone (at Slack's pace
+of 4 posts a second, 140 Slack posts take 35 s). Each community's weekly posts are expected
+whether or not a row was ever written for them, so an occurrence nobody ran counts as lost.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ import contextlib
 import shutil
 import tempfile
 import time
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -30,9 +34,10 @@ import sqlalchemy as sa
 from bench.chaos import Process, _admin, _create_postgres, _environment
 from bench.chaos_world import START, Deployment, seed, tally, unsettled
 from bot.clock import ScaledClock
+from bot.outbox import Status
 from bot.settings import Settings
 from bot.storage.database import Database
-from bot.storage.tables import occurrences
+from bot.storage.tables import occurrences, outbox
 
 COMMUNITIES = 20  # per platform
 LEAD = 40.0  # real seconds from the processes' start to the posts falling due
@@ -50,19 +55,30 @@ def _defaults() -> tuple[float, float, float]:
     )
 
 
-async def _claimed_since(url: str, moment: datetime) -> int:
-    """Occurrences claimed (and run, in the same transaction) at or after `moment`."""
+async def _occurrences(url: str) -> int:
+    """Occurrences claimed so far (each run in the transaction that claimed it)."""
     db = Database.connect(url)
     try:
         async with db.read() as tx:
-            found = await tx.scalar(
-                sa.select(sa.func.count())
-                .select_from(occurrences)
-                .where(occurrences.c.claimed_at >= moment)
-            )
+            found = await tx.scalar(sa.select(sa.func.count()).select_from(occurrences))
     finally:
         await db.dispose()
     return int(found or 0)
+
+
+async def _claimed(url: str) -> set[tuple[int, str]]:
+    """The outbox rows being delivered, each with the claim (owner token) holding it."""
+    db = Database.connect(url)
+    try:
+        async with db.read() as tx:
+            rows = await tx.execute(
+                sa.select(outbox.c.id, outbox.c.owner).where(
+                    outbox.c.status == Status.SENDING.value
+                )
+            )
+            return {(r.id, str(r.owner)) for r in rows}
+    finally:
+        await db.dispose()
 
 
 def _posts(deployment: Deployment) -> int:
@@ -87,12 +103,61 @@ async def _until(check: object, limit: float) -> float | None:
     return None
 
 
+@dataclass
+class _Round:
+    """What one round measured, in real seconds from the kill (or from the same moment when
+    nothing is killed); None: not within LIMIT."""
+
+    waiting: int = 0  # posts queued and not delivered yet at that moment
+    shards: float | None = None
+    claims: float | None = None
+    occurrences: int = 0  # run after that moment
+    last_occurrence: float | None = None  # when the last of them was seen claimed
+    done: float | None = None
+    expected: int = 0
+    lost: int = 0
+    duplicated: int = 0
+    recovered: int = 0
+
+
 async def failover(admin_url: str) -> list[str]:
-    """The failover figures, as lines."""
+    """The failover figures, as lines: a round where one process is killed, and the same
+    round where none is, for how long the survivor's share of the work takes anyway."""
+    try:
+        killed = await _round(admin_url, kill=True)
+        calm = await _round(admin_url, kill=False)
+    except RuntimeError as error:
+        return [f"failover            {error}"]
+    shard_lease, outbox_lease, tick = _defaults()
+    ran = (
+        f" by {killed.last_occurrence:.1f} s"
+        if killed.occurrences and killed.last_occurrence is not None
+        else ""
+    )
+    return [
+        f"failover            2 processes on PostgreSQL, {SHARDS} shards, one SIGKILLed"
+        f" mid-delivery, {killed.waiting} posts queued and not delivered yet then",
+        f"  shard taken over  {_seconds(killed.shards)} after the kill"
+        f" (shard lease {shard_lease:g} s: up to two leases, then a reconnect)",
+        f"  claims taken over {_seconds(killed.claims)} after the kill: every outbox row being"
+        f" delivered at the kill delivered, or claimed again (outbox lease {outbox_lease:g} s)",
+        f"  occurrences       {killed.occurrences} run after the kill{ran}"
+        f" (a tick every {tick:g} s)",
+        f"  due work done     {_seconds(killed.done)} after the kill: every post due delivered"
+        f" ({killed.recovered} deliveries cut short were recovered); without a kill, from the"
+        f" same moment: {_seconds(calm.done)}",
+        f"  posts             {killed.expected} expected, {killed.expected - killed.lost}"
+        f" delivered, {killed.lost} lost, {killed.duplicated} duplicated (without a kill:"
+        f" {calm.expected} expected, {calm.lost} lost, {calm.duplicated} duplicated)",
+    ]
+
+
+async def _round(admin_url: str, *, kill: bool) -> _Round:
     name, url = await _create_postgres(admin_url)
     deployment = Deployment("postgresql", url, 2)
     processes: list[Process] = []
     work = Path(tempfile.mkdtemp(prefix="cohort-failover-"))
+    found = _Round()
     try:
         await deployment.platforms.start(nonce_window=120.0)
         await seed(deployment, COMMUNITIES, 1)  # every post due one minute after START
@@ -100,8 +165,8 @@ async def failover(admin_url: str) -> list[str]:
         clock_text = f"{start.isoformat()},{time.time() + 1.0},1"
         clock = ScaledClock.parse(clock_text)
         environment = _environment(deployment, clock_text)
-        for name in ("COHORT_TICK_SECONDS", "COHORT_OUTBOX_LEASE_SECONDS"):
-            del environment[name]  # the production defaults
+        for setting in ("COHORT_TICK_SECONDS", "COHORT_OUTBOX_LEASE_SECONDS"):
+            del environment[setting]  # the production defaults
         environment.update(
             DISCORD_SHARD_COUNT=str(SHARDS),
             DISCORD_SHARDS_PER_PROCESS="1",
@@ -112,50 +177,61 @@ async def failover(admin_url: str) -> list[str]:
             await processes[-1].start()
             if n == 0:  # the first takes shard 0 before the second starts
                 await _until(lambda: len(_shards(deployment)) == 1, 60)
-        both = await _until(lambda: len(_shards(deployment)) == SHARDS, 90)
-        if both is None:
-            return ["failover            the two processes never held both shards"]
+        if await _until(lambda: len(_shards(deployment)) == SHARDS, 90) is None:
+            raise RuntimeError("the two processes never held both shards")
         if await _until(lambda: _posts(deployment) > 0, LEAD + 90) is None:
-            return ["failover            no post was delivered before the kill"]
+            raise RuntimeError("no post was delivered before the kill")
         await asyncio.sleep(0.5)  # a moment into the deliveries
-        victim = processes[1]
-        victim.kill()
+        if kill:
+            processes[1].kill()
         killed = time.monotonic()
-        killed_at = clock.now()
-        await victim.wait()
-        gone = await _until(lambda: len(_shards(deployment)) < SHARDS, 30)
-        shards = await _until(lambda: len(_shards(deployment)) == SHARDS, LIMIT)
-        shard_seconds = None if shards is None else time.monotonic() - killed
+        claimed = await _claimed(url)  # both processes' claims: the victim's among them
+        ran_before = await _occurrences(url)
+        found.waiting = await unsettled(deployment, clock.now())
+        if kill:
+            await processes[1].wait()
+        gone = False
+        last_count, last_seen = ran_before, None
+
+        async def shards_back() -> bool:
+            # Once the fake saw the victim's shard go (its connection closed), connected again.
+            nonlocal gone
+            gone = gone or len(_shards(deployment)) < SHARDS
+            return gone and len(_shards(deployment)) == SHARDS
+
+        async def taken_over() -> bool:
+            return not (claimed & await _claimed(url))
 
         async def everything_due_delivered() -> bool:
+            nonlocal last_count, last_seen
+            count = await _occurrences(url)
+            if count != last_count:
+                last_count, last_seen = count, time.monotonic() - killed
             if await unsettled(deployment, clock.now()):
                 return False
-            found = await tally(deployment, clock.now())
-            return not any(t.lost for t in found.values())
+            tallied = await tally(deployment, clock.now())
+            return not any(t.lost for t in tallied.values())
 
-        done = await _until(everything_due_delivered, LIMIT)
-        work_seconds = None if done is None else time.monotonic() - killed
+        since = time.monotonic() - killed
+        shards, claims, done = (
+            None if seconds is None else seconds + since
+            for seconds in await asyncio.gather(
+                _until(shards_back, LIMIT if kill else 0),
+                _until(taken_over, LIMIT),
+                _until(everything_due_delivered, LIMIT),
+            )
+        )
+        found.shards, found.claims, found.done = shards, claims, done
+        found.occurrences, found.last_occurrence = last_count - ran_before, last_seen
         await asyncio.sleep(5.0)  # a late second copy would land by now
         await processes[0].stop()
-        found = await tally(deployment, clock.now())
-        expected = sum(t.expected for t in found.values())
-        lost = sum(t.lost for t in found.values())
-        duplicated = sum(t.duplicated for t in found.values())
-        recovered = sum(t.recoveries for t in found.values())
-        late_occurrences = await _claimed_since(url, killed_at)
-        shard_lease, outbox_lease, tick = _defaults()
-        return [
-            f"failover            2 processes on PostgreSQL, {SHARDS} shards, one SIGKILLed"
-            f" {'while' if gone is not None else 'before'} its shard was connected,"
-            f" mid-delivery",
-            f"  shard taken over  {_seconds(shard_seconds)} after the kill"
-            f" (shard lease {shard_lease:g} s: up to two leases, then a reconnect)",
-            f"  due work done     {_seconds(work_seconds)} after the kill"
-            f" ({recovered} deliveries cut short were recovered, outbox lease {outbox_lease:g} s;"
-            f" {late_occurrences} occurrences claimed after the kill, a tick every {tick:g} s)",
-            f"  posts             {expected} expected, {expected - lost} delivered, {lost} lost,"
-            f" {duplicated} duplicated",
-        ]
+        await processes[1].stop()
+        tallied = await tally(deployment, clock.now())
+        found.expected = sum(t.expected for t in tallied.values())
+        found.lost = sum(t.lost for t in tallied.values())
+        found.duplicated = sum(t.duplicated for t in tallied.values())
+        found.recovered = sum(t.recoveries for t in tallied.values())
+        return found
     finally:
         for process in processes:
             process.kill()
