@@ -66,19 +66,50 @@ async def _occurrences(url: str) -> int:
     return int(found or 0)
 
 
-async def _claimed(url: str) -> set[tuple[int, str]]:
-    """The outbox rows being delivered, each with the claim (owner token) holding it."""
+async def _claims(url: str, ids: set[int] | None = None) -> dict[int, tuple[str, str, int]]:
+    """Outbox rows (those being delivered, or those of `ids`): status, owner, recoveries."""
+    query = sa.select(outbox.c.id, outbox.c.status, outbox.c.owner, outbox.c.recoveries)
+    if ids is None:
+        query = query.where(outbox.c.status == Status.SENDING.value)
+    else:
+        query = query.where(outbox.c.id.in_(sorted(ids)))
     db = Database.connect(url)
     try:
         async with db.read() as tx:
-            rows = await tx.execute(
-                sa.select(outbox.c.id, outbox.c.owner).where(
-                    outbox.c.status == Status.SENDING.value
-                )
-            )
-            return {(r.id, str(r.owner)) for r in rows}
+            return {r.id: (r.status, str(r.owner), r.recoveries) for r in await tx.execute(query)}
     finally:
         await db.dispose()
+
+
+class _Claims:
+    """The rows being delivered at the kill, watched until each left the claim it was under
+    then: delivered by the survivor, or taken over from the killed process (recovered). The
+    killed process's rows are told apart at the end: they are the ones recovered since."""
+
+    def __init__(self, url: str, at_kill: dict[int, tuple[str, str, int]]) -> None:
+        self._url = url
+        self._at_kill = at_kill
+        self._left: dict[int, float] = {}  # seconds after the kill each left its claim
+
+    async def all_left(self, since_kill: float) -> bool:
+        now = await _claims(self._url, set(self._at_kill) - set(self._left))
+        for row_id, (status, owner, recoveries) in now.items():
+            _, owner_then, recoveries_then = self._at_kill[row_id]
+            if (
+                status != Status.SENDING.value
+                or owner != owner_then
+                or recoveries != recoveries_then
+            ):
+                self._left[row_id] = since_kill
+        for row_id in set(self._at_kill) - set(self._left) - set(now):
+            self._left[row_id] = since_kill  # deleted: not this bench's doing, but gone
+        return len(self._left) == len(self._at_kill)
+
+    async def taken_over(self) -> tuple[int, float | None]:
+        """How many of the killed process's rows were taken over, and when the last was."""
+        now = await _claims(self._url, set(self._at_kill))
+        theirs = [i for i, (_, _, r) in now.items() if r > self._at_kill[i][2]]
+        return len(theirs), max((self._left[i] for i in theirs if i in self._left), default=None)
 
 
 def _posts(deployment: Deployment) -> int:
@@ -110,7 +141,8 @@ class _Round:
 
     waiting: int = 0  # posts queued and not delivered yet at that moment
     shards: float | None = None
-    claims: float | None = None
+    stranded: int = 0  # rows the killed process was delivering, taken over
+    claims: float | None = None  # when the last of them was
     occurrences: int = 0  # run after that moment
     last_occurrence: float | None = None  # when the last of them was seen claimed
     done: float | None = None
@@ -139,8 +171,9 @@ async def failover(admin_url: str) -> list[str]:
         f" mid-delivery, {killed.waiting} posts queued and not delivered yet then",
         f"  shard taken over  {_seconds(killed.shards)} after the kill"
         f" (shard lease {shard_lease:g} s: up to two leases, then a reconnect)",
-        f"  claims taken over {_seconds(killed.claims)} after the kill: every outbox row being"
-        f" delivered at the kill delivered, or claimed again (outbox lease {outbox_lease:g} s)",
+        f"  claims taken over {_seconds(killed.claims)} after the kill: the"
+        f" {killed.stranded} outbox rows the killed process was delivering claimed again"
+        f" (outbox lease {outbox_lease:g} s)",
         f"  occurrences       {killed.occurrences} run after the kill{ran}"
         f" (a tick every {tick:g} s)",
         f"  due work done     {_seconds(killed.done)} after the kill: every post due delivered"
@@ -185,7 +218,7 @@ async def _round(admin_url: str, *, kill: bool) -> _Round:
         if kill:
             processes[1].kill()
         killed = time.monotonic()
-        claimed = await _claimed(url)  # both processes' claims: the victim's among them
+        claims = _Claims(url, await _claims(url))  # both processes': the victim's among them
         ran_before = await _occurrences(url)
         found.waiting = await unsettled(deployment, clock.now())
         if kill:
@@ -199,8 +232,8 @@ async def _round(admin_url: str, *, kill: bool) -> _Round:
             gone = gone or len(_shards(deployment)) < SHARDS
             return gone and len(_shards(deployment)) == SHARDS
 
-        async def taken_over() -> bool:
-            return not (claimed & await _claimed(url))
+        async def claims_left() -> bool:
+            return await claims.all_left(time.monotonic() - killed)
 
         async def everything_due_delivered() -> bool:
             nonlocal last_count, last_seen
@@ -213,15 +246,16 @@ async def _round(admin_url: str, *, kill: bool) -> _Round:
             return not any(t.lost for t in tallied.values())
 
         since = time.monotonic() - killed
-        shards, claims, done = (
+        shards, _, done = (
             None if seconds is None else seconds + since
             for seconds in await asyncio.gather(
                 _until(shards_back, LIMIT if kill else 0),
-                _until(taken_over, LIMIT),
+                _until(claims_left, LIMIT),
                 _until(everything_due_delivered, LIMIT),
             )
         )
-        found.shards, found.claims, found.done = shards, claims, done
+        found.shards, found.done = shards, done
+        found.stranded, found.claims = await claims.taken_over()
         found.occurrences, found.last_occurrence = last_count - ran_before, last_seen
         await asyncio.sleep(5.0)  # a late second copy would land by now
         await processes[0].stop()
