@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -44,6 +45,9 @@ from bot.storage.transaction import Transaction
 log = logging.getLogger(__name__)
 
 LATE_AFTER = timedelta(minutes=5)
+REREAD = 60.0
+"""Real seconds the scheduler keeps its list of communities when this process changed none
+(another process's changes are seen within this time)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,9 +147,15 @@ class Scheduler:
         catchup: timedelta,
         communities: Communities,
         metrics: Metrics | None = None,
+        version: Callable[[], int] | None = None,
     ) -> None:
         self._db = db
         self._all_communities = communities
+        # With `version` (it changes with every change this process makes to a community),
+        # the communities are read again only when it changed or REREAD_SECONDS have passed
+        # (changes made by another process); without it, at every tick.
+        self._version = version
+        self._known: tuple[int, float, list[Community]] | None = None
         self._metrics = metrics or Metrics()
         self._clock = clock
         self._jobs = jobs
@@ -153,6 +163,9 @@ class Scheduler:
         # The newest occurrence each (community, kind) has settled, so most ticks need no
         # database work; the claim table stays the source of truth.
         self._settled: dict[tuple[int, str], datetime | None] = {}
+        # Each (schedule, zone)'s next fire time and the moment it was asked after, for
+        # stepping: valid until the clock passes it.
+        self._next: dict[tuple[Schedule, str], tuple[datetime, datetime | None]] = {}
 
     async def tick(self) -> int:
         """Run every due occurrence once; returns how many ran (late ones included)."""
@@ -248,16 +261,26 @@ class Scheduler:
                 schedule = job.schedule(community)
                 if schedule is None or not schedule.enabled:
                     continue
-                if (schedule, community.timezone) in seen:  # shared by many communities
+                shared = (schedule, community.timezone)
+                if shared in seen:  # many communities share a schedule and a zone
                     continue
-                seen.add((schedule, community.timezone))
-                first = next_fire(trigger(schedule, community.timezone), after)
+                seen.add(shared)
+                since, first = self._next.get(shared, (None, None))
+                if since is None or first is None or not since <= after < first:
+                    # No fire in (since, after]: the one after `since` is still the next.
+                    first = next_fire(trigger(schedule, community.timezone), after)
+                    self._next[shared] = (after, first)
                 if first is not None and first <= until and (best is None or first < best):
                     best = first
         return best
 
     async def _communities(self) -> list[Community]:
-        return await self._all_communities()
+        if self._version is None:
+            return await self._all_communities()
+        version, moment = self._version(), time.monotonic()
+        if self._known is None or self._known[0] != version or moment - self._known[1] > REREAD:
+            self._known = (version, moment, await self._all_communities())
+        return self._known[2]
 
     async def _settle(
         self,
