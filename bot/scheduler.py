@@ -152,7 +152,7 @@ class Scheduler:
         self._db = db
         self._all_communities = communities
         # With `version` (it changes with every change this process makes to a community),
-        # the communities are read again only when it changed or REREAD_SECONDS have passed
+        # the communities are read again only when it changed or REREAD seconds have passed
         # (changes made by another process); without it, at every tick.
         self._version = version
         self._known: tuple[int, float, list[Community]] | None = None
