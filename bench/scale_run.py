@@ -130,7 +130,7 @@ def timed(
             figures.lags[job.kind] = max(figures.lags.get(job.kind, 0.0), lag)
             figures.runs[job.kind] = figures.runs.get(job.kind, 0) + 1
 
-        return Job(job.kind, job.schedule, run)
+        return replace(job, run=run)
 
     def wrap(feature: Feature[Any]) -> Feature[Any]:
         def jobs(service: Any, services: Any) -> tuple[Job, ...]:

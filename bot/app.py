@@ -106,6 +106,7 @@ class Cohort:
             catchup=timedelta(hours=settings.catchup_hours),
             communities=self.communities.all,
             metrics=self.metrics,
+            version=lambda: self.communities.version,
         )
         self._drainers: list[Drainer] = []
 

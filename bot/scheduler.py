@@ -14,13 +14,20 @@ Rules, all tested:
 - A local time that happens twice on a fall-back day runs once, at its first instant: both
   instants share one local-wall-time key.
 - Occurrences from before a community existed never run.
+- A paused community's occurrences (its platform took Cohort out) are recorded as skipped,
+  so resuming it never replays them; whatever was queued before the pause stays queued.
+- A sweep (a job with a `pending` check: the hourly reminders and retros, whose posts are
+  idempotent by their outbox keys) claims an occurrence only where its read-only check finds
+  work; elsewhere, and for its older missed or skipped occurrences, it leaves no row. Its
+  next run looks again, so nothing it would have done is lost.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+import time
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -38,6 +45,9 @@ from bot.storage.transaction import Transaction
 log = logging.getLogger(__name__)
 
 LATE_AFTER = timedelta(minutes=5)
+REREAD = 60.0
+"""Real seconds the scheduler keeps its list of communities when this process changed none
+(another process's changes are seen within this time)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +63,9 @@ class Occurrence:
         return date.fromisoformat(self.local_key[:10])
 
 
+Pending = Callable[[Transaction, datetime], Awaitable[Collection[int]]]
+
+
 @dataclass(frozen=True, slots=True)
 class Job:
     """A kind of scheduled work. `schedule` says when it runs for a community (None: not
@@ -61,6 +74,9 @@ class Job:
     kind: str
     schedule: Callable[[Community], Schedule | None]
     run: Callable[[Transaction, Community, Occurrence], Awaitable[None]]
+    pending: Pending | None = None
+    """For a sweep: the ids of the communities where a run at this time may find work (more
+    is fine, fewer is a bug), read in one transaction for every community at once."""
 
 
 @functools.lru_cache(maxsize=1024)
@@ -79,15 +95,21 @@ def occurrences_between(
     schedule: Schedule, timezone: str, start: datetime, end: datetime, limit: int = 500
 ) -> list[datetime]:
     """Fire times t with start < t <= end, in UTC, oldest first (at most `limit`, the newest)."""
-    cron = trigger(schedule, timezone)
     found: list[datetime] = []
     cursor = start
-    while (fire := next_fire(cron, cursor)) is not None and fire <= end:
+    while (fire := fire_after(schedule, timezone, cursor)) is not None and fire <= end:
         found.append(fire)
         if len(found) > limit:
             found.pop(0)
         cursor = fire
     return found
+
+
+@functools.lru_cache(maxsize=65536)
+def fire_after(schedule: Schedule, timezone: str, after: datetime) -> datetime | None:
+    """`next_fire` of the schedule's trigger, cached: between two of its occurrences every tick
+    asks for the one after the last settled, and CronTrigger takes a fifth of a millisecond."""
+    return next_fire(trigger(schedule, timezone), after)
 
 
 def next_fire(cron: CronTrigger, after: datetime) -> datetime | None:
@@ -125,9 +147,15 @@ class Scheduler:
         catchup: timedelta,
         communities: Communities,
         metrics: Metrics | None = None,
+        version: Callable[[], int] | None = None,
     ) -> None:
         self._db = db
         self._all_communities = communities
+        # With `version` (it changes with every change this process makes to a community),
+        # the communities are read again only when it changed or REREAD seconds have passed
+        # (changes made by another process); without it, at every tick.
+        self._version = version
+        self._known: tuple[int, float, list[Community]] | None = None
         self._metrics = metrics or Metrics()
         self._clock = clock
         self._jobs = jobs
@@ -135,6 +163,9 @@ class Scheduler:
         # The newest occurrence each (community, kind) has settled, so most ticks need no
         # database work; the claim table stays the source of truth.
         self._settled: dict[tuple[int, str], datetime | None] = {}
+        # Each (schedule, zone)'s next fire time and the moment it was asked after, for
+        # stepping: valid until the clock passes it.
+        self._next: dict[tuple[Schedule, str], tuple[datetime, datetime | None]] = {}
 
     async def tick(self) -> int:
         """Run every due occurrence once; returns how many ran (late ones included)."""
@@ -164,17 +195,57 @@ class Scheduler:
 
     async def _tick(self, communities: Sequence[Community]) -> int:
         now = self._clock.now()
-        ran = 0
+        await self._load_settled(communities)
+        between: dict[tuple[Schedule, str, datetime], list[datetime]] = {}
+        plans: list[tuple[Job, Community, list[datetime]]] = []
         for community in communities:
             for job in self._jobs:
                 schedule = job.schedule(community)
                 if schedule is None or not schedule.enabled:
                     continue
-                try:
-                    ran += await self._settle(job, community, schedule, now)
-                except Exception:
-                    log.exception("scheduled %s failed for community %s", job.kind, community.id)
+                settled = self._settled.get((community.id, job.kind))
+                floor = max(community.created_at, settled or community.created_at)
+                # Many communities share a schedule, a zone and a floor: compute them once.
+                shared = (schedule, community.timezone, floor)
+                if shared not in between:
+                    between[shared] = occurrences_between(schedule, community.timezone, floor, now)
+                if between[shared]:
+                    plans.append((job, community, between[shared]))
+        wanted = await self._pending(plans, now)
+        ran = 0
+        for job, community, missed in plans:
+            try:
+                ran += await self._settle(job, community, missed, now, wanted.get(job.kind))
+            except Exception:
+                log.exception("scheduled %s failed for community %s", job.kind, community.id)
         return ran
+
+    def _status(self, community: Community, latest: datetime, now: datetime) -> str:
+        if community.paused_at is not None or now - latest > self._catchup:
+            return "skipped"
+        return "late" if now - latest > LATE_AFTER else "ran"
+
+    async def _pending(
+        self, plans: Sequence[tuple[Job, Community, list[datetime]]], now: datetime
+    ) -> dict[str, Collection[int]]:
+        """Each sweep's communities with work now, asked once per tick and only for sweeps
+        that have an occurrence to run somewhere."""
+        sweeps = {
+            job.kind: job.pending
+            for job, community, missed in plans
+            if job.pending is not None and self._status(community, missed[-1], now) != "skipped"
+        }
+        found: dict[str, Collection[int]] = {}
+        if not sweeps:
+            return found
+        async with self._db.read() as tx:
+            for kind, pending in sweeps.items():
+                try:
+                    found[kind] = await pending(tx, now)
+                except Exception:
+                    # Run the sweep everywhere rather than nowhere: its posts are idempotent.
+                    log.exception("the pending check of %s failed", kind)
+        return found
 
     async def next_due(self, after: datetime, until: datetime) -> datetime | None:
         """The first occurrence of any job in (after, until], for stepping a simulated clock."""
@@ -184,34 +255,51 @@ class Scheduler:
         self, communities: Sequence[Community], after: datetime, until: datetime
     ) -> datetime | None:
         best: datetime | None = None
+        seen: set[tuple[Schedule, str]] = set()
         for community in communities:
             for job in self._jobs:
                 schedule = job.schedule(community)
                 if schedule is None or not schedule.enabled:
                     continue
-                first = next_fire(trigger(schedule, community.timezone), after)
+                shared = (schedule, community.timezone)
+                if shared in seen:  # many communities share a schedule and a zone
+                    continue
+                seen.add(shared)
+                since, first = self._next.get(shared, (None, None))
+                if since is None or first is None or not since <= after < first:
+                    # No fire in (since, after]: the one after `since` is still the next.
+                    first = next_fire(trigger(schedule, community.timezone), after)
+                    self._next[shared] = (after, first)
                 if first is not None and first <= until and (best is None or first < best):
                     best = first
         return best
 
     async def _communities(self) -> list[Community]:
-        return await self._all_communities()
+        if self._version is None:
+            return await self._all_communities()
+        version, moment = self._version(), time.monotonic()
+        if self._known is None or self._known[0] != version or moment - self._known[1] > REREAD:
+            self._known = (version, moment, await self._all_communities())
+        return self._known[2]
 
     async def _settle(
-        self, job: Job, community: Community, schedule: Schedule, now: datetime
+        self,
+        job: Job,
+        community: Community,
+        missed: list[datetime],
+        now: datetime,
+        pending: Collection[int] | None,
     ) -> int:
         key = (community.id, job.kind)
-        if key not in self._settled:
-            self._settled[key] = await self._last_claimed(community, job.kind)
-        floor = max(community.created_at, self._settled[key] or community.created_at)
-        missed = occurrences_between(schedule, community.timezone, floor, now)
-        if not missed:
-            return 0
         latest = missed[-1]
-        if now - latest > self._catchup:
-            status = "skipped"
-        else:
-            status = "late" if now - latest > LATE_AFTER else "ran"
+        status = self._status(community, latest, now)
+        if job.pending is not None:
+            # A sweep: only its latest occurrence matters, and only where there is work
+            # (None: its check failed, so it runs everywhere).
+            if status == "skipped" or (pending is not None and community.id not in pending):
+                self._settled[key] = latest
+                return 0
+            missed = [latest]
         ran = 0
         async with self._db.write() as tx:
             for due in missed[:-1]:
@@ -229,14 +317,23 @@ class Scheduler:
         self._settled[key] = latest
         return ran
 
-    async def _last_claimed(self, community: Community, kind: str) -> datetime | None:
+    async def _load_settled(self, communities: Sequence[Community]) -> None:
+        """The newest claim of every (community, kind) not known yet, in one query."""
+        if all((c.id, job.kind) in self._settled for c in communities for job in self._jobs):
+            return
         async with self._db.read() as tx:
-            found: datetime | None = await tx.scalar(
-                sa.select(sa.func.max(occurrences.c.due_at)).where(
-                    occurrences.c.community_id == community.id, occurrences.c.kind == kind
-                )
+            rows = await tx.execute(
+                sa.select(
+                    occurrences.c.community_id,
+                    occurrences.c.kind,
+                    sa.func.max(occurrences.c.due_at).label("due_at"),
+                ).group_by(occurrences.c.community_id, occurrences.c.kind)
             )
-        return found
+            newest = {(r.community_id, r.kind): r.due_at for r in rows}
+        for community in communities:
+            for job in self._jobs:
+                key = (community.id, job.kind)
+                self._settled.setdefault(key, newest.get(key))
 
     async def _claim(
         self,

@@ -50,6 +50,7 @@ class Community:
     challenge_track: str  # "auto" (members' busiest phase), "all" in rotation, or a phase
     channels: dict[Purpose, str]
     schedules: dict[Purpose, Schedule]
+    paused_at: datetime | None = None  # the platform took Cohort out: nothing is scheduled
 
     def schedule(self, purpose: Purpose) -> Schedule:
         """The organizer's schedule for a purpose, or the default one."""

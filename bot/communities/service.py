@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 
 from bot.communities import store
@@ -15,6 +16,21 @@ from bot.storage.transaction import Transaction
 class CommunityService:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._version = 0
+
+    @property
+    def version(self) -> int:
+        """A number that changes whenever this process changes a community (its settings,
+        channels, schedules, pause), so the scheduler knows when to read them again."""
+        return self._version
+
+    @contextlib.asynccontextmanager
+    async def _write(self) -> AsyncIterator[Transaction]:
+        try:
+            async with self._db.write() as tx:
+                yield tx
+        finally:
+            self._version += 1  # after the commit, so a reader never caches the old state
 
     async def resolve(self, ref: CommunityRef, now: datetime) -> Community:
         """The community, created with defaults the first time anyone uses Cohort there, at
@@ -23,7 +39,7 @@ class CommunityService:
             community_id = await store.find(tx, ref)
             if community_id is not None:
                 return await store.load(tx, community_id)
-        async with self._db.write() as tx:
+        async with self._write() as tx:
             community_id = await store.ensure(tx, ref, now)
             return await store.load(tx, community_id)
 
@@ -31,12 +47,12 @@ class CommunityService:
         """The platform took Cohort out of the community (its app was uninstalled, its tokens
         revoked): nothing is deleted, and the outbox holds the community's posts until
         `resume`."""
-        async with self._db.write() as tx:
+        async with self._write() as tx:
             await store.set_paused(tx, await store.ensure(tx, ref, now), now)
 
     async def resume(self, ref: CommunityRef, now: datetime) -> None:
         """Cohort is back in the community (installed again): its held posts go out."""
-        async with self._db.write() as tx:
+        async with self._write() as tx:
             await store.set_paused(tx, await store.ensure(tx, ref, now), None)
 
     async def paused_since(self, ref: CommunityRef) -> datetime | None:
@@ -78,11 +94,11 @@ class CommunityService:
     async def add_organizer(
         self, community: Community, user_id: str, added_by: str, now: datetime
     ) -> bool:
-        async with self._db.write() as tx:
+        async with self._write() as tx:
             return await store.add_organizer(tx, community.id, user_id, added_by, now)
 
     async def remove_organizer(self, community: Community, user_id: str) -> bool:
-        async with self._db.write() as tx:
+        async with self._write() as tx:
             return await store.remove_organizer(tx, community.id, user_id)
 
     async def organizers(self, community: Community) -> list[str]:
@@ -104,7 +120,7 @@ class CommunityService:
         schedules: Sequence[Schedule] = (),
     ) -> Community:
         """Apply an organizer's settings in one transaction and return the new state."""
-        async with self._db.write() as tx:
+        async with self._write() as tx:
             await store.update(
                 tx,
                 community.id,

@@ -95,6 +95,7 @@ async def load_many(tx: Transaction, ids: list[int] | None) -> list[Community]:
             challenge_track=row.challenge_track,
             channels=channels[row.id],
             schedules=plans[row.id],
+            paused_at=row.paused_at,
         )
         for row in rows
     ]

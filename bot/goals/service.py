@@ -78,14 +78,17 @@ class GoalService:
             await store.mark_done(tx, goal.id, now)
         return goal, True
 
+    async def communities_with_reminders(self, tx: Transaction, now: datetime) -> set[int]:
+        """The communities where `due_reminders` may find a goal now (some of them may not:
+        this looks at the goals only)."""
+        return await store.communities_with_open_due(tx, _around(now))
+
     async def due_reminders(
         self, tx: Transaction, community_id: int, now: datetime
     ) -> list[tuple[Member, Goal]]:
         """Open goals due today on their member's clock, from 09:00 there, of active members
         who take reminders and are not paused."""
-        # Every member's today is one of these three days, whatever their time zone.
-        utc_today = now.date()
-        days = {utc_today - timedelta(days=1), utc_today, utc_today + timedelta(days=1)}
+        days = _around(now)
         candidates = await store.open_due(tx, community_id, days)
         if not candidates:
             return []
@@ -103,3 +106,9 @@ class GoalService:
                 continue
             due.append((member, goal))
         return due
+
+
+def _around(now: datetime) -> set[date]:
+    """Every member's today is one of these three days, whatever their time zone."""
+    utc_today = now.date()
+    return {utc_today - timedelta(days=1), utc_today, utc_today + timedelta(days=1)}

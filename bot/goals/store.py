@@ -84,5 +84,16 @@ async def open_due(tx: Transaction, community_id: int, days: Collection[date]) -
     return [_goal(r) for r in rows]
 
 
+async def communities_with_open_due(tx: Transaction, days: Collection[date]) -> set[int]:
+    """The communities with an open goal due on one of these days."""
+    rows = await tx.execute(
+        sa.select(members.c.community_id)
+        .distinct()
+        .join(goals, members.c.id == goals.c.member_id)
+        .where(goals.c.done_at.is_(None), goals.c.due_on.in_(list(days)))
+    )
+    return {r.community_id for r in rows}
+
+
 async def delete_of_member(tx: Transaction, member_id: int) -> None:
     await tx.execute(goals.delete().where(goals.c.member_id == member_id))

@@ -115,6 +115,11 @@ def _contains(sequence: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
     )
 
 
+PACKS_KEPT = 32
+
+_BY_PACK: dict[int, tuple[ContentPack, Vocabulary]] = {}
+
+
 class Vocabulary:
     """A pack's milestones and topics, ready to be matched against blocker text."""
 
@@ -145,10 +150,19 @@ class Vocabulary:
 
     @classmethod
     def from_pack(cls, pack: ContentPack) -> Vocabulary:
-        return cls.of(
+        """The pack's vocabulary, built once per loaded pack (a few milliseconds each time,
+        asked for by every report, retro summary and `helper find`); never changed after."""
+        known = _BY_PACK.get(id(pack))
+        if known is not None and known[0] is pack:
+            return known[1]
+        vocabulary = cls.of(
             ((m.id, m.title, phase.number) for phase in pack.phases for m in phase.milestones),
             ((t.id, t.title) for t in pack.topics),
         )
+        if len(_BY_PACK) >= PACKS_KEPT:
+            _BY_PACK.pop(next(iter(_BY_PACK)))
+        _BY_PACK[id(pack)] = (pack, vocabulary)  # the pack is kept, so its id stays its own
+        return vocabulary
 
     def suggest(self, text: str, limit: int = 5) -> tuple[Suggestion, ...]:
         """The entries the text is most likely about, best first (at most `limit`)."""

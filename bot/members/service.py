@@ -156,6 +156,16 @@ class MemberService:
         """The time zones of the community's active members who take reminders."""
         return await store.reminded_zones(tx, community_id)
 
+    async def reminded_zones_everywhere(self, tx: Transaction) -> set[str]:
+        """The time zones of the active members who take reminders, in every community (a
+        sweep's check of where it has work, in one query)."""
+        return await store.reminded_zones_everywhere(tx)
+
+    async def reminded_in_zones(self, tx: Transaction, zones: Collection[str]) -> set[int]:
+        """The ids of the communities with an active member who takes reminders in one of
+        these time zones."""
+        return await store.reminded_in_zones(tx, zones) if zones else set()
+
     async def join(
         self,
         community_id: int,

@@ -55,6 +55,26 @@ async def reminded_zones(tx: Transaction, community_id: int) -> set[str]:
     return {r.timezone for r in rows}
 
 
+def _reminded() -> sa.ColumnElement[bool]:
+    return sa.and_(members.c.left_at.is_(None), members.c.nudges.is_(True))
+
+
+async def reminded_zones_everywhere(tx: Transaction) -> set[str]:
+    """The time zones of the active members who take reminders, in every community."""
+    rows = await tx.execute(sa.select(members.c.timezone).distinct().where(_reminded()))
+    return {r.timezone for r in rows}
+
+
+async def reminded_in_zones(tx: Transaction, zones: Collection[str]) -> set[int]:
+    """The communities with an active member who takes reminders in one of these zones."""
+    rows = await tx.execute(
+        sa.select(members.c.community_id)
+        .distinct()
+        .where(_reminded(), members.c.timezone.in_(list(zones)))
+    )
+    return {r.community_id for r in rows}
+
+
 async def zones(tx: Transaction, community_id: int) -> set[str]:
     """The time zones of the community's active members."""
     rows = await tx.execute(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.communities.model import Community, Purpose, Schedule
 from bot.nudges import messages
 from bot.nudges.service import NudgeService
-from bot.outbox import Target, enqueue
+from bot.outbox import Target, enqueue, queued
 from bot.scheduler import Job, Occurrence
 from bot.storage.transaction import Transaction
 from bot.weeks import open_week, week_key
@@ -49,8 +49,16 @@ def reminders(service: NudgeService) -> Job:
         # Decide on the time the run started, not the time it was due: a late run must not
         # remind about a week already closed.
         now = occurrence.started_at or occurrence.due_at
-        for due in await service.reminders_due(tx, community.id, now):
-            key = f"nudge:{community.id}:{due.member.id}:{week_key(due.week)}"
+        reminders = {
+            f"nudge:{community.id}:{due.member.id}:{week_key(due.week)}": due
+            for due in await service.reminders_due(tx, community.id, now)
+        }
+        # The window is open for hours and each run finds the same members: skip those
+        # already queued rather than wording each reminder again for the insert to ignore.
+        known = await queued(tx, community, reminders)
+        for key, due in reminders.items():
+            if key in known:
+                continue
             target = Target.direct(due.member.user_id)
             reply = messages.reminder(due)
             await enqueue(tx, community=community, key=key, target=target, reply=reply, now=now)
@@ -60,4 +68,4 @@ def reminders(service: NudgeService) -> Job:
             reply = messages.goal_due(goal)
             await enqueue(tx, community=community, key=key, target=target, reply=reply, now=now)
 
-    return Job("reminders", schedule, run)
+    return Job("reminders", schedule, run, pending=service.pending)

@@ -9,6 +9,7 @@ before a streak breaks, it does not nag.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
 
 from bot.checkins.service import CheckinService
@@ -42,6 +43,16 @@ class NudgeService:
                 return member.nudges
             await self._members.set_nudges(tx, member, on)
         return on
+
+    async def pending(self, tx: Transaction, now: datetime) -> Collection[int]:
+        """The communities where the reminders job may find someone to remind now, for every
+        community in three queries: those with a member who takes reminders in a time zone
+        whose reminder window is open, and those with an open goal due around today."""
+        zones = await self._members.reminded_zones_everywhere(tx)
+        found = await self._members.reminded_in_zones(
+            tx, {z for z in zones if reminder_due(now, z)}
+        )
+        return found | await self._goals.communities_with_reminders(tx, now)
 
     async def reminders_due(
         self, tx: Transaction, community_id: int, now: datetime

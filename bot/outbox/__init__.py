@@ -22,6 +22,7 @@ from bot.outbox.model import (
     Target,
     TargetKind,
     enqueue,
+    queued,
 )
 from bot.outbox.pacer import Pacer
 
@@ -40,4 +41,5 @@ __all__ = [
     "TargetKind",
     "batch_size",
     "enqueue",
+    "queued",
 ]

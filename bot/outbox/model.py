@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
+
+import sqlalchemy as sa
 
 from bot.communities.model import Community
 from bot.identity import Platform
@@ -178,6 +180,19 @@ async def enqueue(
         )
     )
     return bool(result.rowcount)
+
+
+async def queued(tx: Transaction, community: Community, keys: Collection[str]) -> set[str]:
+    """Which of these keys the community's outbox already holds: a job that decides the same
+    posts every hour (reminders) words and queues only the new ones."""
+    if not keys:
+        return set()
+    rows = await tx.execute(
+        sa.select(outbox.c.key).where(
+            outbox.c.community_id == community.id, outbox.c.key.in_([k[:200] for k in keys])
+        )
+    )
+    return {r.key for r in rows}
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,4 +44,4 @@ def retros(service: RetroService) -> Job:
                 now=now,
             )
 
-    return Job("retros", schedule, run)
+    return Job("retros", schedule, run, pending=service.pending)

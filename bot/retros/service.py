@@ -104,6 +104,26 @@ class RetroService:
         first = before is None or before.answered_at is None
         return Answered(retro, first, added, full)
 
+    async def pending(self, tx: Transaction, now: datetime) -> set[int]:
+        """The communities where the retros job may find work now, for every community at
+        once: a member who may be asked (their quarter ended within the window around today,
+        whatever their time zone, and they have no retro of it yet), or a class's summary not
+        decided yet."""
+        utc_today = now.date()
+
+        def windows(oldest: date) -> list[tuple[int, date, date]]:
+            # A member's today is within a day of UTC's; asked while today - start - quarter
+            # * QUARTER is in [0, ASK_WINDOW).
+            found, quarter = [], 1
+            while (last := utc_today + timedelta(days=1) - quarter * QUARTER) >= oldest:
+                first = utc_today - timedelta(days=1) - quarter * QUARTER - ASK_WINDOW
+                found.append((quarter, first + timedelta(days=1), last))
+                quarter += 1
+            return found
+
+        asks = await store.communities_to_ask(tx, windows)
+        return asks | await store.communities_undecided(tx)
+
     async def asks_due(self, tx: Transaction, community_id: int, now: datetime) -> list[Ask]:
         """Who is asked for a retro now, recorded as asked: active members who take direct
         messages (`nudges on`), are not paused, and whose quarter ended within two weeks, from

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -85,6 +86,46 @@ async def quarters_recorded(tx: Transaction, community_id: int, since: int) -> s
         .where(members.c.community_id == community_id, retros.c.quarter >= since)
     )
     return {(r.member_id, r.quarter) for r in rows}
+
+
+async def communities_to_ask(
+    tx: Transaction, windows: Callable[[date], list[tuple[int, date, date]]]
+) -> set[int]:
+    """The communities with an active member who takes reminders, whose start date falls in
+    one of the (quarter, first, last) `windows` (given the oldest start date) and who has no
+    retro of that quarter yet."""
+    active = sa.and_(members.c.left_at.is_(None), members.c.nudges.is_(True))
+    oldest = await tx.scalar(sa.select(sa.func.min(members.c.start_date)).where(active))
+    if oldest is None:
+        return set()
+    found: set[int] = set()
+    for quarter, first, last in windows(oldest):
+        recorded = sa.select(retros.c.id).where(
+            retros.c.member_id == members.c.id, retros.c.quarter == quarter
+        )
+        rows = await tx.execute(
+            sa.select(members.c.community_id)
+            .distinct()
+            .where(active, members.c.start_date.between(first, last), ~sa.exists(recorded))
+        )
+        found.update(r.community_id for r in rows)
+    return found
+
+
+async def communities_undecided(tx: Transaction) -> set[int]:
+    """The communities with a retro whose class summary is not decided yet."""
+    decided = sa.select(retro_summaries.c.class_month).where(
+        retro_summaries.c.community_id == members.c.community_id,
+        retro_summaries.c.class_month == retros.c.class_month,
+        retro_summaries.c.quarter == retros.c.quarter,
+    )
+    rows = await tx.execute(
+        sa.select(members.c.community_id)
+        .distinct()
+        .join(retros, members.c.id == retros.c.member_id)
+        .where(~sa.exists(decided))
+    )
+    return {r.community_id for r in rows}
 
 
 async def undecided(tx: Transaction, community_id: int) -> dict[tuple[date, int], list[Retro]]:

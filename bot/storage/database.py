@@ -3,6 +3,7 @@ PostgreSQL through asyncpg, behind one small `Database` object."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -28,6 +29,7 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        self._writers: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
     @classmethod
     def connect(cls, url: str, *, echo: bool = False) -> Database:
@@ -44,10 +46,26 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Transaction]:
-        async with self.engine.connect() as conn:
+        async with self._turn(), self.engine.connect() as conn:
             conn = await conn.execution_options(**{_WRITE: True})
             async with conn.begin():
                 yield Transaction(conn)
+
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        """On SQLite, this process's writers take their turns in order. SQLite's own busy
+        handler polls with sleeps of up to 100 ms, so a command waiting for the write lock
+        kept losing it to the scheduler's back-to-back transactions (a command p99 of over a
+        second in bench/scale.py); a queue hands the lock over as soon as it is free. Other
+        processes still wait with the busy timeout. PostgreSQL locks rows, not the file."""
+        if self.dialect != "sqlite":
+            yield
+            return
+        loop = asyncio.get_running_loop()
+        if self._writers is None or self._writers[0] is not loop:
+            self._writers = (loop, asyncio.Lock())
+        async with self._writers[1]:
+            yield
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Transaction]:

@@ -110,3 +110,11 @@ def test_any_text_gives_at_most_limit_suggestions_ranked_and_repeatable(
     assert VOCABULARY.suggest(text.upper(), limit) == VOCABULARY.suggest(text.lower(), limit) or (
         text.upper().lower() != text.lower()  # case folding is not always reversible
     )
+
+
+def test_a_packs_vocabulary_is_built_once_and_a_reloaded_pack_gets_its_own() -> None:
+    pack = load_pack(default_content_dir())
+    first = Vocabulary.from_pack(pack)
+    assert Vocabulary.from_pack(pack) is first
+    reloaded = load_pack(default_content_dir())
+    assert Vocabulary.from_pack(reloaded) is not first

@@ -1,0 +1,21 @@
+"""`queued`: which of a community's keys the outbox already holds (a job that decides the same
+posts every hour words only the new ones)."""
+
+from __future__ import annotations
+
+from bot.app import Cohort
+from bot.identity import CommunityRef, Platform
+from bot.outbox import Target, queued
+from bot.replies import Reply
+from tests.support import COMMUNITY, queue_message
+
+ELSEWHERE = CommunityRef(Platform.CONSOLE, "elsewhere")
+
+
+async def test_only_the_keys_this_community_queued_are_known(cohort: Cohort) -> None:
+    await queue_message(cohort, "nudge:a", Target.direct("ada"), Reply(body="a"), COMMUNITY)
+    await queue_message(cohort, "nudge:b", Target.direct("bob"), Reply(body="b"), ELSEWHERE)
+    here = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
+    async with cohort.db.read() as tx:
+        assert await queued(tx, here, ["nudge:a", "nudge:b", "nudge:c"]) == {"nudge:a"}
+        assert await queued(tx, here, []) == set()

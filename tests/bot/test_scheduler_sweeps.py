@@ -1,0 +1,157 @@
+"""The scheduler's rules for paused communities and for sweeps (jobs with a `pending` check):
+a paused community's occurrences are skipped, not replayed on resume, and what was queued
+before the pause stays queued; a sweep claims an occurrence only where its check finds work."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from bot.app import Cohort
+from bot.clock import ManualClock
+from bot.communities.model import Community, Schedule
+from bot.scheduler import Job, Occurrence, Scheduler
+from bot.storage.tables import occurrences, outbox
+from bot.storage.transaction import Transaction
+from tests.bot.scheduling import posting_job
+from tests.support import COMMUNITY, caller, table_rows
+
+HOUR = timedelta(hours=1)
+MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+async def _weekly_community(cohort: Cohort) -> None:
+    await cohort.dispatcher.run_line(
+        caller("org", admin=True),
+        "setup timezone:UTC challenges:#challenges post:challenges day:mon time:09:00",
+    )
+
+
+async def _claims(cohort: Cohort) -> list[tuple[str, str, str]]:
+    async with cohort.db.read() as tx:
+        rows = await tx.execute(
+            sa.select(occurrences.c.kind, occurrences.c.local_key, occurrences.c.status).order_by(
+                occurrences.c.kind, occurrences.c.local_key
+            )
+        )
+        return [(r.kind, r.local_key, r.status) for r in rows]
+
+
+async def test_a_paused_communitys_occurrences_are_skipped_and_not_replayed_when_it_resumes(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _weekly_community(cohort)
+    scheduler = Scheduler(
+        cohort.db, clock, [posting_job(cohort.db)], 12 * HOUR, cohort.communities.all
+    )
+    clock.set(MONDAY)
+    assert await scheduler.tick() == 1  # queued before the pause
+    await cohort.communities.pause(COMMUNITY, clock.now())
+    clock.set(MONDAY + timedelta(days=7))
+    assert await scheduler.tick() == 0
+    await cohort.communities.resume(COMMUNITY, clock.now() + HOUR)
+    clock.set(MONDAY + timedelta(days=7) + 2 * HOUR)  # within the catch-up window
+    assert await scheduler.tick() == 0
+    restarted = Scheduler(
+        cohort.db, clock, [posting_job(cohort.db)], 12 * HOUR, cohort.communities.all
+    )
+    assert await restarted.tick() == 0
+
+    assert await _claims(cohort) == [
+        ("test-post", "2026-11-30T09:00", "ran"),
+        ("test-post", "2026-12-07T09:00", "skipped"),
+    ]
+    keys = [row["key"] for row in await table_rows(cohort, outbox)]
+    assert keys == [f"test:{await _id(cohort)}:2026-11-30T09:00"]  # still queued
+
+
+async def _id(cohort: Cohort) -> int:
+    (community,) = await cohort.communities.all()
+    return community.id
+
+
+class Sweep:
+    """An hourly job whose check says where it has work: `work` (None: its check fails)."""
+
+    def __init__(self, cohort: Cohort) -> None:
+        self.work: set[int] | None = set()
+        self.ran: list[tuple[int, Occurrence]] = []
+        hourly = posting_job(cohort.db).schedule
+
+        def schedule(community: Community) -> Schedule | None:
+            weekly = hourly(community)
+            return weekly and replace(weekly, cron="0 * * * *")
+
+        async def run(tx: Transaction, community: Community, occurrence: Occurrence) -> None:
+            self.ran.append((community.id, occurrence))
+
+        async def pending(tx: Transaction, now: datetime) -> Collection[int]:
+            if self.work is None:
+                raise RuntimeError("the check failed")
+            return self.work
+
+        self.job = Job("sweep", schedule, run, pending=pending)
+
+
+async def test_a_sweep_claims_only_the_occurrences_where_its_check_finds_work(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _weekly_community(cohort)
+    community = await _id(cohort)
+    sweep = Sweep(cohort)
+    scheduler = Scheduler(cohort.db, clock, [sweep.job], 12 * HOUR, cohort.communities.all)
+
+    clock.set(MONDAY)
+    assert await scheduler.tick() == 0  # nothing to do: no claim, no write
+    clock.set(MONDAY + 5 * HOUR + timedelta(minutes=1))  # four hours missed meanwhile
+    sweep.work = {community}
+    assert await scheduler.tick() == 1
+    assert await scheduler.tick() == 0
+    assert (
+        await Scheduler(cohort.db, clock, [sweep.job], 12 * HOUR, cohort.communities.all).tick()
+        == 0
+    )  # a restarted process agrees
+
+    assert await _claims(cohort) == [("sweep", "2026-11-30T14:00", "ran")]  # no skipped rows
+    assert [(c, o.local_key) for c, o in sweep.ran] == [(community, "2026-11-30T14:00")]
+
+
+async def test_a_sweep_whose_check_fails_runs_everywhere(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _weekly_community(cohort)
+    sweep = Sweep(cohort)
+    sweep.work = None
+    scheduler = Scheduler(cohort.db, clock, [sweep.job], 12 * HOUR, cohort.communities.all)
+    clock.set(MONDAY)
+    assert await scheduler.tick() == 1
+    assert [o.local_key for _, o in sweep.ran] == ["2026-11-30T09:00"]
+
+
+async def test_a_sweep_never_runs_for_a_paused_community(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _weekly_community(cohort)
+    sweep = Sweep(cohort)
+    sweep.work = {await _id(cohort)}
+    await cohort.communities.pause(COMMUNITY, clock.now())
+    scheduler = Scheduler(cohort.db, clock, [sweep.job], 12 * HOUR, cohort.communities.all)
+    clock.set(MONDAY)
+    assert await scheduler.tick() == 0
+    assert sweep.ran == []
+    assert await _claims(cohort) == []
+
+
+async def test_the_core_scheduler_sees_a_schedule_changed_through_the_community_service(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _weekly_community(cohort)
+    clock.set(MONDAY - HOUR)
+    await cohort.scheduler.tick()  # the communities are read and kept
+    await cohort.dispatcher.run_line(
+        caller("org", admin=True), "setup post:challenges day:mon time:08:30"
+    )
+    assert await cohort.scheduler.next_due(clock.now(), MONDAY) == MONDAY - timedelta(minutes=30)
