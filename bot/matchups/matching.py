@@ -27,6 +27,9 @@ NEIGHBOURS = 12
 """How many neighbours in the locality order each unit is scored against by the heuristic."""
 SWAP_NEIGHBOURS = 6
 """How many neighbouring pairs the heuristic's swap pass tries for each pair."""
+CLASS_NEIGHBOURS = 8
+"""How many neighbours in the class order each unit is also scored against (those the
+preference favours)."""
 CLASS_SWAPS = 32
 """How many pairs on each side a pair against the class preference is then compared with."""
 _OFFSET = 1_000_000  # keeps every matching weight positive; the sign of a score is not lost
@@ -140,9 +143,12 @@ class Matcher:
             window = len(left) if len(left) <= 2 * NEIGHBOURS else NEIGHBOURS
             edges = []
             seen: set[tuple[Unit, Unit]] = set()
-            for order in (left, self.by_class(left)) if window < len(left) else (left,):
+            orders = [(left, window)]
+            if window < len(left):
+                orders.append((self.by_class(left), CLASS_NEIGHBOURS))
+            for order, reach in orders:
                 for x, u in enumerate(order):
-                    for v in order[x + 1 : x + 1 + window]:
+                    for v in order[x + 1 : x + 1 + reach]:
                         pair = (u, v) if self._rank[u[0]] < self._rank[v[0]] else (v, u)
                         if pair in seen or (order is not left and not self._preferred(u, v)):
                             continue
