@@ -46,6 +46,8 @@ class Matcher:
         self._scorer = scorer
         self._rank = rank
         self._exact_limit = exact_limit
+        # With one class in the pool the preference cannot change a pair: no class order.
+        self._classes = len(set(scorer.klass)) > 1
         s = scorer
         if mode is Mode.PEERS:
             self._locality: Callable[[int], tuple[int, ...]] = lambda i: (
@@ -144,7 +146,7 @@ class Matcher:
             edges = []
             seen: set[tuple[Unit, Unit]] = set()
             orders = [(left, window)]
-            if window < len(left):
+            if self._classes and window < len(left):
                 orders.append((self.by_class(left), CLASS_NEIGHBOURS))
             for order, reach in orders:
                 for x, u in enumerate(order):
@@ -191,10 +193,12 @@ class Matcher:
         # those few pairs are compared with every other pair; pairs against the class
         # preference with the pairs around them in the locality order.
         for x in range(len(pairs)):
+            by_class = False
             if self._scorer.any_met(*pairs[x]):
                 others: range = range(len(pairs))
-            elif not self._preferred(*pairs[x]):
+            elif self._classes and not self._preferred(*pairs[x]):
                 others = range(max(0, x - CLASS_SWAPS), min(len(pairs), x + 1 + CLASS_SWAPS))
+                by_class = True
             else:
                 continue
             best: tuple[int, int, tuple[Unit, Unit], tuple[Unit, Unit], int, int] | None = None
@@ -204,6 +208,8 @@ class Matcher:
                     continue
                 (c, d) = pairs[y]
                 for first, second in (((a, c), (b, d)), ((a, d), (b, c))):
+                    if by_class and not self._preferred(*first) and not self._preferred(*second):
+                        continue  # no pair the preference favours more: not worth scoring
                     w1, w2 = weight(*first), weight(*second)
                     if w1 is None or w2 is None:
                         continue
