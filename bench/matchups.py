@@ -2,8 +2,10 @@
 
 Prints the time the heuristic takes on the whole pool (pairs, trios, groups of four), the
 repeats it makes, the score of the heuristic against the exact optimum on a 500-member
-sample of the same pool, and how long exact matching takes by pool size (which is how
-`EXACT_LIMIT` was chosen).
+sample of the same pool, how long exact matching takes by pool size (which is how
+`EXACT_LIMIT` was chosen), and, with the members in classes (start months, older classes
+further along the roadmap), the pairs of one class each class preference makes, its time
+(CPU) on the whole pool and against the exact matching on the sample.
 
     python -m bench.matchups [--members 10000] [--weeks 8] [--sample 500]
 """
@@ -13,10 +15,12 @@ from __future__ import annotations
 import argparse
 import random
 import time
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 
 from bot.matchups.matching import EXACT_LIMIT
-from bot.matchups.model import Grouping, Mode, Past, Person, pair_key
+from bot.matchups.model import ClassMode, Grouping, Mode, Past, Person, pair_key
 from bot.matchups.pairing import make_groups
 
 ZONES = {  # a community spread over the world, heavier in Europe, the Americas and India
@@ -107,12 +111,47 @@ def history(people: list[Person], weeks: int) -> Past:
     return Past({pair: age + 1 for pair, age in met.items()}, odd)
 
 
-def timed(people: list[Person], size: int, past: Past, exact_limit: int) -> tuple[Grouping, float]:
-    started = time.perf_counter()
+def timed(
+    people: list[Person],
+    size: int,
+    past: Past,
+    exact_limit: int,
+    classes: ClassMode = ClassMode.WITHIN,
+    clock: Callable[[], float] = time.perf_counter,
+) -> tuple[Grouping, float]:
+    started = clock()
     grouping = make_groups(
-        people, size, Mode.PEERS, past, "bench:now", WEEK, exact_limit=exact_limit
+        people, size, Mode.PEERS, past, "bench:now", WEEK, exact_limit=exact_limit, classes=classes
     )
-    return grouping, time.perf_counter() - started
+    return grouping, clock() - started
+
+
+def in_classes(people: list[Person], rng: random.Random) -> list[Person]:
+    """The pool in monthly classes over two years: members of an older class are further
+    along, so classes and phases go together (four to nine months a phase)."""
+    newest = WEEK.year * 12 + WEEK.month - 1
+    return [replace(p, klass=newest - 4 * (p.phase - 1) - rng.randrange(6)) for p in people]
+
+
+def same_class(grouping: Grouping, people: list[Person]) -> int:
+    klass = {p.id: p.klass for p in people}
+    return sum(klass[g.members[0]] == klass[g.members[1]] for g in grouping.groups)
+
+
+def classes_figures(people: list[Person], sample: list[Person], past: Past) -> None:
+    """Pairs of one class under each preference: heuristic on the pool, and on the sample
+    against the exact matching."""
+    print(f"in classes ({len({p.klass for p in people})} start months), pairs:")
+    for classes in ClassMode:
+        whole, cpu = timed(people, 2, past, EXACT_LIMIT, classes, time.process_time)
+        fast, _ = timed(sample, 2, past, 0, classes)
+        exact, _ = timed(sample, 2, past, len(sample), classes)
+        print(
+            f"  {classes.value}: {cpu:.2f} s CPU, {same_class(whole, people)} of "
+            f"{len(whole.groups)} pairs in one class; {len(sample)}-member sample: heuristic "
+            f"{same_class(fast, sample)}, exact {same_class(exact, sample)} of "
+            f"{len(exact.groups)}, score {100 * fast.score / exact.score:.1f}% of the optimum"
+        )
 
 
 def could_avoid(grouping: Grouping, past: Past, ids: set[int]) -> int:
@@ -164,6 +203,8 @@ def main() -> None:
         f"of the optimum; repeats {heuristic.repeats} vs {exact.repeats} "
         f"({could_avoid(heuristic, past, sample_ids)} avoidable)"
     )
+    classed = in_classes(people, rng)
+    classes_figures(classed, [classed[p.id - 1] for p in sample], past)
     print("exact matching time by pool size:")
     for size in (40, 80, 120, 160, 200):
         _, seconds = timed(sample[:size], 2, past, exact_limit=size)

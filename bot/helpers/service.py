@@ -320,11 +320,14 @@ class HelperService:
             )
         return len(due)
 
-    async def counts(self, tx: Transaction, community_id: int, since: date) -> Counts:
-        """Blockers of the check-in weeks from `since` (a Monday): routed to helpers, asked,
-        helped, unanswered (nobody qualified or had room), and the most active helpers."""
-        by_status = await store.statuses_since(tx, community_id, since)
-        top = await store.top_helpers(tx, community_id, since, TOP_HELPERS)
+    async def counts(
+        self, tx: Transaction, community_id: int, since: date, until: date | None = None
+    ) -> Counts:
+        """Blockers of the check-in weeks from `since` (a Monday) up to `until` (excluded; no
+        end when None): routed to helpers, asked, helped, unanswered (nobody qualified or had
+        room), and the most active helpers."""
+        by_status = await store.statuses_since(tx, community_id, since, until)
+        top = await store.top_helpers(tx, community_id, since, TOP_HELPERS, until)
         routed = sum(n for s, n in by_status.items() if s is not Status.UNANSWERED)
         asked = sum(by_status.get(s, 0) for s in (Status.ASKED, Status.HELPED, Status.UNHELPED))
         return Counts(

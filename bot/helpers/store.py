@@ -270,19 +270,30 @@ async def helped_by(tx: Transaction, helper_id: int) -> list[tuple[int, int, dat
     return [(r.id, r.member_id, r.answered_at) for r in rows]
 
 
-async def statuses_since(tx: Transaction, community_id: int, since: date) -> dict[Status, int]:
+def _weeks(community_id: int, since: date, until: date | None) -> list[sa.ColumnElement[bool]]:
+    """The requests of a community's check-in weeks from `since` up to `until` (excluded)."""
+    where = [help_requests.c.community_id == community_id, help_requests.c.week_start >= since]
+    if until is not None:
+        where.append(help_requests.c.week_start < until)
+    return where
+
+
+async def statuses_since(
+    tx: Transaction, community_id: int, since: date, until: date | None = None
+) -> dict[Status, int]:
     rows = await tx.execute(
         sa.select(help_requests.c.status, sa.func.count().label("n"))
-        .where(help_requests.c.community_id == community_id, help_requests.c.week_start >= since)
+        .where(*_weeks(community_id, since, until))
         .group_by(help_requests.c.status)
     )
     return {Status(r.status): int(r.n) for r in rows}
 
 
 async def top_helpers(
-    tx: Transaction, community_id: int, since: date, limit: int
+    tx: Transaction, community_id: int, since: date, limit: int, until: date | None = None
 ) -> list[tuple[str, int]]:
-    """The helpers who helped with most blockers since a week, with how many."""
+    """The helpers who helped with most blockers of the weeks from `since` (up to `until`,
+    excluded), with how many."""
     helped = sa.func.count().label("helped")
     rows = await tx.execute(
         sa.select(members.c.display_name, helped)
@@ -290,8 +301,7 @@ async def top_helpers(
         .join(help_offers, help_offers.c.request_id == help_requests.c.id)
         .join(members, members.c.id == help_offers.c.helper_id)
         .where(
-            help_requests.c.community_id == community_id,
-            help_requests.c.week_start >= since,
+            *_weeks(community_id, since, until),
             help_requests.c.status == Status.HELPED.value,
             help_offers.c.asked_at.is_not(None),
             help_offers.c.declined_at.is_(None),

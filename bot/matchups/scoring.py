@@ -89,7 +89,7 @@ class Scorer:
         self.tags = [sum(tag_bit[t] for t in p.interests) for p in people]
         self.phase = [p.phase for p in people]
         self.klass = [p.klass for p in people]
-        self._across = classes is ClassMode.ACROSS
+        self.across = classes is ClassMode.ACROSS
         quarters = _FIT[mode.value]
         self._fit = [PHASE_POINTS * q // 4 for q in quarters]
         index = {p.id: i for i, p in enumerate(people)}
@@ -127,7 +127,7 @@ class Scorer:
             self._overlap[self.zone[i]][self.zone[j]]
             + INTEREST_POINTS * min(shared, 2)
             + self._fit[min(abs(self.phase[i] - self.phase[j]), 3)]
-            - CLASS_POINTS * ((self.klass[i] == self.klass[j]) == self._across)
+            - CLASS_POINTS * ((self.klass[i] == self.klass[j]) == self.across)
             - self._penalty.get(key, 0)
         )
 

@@ -7,6 +7,7 @@ from bot.challenges.service import ChallengeService
 from bot.checkins.service import CheckinService
 from bot.communities.service import CommunityService
 from bot.feature import Feature, Services, Shared
+from bot.helpers.service import HelperService
 from bot.matchups.service import MatchService
 from bot.members.service import MemberService
 from bot.milestones.service import MilestoneService
@@ -29,6 +30,7 @@ def _build(shared: Shared, services: Services) -> ReportService:
         services.get(ChallengeService),
         services.get(MatchService),
         services.get(ProgressService),
+        services.get(HelperService),
     )
 
 

@@ -2,7 +2,8 @@
 
 The report names members only where organizers need a name to act (members at risk, and the
 authors of submissions nobody reviewed, which the challenge channel shows anyway); blockers
-are counted by subject and never quoted, since members wrote them for their own check-in.
+are counted by subject and never quoted, since members wrote them for their own check-in (so
+are the blockers routed to helpers: only the names of the helpers who helped most are shown).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from bot.checkins.messages import counted
 from bot.checkins.streaks import Streak
 from bot.communities.model import Community, Purpose
 from bot.content.limits import ACTIONS
+from bot.helpers.model import Counts
 from bot.markdown import escape, mention
 from bot.members.model import Member
 from bot.nudges.messages import CHECK_IN
@@ -214,6 +216,26 @@ def _finished(this: Finished, before: Finished) -> str:
     return text
 
 
+def _helping(this: Counts, before: Counts) -> str:
+    """The week's blockers routed to helpers, helped and with no helper, and who helped most;
+    blockers are counted by the check-in week they were named in."""
+    then = (
+        f"last week {before.routed} routed, {before.helped} helped, "
+        f"{before.unanswered} with no helper"
+    )
+    if not this.routed and not this.unanswered:
+        return f"**Helping**: no blocker routed to helpers ({then})."
+    text = (
+        f"**Helping**: {counted(this.routed, 'blocker')} routed to helpers "
+        f"({_change(this.routed, before.routed)}), {this.asked} asked, {this.helped} helped, "
+        f"{this.unanswered} with no helper ({then})."
+    )
+    if this.top_helpers:
+        names = ", ".join(f"{_name(name)} ({n})" for name, n in this.top_helpers)
+        text += f" Most active helpers: {names}."
+    return text
+
+
 def _item(entry: AtRisk) -> str:
     name = _name(entry.member.display_name)
     if entry.risk is Risk.STREAK:
@@ -237,6 +259,7 @@ def report(result: Report, chart: bytes | None, private: bool = True) -> Reply:
         _reviews(this.reviews, before.reviews),
         _matchups(result),
         _finished(this.finished, before.finished),
+        _helping(this.helping, before.helping),
     ]
     if result.late:
         sections.append("*(Posted late: the bot was offline at the scheduled time.)*")

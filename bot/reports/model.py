@@ -7,6 +7,7 @@ from datetime import date
 from enum import StrEnum
 
 from bot.challenges.model import Submission
+from bot.helpers.model import Counts
 from bot.matchups.model import Outcome
 from bot.members.model import Member
 from bot.progress.model import WeekStats
@@ -90,6 +91,7 @@ class Week:
     reviews: Reviews
     matchups: Outcome | None
     finished: Finished
+    helping: Counts  # the week's blockers routed to helpers, helped, with no helper
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from bot.communities.model import Community, Purpose, Schedule
 from bot.communities.service import CommunityService
 from bot.content.provider import ContentProvider
 from bot.errors import UserError
+from bot.helpers.service import HelperService
 from bot.helpers.topics import Vocabulary
 from bot.holidays.calendar import holiday_weeks
 from bot.matchups.service import MatchService
@@ -67,6 +68,7 @@ class ReportService:
         challenges: ChallengeService,
         matchups: MatchService,
         progress: ProgressService,
+        helpers: HelperService,
     ) -> None:
         self._db = db
         self._content = content
@@ -78,6 +80,7 @@ class ReportService:
         self._challenges = challenges
         self._matchups = matchups
         self._progress = progress
+        self._helpers = helpers
 
     async def preview(self, community: Community, now: datetime) -> ReportData:
         """The report as it would be posted now."""
@@ -121,6 +124,7 @@ class ReportService:
                     reviews=Reviews(len(submitted), tuple(s for s in submitted if not s.reviews)),
                     matchups=await self._matchups.outcome(tx, community.id, week),
                     finished=figures.finished(pack, ticks, done, start, end),
+                    helping=await self._helpers.counts(tx, community.id, week, week + WEEK),
                 )
             )
         return ReportData(

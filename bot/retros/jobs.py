@@ -1,8 +1,9 @@
 """The hourly retro job: asking members whose quarter just ended (key
 `retro:<community>:<member>:<quarter>`, a direct message) and posting the summaries of classes
 whose retro closed (key `retro-summary:<community>:<YYYY-MM>:<quarter>`) in the check-ins
-channel, where the class checks in every week. Without a check-ins channel a summary is
-decided but not posted."""
+channel, where the class checks in every week. Without a check-ins channel a summary waits
+for one (see :mod:`bot.retros.model`): the service returns only summaries there is a channel
+for."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def retros(service: RetroService) -> Job:
             )
         channel = community.channels.get(Purpose.CHECKINS)
         for summary in await service.summaries_due(tx, community, now):
-            if channel is None:
+            if channel is None:  # never: the service holds summaries back until there is one
                 continue
             await enqueue(
                 tx,

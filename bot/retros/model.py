@@ -12,6 +12,12 @@ no active member left, the last day of the class's month stands in for it), or s
 that last day, or any day after it, once every active member of the class has answered.
 Someone who joins the class later (a start date set back into its month) is asked as usual,
 but a summary already posted does not wait for them.
+
+A summary is posted in the community's check-ins channel. One that closes while the community
+has no such channel waits for it, undecided, for a quarter after the latest day it could close
+(the latest start date + 91 * n + 7, plus 91 days): set within that time, the channel gets it
+on the next hourly run, made then; after it, the summary is recorded as not posted and never
+comes back. Either way a class's quarter is decided once, so posted at most once.
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ QUARTER = timedelta(weeks=13)
 ASK_FROM = time(10, 0)
 ASK_WINDOW = timedelta(days=14)
 CLOSE_AFTER = timedelta(days=7)
+WAIT_FOR_CHANNEL = QUARTER
+"""How long after the latest day it could close a summary waits for a check-ins channel."""
 MIN_ANSWERS = 2
 """A class's summary is posted only when at least this many of its members answered, so no
 summary is one member's retro under a class's name."""

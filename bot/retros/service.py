@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.checkins.service import CheckinService
 from bot.classes.model import class_month
 from bot.classes.service import ClassService
-from bot.communities.model import Community
+from bot.communities.model import Community, Purpose
 from bot.content.provider import ContentProvider
 from bot.errors import UserError
 from bot.goals.service import GoalService
@@ -28,6 +28,7 @@ from bot.retros.model import (
     CLOSE_AFTER,
     MIN_ANSWERS,
     QUARTER,
+    WAIT_FOR_CHANNEL,
     Answered,
     Answers,
     Ask,
@@ -160,8 +161,10 @@ class RetroService:
         self, tx: Transaction, community: Community, now: datetime
     ) -> list[Summary]:
         """The classes whose retro closes now, recorded as decided; those with enough answers
-        come back to be posted."""
+        come back to be posted. Without a check-ins channel to post in, a summary with enough
+        answers stays undecided until one is set, for `WAIT_FOR_CHANNEL` at most."""
         today = now.astimezone(ZoneInfo(community.timezone)).date()
+        postable = community.channels.get(Purpose.CHECKINS) is not None
         due: list[Summary] = []
         for (month, quarter), retros in (await store.undecided(tx, community.id)).items():
             classmates = await self._classes.members_of(tx, community.id, month)
@@ -176,6 +179,10 @@ class RetroService:
             if today < last + CLOSE_AFTER and not (today >= last and everyone):
                 continue
             post = len(answered) >= MIN_ANSWERS
+            if post and not postable:
+                if today < last + CLOSE_AFTER + WAIT_FOR_CHANNEL:
+                    continue  # waits for a channel; decided (and posted) once there is one
+                post = False  # too late to be news: recorded as not posted
             await store.decide(tx, community.id, month, quarter, len(answered), post, now)
             if post:
                 summary = await self._summary(

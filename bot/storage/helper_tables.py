@@ -42,6 +42,8 @@ help_requests = sa.Table(
     sa.Column("answered_at", UtcDateTime, nullable=True),
     sa.UniqueConstraint("member_id", "week_start"),
     sa.Index("ix_help_requests_community_id", "community_id", "status"),
+    # The weekly report and `stats` count a span of check-in weeks by status.
+    sa.Index("ix_help_requests_week", "community_id", "week_start", "status"),
 )
 
 help_offers = sa.Table(

@@ -12,7 +12,7 @@ from bot.clock import ManualClock
 from bot.helpers.messages import SHOWN_TEXT
 from bot.helpers.service import HelperService
 from bot.outbox import TargetKind
-from bot.replies import Tone, decode
+from bot.replies import Reply, Tone, decode
 from bot.storage.tables import help_requests, outbox, streak_spares
 from tests.bot.stepping import step_until
 from tests.support import COMMUNITY, member_of, ok, run, table_rows, text_of
@@ -281,3 +281,38 @@ async def test_asking_needs_a_channel_for_the_private_thread(cohort: Cohort) -> 
     await ok(cohort, BLOCKER)
     await ok(cohort, "helper find")
     assert "setup checkins:#channel" in await _error(cohort, "helper ask 1 1")
+
+
+def _offered(offer: Reply) -> list[str]:
+    """The helpers an offer names, in rank order."""
+    return [i.split("** ")[1].split(" (")[0] for i in offer.items]
+
+
+async def test_a_helper_who_is_forgotten_leaves_pending_offers_with_a_clear_line(
+    cohort: Cohort,
+) -> None:
+    await _community(cohort, "bob", "cy")
+    await ok(cohort, BLOCKER)
+    names = _offered(await ok(cohort, "helper find"))
+    gone = names.index("bob") + 1
+    code = (await ok(cohort, "forget-me", "bob")).actions[0].command
+    await ok(cohort, code, "bob")
+    assert "not among the ones offered" in await _error(cohort, f"helper ask 1 {gone}")
+    await ok(cohort, f"helper ask 1 {3 - gone}")  # the other one still can be asked
+    assert [r["user_ids"] for r in await _groups(cohort)] == ["ada,cy"]
+    await ok(cohort, "join timezone:UTC", "dee")
+    await ok(cohort, BLOCKER, "dee")
+    assert _offered(await ok(cohort, "helper find", "dee")) == ["cy"]  # and no new offer
+
+
+async def test_a_block_after_the_offer_keeps_the_pair_apart_both_ways(cohort: Cohort) -> None:
+    await _community(cohort, "bob", "cy")
+    await ok(cohort, BLOCKER)
+    names = _offered(await ok(cohort, "helper find"))
+    await ok(cohort, "helper block @bob")  # the member blocks a helper
+    await ok(cohort, "helper block @ada", "cy")  # a helper blocks the member
+    for rank in (1, 2):
+        assert "can't be asked any more" in await _error(cohort, f"helper ask 1 {rank}")
+    assert sorted(names) == ["bob", "cy"]
+    assert (await ok(cohort, "helper find")).title == "No helper yet"
+    assert await _groups(cohort) == []  # nothing was posted to either

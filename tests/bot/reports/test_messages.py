@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.challenges.model import Submission
 from bot.content.limits import fits
+from bot.helpers.model import Counts
 from bot.matchups.model import Outcome
 from bot.members.model import Member
 from bot.progress.model import WeekStats
@@ -44,6 +45,7 @@ def _week(monday: date) -> Week:
         reviews=Reviews(40, (submission,) * 12),
         matchups=Outcome(100, 60, 25, 15),
         finished=Finished(300, 120, ((1, 10), (2, 4))),
+        helping=Counts(150, 90, 60, 40, tuple((_member(n).display_name, 9 - n) for n in range(5))),
     )
 
 
@@ -62,3 +64,7 @@ def test_a_big_report_fits_every_platform_and_nudges_the_first_five() -> None:
     assert reply.items[-1] == "and 25 more: see `stats`"
     assert "`report nudge @member` nudges anyone else" in reply.body
     assert "\\*with\\*" in reply.items[0]  # names are shown literally
+    helping = reply.body.split("**Helping**: ")[1]
+    assert helping.startswith("150 blockers routed to helpers (same as last week), 90 asked")
+    assert "Most active helpers: 0 a very long display name \\*with\\* \\<@mar…" in helping
+    assert "<@" not in helping.replace("\\<@", "")  # no helper's name becomes a mention

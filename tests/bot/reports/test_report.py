@@ -210,6 +210,7 @@ async def _the_posted_report_says_what_changed_and_offers_a_nudge_for_each_at_ri
     assert "2, 1 with no review yet (last week 1, 1 still unreviewed). Waiting: s2." in text
     assert "1 of 2 groups met, 0 did not, 1 ghosted" in text
     assert "12 ticked off by 1 member (11 more than last week). Phases completed: phase 1" in text
+    assert "Helping: no blocker routed to helpers (last week 0 routed, 0 helped, 0 " in text
     assert "s4: a 6-week streak breaks without this week's check-in" in text
     assert "zed: missed two weeks in a row (no check-in yet)" in text
     assert [a.command for a in posted.actions] == [

@@ -1,6 +1,7 @@
 """Quarterly retros: asked once a quarter by direct message from 10:00 on the member's clock,
 never while paused or after `nudges off`; answered by form or inline; a goal becomes a goal;
-a class's summary goes to the check-ins channel once its answers are in."""
+a class's summary goes to the check-ins channel once its answers are in (or once there is
+one, for a quarter)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from datetime import UTC, datetime, timedelta
 from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.goals.service import MAX_OPEN
-from bot.outbox import TargetKind
+from bot.outbox import Message, TargetKind
 from bot.replies import Form, Tone
+from bot.storage.tables import retro_summaries
 from tests.bot.retros.support import run_job
 from tests.bot.stepping import step_until
-from tests.support import caller, member_of, ok, run, text_of
+from tests.support import caller, member_of, ok, run, table_rows, text_of
 
 
 async def test_each_member_is_asked_once_a_quarter_from_ten_on_their_clock(
@@ -176,9 +178,9 @@ async def test_months_of_a_community_ask_every_quarter_and_post_each_class_once(
     assert len((await ok(cohort, "goal list", "ann")).items) == 2
 
 
-async def test_without_a_checkins_channel_a_closed_class_posts_nothing(
-    cohort: Cohort, clock: ManualClock
-) -> None:
+async def _class_without_a_channel(cohort: Cohort, clock: ManualClock) -> None:
+    """ada and bob, the class of September 2026, both answer their first retro on its first
+    day, in a community with no check-ins channel: the class's retro closes at once."""
     for user in ("ada", "bob"):
         await ok(cohort, "join timezone:UTC start:2026-09-01", user)
     asked = await run_job(cohort, clock, datetime(2026, 12, 1, 10, 30, tzinfo=UTC))
@@ -186,9 +188,43 @@ async def test_without_a_checkins_channel_a_closed_class_posts_nothing(
     for user in ("ada", "bob"):
         await ok(cohort, f'retro well:fine goal:"{user} goal" share:yes', user)
     assert await run_job(cohort, clock, datetime(2026, 12, 1, 11, 30, tzinfo=UTC)) == []
+
+
+def _summaries(delivered: list[Message]) -> list[str]:
+    return [m.key for m in delivered if m.key.startswith("retro-summary:")]
+
+
+async def test_a_summary_held_for_lack_of_a_checkins_channel_is_posted_once_one_is_set(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _class_without_a_channel(cohort, clock)
+    assert await table_rows(cohort, retro_summaries) == []  # not decided: it waits
+    later = datetime(2027, 2, 10, 11, 30, tzinfo=UTC)  # ten weeks on, still waiting
+    assert await run_job(cohort, clock, later) == []
     await ok(cohort, "setup checkins:#ci", "org", admin=True)
-    # Decided once, without a channel: a channel set later does not bring it back.
-    assert await run_job(cohort, clock, datetime(2026, 12, 2, 11, 30, tzinfo=UTC)) == []
+    (posted,) = await run_job(cohort, clock, later + timedelta(hours=1))
+    assert posted.key == "retro-summary:1:2026-09:1"
+    assert posted.target.channel_id == "ci"
+    assert "ada goal" in text_of(posted.reply)
+    # Decided once: later runs post nothing more.
+    assert await run_job(cohort, clock, later + timedelta(hours=2)) == []
+    (row,) = await table_rows(cohort, retro_summaries)
+    assert row["posted"] is True
+
+
+async def test_a_summary_waits_a_quarter_for_a_channel_and_then_never_comes(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _class_without_a_channel(cohort, clock)
+    # The latest day the class could close is 2026-12-08; a quarter after it, 2027-03-09.
+    last_day = datetime(2027, 3, 8, 23, 30, tzinfo=UTC)
+    assert _summaries(await run_job(cohort, clock, last_day)) == []
+    assert await table_rows(cohort, retro_summaries) == []
+    assert _summaries(await run_job(cohort, clock, last_day + timedelta(hours=1))) == []
+    decided = {r["quarter"]: r for r in await table_rows(cohort, retro_summaries)}
+    assert (decided[1]["posted"], decided[1]["answers"]) == (False, 2)
+    await ok(cohort, "setup checkins:#ci", "org", admin=True)
+    assert _summaries(await run_job(cohort, clock, last_day + timedelta(hours=2))) == []
 
 
 async def test_a_member_with_every_goal_slot_taken_keeps_the_goal_in_the_retro(
