@@ -102,9 +102,11 @@ def _subject_field(draft: Draft) -> FormField:
     choices = [Choice(title, value) for value, title in draft.subjects[:MAX_SUBJECTS]]
     if chosen and all(c.value != chosen for c in choices):
         kind, _, ident = chosen.partition(":")
-        titles = [m.title for p in draft.pack.phases for m in p.milestones if m.id == ident]
-        titles += [t.title for t in draft.pack.topics if t.id == ident and kind == "t"]
-        title = titles[-1] if titles else ident
+        if kind == "m":
+            titles = [m.title for p in draft.pack.phases for m in p.milestones if m.id == ident]
+        else:
+            titles = [t.title for t in draft.pack.topics if t.id == ident]
+        title = titles[0] if titles else ident
         # The earlier pick stays pickable, in place of the least relevant suggestion.
         choices = [Choice(title, chosen), *choices[: MAX_SUBJECTS - 1]]
     return FormField(
