@@ -119,6 +119,7 @@ class Reply:
 class FieldKind(StrEnum):
     SHORT_TEXT = "short_text"
     LONG_TEXT = "long_text"
+    CHOICE = "choice"  # one of `choices`, or none: a drop-down where the platform has one
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +133,8 @@ class FormField:
     max_length: int = 1000
     placeholder: str = ""
     value: str = ""
+    choices: tuple[Choice, ...] = ()  # what a CHOICE field offers
+    spare: bool = False  # left out first where a platform's form has little room
 
 
 @dataclass(frozen=True, slots=True)

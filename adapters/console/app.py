@@ -23,7 +23,7 @@ from bot.clock import OffsetClock
 from bot.grammar import quote
 from bot.identity import Caller, CommunityRef, MemberRef, Platform
 from bot.markdown import plain
-from bot.replies import ActionStyle, Answer, Form, FormField, Reply, Select, Tone
+from bot.replies import ActionStyle, Answer, FieldKind, Form, FormField, Reply, Select, Tone
 from bot.storage.host_values import HostValues
 
 COMMUNITY = CommunityRef(Platform.CONSOLE, "local")
@@ -267,6 +267,12 @@ class Console:
             if not value and field.required:
                 self._print(f"error: {plain(field.label)} is required.")
                 continue
+            if value and field.kind is FieldKind.CHOICE and field.choices:
+                picked = render.chosen(field, value)
+                if picked is None:
+                    self._print(f"error: give a number from 1 to {len(field.choices)}.")
+                    continue
+                value = picked
             problem = await self._cohort.dispatcher.problem(
                 self._caller(), form.command, field.name, value
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from adapters.console.files import Shelf
 from bot.markdown import plain
-from bot.replies import Action, Form, FormField, Reply, Select, Tone
+from bot.replies import Action, FieldKind, Form, FormField, Reply, Select, Tone
 
 
 def reply(answer: Reply, shelf: Shelf) -> str:
@@ -70,10 +70,35 @@ def form_intro(form: Form) -> str:
 
 
 def field_prompt(field: FormField, current: str) -> str:
+    if field.kind is FieldKind.CHOICE and field.choices:
+        return choice_prompt(field, current)
     need = "required" if field.required else "optional, Enter to skip"
     hint = f" e.g. {field.placeholder}" if field.placeholder else ""
     shown = f" [{current}]" if current else ""
     return f"{plain(field.label)} ({need}{hint}){shown}: "
+
+
+def choice_prompt(field: FormField, current: str) -> str:
+    """A choice as numbered lines, then the prompt for a number (the current one in
+    brackets)."""
+    hint = field.placeholder[:1].lower() + field.placeholder[1:]
+    need = "required" if field.required else "optional, Enter to skip"
+    lines = [f"{plain(field.label)} ({need}; {hint})" if hint else f"{plain(field.label)} ({need})"]
+    number = ""
+    for n, choice in enumerate(field.choices, 1):
+        lines.append(f"  {n}. {plain(choice.label)}")
+        if choice.value == current:
+            number = str(n)
+    shown = f" [{number}]" if number else ""
+    return "\n".join(lines) + f"\nNumber{shown}: "
+
+
+def chosen(field: FormField, typed: str) -> str | None:
+    """The value a typed number (or a choice's own value) picks; None when it picks none."""
+    values = [c.value for c in field.choices]
+    if typed.isdigit() and 1 <= int(typed) <= len(values):
+        return values[int(typed) - 1]
+    return typed if typed in values else None
 
 
 def missing_fields(form: Form) -> str:

@@ -121,7 +121,8 @@ def raw_options(values: Mapping[str, object | None]) -> dict[str, str]:
 
 
 def modal_values(data: Mapping[str, Any] | None) -> dict[str, str]:
-    """The text inputs of a submitted modal, by custom id (the form field names)."""
+    """The inputs of a submitted modal, by custom id (the form field names): what was typed
+    into a text input, the values chosen in a select joined with commas ("" for none)."""
     values: dict[str, str] = {}
 
     def walk(components: Sequence[Mapping[str, Any]]) -> None:
@@ -130,8 +131,12 @@ def modal_values(data: Mapping[str, Any] | None) -> dict[str, str]:
                 walk(component["components"])
             elif "component" in component:  # a label around one input
                 walk([component["component"]])
-            elif "custom_id" in component and isinstance(component.get("value"), str):
+            elif "custom_id" not in component:
+                continue
+            elif isinstance(component.get("value"), str):
                 values[component["custom_id"]] = component["value"]
+            elif isinstance(component.get("values"), list):  # a select
+                values[component["custom_id"]] = ",".join(str(v) for v in component["values"])
 
     walk((data or {}).get("components", []))
     return values

@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Any
 
 import discord
 
@@ -369,18 +370,7 @@ def modal(form: Form, guild_id: str | None = None) -> discord.ui.Modal:
         window.add_item(
             discord.ui.Label(
                 text=clip(plain(item.label), INPUT_LABEL_LIMIT) or item.name,
-                component=discord.ui.TextInput(
-                    custom_id=item.name,
-                    style=(
-                        discord.TextStyle.paragraph
-                        if item.kind is FieldKind.LONG_TEXT
-                        else discord.TextStyle.short
-                    ),
-                    placeholder=clip(item.placeholder, PLACEHOLDER_LIMIT) or None,
-                    default=item.value[:INPUT_LIMIT] or None,
-                    required=item.required,
-                    max_length=max(1, min(item.max_length, INPUT_LIMIT)),
-                ),
+                component=_input(item),
             )
         )
     # Submissions are handled by the client from the custom id alone, so they work after a
@@ -389,8 +379,45 @@ def modal(form: Form, guild_id: str | None = None) -> discord.ui.Modal:
     return window
 
 
+def _input(item: FormField) -> discord.ui.Item[Any]:
+    """A field's input: a text input, or a string select (Discord allows one in a label)."""
+    if item.kind is FieldKind.CHOICE and item.choices:
+        choices = item.choices[:SELECT_OPTIONS]
+        return discord.ui.Select(
+            custom_id=item.name,
+            placeholder=clip(item.placeholder, PLACEHOLDER_LIMIT) or None,
+            min_values=1 if item.required else 0,
+            max_values=1,
+            required=item.required,
+            options=[
+                discord.SelectOption(
+                    label=clip(plain(c.label), SELECT_LABEL_LIMIT) or c.value,
+                    value=c.value[:SELECT_VALUE_LIMIT],
+                    default=bool(item.value) and c.value == item.value,
+                )
+                for c in choices
+            ],
+        )
+    return discord.ui.TextInput(
+        custom_id=item.name,
+        style=(
+            discord.TextStyle.paragraph
+            if item.kind is FieldKind.LONG_TEXT
+            else discord.TextStyle.short
+        ),
+        placeholder=clip(item.placeholder, PLACEHOLDER_LIMIT) or None,
+        default=item.value[:INPUT_LIMIT] or None,
+        required=item.required,
+        max_length=max(1, min(item.max_length, INPUT_LIMIT)),
+    )
+
+
 def _fitting_fields(fields: Sequence[FormField], room: int) -> list[FormField]:
-    ranked = sorted(range(len(fields)), key=lambda i: (not fields[i].required, i))[:room]
+    """The fields that fit, in their order: required ones first, then optional ones, then
+    the spare ones (a form marks what may be left out first)."""
+    ranked = sorted(range(len(fields)), key=lambda i: (not fields[i].required, fields[i].spare, i))[
+        :room
+    ]
     return [fields[i] for i in sorted(ranked)]
 
 

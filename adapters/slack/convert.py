@@ -87,12 +87,16 @@ def team_of(body: Mapping[str, Any]) -> str:
 
 
 def submitted_values(view: Mapping[str, Any]) -> dict[str, str]:
-    """The values of a submitted modal, by input block id (the option each one fills)."""
+    """The values of a submitted modal, by input block id (the option each one fills): what
+    was typed, or the value of the option chosen in a menu ("" when none was)."""
     values: dict[str, str] = {}
     state = view.get("state", {}).get("values", {})
     for block_id, elements in state.items():
         for element in elements.values():
-            value = element.get("value")
+            if element.get("type") == "static_select":
+                value = (element.get("selected_option") or {}).get("value")
+            else:
+                value = element.get("value")
             values[block_id] = value if isinstance(value, str) else ""
     return values
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from adapters.slack.convert import pick_id
 from bot import markdown as md
-from bot.replies import Action, ActionStyle, Choice, FieldKind, Form, Reply, Select, Tone
+from bot.replies import Action, ActionStyle, Choice, FieldKind, Form, FormField, Reply, Select, Tone
 
 log = logging.getLogger(__name__)
 
@@ -343,15 +343,7 @@ def modal(form: Form, metadata: str) -> Block:
     """A form as a modal; each field is an input whose block_id is the option it fills."""
     view_blocks: list[Block] = [_section(text) for text in chunks(form.intro)]
     for field in form.fields:
-        limit = max(1, min(field.max_length, INPUT_LIMIT))
-        element: Block = {
-            "type": "plain_text_input",
-            "action_id": INPUT_ACTION,
-            "multiline": field.kind is FieldKind.LONG_TEXT,
-            "max_length": limit,
-        }
-        if field.value:
-            element["initial_value"] = field.value[:limit]
+        element = _input(field)
         if field.placeholder:
             element["placeholder"] = _plain_text(field.placeholder, PLACEHOLDER_LIMIT)
         view_blocks.append(
@@ -372,6 +364,27 @@ def modal(form: Form, metadata: str) -> Block:
         "private_metadata": metadata,
         "blocks": view_blocks,
     }
+
+
+def _input(field: FormField) -> Block:
+    """A field's element: a menu of its choices (its value chosen at first), or a text input."""
+    if field.kind is FieldKind.CHOICE and field.choices:
+        options = [_option(c) for c in field.choices[:MENU_OPTIONS]]
+        element: Block = {"type": "static_select", "action_id": INPUT_ACTION, "options": options}
+        chosen = [o for o in options if field.value and o["value"] == field.value]
+        if chosen:
+            element["initial_option"] = chosen[0]
+        return element
+    limit = max(1, min(field.max_length, INPUT_LIMIT))
+    element = {
+        "type": "plain_text_input",
+        "action_id": INPUT_ACTION,
+        "multiline": field.kind is FieldKind.LONG_TEXT,
+        "max_length": limit,
+    }
+    if field.value:
+        element["initial_value"] = field.value[:limit]
+    return element
 
 
 def working(title: Mapping[str, Any]) -> Block:
@@ -405,7 +418,14 @@ def refused(view: Mapping[str, Any], values: Mapping[str, str], error: Reply) ->
         block = dict(block)
         name = block.get("block_id")
         if block.get("type") == "input" and isinstance(name, str) and values.get(name):
-            block["element"] = {**block["element"], "initial_value": values[name]}
+            element = block["element"]
+            if element.get("type") == "static_select":
+                # What was chosen stays chosen (an initial option must be one of the options).
+                chosen = [o for o in element.get("options", []) if o["value"] == values[name]]
+                if chosen:
+                    block["element"] = {**element, "initial_option": chosen[0]}
+            else:
+                block["element"] = {**element, "initial_value": values[name]}
         kept.append(block)
     note = _section(mrkdwn(":x: " + error.body, SECTION_LIMIT), ERROR_BLOCK)
     refreshed: Block = {

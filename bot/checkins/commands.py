@@ -21,6 +21,7 @@ def _entry(args: Args) -> Entry:
         blockers=args.text("blockers"),
         milestone_ids=parse_ids(args.text("milestones") or ""),
         confidence=args.integer("confidence"),
+        blocker_subject=args.text("about"),
     )
 
 
@@ -49,6 +50,11 @@ def commands(service: CheckinService) -> tuple[Command, ...]:
                 ),
                 Option("next", "Your plan for next week"),
                 Option("blockers", "Anything slowing you down"),
+                Option(
+                    "about",
+                    "What the blocker is about: m:<milestone id>, t:<topic id>, or auto",
+                    max_length=80,
+                ),
                 Option("milestones", "Milestone ids you finished, like python-fluency, git-daily"),
                 Option(
                     "confidence",

@@ -40,5 +40,10 @@ FEATURE = Feature(
             "milestone ids from the community's content pack, each checked against it before "
             "it is saved; the row goes with the member's check-ins",
         ),
+        Exempt(
+            checkins.c.blocker_subject,
+            "a milestone or topic id from the community's content pack, checked against it "
+            "before it is saved; the row goes with the member's check-ins",
+        ),
     ),
 )

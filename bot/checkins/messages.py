@@ -5,13 +5,32 @@ from __future__ import annotations
 from bot.checkins.model import Draft, Saved
 from bot.checkins.streaks import MAX_FREEZES, Streak
 from bot.milestones.messages import move_on_actions, move_on_text
-from bot.replies import Action, ActionStyle, Field, FieldKind, Form, FormField, Reply, Tone
+from bot.replies import (
+    Action,
+    ActionStyle,
+    Choice,
+    Field,
+    FieldKind,
+    Form,
+    FormField,
+    Reply,
+    Tone,
+)
 from bot.weeks import week_key, week_label
 
 REQUIRED = ("done", "hours")
 LONG_ANSWERS = ("done", "next", "blockers")
 MAX_LENGTHS = {"hours": 2, "confidence": 1, "milestones": 1000}
 EXAMPLE = 'checkin hours:5 done:"Finished the pandas chapter"'
+SPARE = ("next", "confidence")
+"""Left out first where a platform's form has little room (a Discord modal holds five)."""
+MAX_SUBJECTS = 12
+SUBJECT_LABEL = "What is the blocker about?"
+MATCH_WORDS = Choice("None of these: match my words", "auto")
+UNKNOWN_SUBJECT = (
+    "That isn't a milestone or topic of this community's roadmap: pick one of the suggestions "
+    "in the form, or give `about:m:<milestone id>`, `about:t:<topic id>` or `about:auto`."
+)
 
 
 def counted(number: int, noun: str) -> str:
@@ -56,11 +75,9 @@ def form(draft: Draft) -> Form:
         intro.append("It is before Monday noon, so this still counts for the week that ended.")
     if existing is not None:
         intro.append("You already checked in for this week: sending again updates it.")
-    return Form(
-        title="Weekly check-in",
-        command=("checkin",),
-        intro=" ".join(intro),
-        fields=tuple(
+    fields: list[FormField] = []
+    for question in draft.pack.checkin:
+        fields.append(
             FormField(
                 name=question.id,
                 label=question.label,
@@ -69,9 +86,36 @@ def form(draft: Draft) -> Form:
                 max_length=MAX_LENGTHS.get(question.id, 1000),
                 placeholder=question.placeholder,
                 value=prefill.get(question.id, ""),
+                spare=question.id in SPARE,
             )
-            for question in draft.pack.checkin
-        ),
+        )
+        if question.id == "blockers" and draft.subjects:
+            fields.append(_subject_field(draft))
+    return Form(
+        title="Weekly check-in", command=("checkin",), intro=" ".join(intro), fields=tuple(fields)
+    )
+
+
+def _subject_field(draft: Draft) -> FormField:
+    """The pick of what the blocker is about: the suggestions, and matching the words."""
+    chosen = draft.existing.blocker_subject if draft.existing else ""
+    choices = [Choice(title, value) for value, title in draft.subjects[:MAX_SUBJECTS]]
+    if chosen and all(c.value != chosen for c in choices):
+        kind, _, ident = chosen.partition(":")
+        if kind == "m":
+            titles = [m.title for p in draft.pack.phases for m in p.milestones if m.id == ident]
+        else:
+            titles = [t.title for t in draft.pack.topics if t.id == ident]
+        title = titles[0] if titles else ident
+        # The earlier pick stays pickable, in place of the least relevant suggestion.
+        choices = [Choice(title, chosen), *choices[: MAX_SUBJECTS - 1]]
+    return FormField(
+        name="about",
+        label=SUBJECT_LABEL,
+        kind=FieldKind.CHOICE,
+        placeholder="Leave empty to match it from what you wrote",
+        value=chosen,
+        choices=(*choices, MATCH_WORDS),
     )
 
 

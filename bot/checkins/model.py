@@ -24,6 +24,7 @@ class Checkin:
     confidence: int | None
     created_at: datetime
     updated_at: datetime
+    blocker_subject: str = ""  # `m:<milestone>` or `t:<topic>` as picked; "" to match words
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,7 @@ class Entry:
     blockers: str | None = None
     milestone_ids: tuple[str, ...] = ()
     confidence: int | None = None
+    blocker_subject: str | None = None  # "" clears the pick: match from the words
 
     def is_empty(self) -> bool:
         return self == Entry()
@@ -61,6 +63,8 @@ class Draft:
     week: date
     grace: bool
     existing: Checkin | None
+    subjects: tuple[tuple[str, str], ...] = ()
+    """(value, title) of what the member may say the blocker is about, most relevant first."""
 
 
 @dataclass(frozen=True, slots=True)

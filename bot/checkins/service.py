@@ -12,7 +12,7 @@ scheduled jobs can use them inside their claiming transaction.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -22,6 +22,7 @@ from bot.checkins import messages, store
 from bot.checkins.model import Cached, Checkin, Draft, Entry, Saved
 from bot.checkins.streaks import Calendar, History, Streak, first_break, fold, judge, settle
 from bot.communities.model import Community
+from bot.content.model import ContentPack
 from bot.content.provider import ContentProvider
 from bot.errors import UserError
 from bot.holidays.calendar import holiday_weeks
@@ -45,22 +46,54 @@ async def _calendar(tx: Transaction, community_id: int, member_id: int) -> Calen
     )
 
 
+Subjects = Callable[
+    [Transaction, Member, ContentPack, str, datetime], Awaitable[tuple[tuple[str, str], ...]]
+]
+"""What a blocker may be about, for the form: (value, title) pairs, most relevant first, for a
+member, the pack and the blocker already written (the helpers feature registers it)."""
+NO_SUBJECT = ("auto", "none")
+"""Given as the blocker's subject: pick nothing, let the words be matched."""
+
+
+def subject_known(pack: ContentPack, subject: str) -> bool:
+    """Whether a blocker's subject (`m:<milestone id>` or `t:<topic id>`) is in the pack."""
+    kind, _, ident = subject.partition(":")
+    if kind == "m":
+        return any(m.id == ident for p in pack.phases for m in p.milestones)
+    return kind == "t" and any(t.id == ident for t in pack.topics)
+
+
 class CheckinService:
     def __init__(self, db: Database, content: ContentProvider, members: MemberService) -> None:
         self._db = db
         self._content = content
         self._members = members
+        self._subjects: Subjects | None = None
+
+    def suggest_subjects_with(self, subjects: Subjects) -> None:
+        """Let the form offer what the blocker is about (registered by the helpers feature)."""
+        self._subjects = subjects
 
     async def draft(self, community: Community, user_id: str, now: datetime) -> Draft:
         pack = self._content.for_community(community)
         member = await self._members.require(community.id, user_id)
         week = open_week(now, member.timezone)
+        subjects: tuple[tuple[str, str], ...] = ()
         async with self._db.read() as tx:
             existing = await store.get(tx, member.id, week)
-        return Draft(pack, week, in_grace(now, member.timezone), existing)
+            if self._subjects is not None:
+                written = existing.blockers if existing else ""
+                subjects = await self._subjects(tx, member, pack, written, now)
+        return Draft(pack, week, in_grace(now, member.timezone), existing, subjects)
 
     async def save(self, community: Community, user_id: str, entry: Entry, now: datetime) -> Saved:
         pack = self._content.for_community(community)
+        subject = entry.blocker_subject
+        if subject is not None:
+            subject = "" if subject.strip().lower() in NO_SUBJECT else subject.strip()
+            if subject and not subject_known(pack, subject):
+                raise UserError(messages.UNKNOWN_SUBJECT)
+            entry = replace(entry, blocker_subject=subject)
         milestones = tuple(m for _, m in lookup(pack, entry.milestone_ids))
         async with self._db.write() as tx:
             member = await active_member(tx, community.id, user_id)
@@ -323,13 +356,20 @@ def _merge(
     milestone_ids = tuple(dict.fromkeys((*earlier_ids, *entry.milestone_ids)))
     if len(milestone_ids) > MAX_PER_CHECKIN:
         raise UserError(milestones_messages.too_many(len(milestone_ids), MAX_PER_CHECKIN))
+    blockers = _pick(entry.blockers, existing.blockers if existing else "")
+    subject = entry.blocker_subject
+    if subject is None:
+        # A blocker written anew without a pick may be about something else: match its words.
+        kept = existing is not None and blockers == existing.blockers
+        subject = existing.blocker_subject if existing is not None and kept else ""
     return Checkin(
         member_id=member_id,
         week=week,
         done=done,
         hours=hours,
         next_steps=_pick(entry.next_steps, existing.next_steps if existing else ""),
-        blockers=_pick(entry.blockers, existing.blockers if existing else ""),
+        blockers=blockers,
+        blocker_subject=subject if blockers.strip() else "",
         milestone_ids=milestone_ids,
         confidence=entry.confidence
         if entry.confidence is not None

@@ -10,6 +10,7 @@ from bot.helpers.commands import commands
 from bot.helpers.jobs import daily
 from bot.helpers.personal import HelperData
 from bot.helpers.service import HelperService
+from bot.helpers.subjects import suggest
 from bot.matchups.service import MatchService
 from bot.members.service import MemberService
 from bot.progress.service import ProgressService
@@ -18,11 +19,14 @@ from bot.storage.tables import help_offers, help_requests, helper_blocks, helper
 
 def _build(shared: Shared, services: Services) -> HelperService:
     members = services.get(MemberService)
+    checkins = services.get(CheckinService)
+    # The check-in form offers what a blocker is about, and routing reads the member's pick.
+    checkins.suggest_subjects_with(suggest)
     service = HelperService(
         shared.db,
         shared.content,
         members,
-        services.get(CheckinService),
+        checkins,
         services.get(ChallengeService),
         services.get(MatchService),
     )

@@ -60,6 +60,8 @@ def unknown_phases(known: Sequence[int]) -> str:
 
 
 def already_asked(request: Request) -> str:
+    if request.status in (Status.OFFERED, Status.UNANSWERED):
+        return NO_SUCH_OFFER  # nobody was offered, or the offer is being asked anew
     if request.status is Status.ASKED:
         return "You already asked a helper about this week's blocker: your conversation is open."
     return "This week's blocker is settled. Thanks for saying how it went!"

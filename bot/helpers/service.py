@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from bot.challenges.service import ChallengeService
-from bot.checkins.service import CheckinService
+from bot.checkins.service import CheckinService, subject_known
 from bot.communities.model import Community, Purpose
 from bot.content.model import ContentPack
 from bot.content.provider import ContentProvider
@@ -150,7 +150,14 @@ class HelperService:
             if before is not None and before.status not in (Status.OFFERED, Status.UNANSWERED):
                 raise UserError(messages.already_asked(before))
             suggestions = vocabulary.suggest(text)
-            chosen = _subject(pack, subject, suggestions)
+            # What the member picked in the check-in form counts like a `subject:` given,
+            # unless the pack no longer has it; with neither, the words are matched.
+            picked = subject or (
+                checkin.blocker_subject
+                if checkin is not None and subject_known(pack, checkin.blocker_subject)
+                else None
+            )
+            chosen = _subject(pack, picked, suggestions)
             pool = await Pool.gather(tx, community.id, self._members, now, self._rules)
             # Whoever was already asked about this blocker (and declined) is not offered again.
             asked: set[int] = set()
@@ -177,7 +184,9 @@ class HelperService:
             request,
             subject_title(pack, chosen),
             proposed,
-            tuple(a for a in alternatives if a[0] != chosen),
+            # Buttons to pick another subject only when the words were matched: a pick made
+            # in the form (or with `subject:`) is the member's own.
+            () if picked else tuple(a for a in alternatives if a[0] != chosen),
         )
 
     async def ask(

@@ -186,6 +186,9 @@ checkins = sa.Table(
     sa.Column("hours", sa.SmallInteger, nullable=False),
     sa.Column("next_steps", sa.String(1000), nullable=False, server_default=""),
     sa.Column("blockers", sa.String(1000), nullable=False, server_default=""),
+    # What the blocker is about, as the member picked it in the form: `m:<milestone id>` or
+    # `t:<topic id>` of the pack; "" lets the helpers feature match it from the words.
+    sa.Column("blocker_subject", sa.String(80), nullable=False, server_default=""),
     sa.Column("milestone_ids", sa.String(1000), nullable=False, server_default=""),
     sa.Column("confidence", sa.SmallInteger, nullable=True),
     sa.Column("created_at", UtcDateTime, nullable=False),

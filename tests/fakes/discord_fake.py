@@ -173,6 +173,55 @@ def _validation_errors(commands: list[dict[str, Any]]) -> list[str]:
     return problems
 
 
+# Component types a modal may hold, and what each may wrap.
+TEXT_INPUT, TEXT_DISPLAY, LABEL = 4, 10, 18
+
+
+def _modal_errors(data: Mapping[str, Any]) -> list[str]:
+    """What Discord would reject in a modal: at most five top-level components, each a text
+    display or a label (text up to 45 characters) around one text input or string select; a
+    string select with 1-25 options (labels and values up to 100 characters, at most one
+    default when one value can be chosen) and min/max values it can satisfy."""
+    problems: list[str] = []
+    if not 1 <= len(data.get("title") or "") <= 45:
+        problems.append("title must be 1-45 characters")
+    components = data.get("components") or []
+    if not 1 <= len(components) <= 5:
+        problems.append("a modal holds 1-5 components")
+    ids: list[str] = []
+    for top in components:
+        if top.get("type") == TEXT_DISPLAY:
+            continue
+        if top.get("type") != LABEL:
+            problems.append(f"component type {top.get('type')} is not allowed in a modal")
+            continue
+        if not 1 <= len(top.get("label") or "") <= 45:
+            problems.append("a label's text must be 1-45 characters")
+        inner = top.get("component") or {}
+        ids.append(str(inner.get("custom_id")))
+        if inner.get("type") == STRING_SELECT:
+            options = inner.get("options") or []
+            low, high = inner.get("min_values", 1), inner.get("max_values", 1)
+            if not 1 <= len(options) <= 25:
+                problems.append("a string select has 1-25 options")
+            if not 0 <= low <= high <= len(options):
+                problems.append("a select's min and max values cannot be met")
+            if low == 0 and inner.get("required", True):
+                problems.append("a required select must ask for a value")
+            if high == 1 and sum(bool(o.get("default")) for o in options) > 1:
+                problems.append("more than one default in a single select")
+            for option in options:
+                if not 1 <= len(option.get("label", "")) <= 100:
+                    problems.append("an option label must be 1-100 characters")
+                if not 1 <= len(option.get("value", "")) <= 100:
+                    problems.append("an option value must be 1-100 characters")
+        elif inner.get("type") != TEXT_INPUT:
+            problems.append(f"a label cannot hold component type {inner.get('type')}")
+    if len(ids) != len(set(ids)):
+        problems.append("duplicate custom ids")
+    return problems
+
+
 class FakeDiscord:
     """Start with `await fake.start()`; point discord.py at `api_url` and `gateway_url`."""
 
@@ -194,6 +243,7 @@ class FakeDiscord:
         self._interactions: dict[str, dict[str, Any]] = {}  # token -> interaction payload
         self._originals: dict[str, dict[str, Any]] = {}  # token -> original response message
         self._acknowledged: set[str] = set()
+        self.modals: list[dict[str, Any]] = []  # every modal shown, as Discord received it
         # Like Discord, a nonce is remembered for a while only (a few minutes there).
         self.nonce_window = NONCE_WINDOW
         self._nonces: dict[tuple[int, str], tuple[float, dict[str, Any]]] = {}
@@ -539,14 +589,47 @@ class FakeDiscord:
             data["resolved"] = {"channels": channels}
         return self.interaction(COMPONENT, data, message=message, **who)
 
-    def submit(self, custom_id: str, values: Mapping[str, str], **who: Any) -> dict[str, Any]:
-        """A submitted modal with text inputs wrapped in labels, as Discord sends them."""
-        components = [
-            {"type": 18, "id": i + 1, "component": {"type": 4, "custom_id": k, "value": v}}
-            for i, (k, v) in enumerate(values.items())
-        ]
+    def submit(
+        self, custom_id: str, values: Mapping[str, str | Sequence[str]], **who: Any
+    ) -> dict[str, Any]:
+        """A submitted modal with its inputs wrapped in labels, as Discord sends them: a text
+        input's `value` for a string, a string select's `values` for a list."""
+        components = []
+        for i, (name, value) in enumerate(values.items()):
+            inner: dict[str, Any] = {"type": TEXT_INPUT, "id": 2 * i + 2, "custom_id": name}
+            if isinstance(value, str):
+                inner["value"] = value
+            else:
+                inner.update(type=STRING_SELECT, values=list(value))
+            components.append({"type": LABEL, "id": 2 * i + 1, "component": inner})
         data = {"custom_id": custom_id, "components": components}
         return self.interaction(MODAL_SUBMIT, data, **who)
+
+    def fill(
+        self, modal: Mapping[str, Any], values: Mapping[str, str | Sequence[str]], **who: Any
+    ) -> dict[str, Any]:
+        """A member submits a modal Cohort showed: what they typed or chose in its inputs,
+        checked against the modal (a select's values must be among its options, and as many
+        as it allows); inputs left alone keep their default, like Discord's client."""
+        inputs = {
+            c["component"]["custom_id"]: c["component"]
+            for c in modal["components"]
+            if c["type"] == LABEL
+        }
+        unknown = set(values) - set(inputs)
+        assert not unknown, f"no such input in the modal: {unknown}"
+        submitted: dict[str, str | Sequence[str]] = {}
+        for name, inner in inputs.items():
+            if inner["type"] == STRING_SELECT:
+                offered = [o["value"] for o in inner["options"]]
+                default = [o["value"] for o in inner["options"] if o.get("default")]
+                chosen = list(values.get(name, default))
+                assert set(chosen) <= set(offered), f"{chosen} not among {offered}"
+                assert inner.get("min_values", 1) <= len(chosen) <= inner.get("max_values", 1)
+                submitted[name] = chosen
+            else:
+                submitted[name] = str(values.get(name, inner.get("value") or ""))
+        return self.submit(modal["custom_id"], submitted, **who)
 
     async def interact(self, payload: dict[str, Any]) -> dict[str, Any]:
         self._interactions[payload["token"]] = payload
@@ -739,6 +822,13 @@ class FakeDiscord:
             return _error(400, 40060, "Interaction has already been acknowledged.")
         if kind not in _ANSWERS.get(source.get("type", APPLICATION_COMMAND), ()):
             return _error(400, 50035, f"Invalid interaction response type {kind}")
+        if kind == MODAL:
+            problems = _modal_errors(data)
+            if problems:
+                return _json(
+                    {"code": 50035, "message": "Invalid Form Body", "errors": problems}, 400
+                )
+            self.modals.append(data)
         self._acknowledged.add(token)
         channel_id = int(source.get("channel_id", CHANNEL_ID))
         answer: dict[str, Any] = {

@@ -304,6 +304,8 @@ class FakeSlack:
             return self._history(channel, params)
         if method in ("views.open", "views.update", "views.publish"):
             view = _json(params["view"])
+            if _view_problems(view):
+                return {"ok": False, "error": "invalid_arguments"}
             view_id = str(params.get("view_id") or f"V{next(self._ids)}")
             return {"ok": True, "view": {**view, "id": view_id}}
         if method == "files.getUploadURLExternal":
@@ -442,6 +444,26 @@ class FakeSlack:
                 self._record("socket", json.loads(frame.data), None)
         self._sockets.remove(socket)
         return socket
+
+
+def _view_problems(view: dict[str, Any]) -> list[str]:
+    """What Slack would refuse in a view's menus: a static select with 1-100 options, option
+    texts up to 75 characters and values up to 150, an initial option among the options."""
+    problems = []
+    for block in view.get("blocks", []):
+        element = block.get("element") or {}
+        if element.get("type") != "static_select":
+            continue
+        options = element.get("options") or []
+        if not 1 <= len(options) <= 100:
+            problems.append("a static select has 1-100 options")
+        for option in options:
+            if len(option["text"]["text"]) > 75 or len(option["value"]) > 150:
+                problems.append("an option is too long")
+        initial = element.get("initial_option")
+        if initial is not None and initial not in options:
+            problems.append("the initial option is not one of the options")
+    return problems
 
 
 def _bot_user(team: str) -> str:

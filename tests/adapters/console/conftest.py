@@ -45,11 +45,12 @@ def run(
 
 
 @pytest.fixture
-def run_in_terminal(db: Database, database_url: str, tmp_path: Path) -> Callable[[str], str]:
+def run_in_terminal(db: Database, database_url: str, tmp_path: Path) -> Callable[..., str]:
     """Type text into `cohort console` on a terminal (so it prompts, as for a person) and give
-    back everything it printed once the input ends (Ctrl+D)."""
+    back everything it printed once the input ends (Ctrl+D); `env` adds settings, such as a
+    fixed clock (COHORT_TEST_CLOCK)."""
 
-    def _run(text: str) -> str:
+    def _run(text: str, **env: str) -> str:
         controller, terminal = pty.openpty()
         attributes = termios.tcgetattr(terminal)
         attributes[3] &= ~termios.ECHO  # what is typed is not printed back into the terminal
@@ -61,7 +62,7 @@ def run_in_terminal(db: Database, database_url: str, tmp_path: Path) -> Callable
             stderr=subprocess.PIPE,
             text=True,
             cwd=tmp_path,
-            env=environment(database_url),
+            env=environment(database_url, **env),
         ) as process:
             os.close(terminal)
             os.write(controller, (text + "\x04").encode())

@@ -152,7 +152,8 @@ def test_posts_made_by_a_command_appear_at_once(run: Run) -> None:
 
 
 def test_a_form_checks_each_field_as_it_is_typed(run_in_terminal: Callable[[str], str]) -> None:
-    out = run_in_terminal("/join\n/checkin\nread a book\nlots\n-3\n4\n\n\n\n\n")
+    # After the hours: Enter for next, blockers, what the blocker is about, milestones, confidence.
+    out = run_in_terminal("/join\n/checkin\nread a book\nlots\n-3\n4\n\n\n\n\n\n")
     assert "error: hours expects a whole number, not lots." in out, out
     assert "error: hours must be between 0 and 80; you gave -3." in out, out
     assert "Checked in for" in out, out
@@ -161,8 +162,8 @@ def test_a_form_checks_each_field_as_it_is_typed(run_in_terminal: Callable[[str]
 
 def test_a_refused_form_keeps_what_was_typed(run_in_terminal: Callable[[str], str]) -> None:
     out = run_in_terminal(
-        "/join\n/checkin\nread a book\n4\n\n\nno-such-milestone\n\n"  # refused as a whole
-        "\n\n\n\n-\n\n"  # Enter keeps each value; "-" empties the wrong one
+        "/join\n/checkin\nread a book\n4\n\n\n\nno-such-milestone\n\n"  # refused as a whole
+        "\n\n\n\n\n-\n\n"  # Enter keeps each value; "-" empties the wrong one
     )
     refused, fixed = out.split("Fix what the error names", 1)
     assert "There is no milestone" in refused, out

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from adapters.discord import convert, render
 from bot.markdown import escape
-from bot.replies import Action, Attachment, FieldKind, Form, FormField, Image, Reply
+from bot.replies import Action, Attachment, Choice, FieldKind, Form, FormField, Image, Reply
+from tests.fakes.discord_fake import _modal_errors
 
 ZWSP = "\u200b"
 
@@ -168,6 +169,53 @@ async def test_a_modal_holds_five_components_required_fields_first() -> None:
     assert also.default == "x" * render.INPUT_LIMIT
     assert all(len(label.text) <= render.INPUT_LABEL_LIMIT for label in labels)
     assert modal.is_finished()  # submissions are handled from the custom id
+
+
+async def test_a_choice_is_an_optional_select_in_a_label_and_spare_fields_give_way() -> None:
+    choices = tuple(Choice(f"Milestone {i} " + "x" * 120, f"m:{i}") for i in range(30))
+    fields = (
+        FormField("done", "Done", required=True),
+        FormField("next", "Next", spare=True),
+        FormField("blockers", "Blockers"),
+        FormField("about", "About", kind=FieldKind.CHOICE, choices=choices, value="m:2"),
+        FormField("milestones", "Milestones"),
+        FormField("confidence", "Confidence", spare=True),
+        FormField("extra", "Extra"),
+    )
+    modal = render.modal(Form("Weekly check-in", ("checkin",), fields))
+    payload = modal.to_dict()
+    assert _modal_errors(payload) == []  # what the fake checks as Discord does
+    names = [c["component"]["custom_id"] for c in payload["components"]]
+    assert names == ["done", "blockers", "about", "milestones", "extra"]  # spare ones gave way
+    about = next(c["component"] for c in payload["components"] if c["label"] == "About")
+    assert about["type"] == 3  # a string select
+    assert (about["min_values"], about["max_values"], about["required"]) == (0, 1, False)
+    assert len(about["options"]) == render.SELECT_OPTIONS
+    assert [o["value"] for o in about["options"] if o.get("default")] == ["m:2"]
+    assert all(len(o["label"]) <= render.SELECT_LABEL_LIMIT for o in about["options"])
+
+
+def test_a_select_submitted_in_a_modal_gives_its_values() -> None:
+    data = {
+        "custom_id": "cohort:form:checkin",
+        "components": [
+            {"type": 18, "component": {"type": 3, "custom_id": "about", "values": ["m:git"]}},
+            {"type": 18, "component": {"type": 3, "custom_id": "none", "values": []}},
+        ],
+    }
+    assert convert.modal_values(data) == {"about": "m:git", "none": ""}
+
+
+def test_the_fake_refuses_a_modal_discord_would_refuse() -> None:
+    select = {"type": 3, "custom_id": "a", "min_values": 0, "options": []}
+    twice = [{"type": 18, "label": "L", "component": {"type": 4, "custom_id": "x"}}]
+    problems = _modal_errors(
+        {"title": "T", "components": [{"type": 18, "label": "L", "component": select}] * 6}
+    )
+    assert "a modal holds 1-5 components" in problems
+    assert "a string select has 1-25 options" in problems
+    assert "a required select must ask for a value" in problems
+    assert _modal_errors({"title": "T", "components": twice * 2}) == ["duplicate custom ids"]
 
 
 def test_submitted_values_are_found_in_rows_and_labels() -> None:

@@ -184,11 +184,21 @@ class SlackHarness:
     async def submit(
         self, view: dict[str, Any], values: dict[str, str], *, user: str = ADA
     ) -> tuple[int, str]:
-        """Submit a modal the app opened, with `values` typed into its inputs."""
-        state = {
-            name: {"value": {"type": "plain_text_input", "value": value}}
-            for name, value in values.items()
+        """Submit a modal the app opened, with `values` typed into its inputs or chosen in
+        its menus (by option value, "" for none; it must be one of the menu's options)."""
+        elements = {
+            b["block_id"]: b["element"] for b in view.get("blocks", []) if b["type"] == "input"
         }
+        state: dict[str, Any] = {}
+        for name, value in values.items():
+            element = elements.get(name, {"type": "plain_text_input"})
+            if element["type"] == "static_select":
+                chosen = [o for o in element["options"] if o["value"] == value]
+                assert chosen or not value, f"{value} is not an option of {name}"
+                selected = chosen[0] if chosen else None
+                state[name] = {"value": {"type": "static_select", "selected_option": selected}}
+            else:
+                state[name] = {"value": {"type": "plain_text_input", "value": value}}
         payload = {
             "type": "view_submission",
             "team": {"id": TEAM_ID, "domain": "cohort-test"},

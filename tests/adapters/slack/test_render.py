@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from adapters.slack import convert, render
 from bot.markdown import escape, link, mention
-from bot.replies import Action, Field, FieldKind, Form, FormField, Reply, Tone
+from bot.replies import Action, Choice, Field, FieldKind, Form, FormField, Reply, Tone
 
 
 @pytest.mark.parametrize(
@@ -142,3 +142,27 @@ def test_submitted_values_are_read_by_input_block() -> None:
         }
     }
     assert convert.submitted_values(view) == {"hours": "6", "notes": ""}
+
+
+def test_a_choice_is_an_optional_menu_whose_pick_is_read_back_and_kept_on_refusal() -> None:
+    choices = tuple(Choice(f"Milestone {i} " + "x" * 100, f"m:{i}") for i in range(120))
+    about = FormField("about", "About", kind=FieldKind.CHOICE, choices=choices, value="m:2")
+    view = render.modal(Form("Check-in", ("checkin",), (about,)), "meta")
+    (block,) = [b for b in view["blocks"] if b["type"] == "input"]
+    element = block["element"]
+    assert block["optional"] is True
+    assert element["type"] == "static_select"
+    assert len(element["options"]) == render.MENU_OPTIONS
+    assert all(len(o["text"]["text"]) <= render.OPTION_LIMIT for o in element["options"])
+    assert element["initial_option"]["value"] == "m:2"
+
+    chosen = {"type": "static_select", "selected_option": element["options"][5]}
+    state = {"values": {"about": {"value": chosen}}}
+    assert convert.submitted_values({"state": state}) == {"about": "m:5"}
+    nothing = {"values": {"about": {"value": {"type": "static_select", "selected_option": None}}}}
+    assert convert.submitted_values({"state": nothing}) == {"about": ""}
+
+    refused = render.refused({**view, "id": "V1"}, {"about": "m:5"}, Reply.error("No."))
+    (kept,) = [b for b in refused["blocks"] if b["type"] == "input"]
+    assert kept["element"]["initial_option"]["value"] == "m:5"
+    assert "initial_value" not in kept["element"]

@@ -43,6 +43,7 @@ async def test_checkin_alone_asks_the_packs_questions_as_a_form(cohort: Cohort) 
         "hours",
         "next",
         "blockers",
+        "about",
         "milestones",
         "confidence",
     ]
