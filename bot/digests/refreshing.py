@@ -137,23 +137,19 @@ class RefreshService:
     ) -> None:
         """Record fetch results as they arrive, those of up to BATCH_WINDOW in one
         transaction (fewer when they pause for BATCH_PAUSE), until the None that says
-        fetching is over (written at once); add the ids
-        of the feeds recorded to `recorded`. Writing overlaps the fetches still under way, and
-        a few transactions cost far less than one per feed."""
-        loop = asyncio.get_running_loop()
+        fetching is over (written at once); add the ids of the feeds recorded to `recorded`.
+        Writing overlaps the fetches still under way, and a few transactions cost far less
+        than one per feed."""
         finished = False
         while not finished:
             ready = [await results.get()]
-            closes = loop.time() + BATCH_WINDOW
-            while None not in ready:
-                wait = min(BATCH_PAUSE, closes - loop.time())
-                if wait <= 0:
-                    break
-                try:
-                    async with asyncio.timeout(wait):
-                        ready.append(await results.get())
-                except TimeoutError:
-                    break
+            try:
+                async with asyncio.timeout(BATCH_WINDOW):
+                    while None not in ready:
+                        async with asyncio.timeout(BATCH_PAUSE):
+                            ready.append(await results.get())
+            except TimeoutError:  # the window closed, or the results paused
+                pass
             finished = None in ready
             checked = [r for r in ready if r is not None]
             if not checked:
