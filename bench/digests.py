@@ -41,6 +41,7 @@ import multiprocessing
 import os
 import random
 import resource
+import sqlite3
 import tempfile
 import time
 import tracemalloc
@@ -269,19 +270,23 @@ async def timed_round(cohort: Cohort, clock: ManualClock, week: str) -> Round:
     )
 
 
-async def hostile_round(cohort: Cohort, others: int) -> tuple[float, float, RefreshReport]:
+async def hostile_round(
+    cohort: Cohort, path: Path, others: int
+) -> tuple[float, float, RefreshReport]:
     """Seconds until every feed but the hostile ones is recorded, seconds for the whole
-    refresh, and its report. The database is polled from another connection."""
+    refresh, and its report. The database file is polled every 10 ms from a plain sqlite3
+    connection: a poll through the bot's own engine costs its event loop 0.35 ms of CPU and
+    several hops to a database thread each time, which the round it measures then pays."""
     start = time.perf_counter()
     refresh = asyncio.ensure_future(cohort.digests.refresh(cohort.clock.now()))
-    recorded = sa.select(sa.func.count()).where(
-        feeds.c.checked_at.is_not(None), feeds.c.url.not_like("%/hostile/%")
+    recorded = (
+        "SELECT count(*) FROM feeds WHERE checked_at IS NOT NULL AND url NOT LIKE '%/hostile/%'"
     )
-    while True:
-        async with cohort.db.read() as conn:
-            if (await conn.execute(recorded)).scalar_one() >= others:
+    with contextlib.closing(sqlite3.connect(path)) as poll:
+        while True:
+            if poll.execute(recorded).fetchone()[0] >= others:
                 break
-        await asyncio.sleep(0.01)
+            await asyncio.sleep(0.01)
     others_done = time.perf_counter() - start
     report = await refresh
     return others_done, time.perf_counter() - start, report
@@ -329,9 +334,10 @@ async def run(
         _, traced_peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         await cohort.close()
-        cohort, clock = await prepared(Path(tmp) / "hostile.db", port, count, concurrency, True)
+        path = Path(tmp) / "hostile.db"
+        cohort, clock = await prepared(path, port, count, concurrency, True)
         others = count - len(HOSTILE)
-        others_done, whole, hostile_report = await hostile_round(cohort, others)
+        others_done, whole, hostile_report = await hostile_round(cohort, path, others)
         async with cohort.db.read() as conn:
             problems = (
                 await conn.execute(

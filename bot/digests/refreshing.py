@@ -29,7 +29,11 @@ from bot.storage.transaction import Transaction
 log = logging.getLogger(__name__)
 
 BATCH_WINDOW = 0.05
-"""Seconds the results of a refresh gather before they are written together."""
+"""Seconds the results of a refresh gather at most before they are written together."""
+BATCH_PAUSE = 0.01
+"""Seconds without a new result that end the gathering early: results that stop coming are
+written at once, not held for the rest of the window (a feed still being read, as a slow or
+hostile one can be until its deadline, would otherwise hold the last others back)."""
 _UNKNOWN_MS = 1_000_000
 """How long a refresh expects a feed it never fetched to take: longer than any it knows."""
 
@@ -132,17 +136,19 @@ class RefreshService:
         self, results: _Results, now: datetime, report: RefreshReport, recorded: set[int]
     ) -> None:
         """Record fetch results as they arrive, those of up to BATCH_WINDOW in one
-        transaction, until the None that says fetching is over (written at once); add the ids
-        of the feeds recorded to `recorded`. Writing overlaps the fetches still under way, and
-        a few transactions cost far less than one per feed."""
+        transaction (fewer when they pause for BATCH_PAUSE), until the None that says
+        fetching is over (written at once); add the ids of the feeds recorded to `recorded`.
+        Writing overlaps the fetches still under way, and a few transactions cost far less
+        than one per feed."""
         finished = False
         while not finished:
             ready = [await results.get()]
             try:
                 async with asyncio.timeout(BATCH_WINDOW):
                     while None not in ready:
-                        ready.append(await results.get())
-            except TimeoutError:
+                        async with asyncio.timeout(BATCH_PAUSE):
+                            ready.append(await results.get())
+            except TimeoutError:  # the window closed, or the results paused
                 pass
             finished = None in ready
             checked = [r for r in ready if r is not None]

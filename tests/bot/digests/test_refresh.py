@@ -15,7 +15,7 @@ from adapters.slack.render import blocks as slack_blocks
 from adapters.slack.render import fallback as slack_fallback
 from bot.app import Cohort
 from bot.clock import ManualClock
-from bot.digests import store
+from bot.digests import refreshing, store
 from bot.digests.model import Policy, RefreshReport
 from bot.digests.parse import ParsedFeed, parse_in_thread
 from bot.digests.rank import NEVER
@@ -526,3 +526,42 @@ async def test_a_feed_past_its_deadline_fails_alone_and_the_others_are_recorded_
     assert len(recorded_while_stuck) == 1  # the good feed, written before the slow one ended
     listed = text_of(await digest_core.dispatcher.run_line(ORGANIZER, "feeds list"))
     assert "no answer fetched and read within 0.5 s" in listed
+
+
+async def test_results_are_written_once_they_pause_while_another_feed_is_still_on_its_way(
+    make_core: MakeCore,
+    clock: ManualClock,
+    feed_server: FeedServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A window far longer than the test: only the pause in arrivals can end the batch.
+    monkeypatch.setattr(refreshing, "BATCH_WINDOW", 600.0)
+    release = asyncio.Event()
+    holding = False
+
+    async def held_on_slow(body: bytes, content_type: str, url: str, now: datetime) -> ParsedFeed:
+        if holding and url.endswith("/slow"):
+            await release.wait()  # a feed still being read, as a slow drip is until its deadline
+        return await parse_in_thread(body, content_type, url, now)
+
+    digest_core = await make_core(parse=held_on_slow)
+    await follow(digest_core, feed_server, clock, "/good", "/slow")
+    holding = True
+    feed_server.serve("/good", rss20(posts("good", 2, clock)))
+    feed_server.serve("/slow", rss20(posts("slow", 2, clock)))
+    clock.advance(HOUR)
+    round_ = asyncio.ensure_future(digest_core.digests.refresh(digest_core.clock.now()))
+
+    async def good_recorded() -> None:
+        while True:
+            async with digest_core.db.read() as conn:
+                feeds = await store.list_feeds(conn, 1)
+            if any(f.url.endswith("/good") and f.checked_at == clock.now() for f in feeds):
+                return
+            await asyncio.sleep(0.01)
+
+    await asyncio.wait_for(good_recorded(), BOUND)
+    assert not round_.done()
+    release.set()
+    report = await asyncio.wait_for(round_, BOUND)
+    assert (report.checked, report.new_items, report.failed) == (2, 2, 0)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.digests.urls import canonical_url, host_and_port, is_tracking
+from bot.digests.urls import canonical_url, host_and_port, is_tracking, split
 from bot.digests.urls import join as join_to_base
 
 
@@ -106,6 +106,42 @@ def test_canonical_urls_keep_different_pages_apart(
 )
 def test_joining_a_plain_name_gives_what_urljoin_gives(base: str, reference: str) -> None:
     assert join_to_base(base, reference) == urljoin(base, reference)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://news.example.org/story?utm_source=rss#top",
+        "HTTP://A.org:8080",
+        "http://a.org:/p?q?r#f?g",
+        "http://a.org#f",
+        "http:///p",
+        "http://a_b.org/p",
+        "http://user@a.org/p",
+        "http://[::1]/p",
+        "http://a.org/p\tq",
+        "http://a.org/é?x=ü",
+    ],
+)
+def test_addresses_split_as_urlsplit_splits_them(url: str) -> None:
+    assert split(url) == urlsplit(url)
+
+
+@given(
+    st.sampled_from(["http://", "HTTPS://", "hTtp://", "https:", "ftp://", ""]),
+    st.text(alphabet="aZ09.-_:/?#@[]% \t\r\n\x01é", max_size=30),
+)
+def test_any_address_splits_as_urlsplit_splits_it(prefix: str, rest: str) -> None:
+    url = (prefix + rest).strip()
+    try:
+        expected: object = urlsplit(url)
+    except ValueError:
+        expected = ValueError
+    try:
+        got: object = split(url)
+    except ValueError:
+        got = ValueError
+    assert got == expected
 
 
 @given(
