@@ -21,6 +21,14 @@ log = logging.getLogger(__name__)
 
 _WRITE = "cohort_write"
 
+WRITE_WAIT = 30.0
+"""Seconds a write waits for the database: SQLite's busy timeout, and on SQLite also the
+wait for this process's own write turn."""
+
+
+class DatabaseBusy(Exception):
+    """A write waited WRITE_WAIT seconds and the database was still taken."""
+
 
 class Database:
     """Opens transactions. `write()` takes SQLite's write lock up front (BEGIN IMMEDIATE) so a
@@ -38,7 +46,7 @@ class Database:
             database = parsed.database
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+            engine = create_async_engine(url, echo=echo, connect_args={"timeout": WRITE_WAIT})
             _configure_sqlite(engine)
         else:
             engine = create_async_engine(url, echo=echo, pool_pre_ping=True)
@@ -64,8 +72,21 @@ class Database:
         loop = asyncio.get_running_loop()
         if self._writers is None or self._writers[0] is not loop:
             self._writers = (loop, asyncio.Lock())
-        async with self._writers[1]:
+        turn = self._writers[1]
+        try:
+            # As long as SQLite's own busy timeout: a writer nested in another of this
+            # process's writes (a bug) fails as it did before the queue, instead of hanging.
+            async with asyncio.timeout(WRITE_WAIT):
+                await turn.acquire()
+        except TimeoutError:
+            raise DatabaseBusy(
+                f"no write turn within {WRITE_WAIT:g} s: another write of this process "
+                "holds it (a write nested in a write never gets one)"
+            ) from None
+        try:
             yield
+        finally:
+            turn.release()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Transaction]:
@@ -96,7 +117,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(WRITE_WAIT * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         # Deleted rows are overwritten with zeros, not left in free pages: forget-me must not
