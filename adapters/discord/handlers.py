@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from adapters.discord import convert, render
+from adapters.discord import convert, forms, render
 from adapters.discord.convert import FormTarget, Interaction, Pick, Run
 from bot.commands import Autocomplete, Command
 from bot.dispatch import Dispatcher
@@ -100,9 +100,9 @@ class Handlers:
     ) -> None:
         if isinstance(answer, Form):
             if modal_allowed and not interaction.response.is_done():
-                await interaction.response.send_modal(render.modal(answer, guild_id))
+                await interaction.response.send_modal(forms.modal(answer, guild_id))
                 return
-            await _send(interaction, render.form_invitation(answer, guild_id), private=True)
+            await _send(interaction, forms.form_invitation(answer, guild_id), private=True)
             return
         await _send(interaction, render.reply(answer, guild_id), private=answer.private)
 

@@ -28,7 +28,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.slack import convert, render
+from adapters.slack import convert, render, views
 from adapters.slack.client import error_code, retry_handlers
 from adapters.slack.files import upload_attachment, upload_image
 from adapters.slack.memory import EventMemory, RecentEvents
@@ -151,7 +151,7 @@ class SlackAdapter:
         self.app.command(COMMAND)(self._on_command)
         self.app.action(re.compile("^" + re.escape(render.ACTION_PREFIX)))(self._on_action)
         self.app.action(re.compile("^" + re.escape(convert.PICK_PREFIX)))(self._on_action)
-        self.app.view_submission(render.FORM_CALLBACK)(self._on_submit)
+        self.app.view_submission(views.FORM_CALLBACK)(self._on_submit)
         self.app.event("app_home_opened")(self._on_home_opened)
         self.app.event("member_joined_channel")(self._on_member_joined)
 
@@ -248,7 +248,7 @@ class SlackAdapter:
     async def _on_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         # Keep the modal open, showing progress: a refusal then comes back into the form
         # with what was typed, instead of a message the user has to retype from.
-        working = ack(response_action="update", view=render.working(view["title"]))
+        working = ack(response_action="update", view=views.working(view["title"]))
         async with self._work(working):
             user = body["user"]
             meta = _Meta.decode(view.get("private_metadata", ""))
@@ -262,7 +262,7 @@ class SlackAdapter:
             answer = await self._dispatcher.run(caller, meta.command, values)
             if isinstance(answer, Reply) and answer.tone is Tone.ERROR:
                 await self._client.views_update(
-                    view_id=view["id"], view=render.refused(view, values, answer)
+                    view_id=view["id"], view=views.refused(view, values, answer)
                 )
                 return
             surface = _Surface(
@@ -313,7 +313,7 @@ class SlackAdapter:
             )
         if surface.view_id:
             meta = _Meta(channel_id=surface.channel_id, response_url=surface.response_url)
-            view = render.result(answer, title or answer.title or "Cohort", meta.encode())
+            view = views.result(answer, title or answer.title or "Cohort", meta.encode())
             await self._client.views_update(view_id=surface.view_id, view=view)
             # A modal is seen by one person; a public reply also goes to the conversation.
             if not answer.private and surface.response_url:
@@ -325,7 +325,7 @@ class SlackAdapter:
 
     async def _show_form(self, form: Form, surface: _Surface) -> None:
         meta = _Meta(form.command, surface.channel_id, surface.response_url)
-        view = render.modal(form, meta.encode())
+        view = views.modal(form, meta.encode())
         try:
             if surface.view_id:
                 await self._client.views_update(view_id=surface.view_id, view=view)
@@ -340,7 +340,7 @@ class SlackAdapter:
 
     async def _open_result(self, reply: Reply, surface: _Surface, title: str) -> None:
         meta = _Meta(channel_id=surface.channel_id)
-        view = render.result(reply, title or reply.title or "Cohort", meta.encode())
+        view = views.result(reply, title or reply.title or "Cohort", meta.encode())
         if surface.trigger_id:
             try:
                 await self._client.views_open(trigger_id=surface.trigger_id, view=view)
@@ -400,7 +400,7 @@ class SlackAdapter:
                 replies.append(answer)
         catalogue = self._dispatcher.catalogue
         quick = [a for a in self._quick_actions if catalogue.get(a.command.split()[0])]
-        await self._client.views_publish(user_id=user_id, view=render.home(replies, quick))
+        await self._client.views_publish(user_id=user_id, view=views.home(replies, quick))
 
 
 def _invitation(form: Form) -> Reply:

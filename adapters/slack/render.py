@@ -10,20 +10,19 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from adapters.slack.convert import pick_id
 from bot import markdown as md
-from bot.replies import Action, ActionStyle, Choice, FieldKind, Form, FormField, Reply, Select, Tone
+from bot.replies import Action, ActionStyle, Choice, Reply, Select, Tone
 
 log = logging.getLogger(__name__)
 
 Block = dict[str, Any]
 
 MAX_MESSAGE_BLOCKS = 50
-MAX_VIEW_BLOCKS = 100
 SECTION_LIMIT = 3000
 FIELD_LIMIT = 2000
 FIELDS_PER_SECTION = 10
@@ -35,16 +34,9 @@ BUTTON_VALUE_LIMIT = 2000
 BUTTONS_PER_BLOCK = 25
 MENU_OPTIONS = 100
 OPTION_LIMIT = 75
-MODAL_TITLE_LIMIT = 24
-LABEL_LIMIT = 2000
 PLACEHOLDER_LIMIT = 150
-INPUT_LIMIT = 3000
 
 ACTION_PREFIX = "cohort:run:"  # + the button's position; the value carries the command line
-FORM_CALLBACK = "cohort:form"
-RESULT_CALLBACK = "cohort:result"
-INPUT_ACTION = "value"
-ERROR_BLOCK = "cohort:error"
 
 _TONE_MARK = {
     Tone.INFO: "",
@@ -63,7 +55,7 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _plain_text(text: str, limit: int) -> Block:
+def plain_text(text: str, limit: int) -> Block:
     return {"type": "plain_text", "text": _clip(text, limit), "emoji": True}
 
 
@@ -177,7 +169,7 @@ def mrkdwn(markdown: str, limit: int) -> str:
 # --- Blocks ------------------------------------------------------------------------------------
 
 
-def _section(text: str, block_id: str | None = None) -> Block:
+def section(text: str, block_id: str | None = None) -> Block:
     block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": text}}
     if block_id:
         block["block_id"] = block_id
@@ -214,31 +206,31 @@ def _fields(reply: Reply) -> list[Block]:
         flush()
         head = f"*{escape(_clip(md.plain(field.name), 200))}*"
         texts = chunks(field.value, SECTION_LIMIT - len(head) - 1) or [""]
-        blocks.append(_section(f"{head}\n{texts[0]}".rstrip("\n")))
-        blocks.extend(_section(text) for text in texts[1:])
+        blocks.append(section(f"{head}\n{texts[0]}".rstrip("\n")))
+        blocks.extend(section(text) for text in texts[1:])
     flush()
     return blocks
 
 
-def _content(reply: Reply) -> list[Block]:
+def reply_content(reply: Reply) -> list[Block]:
     """Everything a reply shows except its buttons, as blocks."""
     blocks: list[Block] = []
     mark = _TONE_MARK[reply.tone]
     body = reply.body
     if reply.title and md.plain(reply.title).strip():
-        blocks.append({"type": "header", "text": _plain_text(mark + md.plain(reply.title), 150)})
+        blocks.append({"type": "header", "text": plain_text(mark + md.plain(reply.title), 150)})
     elif mark and body:
         body = mark + body
-    blocks.extend(_section(text) for text in chunks(body))
+    blocks.extend(section(text) for text in chunks(body))
     blocks.extend(_fields(reply))
     items = "\n".join("- " + item.replace("\n", " ") for item in reply.items)
-    blocks.extend(_section(text) for text in chunks(items))
+    blocks.extend(section(text) for text in chunks(items))
     if reply.image:
         blocks.append(_context(f":frame_with_picture: {md.escape(reply.image.alt)}"))
     return blocks
 
 
-def _buttons(actions: Iterable[Action]) -> list[Block]:
+def buttons(actions: Iterable[Action]) -> list[Block]:
     elements: list[Block] = []
     for action in actions:
         if len(action.command) > BUTTON_VALUE_LIMIT:
@@ -248,7 +240,7 @@ def _buttons(actions: Iterable[Action]) -> list[Block]:
             continue
         button: Block = {
             "type": "button",
-            "text": _plain_text(md.plain(action.label), BUTTON_LABEL_LIMIT),
+            "text": plain_text(md.plain(action.label), BUTTON_LABEL_LIMIT),
             "action_id": f"{ACTION_PREFIX}{len(elements)}",
             "value": action.command,
         }
@@ -270,7 +262,7 @@ def _selects(selects: Iterable[Select]) -> list[Block]:
     for select in selects:
         element: Block = {
             "action_id": pick_id(select),
-            "placeholder": _plain_text(md.plain(select.label), PLACEHOLDER_LIMIT),
+            "placeholder": plain_text(md.plain(select.label), PLACEHOLDER_LIMIT),
         }
         if select.picks_channel:
             element["type"] = "conversations_select"
@@ -278,7 +270,7 @@ def _selects(selects: Iterable[Select]) -> list[Block]:
             if select.current:
                 element["initial_conversation"] = select.current[0]
         else:
-            options = {c.value: _option(c) for c in select.choices[:MENU_OPTIONS]}
+            options = {c.value: option(c) for c in select.choices[:MENU_OPTIONS]}
             chosen = [options[v] for v in select.current if v in options]
             element["options"] = list(options.values())
             if select.multiple:
@@ -296,11 +288,11 @@ def _selects(selects: Iterable[Select]) -> list[Block]:
     ]
 
 
-def _option(choice: Choice) -> Block:
-    return {"text": _plain_text(md.plain(choice.label), OPTION_LIMIT), "value": choice.value}
+def option(choice: Choice) -> Block:
+    return {"text": plain_text(md.plain(choice.label), OPTION_LIMIT), "value": choice.value}
 
 
-def _fit(content: list[Block], tail: list[Block], limit: int) -> list[Block]:
+def fit(content: list[Block], tail: list[Block], limit: int) -> list[Block]:
     """At most `limit` blocks: the buttons always stay, the content is cut with a note."""
     room = limit - len(tail)
     if len(content) > room:
@@ -309,7 +301,7 @@ def _fit(content: list[Block], tail: list[Block], limit: int) -> list[Block]:
 
 
 def blocks(reply: Reply, limit: int = MAX_MESSAGE_BLOCKS) -> list[Block]:
-    return _fit(_content(reply), _buttons(reply.actions) + _selects(reply.selects), limit)
+    return fit(reply_content(reply), buttons(reply.actions) + _selects(reply.selects), limit)
 
 
 def fallback(reply: Reply) -> str:
@@ -333,126 +325,3 @@ def message(reply: Reply) -> Message:
 
 
 # --- Views: modals and the App Home ------------------------------------------------------------
-
-
-def _title(text: str) -> Block:
-    return _plain_text(md.plain(text).strip() or "Cohort", MODAL_TITLE_LIMIT)
-
-
-def modal(form: Form, metadata: str) -> Block:
-    """A form as a modal; each field is an input whose block_id is the option it fills."""
-    view_blocks: list[Block] = [_section(text) for text in chunks(form.intro)]
-    for field in form.fields:
-        element = _input(field)
-        if field.placeholder:
-            element["placeholder"] = _plain_text(field.placeholder, PLACEHOLDER_LIMIT)
-        view_blocks.append(
-            {
-                "type": "input",
-                "block_id": field.name,
-                "optional": not field.required,
-                "label": _plain_text(md.plain(field.label), LABEL_LIMIT),
-                "element": element,
-            }
-        )
-    return {
-        "type": "modal",
-        "callback_id": FORM_CALLBACK,
-        "title": _title(form.title),
-        "submit": _plain_text("Submit", MODAL_TITLE_LIMIT),
-        "close": _plain_text("Cancel", MODAL_TITLE_LIMIT),
-        "private_metadata": metadata,
-        "blocks": view_blocks,
-    }
-
-
-def _input(field: FormField) -> Block:
-    """A field's element: a menu of its choices (its value chosen at first), or a text input."""
-    if field.kind is FieldKind.CHOICE and field.choices:
-        options = [_option(c) for c in field.choices[:MENU_OPTIONS]]
-        element: Block = {"type": "static_select", "action_id": INPUT_ACTION, "options": options}
-        chosen = [o for o in options if field.value and o["value"] == field.value]
-        if chosen:
-            element["initial_option"] = chosen[0]
-        return element
-    limit = max(1, min(field.max_length, INPUT_LIMIT))
-    element = {
-        "type": "plain_text_input",
-        "action_id": INPUT_ACTION,
-        "multiline": field.kind is FieldKind.LONG_TEXT,
-        "max_length": limit,
-    }
-    if field.value:
-        element["initial_value"] = field.value[:limit]
-    return element
-
-
-def working(title: Mapping[str, Any]) -> Block:
-    """What a submitted modal shows while the command runs."""
-    return {
-        "type": "modal",
-        "callback_id": RESULT_CALLBACK,
-        "title": dict(title),
-        "blocks": [_section(":hourglass_flowing_sand: Working on it…")],
-    }
-
-
-def result(reply: Reply, title: str, metadata: str) -> Block:
-    """A reply shown in a modal (after a form, or a button pressed on the App Home)."""
-    return {
-        "type": "modal",
-        "callback_id": RESULT_CALLBACK,
-        "title": _title(title),
-        "close": _plain_text("Done", MODAL_TITLE_LIMIT),
-        "private_metadata": metadata,
-        "blocks": blocks(reply, MAX_VIEW_BLOCKS),
-    }
-
-
-def refused(view: Mapping[str, Any], values: Mapping[str, str], error: Reply) -> Block:
-    """The submitted form again, with what was typed and the reason it was refused on top."""
-    kept: list[Block] = []
-    for block in view.get("blocks", []):
-        if block.get("block_id") == ERROR_BLOCK:
-            continue
-        block = dict(block)
-        name = block.get("block_id")
-        if block.get("type") == "input" and isinstance(name, str) and values.get(name):
-            element = block["element"]
-            if element.get("type") == "static_select":
-                # What was chosen stays chosen (an initial option must be one of the options).
-                chosen = [o for o in element.get("options", []) if o["value"] == values[name]]
-                if chosen:
-                    block["element"] = {**element, "initial_option": chosen[0]}
-            else:
-                block["element"] = {**element, "initial_value": values[name]}
-        kept.append(block)
-    note = _section(mrkdwn(":x: " + error.body, SECTION_LIMIT), ERROR_BLOCK)
-    refreshed: Block = {
-        "type": "modal",
-        "callback_id": FORM_CALLBACK,
-        "title": dict(view["title"]),
-        "private_metadata": view.get("private_metadata", ""),
-        "blocks": [note, *kept][:MAX_VIEW_BLOCKS],
-    }
-    for key in ("submit", "close"):
-        if view.get(key):
-            refreshed[key] = dict(view[key])
-    return refreshed
-
-
-def home(replies: Sequence[Reply], quick_actions: Sequence[Action]) -> Block:
-    """The App Home tab: the replies one after another, then one row of buttons (the quick
-    actions and the replies' own, once each)."""
-    content: list[Block] = []
-    for reply in replies:
-        if content:
-            content.append({"type": "divider"})
-        content.extend(_content(reply))
-    seen: set[str] = set()
-    actions = []
-    for action in (*quick_actions, *(a for r in replies for a in r.actions)):
-        if action.command not in seen:
-            seen.add(action.command)
-            actions.append(action)
-    return {"type": "home", "blocks": _fit(content, _buttons(actions), MAX_VIEW_BLOCKS)}

@@ -11,7 +11,7 @@ from typing import Any
 import discord
 import pytest
 
-from adapters.discord import render
+from adapters.discord import forms, render
 from bot.app import Cohort
 from bot.commands import Access, Command, Option, OptionKind
 from bot.dispatch import Dispatcher
@@ -236,7 +236,7 @@ async def test_check_in_form_opens_as_a_modal_and_its_submission_runs_the_comman
     modal = callback.body["data"]
     assert modal["custom_id"] == "cohort:form:checkin"
     assert modal["title"] == "Weekly check-in"
-    assert len(modal["components"]) <= render.MODAL_COMPONENTS
+    assert len(modal["components"]) <= forms.MODAL_COMPONENTS
     inputs = {
         c["component"]["custom_id"]: c["component"] for c in modal["components"] if c["type"] == 18
     }

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.discord import convert, render
+from adapters.discord import convert, forms, render
 from bot.markdown import escape
 from bot.replies import Action, Attachment, Choice, FieldKind, Form, FormField, Image, Reply
 from tests.fakes.discord_fake import _modal_errors
@@ -145,11 +145,11 @@ async def test_a_modal_holds_five_components_required_fields_first() -> None:
         ),
         FormField("also", "Also required", required=True, value="x" * 5000),
     )
-    modal = render.modal(
+    modal = forms.modal(
         Form("A form title longer than forty-five characters!", ("f",), fields, intro="Hello")
     )
     assert modal.custom_id == "cohort:form:f"
-    assert len(modal.title) <= render.MODAL_TITLE_LIMIT
+    assert len(modal.title) <= forms.MODAL_TITLE_LIMIT
     labels = [c for c in modal.children if isinstance(c, discord.ui.Label)]
     assert len(modal.children) == 5  # no room left for the intro
     assert len(labels) == 5
@@ -164,10 +164,10 @@ async def test_a_modal_holds_five_components_required_fields_first() -> None:
     must, also = inputs[3], inputs[4]
     assert isinstance(must, discord.ui.TextInput)
     assert isinstance(also, discord.ui.TextInput)
-    assert must.max_length == render.INPUT_LIMIT
+    assert must.max_length == forms.INPUT_LIMIT
     assert must.style is discord.TextStyle.paragraph
-    assert also.default == "x" * render.INPUT_LIMIT
-    assert all(len(label.text) <= render.INPUT_LABEL_LIMIT for label in labels)
+    assert also.default == "x" * forms.INPUT_LIMIT
+    assert all(len(label.text) <= forms.INPUT_LABEL_LIMIT for label in labels)
     assert modal.is_finished()  # submissions are handled from the custom id
 
 
@@ -182,7 +182,7 @@ async def test_a_choice_is_an_optional_select_in_a_label_and_spare_fields_give_w
         FormField("confidence", "Confidence", spare=True),
         FormField("extra", "Extra"),
     )
-    modal = render.modal(Form("Weekly check-in", ("checkin",), fields))
+    modal = forms.modal(Form("Weekly check-in", ("checkin",), fields))
     payload = modal.to_dict()
     assert _modal_errors(payload) == []  # what the fake checks as Discord does
     names = [c["component"]["custom_id"] for c in payload["components"]]

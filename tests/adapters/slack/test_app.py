@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from adapters.slack import render
+from adapters.slack import render, views
 from bot.app import Cohort
 from tests.adapters.slack.conftest import (
     ADA,
@@ -141,12 +141,12 @@ async def test_a_refused_submission_comes_back_into_the_form_with_what_was_typed
 
     assert notes == []
     refused = fake.calls_to("views.update")[0].params["view"]
-    assert refused["blocks"][0]["block_id"] == render.ERROR_BLOCK
+    assert refused["blocks"][0]["block_id"] == views.ERROR_BLOCK
     assert "Write at least five characters." in refused["blocks"][0]["text"]["text"]
     inputs = {b["block_id"]: b["element"] for b in refused["blocks"] if b["type"] == "input"}
     assert inputs["text"]["initial_value"] == "ok"
     assert inputs["mood"]["initial_value"] == "tired"
-    assert refused["callback_id"] == render.FORM_CALLBACK
+    assert refused["callback_id"] == views.FORM_CALLBACK
     assert fake.responses("note") == []
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.slack import convert, render
+from adapters.slack import convert, render, views
 from bot.markdown import escape, link, mention
 from bot.replies import Action, Choice, Field, FieldKind, Form, FormField, Reply, Tone
 
@@ -87,9 +87,9 @@ def test_a_form_becomes_a_modal_within_slacks_limits() -> None:
         intro="Tell us **how** it went.",
     )
 
-    view = render.modal(form, '{"c":["checkin"]}')
+    view = views.modal(form, '{"c":["checkin"]}')
 
-    assert len(view["title"]["text"]) <= render.MODAL_TITLE_LIMIT
+    assert len(view["title"]["text"]) <= views.MODAL_TITLE_LIMIT
     intro, hours, notes = view["blocks"]
     assert intro["text"]["text"] == "Tell us *how* it went."
     assert (hours["block_id"], hours["optional"], hours["element"]["initial_value"]) == (
@@ -98,13 +98,13 @@ def test_a_form_becomes_a_modal_within_slacks_limits() -> None:
         "6",
     )
     assert notes["element"]["multiline"] is True
-    assert notes["element"]["max_length"] == render.INPUT_LIMIT
+    assert notes["element"]["max_length"] == views.INPUT_LIMIT
     assert json.loads(view["private_metadata"]) == {"c": ["checkin"]}
 
 
 def test_the_home_view_lists_each_action_once() -> None:
     profile = Reply(title="Profile", actions=(Action("Roadmap", "roadmap"),))
-    view = render.home([profile], [Action("Roadmap", "roadmap"), Action("Help", "help")])
+    view = views.home([profile], [Action("Roadmap", "roadmap"), Action("Help", "help")])
     (row,) = [b for b in view["blocks"] if b["type"] == "actions"]
     assert [e["value"] for e in row["elements"]] == ["roadmap", "help"]
 
@@ -147,7 +147,7 @@ def test_submitted_values_are_read_by_input_block() -> None:
 def test_a_choice_is_an_optional_menu_whose_pick_is_read_back_and_kept_on_refusal() -> None:
     choices = tuple(Choice(f"Milestone {i} " + "x" * 100, f"m:{i}") for i in range(120))
     about = FormField("about", "About", kind=FieldKind.CHOICE, choices=choices, value="m:2")
-    view = render.modal(Form("Check-in", ("checkin",), (about,)), "meta")
+    view = views.modal(Form("Check-in", ("checkin",), (about,)), "meta")
     (block,) = [b for b in view["blocks"] if b["type"] == "input"]
     element = block["element"]
     assert block["optional"] is True
@@ -162,7 +162,7 @@ def test_a_choice_is_an_optional_menu_whose_pick_is_read_back_and_kept_on_refusa
     nothing = {"values": {"about": {"value": {"type": "static_select", "selected_option": None}}}}
     assert convert.submitted_values({"state": nothing}) == {"about": ""}
 
-    refused = render.refused({**view, "id": "V1"}, {"about": "m:5"}, Reply.error("No."))
+    refused = views.refused({**view, "id": "V1"}, {"about": "m:5"}, Reply.error("No."))
     (kept,) = [b for b in refused["blocks"] if b["type"] == "input"]
     assert kept["element"]["initial_option"]["value"] == "m:5"
     assert "initial_value" not in kept["element"]
