@@ -31,7 +31,9 @@ def _build(shared: Shared, services: Services) -> HelperService:
         services.get(MatchService),
     )
     members.add_profile_section(service.profile_fields)
-    services.get(ProgressService).add_stats(service.stats_fields)
+    progress = services.get(ProgressService)
+    progress.add_stats(service.stats_fields)
+    progress.add_card_line(service.card_line)
     return service
 
 

@@ -114,6 +114,29 @@ def _freezes(found: Standing) -> str:
     return f"{found.freezes_earned} earned, {found.freezes_spent} spent, {found.freezes_held} held"
 
 
+_EARNED_BY = (
+    ("review", "review", "reviews"),
+    ("meeting", "matchup met", "matchups met"),
+    ("helped", "blocker helped", "blockers helped"),
+)
+
+
+def card_line(found: Standing) -> str | None:
+    """What helping earned, in one line for the progress card (None: nothing yet)."""
+    credits = found.credits
+    total = sum(credits.values())
+    if not total:
+        return None
+    how = ", ".join(
+        f"{credits[kind]} {one if credits[kind] == 1 else many}"
+        for kind, one, many in _EARNED_BY
+        if credits.get(kind)
+    )
+    freezes = "1 freeze" if found.freezes_earned == 1 else f"{found.freezes_earned} freezes"
+    credit = "1 credit" if total == 1 else f"{total} credits"
+    return f"Helping: {credit} ({how}), {freezes} earned."
+
+
 def profile_fields(found: Standing) -> tuple[Field, ...]:
     """What `profile` shows about helping."""
     return (

@@ -132,6 +132,10 @@ class HelperService:
         """What `profile` shows about helping (registered with the members feature)."""
         return messages.profile_fields(await self.standing_in(tx, member, now))
 
+    async def card_line(self, tx: Transaction, member: Member, now: datetime) -> str | None:
+        """What helping earned, for the progress card (registered with the progress feature)."""
+        return messages.card_line(await self.standing_in(tx, member, now))
+
     async def find(
         self, community: Community, user_id: str, subject: str | None, now: datetime
     ) -> Offered:

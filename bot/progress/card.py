@@ -102,6 +102,8 @@ def progress_card(progress: Progress) -> bytes:
         color = GREEN if number == 0 else INK
         figure.text(left, 0.80, value, fontsize=28, weight="bold", color=color)
         figure.text(left, 0.765, label, fontsize=12, color=MUTED)
+    if progress.notes:  # what other features add (helping); one line fits above the legend
+        figure.text(0.04, 0.727, literal(progress.notes[0][:110]), fontsize=11, color=INK)
 
     rows = list(progress.weeks)
     if progress.counted_weeks < SHORT_HISTORY:

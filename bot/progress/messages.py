@@ -61,6 +61,7 @@ def progress(result: Progress, card: bytes | None) -> Reply:
     ]
     if result.pause is not None:
         lines.append(f"Paused until {result.pause.ends_on.isoformat()}.")
+    lines.extend(result.notes)
     last = result.last
     if result.own and last is not None:
         lines.append(f"Last check-in, {week_key(last.week)}: {_quote(last.done)}")

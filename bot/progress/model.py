@@ -31,6 +31,7 @@ class Progress:
     standing: Standing
     pause: Pause | None  # the pause under way
     last: Checkin | None  # the newest check-in
+    notes: tuple[str, ...] = ()  # lines other features add (what helping earned)
 
     @property
     def checked(self) -> int:

@@ -35,6 +35,8 @@ WEEKS_SHOWN = 26
 STATS_WEEKS = 12
 StatsSection = Callable[[Transaction, Community, date], Awaitable[tuple[Field, ...]]]
 """Fields a feature adds to `stats`, read in its transaction, about the weeks from a Monday."""
+CardLine = Callable[[Transaction, Member, datetime], Awaitable[str | None]]
+"""A line a feature adds under a member's progress figures (None: nothing to say)."""
 
 
 class ProgressService:
@@ -48,6 +50,7 @@ class ProgressService:
         self._db = db
         self._content = content
         self._stats_sections: list[StatsSection] = []
+        self._card_lines: list[CardLine] = []
         self._members = members
         self._checkins = checkins
 
@@ -78,6 +81,7 @@ class ProgressService:
             done = await ticked(tx, member.id)
             today = member.today(now)
             pause = next((p for p in await member_pauses(tx, member.id) if p.covers(today)), None)
+            lines = [await line(tx, member, now) for line in self._card_lines]
         end = open_week(now, member.timezone)
         rows = tuple(
             WeekRow(week, marked.mark(week), hours.get(week, 0))
@@ -92,7 +96,13 @@ class ProgressService:
             standing=standing(pack, member, now),
             pause=pause,
             last=last,
+            notes=tuple(line for line in lines if line),
         )
+
+    def add_card_line(self, line: CardLine) -> None:
+        """Show `line` on the progress card and in its text, under the figures: the seam
+        through which a feature built later (helpers) shows what a member earned there."""
+        self._card_lines.append(line)
 
     def add_stats(self, section: StatsSection) -> None:
         """Show `section`'s fields in `stats`, after the check-in figures: the seam through

@@ -186,6 +186,11 @@ async def test_the_member_is_asked_whether_it_helped_and_a_yes_credits_the_helpe
     standing = text_of(await ok(cohort, "helper", "bob"))
     assert "Credits: 1 (0 for reviews, 0 for matchups met, 1 for blockers helped)" in standing
     assert "1 of 3 toward the next one" in standing
+    # The progress card and its text say what helping earned, and only for whoever earned it.
+    assert "Helping: 1 credit (1 blocker helped), 0 freezes earned." in text_of(
+        await ok(cohort, "progress", "bob")
+    )
+    assert "Helping:" not in text_of(await ok(cohort, "progress"))
     (row,) = await table_rows(cohort, help_requests)
     assert row["status"] == "helped"
 
