@@ -166,7 +166,7 @@ async def enqueue(
             {
                 "community_id": community.id,
                 "platform": community.ref.platform.value,
-                "key": key[:200],
+                "key": stored_key(key),
                 "target_kind": target.kind.value,
                 "channel_id": target.channel_id,
                 "user_ids": ",".join(target.user_ids),
@@ -182,6 +182,13 @@ async def enqueue(
     return bool(result.rowcount)
 
 
+def stored_key(key: str) -> str:
+    """The key as the outbox keeps it: cut to the column's length."""
+    column = outbox.c.key.type
+    length = column.length if isinstance(column, sa.String) else None
+    return key[: length or len(key)]
+
+
 async def queued(tx: Transaction, community: Community, keys: Collection[str]) -> set[str]:
     """Which of these keys the community's outbox already holds: a job that decides the same
     posts every hour (reminders) words and queues only the new ones."""
@@ -189,10 +196,12 @@ async def queued(tx: Transaction, community: Community, keys: Collection[str]) -
         return set()
     rows = await tx.execute(
         sa.select(outbox.c.key).where(
-            outbox.c.community_id == community.id, outbox.c.key.in_([k[:200] for k in keys])
+            outbox.c.community_id == community.id,
+            outbox.c.key.in_([stored_key(k) for k in keys]),
         )
     )
-    return {r.key for r in rows}
+    held = {r.key for r in rows}
+    return {k for k in keys if stored_key(k) in held}
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,3 +19,11 @@ async def test_only_the_keys_this_community_queued_are_known(cohort: Cohort) -> 
     async with cohort.db.read() as tx:
         assert await queued(tx, here, ["nudge:a", "nudge:b", "nudge:c"]) == {"nudge:a"}
         assert await queued(tx, here, []) == set()
+
+
+async def test_a_key_longer_than_the_column_is_known_by_the_whole_key(cohort: Cohort) -> None:
+    long = "nudge:" + "x" * 300
+    await queue_message(cohort, long, Target.direct("ada"), Reply(body="a"), COMMUNITY)
+    here = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
+    async with cohort.db.read() as tx:
+        assert await queued(tx, here, [long, "nudge:other"]) == {long}
