@@ -85,3 +85,14 @@ def test_a_broken_pack_raises_and_is_tried_again_next_time(tmp_path: Path) -> No
     assert caught.value.errors == ["steps.yaml: missing: every pack has this file"]
     write_pack(tmp_path)
     assert len(provider.builtin().steps) == 8
+
+
+def test_cores_of_one_process_share_a_pack_until_a_file_changes(tmp_path: Path) -> None:
+    root = write_pack(tmp_path / "builtin")
+    first = ContentProvider(root, tmp_path / "packs").builtin()
+    assert ContentProvider(root, tmp_path / "packs").builtin() is first
+    renamed = sample_files()
+    renamed["pack.yaml"]["name"] = "Renamed pack"
+    write_pack(root, renamed)
+    assert ContentProvider(root, tmp_path / "packs").builtin().info.name == "Renamed pack"
+    assert first.info.name == "Sample pack"  # the first core keeps what it loaded

@@ -122,11 +122,6 @@ async def _simulate(cohort: Cohort, clock: ManualClock) -> list[tuple[datetime, 
     return delivered
 
 
-@pytest.fixture
-async def simulated(cohort: Cohort, clock: ManualClock) -> list[tuple[datetime, Message]]:
-    return await _simulate(cohort, clock)
-
-
 async def _the_report_is_posted_once_a_week_to_the_reports_channel_only(
     cohort: Cohort, simulated: list[tuple[datetime, Message]]
 ) -> None:
@@ -221,19 +216,21 @@ async def _the_posted_report_says_what_changed_and_offers_a_nudge_for_each_at_ri
     ]
 
 
-async def test_two_months_of_weekly_reports(
-    cohort: Cohort, simulated: list[tuple[datetime, Message]]
+async def test_two_months_of_weekly_reports_and_the_nudges_they_offer(
+    cohort: Cohort, clock: ManualClock
 ) -> None:
-    # One simulation of two months (the slow part) checked three ways.
+    # One simulation of two months (the slow part) checked four ways.
+    simulated = await _simulate(cohort, clock)
     await _the_report_is_posted_once_a_week_to_the_reports_channel_only(cohort, simulated)
     await _the_report_has_the_weeks_numbers_and_last_weeks(cohort, simulated)
     await _the_posted_report_says_what_changed_and_offers_a_nudge_for_each_at_risk(
         cohort, simulated
     )
+    await _a_nudge_goes_once_and_never_to_a_paused_member_or_one_who_opted_out(cohort, clock)
 
 
-async def test_a_nudge_goes_once_and_never_to_a_paused_member_or_one_who_opted_out(
-    cohort: Cohort, clock: ManualClock, simulated: list[tuple[datetime, Message]]
+async def _a_nudge_goes_once_and_never_to_a_paused_member_or_one_who_opted_out(
+    cohort: Cohort, clock: ManualClock
 ) -> None:
     first = await ok(cohort, "report nudge <@fay>", "org", admin=True)
     assert first.title == "Nudge sent"
