@@ -98,18 +98,23 @@ async def communities_to_ask(
     oldest = await tx.scalar(sa.select(sa.func.min(members.c.start_date)).where(active))
     if oldest is None:
         return set()
-    found: set[int] = set()
-    for quarter, first, last in windows(oldest):
-        recorded = sa.select(retros.c.id).where(
-            retros.c.member_id == members.c.id, retros.c.quarter == quarter
+    asked = [
+        sa.and_(
+            members.c.start_date.between(first, last),
+            ~sa.exists(
+                sa.select(retros.c.id).where(
+                    retros.c.member_id == members.c.id, retros.c.quarter == quarter
+                )
+            ),
         )
-        rows = await tx.execute(
-            sa.select(members.c.community_id)
-            .distinct()
-            .where(active, members.c.start_date.between(first, last), ~sa.exists(recorded))
-        )
-        found.update(r.community_id for r in rows)
-    return found
+        for quarter, first, last in windows(oldest)
+    ]
+    if not asked:
+        return set()
+    rows = await tx.execute(
+        sa.select(members.c.community_id).distinct().where(active, sa.or_(*asked))
+    )
+    return {r.community_id for r in rows}
 
 
 async def communities_undecided(tx: Transaction) -> set[int]:
