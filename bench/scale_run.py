@@ -73,7 +73,7 @@ class Figures:
     rejected: int = 0
     failed_rows: int = 0
     tally: Tally = field(default_factory=lambda: Tally(0, 0, 0, 0, 0))
-    latencies: list[float] = field(default_factory=list)
+    latencies: dict[str, list[float]] = field(default_factory=dict)  # by command name
     command_errors: int = 0
     error_lines: set[str] = field(default_factory=set)
     idle_mb: float = 0.0
@@ -89,9 +89,12 @@ class Figures:
         return self.worst_lag + self.tick_seconds
 
     def lines(self, speedup: float) -> list[str]:
-        ordered = sorted(self.latencies) or [0.0]
-        p50 = ordered[len(ordered) // 2] * 1000
-        p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))] * 1000
+        every = [seconds for run in self.latencies.values() for seconds in run]
+        p50, p99 = percentiles(every)
+        by_command = ", ".join(
+            "{} {:.0f}/{:.0f} ms ({})".format(name, *percentiles(run), len(run))
+            for name, run in sorted(self.latencies.items())
+        )
         kinds = ", ".join(f"{k} {self.lags[k]:.1f} s ({self.runs[k]})" for k in sorted(self.lags))
         d = self.delivery
         return [
@@ -105,11 +108,19 @@ class Figures:
             f"posts               {self.tally.expected} expected, {self.tally.delivered}"
             f" delivered, {self.tally.lost} lost, {self.tally.duplicated} duplicated,"
             f" {self.tally.unknown} unknown, {self.failed_rows} rows failed",
-            f"commands            {len(self.latencies)} run during the week: p50 {p50:.0f} ms,"
-            f" p99 {p99:.0f} ms, {self.command_errors} answered with an error"
+            f"commands            {len(every)} run during the week: p50 {p50:.0f} ms,"
+            f" p99 {p99:.0f} ms, {self.command_errors} answered with an error;"
+            f" p50/p99 by command: {by_command}"
             + "".join(f"\n  {e}" for e in sorted(self.error_lines)[:5]),
             f"memory (RSS)        idle {self.idle_mb:.0f} MB, peak {self.peak_mb:.0f} MB",
         ]
+
+
+def percentiles(seconds: list[float]) -> tuple[float, float]:
+    """The p50 and p99 of `seconds`, in milliseconds."""
+    ordered = sorted(seconds) or [0.0]
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    return ordered[len(ordered) // 2] * 1000, p99 * 1000
 
 
 def rss_mb() -> float:
@@ -181,7 +192,8 @@ async def _commands(cohort: Cohort, world: World, rate: float, figures: Figures)
     async def one(caller: Caller, line: str) -> None:
         started = time.perf_counter()
         answer = await cohort.dispatcher.run_line(caller, line)
-        figures.latencies.append(time.perf_counter() - started)
+        name = line.split()[0]
+        figures.latencies.setdefault(name, []).append(time.perf_counter() - started)
         if isinstance(answer, Reply) and answer.tone is Tone.ERROR:
             figures.command_errors += 1
             figures.error_lines.add(f"{line.split()[0]}: {answer.body[:80]}")
