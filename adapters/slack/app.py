@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -69,30 +68,6 @@ WORK_SLOTS = 16  # commands worked on at once, after their acknowledgement
 # The client Bolt authorised for the request being handled (its workspace's token, with many
 # workspaces); handlers run in tasks started under the request, which see it.
 _REQUEST_CLIENT: ContextVar[AsyncWebClient | None] = ContextVar("slack_client", default=None)
-
-
-@dataclass(frozen=True, slots=True)
-class _Meta:
-    """What a modal remembers between Slack and us (its private_metadata): the command a
-    form submits to, and where the conversation it came from can be answered."""
-
-    command: tuple[str, ...] = ()
-    channel_id: str | None = None
-    response_url: str | None = None
-
-    def encode(self) -> str:
-        return json.dumps(
-            {"c": list(self.command), "ch": self.channel_id, "r": self.response_url},
-            separators=(",", ":"),
-        )
-
-    @classmethod
-    def decode(cls, text: str) -> _Meta:
-        try:
-            data = json.loads(text)
-            return cls(tuple(str(p) for p in data["c"]), data.get("ch"), data.get("r"))
-        except (ValueError, KeyError, TypeError):
-            return cls()
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +203,11 @@ class SlackAdapter:
             user = body["user"]
             team_id = convert.team_of(body)
             view = body.get("view") or {}
-            meta = _Meta.decode(view.get("private_metadata", "")) if view else _Meta()
+            meta = (
+                views.ViewMeta.decode(view.get("private_metadata", ""))
+                if view
+                else views.ViewMeta()
+            )
             channel_id = (body.get("channel") or {}).get("id") or meta.channel_id
             caller = await self._caller(
                 team_id, user["id"], user.get("username") or user.get("name", ""), channel_id
@@ -251,7 +230,7 @@ class SlackAdapter:
         working = ack(response_action="update", view=views.working(view["title"]))
         async with self._work(working):
             user = body["user"]
-            meta = _Meta.decode(view.get("private_metadata", ""))
+            meta = views.ViewMeta.decode(view.get("private_metadata", ""))
             caller = await self._caller(
                 convert.team_of(body),
                 user["id"],
@@ -312,7 +291,7 @@ class SlackAdapter:
                 lambda c: upload_attachment(self._client, c, attachment), answer, surface
             )
         if surface.view_id:
-            meta = _Meta(channel_id=surface.channel_id, response_url=surface.response_url)
+            meta = views.ViewMeta(channel_id=surface.channel_id, response_url=surface.response_url)
             view = views.result(answer, title or answer.title or "Cohort", meta.encode())
             await self._client.views_update(view_id=surface.view_id, view=view)
             # A modal is seen by one person; a public reply also goes to the conversation.
@@ -324,7 +303,7 @@ class SlackAdapter:
             await self._open_result(answer, surface, title)
 
     async def _show_form(self, form: Form, surface: _Surface) -> None:
-        meta = _Meta(form.command, surface.channel_id, surface.response_url)
+        meta = views.ViewMeta(form.command, surface.channel_id, surface.response_url)
         view = views.modal(form, meta.encode())
         try:
             if surface.view_id:
@@ -339,7 +318,7 @@ class SlackAdapter:
             await self._present(_invitation(form), fallback)
 
     async def _open_result(self, reply: Reply, surface: _Surface, title: str) -> None:
-        meta = _Meta(channel_id=surface.channel_id)
+        meta = views.ViewMeta(channel_id=surface.channel_id)
         view = views.result(reply, title or reply.title or "Cohort", meta.encode())
         if surface.trigger_id:
             try:

@@ -3,7 +3,9 @@ result is shown in, a refused submission shown again with its error, and the App
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from adapters.slack.render import (
@@ -155,3 +157,27 @@ def home(replies: Sequence[Reply], quick_actions: Sequence[Action]) -> Block:
             seen.add(action.command)
             actions.append(action)
     return {"type": "home", "blocks": fit(content, buttons(actions), MAX_VIEW_BLOCKS)}
+
+
+@dataclass(frozen=True, slots=True)
+class ViewMeta:
+    """What a modal remembers between Slack and us (its private_metadata): the command a
+    form submits to, and where the conversation it came from can be answered."""
+
+    command: tuple[str, ...] = ()
+    channel_id: str | None = None
+    response_url: str | None = None
+
+    def encode(self) -> str:
+        return json.dumps(
+            {"c": list(self.command), "ch": self.channel_id, "r": self.response_url},
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def decode(cls, text: str) -> ViewMeta:
+        try:
+            data = json.loads(text)
+            return cls(tuple(str(p) for p in data["c"]), data.get("ch"), data.get("r"))
+        except (ValueError, KeyError, TypeError):
+            return cls()
