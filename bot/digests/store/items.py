@@ -4,12 +4,11 @@ the candidates of a digest."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 
-from bot.digests.model import Listing
+from bot.digests.model import Listing, Stored
 from bot.digests.rank import Candidate
 from bot.storage.tables import feed_items, feeds
 from bot.storage.transaction import Transaction
@@ -26,16 +25,6 @@ async def item_counts(tx: Transaction, community_id: int) -> dict[int, int]:
 
 
 _UIDS_PER_QUERY = 4000  # bound parameters stay far below SQLite's and asyncpg's limits
-
-
-@dataclass(frozen=True, slots=True)
-class Stored:
-    """What storing one feed's check found: how many of its entries were new, how many items
-    the feed holds now, and when the item it stopped listing longest ago was last listed."""
-
-    new: int
-    held: int
-    unlisted_since: datetime | None
 
 
 async def store_entries(
