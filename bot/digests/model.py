@@ -83,6 +83,16 @@ class Listing:
 
 
 @dataclass(frozen=True, slots=True)
+class Stored:
+    """What storing one feed's check found: how many of its entries were new, how many items
+    the feed holds now, and when the item it stopped listing longest ago was last listed."""
+
+    new: int
+    held: int
+    unlisted_since: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     period: timedelta = timedelta(hours=1)  # between two checks of a healthy feed
     retry: timedelta = timedelta(minutes=15)  # after a first failure; doubles each time

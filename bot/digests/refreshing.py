@@ -206,12 +206,17 @@ class RefreshService:
             for feed, fetched in checks
             if fetched.parsed is not None
         ]
-        new = await store.store_entries(tx, listings, now)
+        stored = await store.store_entries(tx, listings, now)
         baselined = {feed.id for feed, _ in checks if feed.baselined}
-        report.new_items += sum(n for feed_id, n in new.items() if feed_id in baselined)
-        # Items drop off a feed as new ones arrive: forget those gone long ago.
-        grown = [feed_id for feed_id, n in new.items() if n]
-        await store.prune_items(tx, grown, now - self.policy.forget_after, self.policy.max_items)
+        report.new_items += sum(s.new for feed_id, s in stored.items() if feed_id in baselined)
+        # Items drop off a feed as new ones arrive: forget those gone long ago, and those
+        # beyond the most a feed keeps; only feeds that grew, and only those that hold such
+        # items (what storing found tells, so most checks run neither statement).
+        forget = now - self.policy.forget_after
+        grown = {feed_id: s for feed_id, s in stored.items() if s.new}
+        stale = [f for f, s in grown.items() if s.unlisted_since and s.unlisted_since < forget]
+        crowded = [f for f, s in grown.items() if s.held > self.policy.max_items]
+        await store.prune_items(tx, stale, crowded, forget, self.policy.max_items)
         changes = []
         disabled: list[tuple[Feed, str]] = []
         taken: set[tuple[int, str]] = set()  # addresses feeds of this batch move to

@@ -78,11 +78,14 @@ def _pack(parsed: ParsedFeed) -> tuple[Any, ...]:
 
 def _unpack(packed: tuple[Any, ...]) -> ParsedFeed:
     title, entries, warning, reader = packed
+    moment = datetime.fromtimestamp
     return ParsedFeed(
         title,
         tuple(
-            Entry(uid, url, name, None if ts is None else datetime.fromtimestamp(ts, UTC), c, k)
-            for uid, url, name, ts, c, k in entries
+            [
+                Entry(uid, url, name, None if ts is None else moment(ts, UTC), c, k)
+                for uid, url, name, ts, c, k in entries
+            ]
         ),
         warning,
         reader,

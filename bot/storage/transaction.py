@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar, TypeVarTuple, overload
 
 import sqlalchemy as sa
@@ -12,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.selectable import TypedReturnsRows
 from sqlalchemy.util.typing import TupleAny
+
+from bot.storage.columns import UtcDateTime
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -78,34 +81,46 @@ class Transaction:
 
     async def insert_many(self, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> None:
         """Insert rows that all name the same columns, silently skipping those that violate a
-        unique constraint, in one statement the driver runs for every row.
+        unique constraint: :meth:`insert_columns` with the rows' values gathered by column."""
+        if rows:
+            await self.insert_columns(
+                table, {name: [row[name] for row in rows] for name in rows[0]}
+            )
+
+    async def insert_columns(self, table: sa.Table, columns: Mapping[str, Sequence[Any]]) -> None:
+        """Insert the rows whose values `columns` holds, a list per column name (all of one
+        length), silently skipping those that violate a unique constraint, in one statement the
+        driver runs for every row.
 
         The statement is compiled once and the values are converted by their columns' types
         here, a column at a time: SQLAlchemy's own executemany builds and converts each row's
         parameters on their own, which cost a refresh of 5,000 items more than the database's
         work did. A column whose rows all hold the same object (the round's timestamp) is
-        converted once."""
-        if not rows:
+        converted once; a column of UTC datetimes on SQLite is written as the text SQLAlchemy
+        writes, without its two layers of processing per value."""
+        count = len(next(iter(columns.values()), ()))
+        if not count:
             return
-        names = list(rows[0])
         dialect = self._connection.dialect
         compiled = (
             self.insert(table)
             .on_conflict_do_nothing()
-            .compile(dialect=dialect, column_keys=names, for_executemany=True)
+            .compile(dialect=dialect, column_keys=list(columns), for_executemany=True)
         )
         if compiled.positiontup is None:
             raise TypeError(f"{dialect.name}'s driver takes named parameters; only positional")
-        values: list[list[Any]] = []
+        values: list[Sequence[Any]] = []
         for name in compiled.positiontup:
-            column = [row[name] for row in rows]
-            process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-            if process is None:
+            column = columns[name]
+            if len(column) != count:
+                raise ValueError(f"column {name} has {len(column)} values, not {count}")
+            convert = _converter(table.c[name].type, dialect)
+            if convert is None:
                 values.append(column)
-            elif all(value is column[0] for value in column):
-                values.append([process(column[0])] * len(column))
+            elif len({id(value) for value in column}) == 1:
+                values.append(convert([column[0]]) * count)
             else:
-                values.append([process(value) for value in column])
+                values.append(convert(column))
         parameters = list(zip(*values, strict=True))
         await self._connection.exec_driver_sql(compiled.string, parameters)
 
@@ -121,3 +136,42 @@ class Transaction:
             .values(values)
             .on_conflict_do_update(index_elements=list(key), set_=updates)
         )
+
+
+_SQLITE_DATETIME = (
+    "%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06d"
+)
+
+
+def _converter(
+    column_type: sa.types.TypeEngine[Any], dialect: sa.Dialect
+) -> Callable[[Sequence[Any]], list[Any]] | None:
+    """What converts a column of values for the driver, as the column's type would one by one;
+    None when the driver takes them as they are."""
+    impl = column_type.dialect_impl(dialect)
+    if (
+        isinstance(column_type, UtcDateTime)
+        and isinstance(impl, sqlite.DATETIME)
+        and getattr(impl, "_storage_format", None) == _SQLITE_DATETIME
+    ):
+        return utc_texts
+    process = impl.bind_processor(dialect)
+    if process is None:
+        return None
+    return lambda column: [process(value) for value in column]
+
+
+def utc_texts(column: Sequence[datetime | None]) -> list[str | None]:
+    """The texts UtcDateTime stores on SQLite for aware datetimes (UTC, to the microsecond, as
+    SQLAlchemy's SQLite DATETIME writes them): ValueError for a naive one, as the type raises."""
+    texts: list[str | None] = []
+    for value in column:
+        if value is None:
+            texts.append(None)
+            continue
+        if value.tzinfo is not UTC:
+            if value.utcoffset() is None:
+                raise ValueError("naive datetimes are not stored; pass an aware UTC datetime")
+            value = value.astimezone(UTC)
+        texts.append(value.isoformat(" ", "microseconds")[:26])
+    return texts

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from bot.digests.model import Listing
+from bot.digests.model import Listing, Stored
 from bot.digests.rank import Candidate
 from bot.storage.tables import feed_items, feeds
 from bot.storage.transaction import Transaction
@@ -29,9 +29,9 @@ _UIDS_PER_QUERY = 4000  # bound parameters stay far below SQLite's and asyncpg's
 
 async def store_entries(
     tx: Transaction, checks: Sequence[Listing], now: datetime
-) -> dict[int, int]:
+) -> dict[int, Stored]:
     """Insert the entries each feed did not have yet and note that the others are still
-    listed, for many feeds in a few statements; returns how many were new per feed."""
+    listed, for many feeds in a few statements; returns what was found per feed."""
     chunks: list[list[Listing]] = [[]]
     size = 0
     for check in checks:
@@ -40,25 +40,38 @@ async def store_entries(
             size = 0
         chunks[-1].append(check)
         size += len(check.entries)
-    new: dict[int, int] = {}
+    stored: dict[int, Stored] = {}
     for chunk in chunks:
-        new.update(await _store_chunk(tx, chunk, now))
-    return new
+        stored.update(await _store_chunk(tx, chunk, now))
+    return stored
 
 
-async def _store_chunk(tx: Transaction, checks: Sequence[Listing], now: datetime) -> dict[int, int]:
-    counts = {c.feed_id: 0 for c in checks}
+async def _store_chunk(
+    tx: Transaction, checks: Sequence[Listing], now: datetime
+) -> dict[int, Stored]:
+    feed_ids = [c.feed_id for c in checks]
     if not any(c.entries for c in checks):
-        return counts
+        return dict.fromkeys(feed_ids, Stored(0, 0, None))
     # What the feeds hold already, in one query by feed (a few parameters, where asking for
     # each (feed, uid) pair took thousands); those still listed are noted as such.
     held = await tx.execute(
-        sa.select(feed_items.c.id, feed_items.c.feed_id, feed_items.c.uid).where(
-            feed_items.c.feed_id.in_(list(counts))
-        )
+        sa.select(
+            feed_items.c.id, feed_items.c.feed_id, feed_items.c.uid, feed_items.c.last_seen_at
+        ).where(feed_items.c.feed_id.in_(feed_ids))
     )
-    ids = {(r.feed_id, r.uid): r.id for r in held}
     listed = {(c.feed_id, e.uid) for c in checks for e in c.entries}
+    ids: dict[tuple[int, str], int] = {}
+    counts = dict.fromkeys(feed_ids, 0)
+    unlisted: dict[
+        int, datetime
+    ] = {}  # by feed: the oldest last listing of what it no longer lists
+    for item_id, feed_id, uid, last_seen_at in held:
+        ids[feed_id, uid] = item_id
+        counts[feed_id] += 1
+        if (feed_id, uid) not in listed and (
+            feed_id not in unlisted or last_seen_at < unlisted[feed_id]
+        ):
+            unlisted[feed_id] = last_seen_at
     known = listed & ids.keys()
     if known:
         await tx.execute(
@@ -66,46 +79,58 @@ async def _store_chunk(tx: Transaction, checks: Sequence[Listing], now: datetime
             .where(feed_items.c.id.in_([ids[key] for key in known]))
             .values(last_seen_at=now)
         )
-    fresh: list[dict[str, object]] = []
-    for check in checks:
-        for entry in check.entries:
-            if (check.feed_id, entry.uid) in known:
-                continue
-            counts[check.feed_id] += 1
-            fresh.append(
-                {
-                    "feed_id": check.feed_id,
-                    "uid": entry.uid,
-                    "url": entry.url,
-                    "canonical": entry.canonical,
-                    "title": entry.title,
-                    "title_key": entry.title_key,
-                    "published_at": entry.published_at,
-                    "first_seen_at": now,
-                    "last_seen_at": now,
-                    "seen": check.seen,
-                }
-            )
+    fresh = [
+        (check, entry)
+        for check in checks
+        for entry in check.entries
+        if (check.feed_id, entry.uid) not in known
+    ]
+    new = dict.fromkeys(feed_ids, 0)
+    for check, _ in fresh:
+        new[check.feed_id] += 1
     # A row another process inserted first is skipped rather than failing the batch.
-    await tx.insert_many(feed_items, fresh)
-    return counts
+    await tx.insert_columns(
+        feed_items,
+        {
+            "feed_id": [check.feed_id for check, _ in fresh],
+            "uid": [entry.uid for _, entry in fresh],
+            "url": [entry.url for _, entry in fresh],
+            "canonical": [entry.canonical for _, entry in fresh],
+            "title": [entry.title for _, entry in fresh],
+            "title_key": [entry.title_key for _, entry in fresh],
+            "published_at": [entry.published_at for _, entry in fresh],
+            "first_seen_at": [now] * len(fresh),
+            "last_seen_at": [now] * len(fresh),
+            "seen": [check.seen for check, _ in fresh],
+        },
+    )
+    return {
+        feed_id: Stored(new[feed_id], counts[feed_id] + new[feed_id], unlisted.get(feed_id))
+        for feed_id in feed_ids
+    }
 
 
 async def prune_items(
-    tx: Transaction, feed_ids: Sequence[int], listed_before: datetime, keep: int
+    tx: Transaction,
+    stale: Sequence[int],
+    crowded: Sequence[int],
+    listed_before: datetime,
+    keep: int,
 ) -> None:
-    """Forget items the feeds stopped listing long ago, and beyond the `keep` most recently
-    listed of each feed (a feed that changes every GUID each hour must not grow without end)."""
-    if not feed_ids:
-        return
-    await tx.execute(
-        feed_items.delete().where(
-            feed_items.c.feed_id.in_(feed_ids), feed_items.c.last_seen_at < listed_before
+    """Forget the items of the `stale` feeds they stopped listing before `listed_before`, and
+    those of the `crowded` feeds beyond the `keep` most recently listed of each (a feed that
+    changes every GUID each hour must not grow without end)."""
+    if stale:
+        await tx.execute(
+            feed_items.delete().where(
+                feed_items.c.feed_id.in_(stale), feed_items.c.last_seen_at < listed_before
+            )
         )
-    )
+    if not crowded:
+        return
     over = await tx.execute(
         sa.select(feed_items.c.feed_id)
-        .where(feed_items.c.feed_id.in_(feed_ids))
+        .where(feed_items.c.feed_id.in_(crowded))
         .group_by(feed_items.c.feed_id)
         .having(sa.func.count() > keep)
     )

@@ -516,6 +516,26 @@ async def test_a_feed_rotating_its_guids_keeps_at_most_the_cap_of_items(
     assert "r5 story 0" in preview  # the newest are those kept
 
 
+async def test_items_a_feed_stopped_listing_long_ago_are_forgotten_when_it_grows(
+    make_core: MakeCore, clock: ManualClock, feed_server: FeedServer
+) -> None:
+    digest_core = await make_core(policy=Policy(forget_after=3 * HOUR))
+
+    async def stored_after(*prefixes: str, ahead: timedelta = HOUR) -> str:
+        listing = [p for prefix in prefixes for p in posts(prefix, 2, clock)]
+        feed_server.serve("/f", rss20(listing))
+        await refresh(digest_core, clock, ahead)
+        listed = text_of(await digest_core.dispatcher.run_line(ORGANIZER, "feeds list"))
+        return listed.split(" item(s) stored")[0].rsplit(" ", 1)[1]
+
+    feed_server.serve("/f", rss20(posts("a", 2, clock)))
+    await add(digest_core, feed_server, "/f")  # a: last listed at hour 0
+    assert await stored_after("b") == "4"  # a unlisted an hour ago: kept
+    assert await stored_after("b", "c") == "6"  # two hours ago: kept
+    assert await stored_after("b", "c", ahead=2 * HOUR) == "6"  # stale now, but nothing new
+    assert await stored_after("b", "c", "d") == "6"  # it grew: a (five hours ago) forgotten
+
+
 async def test_a_feed_past_its_deadline_fails_alone_and_the_others_are_recorded_first(
     make_core: MakeCore, clock: ManualClock, feed_server: FeedServer
 ) -> None:

@@ -1,14 +1,20 @@
-"""Transaction.insert_many: rows stored exactly as an ordinary INSERT stores them, conflicts
-skipped, on every database."""
+"""Transaction.insert_many and insert_columns: rows stored exactly as an ordinary INSERT
+stores them, conflicts skipped, on every database."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
 import sqlalchemy as sa
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy.dialects import sqlite
 
+from bot.storage.columns import UtcDateTime
 from bot.storage.database import Database
 from bot.storage.tables import communities, feeds
+from bot.storage.transaction import utc_texts
 
 NOW = datetime(2026, 11, 29, 15, 0, tzinfo=UTC)
 _RAW = "SELECT url, added_at, enabled, checked_at FROM feeds"  # as the driver gives them back
@@ -78,3 +84,57 @@ async def test_insert_many_skips_rows_that_violate_a_unique_constraint(db: Datab
     async with db.read() as tx:
         titles = dict((await tx.execute(sa.select(feeds.c.url, feeds.c.title))).all())
     assert titles == {"https://example.org/1": "first", "https://example.org/2": "second"}
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.datetimes(
+                min_value=datetime(1, 1, 2),  # noqa: DTZ001 - bounds; the zone comes below
+                max_value=datetime(9999, 12, 30),  # noqa: DTZ001
+                timezones=st.sampled_from(
+                    [UTC, timezone(timedelta(hours=5, minutes=30)), timezone(-timedelta(hours=8))]
+                ),
+            ),
+        ),
+        max_size=5,
+    )
+)
+def test_utc_texts_are_what_the_column_type_writes_on_sqlite(
+    values: list[datetime | None],
+) -> None:
+    dialect = sqlite.dialect()
+    process = UtcDateTime().dialect_impl(dialect).bind_processor(dialect)
+    assert process is not None
+    assert utc_texts(values) == [process(value) for value in values]
+
+
+def test_utc_texts_refuse_naive_datetimes_as_the_column_type_does() -> None:
+    with pytest.raises(ValueError, match="naive"):
+        utc_texts([NOW, NOW.replace(tzinfo=None)])
+
+
+async def test_insert_columns_stores_what_insert_many_stores_for_the_same_rows(
+    db: Database,
+) -> None:
+    community_id = await _community(db)
+    elsewhere = timezone(timedelta(hours=-3))
+    rows = [
+        _feed(community_id, n, (NOW - timedelta(minutes=n, microseconds=n)).astimezone(elsewhere))
+        for n in range(1, 5)
+    ]
+    copies = [{**row, "url": f"https://copy.org/{n}"} for n, row in enumerate(rows, 1)]
+    async with db.write() as tx:
+        await tx.insert_many(feeds, rows)
+        await tx.insert_columns(feeds, {name: [row[name] for row in copies] for name in copies[0]})
+        await tx.insert_columns(feeds, {"url": []})
+        with pytest.raises(ValueError, match="values"):
+            await tx.insert_columns(feeds, {"community_id": [community_id], "url": ["a", "b"]})
+    async with db.read() as tx:
+        stored = {
+            r[0]: tuple(r[1:])
+            for r in await tx.run_sync(lambda conn: conn.exec_driver_sql(_RAW).all())
+        }
+    for n in range(1, 5):
+        assert stored[f"https://example.org/{n}"] == stored[f"https://copy.org/{n}"]
