@@ -18,6 +18,7 @@ class Pacer:
     limited quiet until then, on the logical clock that also schedules retries."""
 
     MAX_HOLD = 60.0  # seconds; a longer wait is left to the rows' own next attempt
+    FORGET_AFTER = 4096  # channels remembered before those quiet for a whole interval go
 
     def __init__(self, clock: Clock, per_second: float, channel_interval: float) -> None:
         self._clock = clock
@@ -25,6 +26,7 @@ class Pacer:
         self._channel_interval = channel_interval
         self._next_global = 0.0
         self._next_channel: dict[str, float] = {}
+        self._sent: dict[str, float] = {}  # when each channel's last request really went
         self._held: dict[str, datetime] = {}
         self._lock = asyncio.Lock()
 
@@ -42,6 +44,27 @@ class Pacer:
         delay = start - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
+        # A stalled event loop wakes a channel's previous request late and this one on time:
+        # space them from when the previous one really went, or the platform answers 429.
+        now = time.monotonic()
+        went = self._sent.get(channel)
+        at = now if went is None else max(now, went + self._channel_interval)
+        self._sent[channel] = at  # before sleeping, so the channel's next request sees it
+        if at > now:
+            await asyncio.sleep(at - now)
+        if len(self._sent) > self.FORGET_AFTER:
+            self._forget(at - self._channel_interval)
+
+    @property
+    def channels(self) -> int:
+        """How many channels it remembers."""
+        return len(self._sent)
+
+    def _forget(self, before: float) -> None:
+        """Drop the channels quiet since `before`: a member's direct messages are a channel
+        each, and a process runs for months."""
+        self._sent = {c: t for c, t in self._sent.items() if t > before}
+        self._next_channel = {c: t for c, t in self._next_channel.items() if t > before}
 
     def hold_channel(self, channel: str, seconds: float) -> None:
         """Keep a channel quiet for a while (the platform told us it is rate limited)."""
