@@ -46,6 +46,7 @@ import tempfile
 import time
 import tracemalloc
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -274,22 +275,28 @@ async def hostile_round(
     cohort: Cohort, path: Path, others: int
 ) -> tuple[float, float, RefreshReport]:
     """Seconds until every feed but the hostile ones is recorded, seconds for the whole
-    refresh, and its report. The database file is polled every 10 ms from a plain sqlite3
-    connection: a poll through the bot's own engine costs its event loop 0.35 ms of CPU and
-    several hops to a database thread each time, which the round it measures then pays."""
+    refresh, and its report."""
     start = time.perf_counter()
     refresh = asyncio.ensure_future(cohort.digests.refresh(cohort.clock.now()))
+    await others_recorded(path, others)
+    others_done = time.perf_counter() - start
+    report = await refresh
+    return others_done, time.perf_counter() - start, report
+
+
+async def others_recorded(path: Path, others: int) -> None:
+    """Return once `others` feeds that are not hostile are recorded. The database file is
+    polled every 10 ms from a plain sqlite3 connection: a poll through the bot's own engine
+    costs its event loop 0.35 ms of CPU and several hops to a database thread each time,
+    which the round it measures then pays."""
     recorded = (
         "SELECT count(*) FROM feeds WHERE checked_at IS NOT NULL AND url NOT LIKE '%/hostile/%'"
     )
     with contextlib.closing(sqlite3.connect(path)) as poll:
         while True:
             if poll.execute(recorded).fetchone()[0] >= others:
-                break
+                return
             await asyncio.sleep(0.01)
-    others_done = time.perf_counter() - start
-    report = await refresh
-    return others_done, time.perf_counter() - start, report
 
 
 async def parsing_alone(cohort: Cohort, count: int, items: int) -> tuple[float, Counter[str]]:
@@ -379,6 +386,30 @@ async def run(
     print(f"peak resident memory of the process: {rss:.0f} MB")
 
 
+def add_loop_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--loop",
+        choices=get_args(eventloop.LoopChoice),
+        default=Settings.model_fields["event_loop"].default,
+        help="the event loop, as COHORT_EVENT_LOOP chooses it for `cohort run`",
+    )
+
+
+@contextlib.contextmanager
+def served(feeds: int, items: int) -> Iterator[tuple[int, Synchronized[int]]]:
+    """The feeds served by a process of their own while the block runs: its port, and the
+    switch that makes it answer as an hour later."""
+    ports: multiprocessing.Queue[int] = multiprocessing.Queue()
+    hourly: Synchronized[int] = multiprocessing.Value("i", 0)
+    server = multiprocessing.Process(target=serve, args=(feeds, items, ports, hourly), daemon=True)
+    server.start()
+    try:
+        yield ports.get(timeout=30), hourly
+    finally:
+        server.terminate()
+        server.join()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--feeds", type=int, default=200)
@@ -386,25 +417,10 @@ def main() -> None:
     parser.add_argument(
         "--concurrency", type=int, default=FetchLimits().concurrency, help="fetches at once"
     )
-    parser.add_argument(
-        "--loop",
-        choices=get_args(eventloop.LoopChoice),
-        default=Settings.model_fields["event_loop"].default,
-        help="the event loop, as COHORT_EVENT_LOOP chooses it for `cohort run`",
-    )
+    add_loop_option(parser)
     args = parser.parse_args()
-    ports: multiprocessing.Queue[int] = multiprocessing.Queue()
-    hourly: Synchronized[int] = multiprocessing.Value("i", 0)
-    server = multiprocessing.Process(
-        target=serve, args=(args.feeds, args.items, ports, hourly), daemon=True
-    )
-    server.start()
-    try:
-        port = ports.get(timeout=30)
+    with served(args.feeds, args.items) as (port, hourly):
         eventloop.run(run(args.feeds, args.items, port, args.concurrency, hourly), args.loop)
-    finally:
-        server.terminate()
-        server.join()
 
 
 if __name__ == "__main__":

@@ -16,23 +16,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import cProfile
-import multiprocessing
 import os
-import sqlite3
 import statistics
 import tempfile
 import time
 from datetime import timedelta
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
-from typing import get_args
 
 from bench import digests
 from bot import eventloop
 from bot.app import Cohort
-from bot.settings import Settings
 
 Cpu = tuple[float, float, float]  # the bot's process, its parse workers, the loop's thread
 
@@ -75,14 +70,7 @@ async def _hostile(port: int, path: Path, count: int) -> Cpu:
     others = count - len(digests.HOSTILE)
     before = _cpu(cohort)
     refresh = asyncio.ensure_future(cohort.digests.refresh(cohort.clock.now()))
-    recorded = (
-        "SELECT count(*) FROM feeds WHERE checked_at IS NOT NULL AND url NOT LIKE '%/hostile/%'"
-    )
-    with contextlib.closing(sqlite3.connect(path)) as poll:
-        while True:
-            if poll.execute(recorded).fetchone()[0] >= others:
-                break
-            await asyncio.sleep(0.01)
+    await digests.others_recorded(path, others)
     used = _delta(before, _cpu(cohort))
     refresh.cancel()
     await asyncio.gather(refresh, return_exceptions=True)
@@ -132,26 +120,12 @@ async def run(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument(
-        "--loop",
-        choices=get_args(eventloop.LoopChoice),
-        default=Settings.model_fields["event_loop"].default,
-    )
+    digests.add_loop_option(parser)
     parser.add_argument("--profile", help="write cProfile statistics of the first checks here")
     args = parser.parse_args()
     count = 200
-    ports: multiprocessing.Queue[int] = multiprocessing.Queue()
-    hourly: Synchronized[int] = multiprocessing.Value("i", 0)
-    server = multiprocessing.Process(
-        target=digests.serve, args=(count, 25, ports, hourly), daemon=True
-    )
-    server.start()
-    try:
-        port = ports.get(timeout=30)
+    with digests.served(count, 25) as (port, hourly):
         eventloop.run(run(port, count, args.repeat, hourly, args.profile), args.loop)
-    finally:
-        server.terminate()
-        server.join()
 
 
 if __name__ == "__main__":

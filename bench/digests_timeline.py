@@ -23,17 +23,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import multiprocessing
 import os
-import sqlite3
 import statistics
 import tempfile
 import time
 from datetime import datetime
-from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 from bench import digests
 from bot import eventloop
@@ -41,9 +37,6 @@ from bot.digests.fetcher import Batch, FetchRequest, FetchResult
 from bot.digests.parse import ParsedFeed
 from bot.digests.refreshing import RefreshService
 from bot.digests.workers import ParseWorkers
-from bot.settings import Settings
-
-RECORDED = "SELECT count(*) FROM feeds WHERE checked_at IS NOT NULL AND url NOT LIKE '%/hostile/%'"
 
 
 class Timeline:
@@ -102,28 +95,16 @@ def instrument() -> None:
     ParseWorkers.__call__ = timed_parse  # type: ignore[method-assign, assignment]
 
 
-async def lag(worst: list[float]) -> None:
-    loop = asyncio.get_running_loop()
-    while True:
-        start = loop.time()
-        await asyncio.sleep(0.001)
-        worst[0] = max(worst[0], loop.time() - start - 0.001)
-
-
 async def one_round(port: int, path: Path, count: int, hostile: bool) -> str:
     cohort, _ = await digests.prepared(path, port, count, 200, hostile)
     others = count - (len(digests.HOSTILE) if hostile else 0)
     worst = [0.0]
-    monitor = asyncio.ensure_future(lag(worst))
+    monitor = asyncio.ensure_future(digests.loop_lag(worst))
     cpu = time.process_time()
     timeline = Timeline()
     CURRENT[:] = [timeline]
     refresh = asyncio.ensure_future(cohort.digests.refresh(cohort.clock.now()))
-    with contextlib.closing(sqlite3.connect(path)) as poll:
-        while True:
-            if poll.execute(RECORDED).fetchone()[0] >= others:
-                break
-            await asyncio.sleep(0.01)
+    await digests.others_recorded(path, others)
     recorded = timeline.now()
     cpu = time.process_time() - cpu
     refresh.cancel()
@@ -165,24 +146,11 @@ async def run(port: int, count: int, rounds: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=4, help="pairs of plain and hostile rounds")
-    parser.add_argument(
-        "--loop",
-        choices=get_args(eventloop.LoopChoice),
-        default=Settings.model_fields["event_loop"].default,
-    )
+    digests.add_loop_option(parser)
     args = parser.parse_args()
     count = 200
-    ports: multiprocessing.Queue[int] = multiprocessing.Queue()
-    hourly: Synchronized[int] = multiprocessing.Value("i", 0)
-    server = multiprocessing.Process(
-        target=digests.serve, args=(count, 25, ports, hourly), daemon=True
-    )
-    server.start()
-    try:
-        eventloop.run(run(ports.get(timeout=30), count, args.rounds), args.loop)
-    finally:
-        server.terminate()
-        server.join()
+    with digests.served(count, 25) as (port, _):
+        eventloop.run(run(port, count, args.rounds), args.loop)
 
 
 if __name__ == "__main__":
