@@ -62,9 +62,8 @@ async def _store_chunk(
     listed = {(c.feed_id, e.uid) for c in checks for e in c.entries}
     ids: dict[tuple[int, str], int] = {}
     counts = dict.fromkeys(feed_ids, 0)
-    unlisted: dict[
-        int, datetime
-    ] = {}  # by feed: the oldest last listing of what it no longer lists
+    # By feed: the oldest last listing of the items it no longer lists.
+    unlisted: dict[int, datetime] = {}
     for item_id, feed_id, uid, last_seen_at in held:
         ids[feed_id, uid] = item_id
         counts[feed_id] += 1
