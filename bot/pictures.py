@@ -6,7 +6,8 @@ Drawing with matplotlib is CPU work that holds the GIL for long stretches: drawn
 (`bench/render_stall.py`, on a loaded 2-core machine). In a drawing process the same 40 cards
 stalled it for at most 21 to 38 ms (p99 5 to 10 ms), and the bot's own process spent 1.5 s of
 CPU instead of 5.5 s. One process, started on the first picture, draws them one after
-another; it imports matplotlib once and holds about 70 MB.
+another. The progress card, the picture members ask for, is drawn with Pillow (about 10 ms);
+matplotlib, which draws the organizers' charts, is loaded there on the first chart only.
 """
 
 from __future__ import annotations
@@ -35,15 +36,18 @@ _pool: Executor | None = None
 def _context() -> BaseContext:
     """forkserver where the system has it (a clean process: none of the bot's threads or
     sockets), spawn elsewhere. No preload is set here: the feed parsers' pool sets its own on
-    the same forkserver, and the drawing process imports matplotlib in `_ready` instead."""
+    the same forkserver, and the drawing process loads what cards need in `_ready` instead."""
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def _ready() -> None:
-    """In the drawing process: leave Ctrl+C to the bot (which stops it), load matplotlib."""
+    """In the drawing process: leave Ctrl+C to the bot (which stops it), load the card's
+    drawing code and fonts before the first card is asked for."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    import matplotlib.backends.backend_agg  # noqa: F401 - loaded once, before the first card
+    from bot.progress import raster
+
+    raster.font(11)
 
 
 def _painter() -> Executor:

@@ -1,6 +1,6 @@
-"""What every picture is drawn on: a matplotlib Agg figure of a given size, the palette, and
-the PNG it becomes. matplotlib is imported inside the functions: it takes a moment to load and
-only the drawing process needs it."""
+"""What the charts are drawn on: a matplotlib Agg figure of a given size, the palette every
+picture shares, and the PNG a figure becomes. matplotlib is imported inside the functions: it
+takes a moment to load and only the drawing process needs it."""
 
 from __future__ import annotations
 
@@ -35,11 +35,6 @@ def png(figure: Figure) -> bytes:
     # zlib level 3 instead of 6: a card encodes in about 17 ms instead of 45, for 12% more bytes.
     figure.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 3})
     return buffer.getvalue()
-
-
-def literal(text: str) -> str:
-    """Text matplotlib shows as written: a `$` would otherwise start mathematics."""
-    return text.replace("$", r"\$")
 
 
 def plain(axes: Axes) -> None:

@@ -1,37 +1,38 @@
-"""The PNG pictures: a member's progress card and the organizer's stats chart.
+"""A member's progress card, the PNG `progress` answers with, drawn in pixels with Pillow.
 
-They are drawn on matplotlib's Agg canvas through its object API (:mod:`bot.progress.canvas`),
-so no global backend or pyplot state is touched. The functions are CPU-bound; callers run them
-in the drawing process (bot.pictures), so results and arguments must pickle.
-
-The card is read on phones as often as on screens: one column, text at 13 points and more, a
+The card is read on phones as often as on screens: one column, text at 11 points and more, a
 row of big numbers, one chart of the weeks (a column per week, coloured by what the week was,
 with the hours checked in as a bar), and one bar per phase, all of the same length and aligned
 so phases compare at a glance. A member in their first weeks sees the weeks ahead as empty
 slots to fill rather than a long row of blanks before they joined.
+
+It is drawn in the drawing process (bot.pictures), like every picture, so its argument and its
+result pickle. Names and titles are drawn as written (no markup is read in them) and cut with
+an ellipsis to fit.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+
+from PIL import Image, ImageDraw
 
 from bot.checkins.streaks import Mark
-from bot.progress.canvas import (
-    GREEN,
-    GREY,
-    INK,
-    MUTED,
-    literal,
-    new_figure,
-    plain,
-    png,
-)
+from bot.progress.canvas import GREEN, GREY, INK, MUTED
 from bot.progress.messages import SHORT_HISTORY, headline
-from bot.progress.model import Progress, Stats
+from bot.progress.model import Progress, WeekRow
+from bot.progress.raster import (
+    WHITE,
+    dashed,
+    dashed_box,
+    fitted,
+    font,
+    png,
+    rgb,
+    tint,
+    upright,
+)
 from bot.weeks import WEEK, week_key
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
 
 COLORS = {
     Mark.CHECKED: GREEN,
@@ -53,13 +54,33 @@ LABELS = {
     Mark.OPEN: "this week",
 }
 PHASE_TITLE = 26  # characters of a phase's title on its bar's label
+SIZE = WIDTH, HEIGHT = 800, 640
+MARGIN = 32
+SLOT_SHADE = 0.35  # how strongly a week's column shows its mark behind the hours bar
+SLOT_EDGE = rgb("#d0d7de")
 
 
-def _week_ticks(axes: Axes, weeks: list[str]) -> None:
-    """Label every fourth week, counting back from the newest so it is always labelled."""
-    shown = [i for i in range(len(weeks)) if (len(weeks) - 1 - i) % 4 == 0]
-    axes.set_xticks(shown, [weeks[i] for i in shown], fontsize=8, color=MUTED)
-    axes.set_xlim(-0.6, len(weeks) - 0.4)
+@dataclass(frozen=True, slots=True)
+class Plot:
+    """The weeks' chart area in pixels, and where a week and a number of hours fall in it."""
+
+    left: int
+    top: int
+    right: int
+    bottom: int
+    slots: int  # weeks shown, past and ahead
+    ceiling: float  # hours at the top
+
+    def x(self, week: float) -> float:
+        """The centre of column `week` (0 is the oldest): half a gap is left at each end."""
+        return self.left + (week + 0.6) / (self.slots + 0.2) * (self.right - self.left)
+
+    def y(self, hours: float) -> float:
+        return self.bottom - hours / self.ceiling * (self.bottom - self.top)
+
+    def column(self, week: float, share: float, hours: float) -> tuple[float, float, float, float]:
+        half = share / 2 * (self.right - self.left) / (self.slots + 0.2)
+        return self.x(week) - half, self.y(hours), self.x(week) + half, self.bottom
 
 
 def _short(title: str) -> str:
@@ -70,26 +91,29 @@ def _short(title: str) -> str:
     return cut + "…"
 
 
-def progress_card(progress: Progress) -> bytes:
-    """Big numbers, the weeks (marks and hours), and progress through each phase."""
-    from matplotlib.patches import Patch
+def step_between(ceiling: float) -> int:
+    """The hours between two labels of the chart's scale: at most five steps to the top."""
+    scale = 1
+    while True:
+        for step in (scale, 2 * scale, 5 * scale):
+            if ceiling / step <= 5:
+                return step
+        scale *= 10
 
-    figure = new_figure(8.0, 6.4)
-    figure.text(
-        0.04,
-        0.945,
-        literal(progress.member.display_name[:40]),
-        fontsize=22,
-        weight="bold",
-        color=INK,
-    )
+
+def _header(draw: ImageDraw.ImageDraw, progress: Progress) -> None:
+    """The name, where the member stands, the four big numbers and what other features add."""
+    width = WIDTH - 2 * MARGIN
+    name = fitted(progress.member.display_name, font(22, bold=True), width)
+    draw.text((MARGIN, 35), name, font=font(22, bold=True), fill=rgb(INK), anchor="ls")
     standing = progress.standing
     where = (
         f"Week {standing.week} · phase {standing.plan.phase.number}"
         if standing.plan is not None
         else f"Starts {standing.start.isoformat()}"
     )
-    figure.text(0.04, 0.895, f"{where} · {headline(progress)}", fontsize=14, color=MUTED)
+    line = fitted(f"{where} · {headline(progress)}", font(14), width)
+    draw.text((MARGIN, 67), line, font=font(14), fill=rgb(MUTED), anchor="ls")
     streak = progress.streak
     tiles = (
         (str(streak.current), "streak (weeks)"),
@@ -98,195 +122,112 @@ def progress_card(progress: Progress) -> bytes:
         (str(progress.hours), "hours"),
     )
     for number, (value, label) in enumerate(tiles):
-        left = 0.04 + number * 0.24
-        color = GREEN if number == 0 else INK
-        figure.text(left, 0.80, value, fontsize=28, weight="bold", color=color)
-        figure.text(left, 0.765, label, fontsize=12, color=MUTED)
+        left = MARGIN + number * 192
+        colour = rgb(GREEN if number == 0 else INK)
+        draw.text((left, 128), value, font=font(28, bold=True), fill=colour, anchor="ls")
+        draw.text((left, 150), label, font=font(12), fill=rgb(MUTED), anchor="ls")
     if progress.notes:  # what other features add (helping); one line fits above the legend
-        figure.text(0.04, 0.727, literal(progress.notes[0][:110]), fontsize=11, color=INK)
+        note = fitted(progress.notes[0], font(11), width)
+        draw.text((MARGIN, 175), note, font=font(11), fill=rgb(INK), anchor="ls")
 
+
+def _shown(progress: Progress) -> tuple[list[WeekRow], int]:
+    """The weeks the chart shows, and how many empty slots follow for the weeks ahead."""
     rows = list(progress.weeks)
     if progress.counted_weeks < SHORT_HISTORY:
         begun = [w for w in rows if w.mark is not None] or rows[-1:]
         rows = begun[-SHORT_HISTORY:]
-    ahead = max(0, SHORT_HISTORY - len(rows)) if len(rows) < SHORT_HISTORY else 0
-    weeks = figure.add_axes((0.09, 0.39, 0.82, 0.29))
-    x = list(range(len(rows) + ahead))
-    top = max([progress.member.weekly_hours, *(w.hours for w in rows), 1]) * 1.15
-    weeks.bar(x[: len(rows)], top, width=0.86, color=[COLORS[w.mark] for w in rows], alpha=0.35)
-    weeks.bar(
-        x[: len(rows)],
-        [w.hours for w in rows],
-        width=0.56,
-        color=[GREEN if w.mark is Mark.CHECKED else MUTED for w in rows],
-    )
+    return rows, max(0, SHORT_HISTORY - len(rows))
+
+
+def _weeks(image: Image.Image, draw: ImageDraw.ImageDraw, progress: Progress) -> None:
+    """A column per week coloured by its mark, the hours as a bar, the goal as a dashed line."""
+    rows, ahead = _shown(progress)
+    goal = progress.member.weekly_hours
+    ceiling = max([goal, *(w.hours for w in rows), 1]) * 1.15
+    plot = Plot(72, 205, 728, 390, len(rows) + ahead, ceiling)
+    small, muted = font(11), rgb(MUTED)
+    for index, row in enumerate(rows):
+        draw.rectangle(plot.column(index, 0.86, ceiling), fill=tint(COLORS[row.mark], SLOT_SHADE))
+        if row.hours:
+            bar = GREEN if row.mark is Mark.CHECKED else MUTED
+            draw.rectangle(plot.column(index, 0.56, row.hours), fill=rgb(bar))
+    for index in range(len(rows), plot.slots):
+        dashed_box(draw, plot.column(index, 0.86, ceiling), SLOT_EDGE)
     if ahead:
-        weeks.bar(
-            x[len(rows) :],
-            top,
-            width=0.86,
-            color="white",
-            edgecolor="#d0d7de",
-            linestyle="--",
-            linewidth=1.2,
+        middle = (plot.x(len(rows)) + plot.x(plot.slots - 1)) / 2
+        draw.text(
+            (middle, plot.y(ceiling / 2)), "weeks ahead", font=font(13), fill=muted, anchor="mm"
         )
-        weeks.text(
-            len(rows) + (ahead - 1) / 2,
-            top / 2,
-            "weeks ahead",
-            ha="center",
-            va="center",
-            fontsize=13,
-            color=MUTED,
+    dashed(draw, (plot.left, plot.y(goal)), (plot.right, plot.y(goal)), muted)
+    for offset, text in ((-8, "goal"), (8, f"{goal} h")):
+        draw.text(
+            (plot.right + 4, plot.y(goal) + offset), text, font=small, fill=muted, anchor="lm"
         )
-    weeks.axhline(progress.member.weekly_hours, color=MUTED, linestyle="--", linewidth=1)
-    weeks.text(
-        len(x) - 0.3,
-        progress.member.weekly_hours,
-        f"goal\n{progress.member.weekly_hours} h",
-        fontsize=11,
-        color=MUTED,
-        va="center",
-    )
-    weeks.set_ylim(0, top)
-    weeks.set_ylabel("hours", fontsize=12, color=MUTED)
-    weeks.tick_params(axis="y", labelsize=11, colors=MUTED)
+    step = step_between(ceiling)
+    for hours in range(0, int(ceiling) + 1, step):
+        y = plot.y(hours)
+        draw.line((plot.left - 4, y, plot.left, y), fill=muted)
+        draw.text((plot.left - 7, y), str(hours), font=small, fill=muted, anchor="rm")
+    upright(image, "hours", font(12), muted, (40, (plot.top + plot.bottom) // 2))
+    draw.line((plot.left, plot.bottom, plot.right, plot.bottom), fill=rgb(INK))
     labels = [week_key(w.week)[5:] for w in rows]
     labels += [week_key(rows[-1].week + (n + 1) * WEEK)[5:] for n in range(ahead)]
-    step = 1 if len(labels) <= SHORT_HISTORY else 4
-    shown = [i for i in range(len(labels)) if (len(labels) - 1 - i) % step == 0]
-    weeks.set_xticks(shown, [labels[i] for i in shown], fontsize=11, color=MUTED)
-    weeks.set_xlim(-0.6, len(labels) - 0.4)
-    plain(weeks)
-    present = [m for m in LABELS if any(w.mark is m for w in rows)]
-    weeks.legend(
-        handles=[Patch(color=COLORS[m], label=LABELS[m]) for m in present],
-        loc="lower left",
-        bbox_to_anchor=(0.0, 1.0),
-        ncols=max(1, len(present)),
-        frameon=False,
-        fontsize=11,
-        handlelength=1,
-        borderaxespad=0.2,
-    )
+    every = 1 if len(labels) <= SHORT_HISTORY else 4  # counted back, so the newest is labelled
+    for index in range(len(labels) - 1, -1, -every):
+        x = plot.x(index)
+        draw.line((x, plot.bottom, x, plot.bottom + 4), fill=rgb(INK))
+        draw.text((x, plot.bottom + 7), labels[index], font=small, fill=muted, anchor="mt")
+    _legend(draw, rows, plot)
 
+
+def _legend(draw: ImageDraw.ImageDraw, rows: list[WeekRow], plot: Plot) -> None:
+    """The marks the chart shows, in one row above it; smaller when every mark is there."""
+    shown = [(mark, label) for mark, label in LABELS.items() if any(w.mark is mark for w in rows)]
+    x, y = plot.left + 4, plot.top - 18
+    for points, swatch, gap in ((11, 14, 24), (10, 11, 12)):
+        face = font(points)
+        widths = [swatch + 8 + round(face.getlength(label)) + gap for _, label in shown]
+        if x + sum(widths) - gap <= WIDTH - 8:
+            break
+    for (mark, label), width in zip(shown, widths, strict=True):
+        draw.rectangle((x, y - swatch // 2, x + swatch, y + swatch // 2), fill=rgb(COLORS[mark]))
+        draw.text((x + swatch + 8, y), label, font=face, fill=rgb(INK), anchor="lm")
+        x += width
+
+
+def _phases(draw: ImageDraw.ImageDraw, progress: Progress) -> None:
+    """One bar per phase, all as long, filled by the share of its milestones done."""
     count = len(progress.phases)
-    phases = figure.add_axes((0.36, 0.04, 0.5, 0.055 * count))
-    y = list(range(count))[::-1]
-    phases.barh(y, 1.0, color=GREY, height=0.62)
-    shares = [p.done / p.total if p.total else 0.0 for p in progress.phases]
-    phases.barh(y, shares, color=GREEN, height=0.62)
-    for row, p in zip(y, progress.phases, strict=True):
-        title = _short(p.phase.title)
-        phases.text(
-            -0.02,
-            row,
-            literal(f"{p.phase.number}  {title}"),
-            ha="right",
-            va="center",
-            fontsize=12,
-            color=INK,
-        )
-        done = f"{p.done}/{p.total}" + (" ✓" if p.complete else "")
-        phases.text(1.03, row, done, va="center", fontsize=12, color=GREEN if p.complete else MUTED)
-    phases.set_xlim(0, 1)
-    phases.set_ylim(-0.6, count - 0.4)
-    phases.axis("off")
-    return png(figure)
-
-
-def _runs(points: list[tuple[int, float | None]]) -> list[list[tuple[int, float]]]:
-    """The stretches of consecutive weeks that have a rate: a line never bridges a gap."""
-    runs: list[list[tuple[int, float]]] = [[]]
-    for x, value in points:
-        if value is None:
-            runs.append([])
-        else:
-            runs[-1].append((x, value))
-    return [run for run in runs if run]
-
-
-def stats_chart(stats: Stats) -> bytes:
-    """Members checked in per week against those expected to, and the check-in rate of each
-    closed week. The open week shows its check-ins so far, apart, with no rate (it would read
-    as a drop); holiday weeks are marked as such, with no rate and a break in the line."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
-    figure = new_figure()
-    axes = figure.add_axes((0.08, 0.16, 0.84, 0.7))
-    figure.suptitle(
-        f"Weekly check-ins · {stats.active} active members", x=0.03, ha="left", fontsize=14
-    )
-    x = list(range(len(stats.weeks)))
-    open_x = next(i for i, w in zip(x, stats.weeks, strict=True) if w.week == stats.open_week)
-    for i, week in zip(x, stats.weeks, strict=True):
-        if week.holiday:
-            axes.axvspan(i - 0.45, i + 0.45, color=COLORS[Mark.HOLIDAY], alpha=0.15, linewidth=0)
-    closed = [i != open_x for i in x]
-    axes.bar(x, [w.expected for w in stats.weeks], width=0.75, color="#eaeef2")
-    axes.bar(
-        x,
-        [w.checked_in for w in stats.weeks],
-        width=0.5,
-        color=[GREEN if c else COLORS[Mark.OPEN] for c in closed],
-        edgecolor=[GREEN if c else "#9a6700" for c in closed],
-        hatch=["" if c else "//" for c in closed],
-    )
-    top = max((w.expected for w in stats.weeks), default=0) or 1
-    for i, week in zip(x, stats.weeks, strict=True):
-        if week.holiday:
-            axes.text(
-                i,
-                top * 1.06,
-                "holiday",
-                ha="center",
-                va="center",
-                fontsize=7,
-                color=COLORS[Mark.HOLIDAY],
+    if not count:
+        return
+    left, right, bottom = 288, 688, 614
+    row = min(35.0, 180 / count)  # more phases than the built-in five share the same space
+    face = font(12) if row >= 24 else font(10)
+    top = bottom - row * count
+    for index, phase in enumerate(progress.phases):
+        middle = top + (index + 0.5) * row
+        half = row * 0.31
+        draw.rectangle((left, middle - half, right, middle + half), fill=rgb(GREY))
+        share = phase.done / phase.total if phase.total else 0.0
+        if share:
+            draw.rectangle(
+                (left, middle - half, left + share * (right - left), middle + half), fill=rgb(GREEN)
             )
-    axes.text(
-        open_x,
-        stats.weeks[open_x].checked_in + top * 0.02,
-        "so far",
-        ha="center",
-        va="bottom",
-        fontsize=8,
-        color="#9a6700",
-    )
-    axes.set_ylim(0, top * 1.12)
-    axes.set_ylabel("members", fontsize=9, color=MUTED)
-    axes.tick_params(axis="y", labelsize=8, colors=MUTED)
-    _week_ticks(axes, [week_key(w.week)[5:] for w in stats.weeks])
-    rate = axes.twinx()
-    points = [
-        (i, None if not c or w.rate is None else w.rate * 100)
-        for i, c, w in zip(x, closed, stats.weeks, strict=True)
-    ]
-    for run in _runs(points):
-        rate.plot(*zip(*run, strict=True), color="#0969da", marker="o")
-    rate.set_ylim(0, 105)
-    rate.set_ylabel("check-in rate % (closed weeks)", fontsize=9, color="#0969da")
-    rate.tick_params(axis="y", labelsize=8, colors="#0969da")
-    handles = [
-        Patch(color="#eaeef2", label="expected"),
-        Patch(color=GREEN, label="checked in"),
-        Patch(
-            facecolor=COLORS[Mark.OPEN], edgecolor="#9a6700", hatch="//", label="open week, so far"
-        ),
-        Line2D([], [], color="#0969da", marker="o", label="rate"),
-    ]
-    if any(w.holiday for w in stats.weeks):
-        handles.append(Patch(color=COLORS[Mark.HOLIDAY], alpha=0.3, label="holiday"))
-    axes.legend(
-        handles=handles,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.08),
-        ncols=len(handles),
-        frameon=False,
-        fontsize=8,
-        handlelength=1.2,
-    )
-    axes.spines["top"].set_visible(False)
-    rate.spines["top"].set_visible(False)
-    return png(figure)
+        title = fitted(
+            f"{phase.phase.number}  {_short(phase.phase.title)}", face, left - 8 - MARGIN // 2
+        )
+        draw.text((left - 8, middle), title, font=face, fill=rgb(INK), anchor="rm")
+        done = f"{phase.done}/{phase.total}" + (" ✓" if phase.complete else "")
+        colour = rgb(GREEN if phase.complete else MUTED)
+        draw.text((right + 12, middle), done, font=face, fill=colour, anchor="lm")
+
+
+def progress_card(progress: Progress) -> bytes:
+    """Big numbers, the weeks (marks and hours), and progress through each phase."""
+    image = Image.new("RGB", SIZE, WHITE)
+    draw = ImageDraw.Draw(image)
+    _header(draw, progress)
+    _weeks(image, draw, progress)
+    _phases(draw, progress)
+    return png(image)

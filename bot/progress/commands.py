@@ -8,7 +8,7 @@ from typing import TypeVar
 from bot import pictures
 from bot.commands import HEAVY, Access, Args, Command, Option, OptionKind
 from bot.context import Context
-from bot.progress import card, messages
+from bot.progress import card, chart, messages
 from bot.progress.service import ProgressService
 from bot.replies import Answer
 
@@ -29,7 +29,7 @@ def commands(service: ProgressService) -> tuple[Command, ...]:
 
     async def stats(ctx: Context, args: Args) -> Answer:
         result = await service.stats(ctx.community, ctx.now)
-        return messages.stats(result, await _picture(ctx, card.stats_chart, result))
+        return messages.stats(result, await _picture(ctx, chart.stats_chart, result))
 
     return (
         Command(
