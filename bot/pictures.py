@@ -36,18 +36,17 @@ _pool: Executor | None = None
 def _context() -> BaseContext:
     """forkserver where the system has it (a clean process: none of the bot's threads or
     sockets), spawn elsewhere. No preload is set here: the feed parsers' pool sets its own on
-    the same forkserver, and the drawing process loads what cards need in `_ready` instead."""
+    the same forkserver, and the drawing process loads Pillow in `_ready` instead."""
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def _ready() -> None:
-    """In the drawing process: leave Ctrl+C to the bot (which stops it), load the card's
-    drawing code and fonts before the first card is asked for."""
+    """In the drawing process: leave Ctrl+C to the bot (which stops it), load Pillow."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from bot.progress import raster
-
-    raster.font(11)
+    # Loaded once, before the first card.
+    import PIL.ImageDraw
+    import PIL.ImageFont  # noqa: F401
 
 
 def _painter() -> Executor:

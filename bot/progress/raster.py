@@ -108,7 +108,7 @@ def upright(
     image: Image.Image, text: str, face: Font, colour: Colour, centre: tuple[int, int]
 ) -> None:
     """`text` turned a quarter to read upwards, centred at `centre` (an axis' title)."""
-    left, top, right, bottom = face.getbbox(text)
+    left, top, right, bottom = (round(edge) for edge in face.getbbox(text))
     label = Image.new("RGB", (right - left + 2, bottom - top + 2), WHITE)
     ImageDraw.Draw(label).text((1 - left, 1 - top), text, font=face, fill=colour)
     turned = label.transpose(Image.Transpose.ROTATE_90)
