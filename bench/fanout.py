@@ -3,9 +3,12 @@
 The fake platform enforces a global budget (token bucket) and one message per second per
 channel, answering 429 with Retry-After when either is exceeded, like Discord and Slack do.
 Prints the time taken against the theoretical minimum, posts lost and duplicated, and the
-429s received (and how many came after the first second).
+429s received (and how many came after the first second). With `--per-channel K` each channel
+gets K posts, queued one channel after another, as a community's posts of one hour are (a
+challenge, a digest, a prompt): the minimum is then the larger of the global budget's time and
+K - 1 channel intervals.
 
-    python -m bench.fanout [--channels 1000] [--rate 50]
+    python -m bench.fanout [--channels 1000] [--rate 50] [--per-channel 1]
 """
 
 from __future__ import annotations
@@ -62,7 +65,8 @@ class RateLimitedPlatform:
         return Delivered(f"m{sum(self.received.values())}")
 
 
-async def main(channels: int, rate: float) -> None:
+async def main(channels: int, rate: float, per_channel: int) -> None:
+    posts = channels * per_channel
     with tempfile.TemporaryDirectory() as folder:
         db = Database.connect(f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}")
         await migrate.upgrade(db)
@@ -70,12 +74,12 @@ async def main(channels: int, rate: float) -> None:
         async with db.write() as conn:
             community_id = await ensure(conn, CommunityRef(Platform.CONSOLE, "bench"), clock.now())
             community = await load(conn, community_id)
-            for n in range(channels):
+            for n in range(posts):
                 await enqueue(
                     conn,
                     community=community,
                     key=f"challenge:{n}:2026-W49",
-                    target=Target.channel(f"channel-{n}"),
+                    target=Target.channel(f"channel-{n // per_channel}"),
                     reply=Reply(body="This week's challenge", private=False),
                     now=clock.now(),
                 )
@@ -83,17 +87,17 @@ async def main(channels: int, rate: float) -> None:
         platform.global_per_second = rate
         drainer = Drainer(db, clock, platform)
         platform.started = time.monotonic()
-        while sum(platform.received.values()) < channels:
+        while sum(platform.received.values()) < posts:
             await drainer.drain()
-            if sum(platform.received.values()) < channels:
+            if sum(platform.received.values()) < posts:
                 await asyncio.sleep(0.05)  # rows waiting for their Retry-After
         elapsed = time.monotonic() - platform.started
         await db.dispose()
-    minimum = channels / rate
-    lost = channels - len(platform.received)
+    minimum = max(posts / rate, (per_channel - 1) * platform.channel_interval)
+    lost = posts - len(platform.received)
     duplicated = sum(count - 1 for count in platform.received.values() if count > 1)
     late_429 = sum(1 for t in platform.rejected if t > 1.0)
-    print(f"channels            {channels}")
+    print(f"channels            {channels}, {per_channel} post(s) each")
     print(f"platform limits     {rate:g} requests/s global, 1 message/s per channel")
     print(f"time                {elapsed:.2f} s")
     print(f"theoretical minimum {minimum:.2f} s")
@@ -107,5 +111,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--channels", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=50.0)
+    parser.add_argument("--per-channel", type=int, default=1)
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.channels, arguments.rate))
+    asyncio.run(main(arguments.channels, arguments.rate, arguments.per_channel))

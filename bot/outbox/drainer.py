@@ -9,13 +9,11 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from bot.clock import Clock
 from bot.metrics import Metrics
 from bot.outbox import store
 from bot.outbox.model import (
-    Delivered,
     Message,
     PermanentFailure,
     RetryLater,
@@ -24,6 +22,7 @@ from bot.outbox.model import (
     Status,
     Superseded,
 )
+from bot.outbox.outcomes import Outcomes
 from bot.outbox.pacer import Pacer
 from bot.outbox.retention import RETENTION, Pruner
 from bot.storage.database import Database
@@ -61,25 +60,52 @@ class Drainer:
         self._pacer = Pacer(clock, sender.global_per_second, sender.channel_interval)
         self._wake = asyncio.Event()
         self._pruner = Pruner(db, sender.platform.value, retention)
+        self._outcomes = Outcomes(db, clock, self._policy, self._metrics, self._platform)
 
     def wake(self) -> None:
         """Something was queued: look now instead of at the next poll."""
         self._wake.set()
 
     async def drain(self) -> int:
-        """Deliver everything due now; returns how many rows were handled."""
+        """Deliver everything due now; returns how many rows were handled.
+
+        Up to CLAIMS_AT_ONCE claims are delivered at the same time: while the rows of one wait
+        out their channels' intervals (five posts for one channel take four intervals), the
+        next claims' rows use the overall budget in between. Posts five to a channel took
+        2.3x the platform's minimum one claim at a time, 1.33x two at a time and 1.05x three
+        at a time (`python -m bench.fanout --channels 300 --per-channel 5`)."""
         handled = 0
-        while claim := await self._claim():
-            owner, lease, messages = claim
-            in_flight = {m.id for m in messages}
-            renewing = asyncio.ensure_future(self._renew(owner, lease, in_flight))
-            try:
-                await asyncio.gather(*(self._deliver(owner, m, in_flight) for m in messages))
-            finally:
-                renewing.cancel()
-                await asyncio.gather(renewing, return_exceptions=True)
-            handled += len(messages)
-        return handled
+        delivering: set[asyncio.Future[None]] = set()
+        try:
+            while True:
+                claim = await self._claim() if len(delivering) < CLAIMS_AT_ONCE else None
+                if claim is not None:
+                    delivering.add(asyncio.ensure_future(self._deliver_claim(*claim)))
+                    handled += len(claim[2])
+                    continue
+                if not delivering:
+                    return handled
+                done, delivering = await asyncio.wait(
+                    delivering, return_when=asyncio.FIRST_COMPLETED
+                )
+                for finished in done:
+                    finished.result()
+        except asyncio.CancelledError:
+            for task in delivering:
+                task.cancel()
+            raise
+        finally:
+            # A failed claim lets the deliveries under way finish; they hold their rows.
+            await asyncio.gather(*delivering, return_exceptions=True)
+
+    async def _deliver_claim(self, owner: str, lease: _Lease, messages: list[Message]) -> None:
+        in_flight = {m.id for m in messages}
+        renewing = asyncio.ensure_future(self._renew(owner, lease, in_flight))
+        try:
+            await asyncio.gather(*(self._deliver(owner, m, in_flight) for m in messages))
+        finally:
+            renewing.cancel()
+            await asyncio.gather(renewing, return_exceptions=True)
 
     async def run(self, poll_seconds: float = 2.0) -> None:
         """Drain forever, waking on `wake()` or every `poll_seconds`."""
@@ -221,7 +247,7 @@ class Drainer:
         try:
             if message.landed is not None:
                 log.info("outbox row %s had already landed as %s", message.id, message.landed)
-                await self._sent(owner, message, message.landed)
+                await self._outcomes.sent(owner, message, message.landed)
             else:
                 await self._attempt(owner, message)
         except Superseded:
@@ -240,106 +266,20 @@ class Drainer:
                 self._metrics.rate_limited.labels(self._platform).inc()
             if retry.after:
                 self._pacer.hold_channel(channel, retry.after)
-            await self._retry(owner, message, retry.reason, retry.after)
+            await self._outcomes.retry_later(owner, message, retry)
         except PermanentFailure as failure:
-            await self._fail(owner, message, failure.reason)
+            await self._outcomes.fail(owner, message, failure.reason)
         except TimeoutError:
             reason = f"no answer in {self._policy.delivery_timeout:g} s"
-            await self._retry(owner, message, reason, None)
+            await self._outcomes.retry(owner, message, reason, None)
         except Superseded:
             raise
         except Exception as error:
             log.exception("sender crashed on outbox row %s", message.id)
-            await self._retry(owner, message, f"unexpected error: {type(error).__name__}", None)
+            reason = f"unexpected error: {type(error).__name__}"
+            await self._outcomes.retry(owner, message, reason, None)
         else:
-            await self._sent(owner, message, delivered)
-
-    async def _sent(self, owner: str, message: Message, delivered: Delivered) -> None:
-        now = self._clock.now()
-        self._metrics.deliveries.labels(self._platform, "sent").inc()
-        if message.created_at is not None:
-            waited = max(0.0, (now - message.created_at).total_seconds())
-            self._metrics.delivery_seconds.labels(self._platform).observe(waited)
-        await self._mark(
-            owner,
-            message,
-            "sent",
-            delivered,
-            status=Status.SENT.value,
-            platform_message_id=delivered.message_id[:100],
-            conversation_id=(delivered.conversation_id or "")[:100] or None,
-            sent_at=now,
-            lease_until=None,
-            last_error=None,
-        )
-
-    async def _retry(self, owner: str, message: Message, reason: str, after: float | None) -> None:
-        attempts = message.attempts + 1
-        if attempts >= self._policy.max_attempts:
-            await self._fail(owner, message, f"gave up after {attempts} attempts: {reason}")
-            return
-        delay = self._policy.delay(attempts, after)
-        self._metrics.deliveries.labels(self._platform, "retry").inc()
-        log.info("outbox row %s: %s; retrying in %.1f s", message.id, reason, delay)
-        await self._mark(
-            owner,
-            message,
-            "retry",
-            None,
-            status=Status.PENDING.value,
-            next_attempt_at=self._clock.now() + timedelta(seconds=delay),
-            lease_until=None,
-            last_error=reason[:500],
-        )
-
-    async def _fail(self, owner: str, message: Message, reason: str) -> None:
-        log.warning("outbox row %s failed: %s", message.id, reason)
-        self._metrics.deliveries.labels(self._platform, "failed").inc()
-        await self._mark(
-            owner,
-            message,
-            "failed",
-            None,
-            status=Status.FAILED.value,
-            lease_until=None,
-            last_error=reason[:500],
-        )
-
-    async def _mark(
-        self,
-        owner: str,
-        message: Message,
-        outcome: str,
-        delivered: Delivered | None,
-        **values: Any,
-    ) -> None:
-        """Write the outcome of a delivery, only while this drainer still owns the row;
-        otherwise keep what the platform answered apart, for the operator and the owner."""
-        async with self._db.write() as tx:
-            result = await tx.execute(
-                outbox.update().where(store.owned(message.id, owner)).values(owner=None, **values)
-            )
-            if result.rowcount:
-                return
-            detail = values.get("last_error")
-            await store.keep_orphan(
-                tx,
-                message.id,
-                owner,
-                outcome,
-                delivered.message_id if delivered else None,
-                delivered.conversation_id if delivered else None,
-                detail,
-                self._clock,
-            )
-        log.warning(
-            "outbox row %s (%s) was taken over by another drainer before this one finished; "
-            "kept its answer apart: %s %s",
-            message.id,
-            message.key,
-            outcome,
-            delivered.message_id if delivered else detail,
-        )
+            await self._outcomes.sent(owner, message, delivered)
 
 
 @dataclass
@@ -350,6 +290,7 @@ class _Lease:
 
 
 BATCH_SECONDS = 10.0  # a claim holds about this much sending at the sender's pace
+CLAIMS_AT_ONCE = 3
 MAX_BATCH = 100
 
 

@@ -215,6 +215,10 @@ class RetryPolicy:
     lease: float = 30.0  # seconds a claim is held before another process may take it
     renew_check: float = 1.0  # real seconds between looks at whether a lease needs renewing
     delivery_timeout: float = 300.0  # real seconds one platform call may take, all retries in
+    # A 429 is the platform saying when to come back, not a failure: it costs no attempt and
+    # no backoff, for this long after the row was queued (then it counts, so a platform that
+    # never stops answering 429 cannot keep a row forever).
+    rate_limited_for: float = 86_400.0
 
     def delay(self, attempts: int, retry_after: float | None) -> float:
         backoff = min(self.max_delay, self.base_delay * 2.0 ** max(0, attempts - 1))

@@ -65,7 +65,7 @@ async def test_a_429_waits_for_retry_after_and_loses_nothing(
     drainer = cohort.drainer(sender)
     await drainer.drain()
     assert sender.delivered == []
-    assert await _status(cohort, "k") == ("pending", 1, "429 Too Many Requests")
+    assert await _status(cohort, "k") == ("pending", 0, "429 Too Many Requests")
     clock.advance(timedelta(seconds=29))
     await drainer.drain()
     assert sender.delivered == []  # not before Retry-After
@@ -73,6 +73,36 @@ async def test_a_429_waits_for_retry_after_and_loses_nothing(
     await drainer.drain()
     assert sender.keys() == {"k": 1}
     assert (await _status(cohort, "k"))[0] == "sent"
+
+
+async def test_rate_limits_cost_no_attempt_and_no_backoff(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _queue(cohort, "k")
+    sender = RecordingSender(script=[too_many_requests(after=1.5)] * 20)
+    drainer = Drainer(cohort.db, clock, sender, RetryPolicy(max_attempts=3))
+    for _ in range(20):
+        await drainer.drain()
+        assert (await _status(cohort, "k"))[:2] == ("pending", 0)
+        clock.advance(timedelta(seconds=1.5))  # exactly what the platform asked, every time
+    await drainer.drain()
+    assert sender.attempts == 21
+    assert sender.keys() == {"k": 1}
+
+
+async def test_a_row_rate_limited_for_over_a_day_counts_its_attempts_and_fails(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _queue(cohort, "k")
+    clock.advance(timedelta(days=1, seconds=1))
+    sender = RecordingSender(script=[too_many_requests(after=1)] * 5)
+    drainer = Drainer(cohort.db, clock, sender, RetryPolicy(max_attempts=3))
+    for _ in range(5):
+        await drainer.drain()
+        clock.advance(timedelta(minutes=5))
+    status, attempts, reason = await _status(cohort, "k")
+    assert (status, attempts) == ("failed", 3)
+    assert reason == "gave up after 3 attempts: 429 Too Many Requests"
 
 
 async def test_server_errors_are_retried_with_backoff_and_never_duplicated(
