@@ -6,9 +6,10 @@ Prints the time taken against the theoretical minimum, posts lost and duplicated
 429s received (and how many came after the first second). With `--per-channel K` each channel
 gets K posts, queued one channel after another, as a community's posts of one hour are (a
 challenge, a digest, a prompt): the minimum is then the larger of the global budget's time and
-K - 1 channel intervals.
+K - 1 channel intervals. `--busy B` queues B more posts for one more channel after all the
+others (a Slack workspace's matchups channel at the end of a morning's posts).
 
-    python -m bench.fanout [--channels 1000] [--rate 50] [--per-channel 1]
+    python -m bench.fanout [--channels 1000] [--rate 50] [--per-channel 1] [--busy 0]
 """
 
 from __future__ import annotations
@@ -58,15 +59,15 @@ class RateLimitedPlatform:
         if self._tokens < 1 or since < self.channel_interval:
             self.rejected.append(now - self.started)
             wait = max((1 - self._tokens) / self.rate, self.channel_interval - since, 0.0)
-            raise RetryLater("429 Too Many Requests", after=wait)
+            raise RetryLater("429 Too Many Requests", after=wait, rate_limited=True)
         self._tokens -= 1
         self._channel_last[channel] = now
         self.received[message.key] += 1
         return Delivered(f"m{sum(self.received.values())}")
 
 
-async def main(channels: int, rate: float, per_channel: int) -> None:
-    posts = channels * per_channel
+async def main(channels: int, rate: float, per_channel: int, busy: int) -> None:
+    posts = channels * per_channel + busy
     with tempfile.TemporaryDirectory() as folder:
         db = Database.connect(f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}")
         await migrate.upgrade(db)
@@ -79,7 +80,7 @@ async def main(channels: int, rate: float, per_channel: int) -> None:
                     conn,
                     community=community,
                     key=f"challenge:{n}:2026-W49",
-                    target=Target.channel(f"channel-{n // per_channel}"),
+                    target=Target.channel(f"channel-{min(n // per_channel, channels)}"),
                     reply=Reply(body="This week's challenge", private=False),
                     now=clock.now(),
                 )
@@ -93,11 +94,12 @@ async def main(channels: int, rate: float, per_channel: int) -> None:
                 await asyncio.sleep(0.05)  # rows waiting for their Retry-After
         elapsed = time.monotonic() - platform.started
         await db.dispose()
-    minimum = max(posts / rate, (per_channel - 1) * platform.channel_interval)
+    longest = max(per_channel, busy)
+    minimum = max(posts / rate, (longest - 1) * platform.channel_interval)
     lost = posts - len(platform.received)
     duplicated = sum(count - 1 for count in platform.received.values() if count > 1)
     late_429 = sum(1 for t in platform.rejected if t > 1.0)
-    print(f"channels            {channels}, {per_channel} post(s) each")
+    print(f"channels            {channels}, {per_channel} post(s) each; one more with {busy}")
     print(f"platform limits     {rate:g} requests/s global, 1 message/s per channel")
     print(f"time                {elapsed:.2f} s")
     print(f"theoretical minimum {minimum:.2f} s")
@@ -112,5 +114,6 @@ if __name__ == "__main__":
     parser.add_argument("--channels", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=50.0)
     parser.add_argument("--per-channel", type=int, default=1)
+    parser.add_argument("--busy", type=int, default=0)
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.channels, arguments.rate, arguments.per_channel))
+    asyncio.run(main(arguments.channels, arguments.rate, arguments.per_channel, arguments.busy))

@@ -61,7 +61,7 @@ class LimitedPlatform:
         if self._tokens < 1 - JITTER * self.rate or since < self.channel_interval - JITTER:
             self.rejected += 1
             wait = max((1 - self._tokens) / self.rate, self.channel_interval - since, 0.0)
-            raise RetryLater("429 Too Many Requests", after=wait)
+            raise RetryLater("429 Too Many Requests", after=wait, rate_limited=True)
         self._tokens -= 1
         self._channel_last[channel] = now
         self.arrivals.append((now, channel))
