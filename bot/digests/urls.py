@@ -85,12 +85,15 @@ def canonical_url(url: str) -> str:
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         host = f"{host}:{port}"
     path = parts.path.rstrip("/") or "/"
-    if not parts.query or _only_tracking(parts.query):
-        return urlunsplit(("https", host, path, "", ""))
-    query = sorted(
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)
-    )
-    return urlunsplit(("https", host, path, urlencode(query), ""))
+    query = ""
+    if parts.query and not _only_tracking(parts.query):
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        query = urlencode(sorted((k, v) for k, v in pairs if not is_tracking(k)))
+    if not host:  # "http://./": urlunsplit reads a path of "//..." as the location
+        return urlunsplit(("https", host, path, query, ""))
+    # What urlunsplit gives for a host and a path that starts with "/" (a path after a
+    # location always does), without its checks.
+    return f"https://{host}{path}?{query}" if query else f"https://{host}{path}"
 
 
 def _only_tracking(query: str) -> bool:
