@@ -112,9 +112,11 @@ def decode(body: bytes, content_type: str) -> str:
 
 # -- dates -------------------------------------------------------------------------------------
 
+# A day name is one feedparser knows, followed by ", " (it reads "Tue,24" and "Xyz, 24" as
+# no date at all).
 _RFC822 = re.compile(
-    r"(?:[A-Za-z]{3}, ?)?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) "
-    r"(?:([+-])(\d{2})(\d{2})|GMT|UTC?)"
+    r"(?:(?i:mon|tue|wed|thu|fri|sat|sun), )?"
+    r"(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) (?:([+-])(\d{2})(\d{2})|GMT|UTC?)"
 )
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})")
 _MONTHS = {
@@ -123,17 +125,24 @@ _MONTHS = {
         ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
     )
 }
+_MONTHS.update({name.title(): number for name, number in _MONTHS.items()})  # as feeds write them
+
+
+@cache
+def _offset(sign: str, hours: str, minutes: str) -> timedelta:
+    """What to add to a local time with this zone offset to get UTC."""
+    offset = timedelta(hours=int(hours), minutes=int(minutes))
+    return -offset if sign == "+" else offset
 
 
 def _rfc822(match: re.Match[str]) -> datetime | None:
     day, month_name, year, hour, minute, second, sign, off_h, off_m = match.groups()
-    month = _MONTHS.get(month_name.lower())
+    month = _MONTHS.get(month_name) or _MONTHS.get(month_name.lower())
     if month is None:
         return None
     moment = datetime(int(year), month, int(day), int(hour), int(minute), int(second), tzinfo=UTC)
-    if sign:
-        offset = timedelta(hours=int(off_h), minutes=int(off_m))
-        moment = moment - offset if sign == "+" else moment + offset
+    if sign and (off_h != "00" or off_m != "00"):  # "+0000" and "-0000" are UTC already
+        moment += _offset(sign, off_h, off_m)
     return moment
 
 
