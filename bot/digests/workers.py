@@ -212,7 +212,11 @@ class ParseWorkers:
     ) -> ParsedFeed:
         parsed: asyncio.Future[ParsedFeed] = asyncio.get_running_loop().create_future()
         self._waiting.append(((body, content_type, base_url, now), parsed))
-        if len(self._runners) < self.workers:
+        # Runners that are done count for nothing: a runner's task is done as soon as it has
+        # found nothing waiting, but leaves `_runners` only in a callback that runs later, and
+        # a document asked for in between (by the caller its last answer just woke) would
+        # wait for a runner that never comes.
+        if sum(not runner.done() for runner in self._runners) < self.workers:
             runner = asyncio.ensure_future(self._run())
             self._runners.add(runner)
             runner.add_done_callback(self._runners.discard)
