@@ -186,6 +186,7 @@ _DC = "http://purl.org/dc/elements/1.1/"
 _DCTERMS = "http://purl.org/dc/terms/"
 _XHTML = "http://www.w3.org/1999/xhtml"
 _BASE = "{http://www.w3.org/XML/1998/namespace}base"
+_ABOUT = f"{{{_RDF}}}about"
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml")
 _CHUNK = 64 * 1024  # characters expat reads at once, a few milliseconds
 _MAX_ELEMENTS = 200_000  # a 4 MB feed of 300 long entries has a few thousand
@@ -194,6 +195,7 @@ _MAX_ELEMENTS = 200_000  # a 4 MB feed of 300 long entries has a few thousand
 _PUBLISHED = ("pubDate", f"{{{_DCTERMS}}}issued", "published", "issued")
 _UPDATED = (f"{{{_DC}}}date", f"{{{_DCTERMS}}}modified", "updated", "modified")
 _CREATED = (f"{{{_DCTERMS}}}created", "created")
+_DATE_ORDER = ("published", "updated", "created")
 _DATES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("published", _PUBLISHED),
     ("updated", _UPDATED),
@@ -267,7 +269,7 @@ def _entry(item: ET.Element, feed_namespaces: tuple[str, ...], base: str) -> Raw
     guid_is_link = False
     dates: dict[str, str] = {}
     for child in item:
-        role = roles.get(child.tag) if isinstance(child.tag, str) else None
+        role = roles.get(child.tag)  # None for comments and processing instructions too
         if role is None:
             continue
         if role == "title":
@@ -290,12 +292,16 @@ def _entry(item: ET.Element, feed_namespaces: tuple[str, ...], base: str) -> Raw
                 guid_is_link = child.get("isPermaLink", "true") == "true"
         else:
             dates.setdefault(role, child.text or "")
-    about = item.get(f"{{{_RDF}}}about")
+    about = item.get(_ABOUT)
     if guid is None and about:
         guid = _join(base, about.strip())
     if link is None and guid_is_link and guid:
         link = guid
-    published = _first_date(dates.get(kind) for kind in ("published", "updated", "created"))
+    published = None
+    for date_kind in _DATE_ORDER:
+        if (when := dates.get(date_kind)) and (moment := parse_date(when)) is not None:
+            published = moment
+            break
     title = title if title is not None else dc_title or ""
     return RawEntry(title, link, guid, guid_is_link, published)
 

@@ -271,14 +271,7 @@ def entries_of(document: Document, base_url: str, now: datetime) -> list[Entry]:
         seen.add(uid)
         published = raw.published if raw.published is None or raw.published <= now else None
         entries.append(
-            Entry(
-                uid,
-                url,
-                title,
-                published,
-                canonical=digest(canonical_url(url)),
-                title_key=title_key(title),
-            )
+            Entry(uid, url, title, published, digest(canonical_url(url)), title_key(title))
         )
     return entries
 
