@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -102,6 +103,15 @@ class AllowList:
 REFUSED = "it is a private or local address, and Cohort fetches only public ones"
 
 
+@lru_cache(maxsize=4096)
+def _permitted(allowed: AllowList, address: str) -> bool:
+    """`allowed.permits` for an address as the resolver gives it, remembered: parsing it and
+    checking the address ranges cost more than the rest of a connection's Python work, and a
+    round connects to the same few addresses again and again. The answer depends on nothing
+    else (the allow-list is frozen), so remembering it changes no decision."""
+    return allowed.permits(ipaddress.ip_address(address))
+
+
 class GuardedConnector(aiohttp.TCPConnector):
     """A TCP connector that connects only to addresses the allow-list permits: public ones,
     those of allowed networks, and any address of an allowed host name."""
@@ -116,7 +126,7 @@ class GuardedConnector(aiohttp.TCPConnector):
         found = await super()._resolve_host(host, port, traces=traces)
         if self._allowed.allows_name(host):
             return found
-        kept = [r for r in found if self._allowed.permits(ipaddress.ip_address(r["host"]))]
+        kept = [r for r in found if _permitted(self._allowed, r["host"])]
         if not kept:
             raise AddressRefused(REFUSED)
         return kept

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urljoin
 
 from feedparser.datetimes import _parse_date as feedparser_date
@@ -33,9 +33,9 @@ class DocumentError(Exception):
     """The document is refused before any parser reads it; the message says why."""
 
 
-@dataclass(frozen=True, slots=True)
-class RawEntry:
-    """An entry as a document gives it, before Cohort's checks: what the digest uses."""
+class RawEntry(NamedTuple):
+    """An entry as a document gives it, before Cohort's checks: what the digest uses. A named
+    tuple, as :class:`bot.digests.parse.Entry` is: a frozen dataclass takes longer to build."""
 
     title: str
     link: str | None
@@ -112,9 +112,11 @@ def decode(body: bytes, content_type: str) -> str:
 
 # -- dates -------------------------------------------------------------------------------------
 
+# A day name is one feedparser knows, followed by ", " (it reads "Tue,24" and "Xyz, 24" as
+# no date at all).
 _RFC822 = re.compile(
-    r"(?:[A-Za-z]{3}, ?)?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) "
-    r"(?:([+-])(\d{2})(\d{2})|GMT|UTC?)"
+    r"(?:(?i:mon|tue|wed|thu|fri|sat|sun), )?"
+    r"(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) (?:([+-])(\d{2})(\d{2})|GMT|UTC?)"
 )
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})")
 _MONTHS = {
@@ -123,17 +125,24 @@ _MONTHS = {
         ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
     )
 }
+_MONTHS.update({name.title(): number for name, number in _MONTHS.items()})  # as feeds write them
+
+
+@cache
+def _offset(sign: str, hours: str, minutes: str) -> timedelta:
+    """What to add to a local time with this zone offset to get UTC."""
+    offset = timedelta(hours=int(hours), minutes=int(minutes))
+    return -offset if sign == "+" else offset
 
 
 def _rfc822(match: re.Match[str]) -> datetime | None:
     day, month_name, year, hour, minute, second, sign, off_h, off_m = match.groups()
-    month = _MONTHS.get(month_name.lower())
+    month = _MONTHS.get(month_name) or _MONTHS.get(month_name.lower())
     if month is None:
         return None
     moment = datetime(int(year), month, int(day), int(hour), int(minute), int(second), tzinfo=UTC)
-    if sign:
-        offset = timedelta(hours=int(off_h), minutes=int(off_m))
-        moment = moment - offset if sign == "+" else moment + offset
+    if sign and (off_h != "00" or off_m != "00"):  # "+0000" and "-0000" are UTC already
+        moment += _offset(sign, off_h, off_m)
     return moment
 
 
@@ -177,6 +186,7 @@ _DC = "http://purl.org/dc/elements/1.1/"
 _DCTERMS = "http://purl.org/dc/terms/"
 _XHTML = "http://www.w3.org/1999/xhtml"
 _BASE = "{http://www.w3.org/XML/1998/namespace}base"
+_ABOUT = f"{{{_RDF}}}about"
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml")
 _CHUNK = 64 * 1024  # characters expat reads at once, a few milliseconds
 _MAX_ELEMENTS = 200_000  # a 4 MB feed of 300 long entries has a few thousand
@@ -185,6 +195,7 @@ _MAX_ELEMENTS = 200_000  # a 4 MB feed of 300 long entries has a few thousand
 _PUBLISHED = ("pubDate", f"{{{_DCTERMS}}}issued", "published", "issued")
 _UPDATED = (f"{{{_DC}}}date", f"{{{_DCTERMS}}}modified", "updated", "modified")
 _CREATED = (f"{{{_DCTERMS}}}created", "created")
+_DATE_ORDER = ("published", "updated", "created")
 _DATES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("published", _PUBLISHED),
     ("updated", _UPDATED),
@@ -258,7 +269,7 @@ def _entry(item: ET.Element, feed_namespaces: tuple[str, ...], base: str) -> Raw
     guid_is_link = False
     dates: dict[str, str] = {}
     for child in item:
-        role = roles.get(child.tag) if isinstance(child.tag, str) else None
+        role = roles.get(child.tag)  # None for comments and processing instructions too
         if role is None:
             continue
         if role == "title":
@@ -281,12 +292,16 @@ def _entry(item: ET.Element, feed_namespaces: tuple[str, ...], base: str) -> Raw
                 guid_is_link = child.get("isPermaLink", "true") == "true"
         else:
             dates.setdefault(role, child.text or "")
-    about = item.get(f"{{{_RDF}}}about")
+    about = item.get(_ABOUT)
     if guid is None and about:
         guid = _join(base, about.strip())
     if link is None and guid_is_link and guid:
         link = guid
-    published = _first_date(dates.get(kind) for kind in ("published", "updated", "created"))
+    published = None
+    for date_kind in _DATE_ORDER:
+        if (when := dates.get(date_kind)) and (moment := parse_date(when)) is not None:
+            published = moment
+            break
     title = title if title is not None else dc_title or ""
     return RawEntry(title, link, guid, guid_is_link, published)
 

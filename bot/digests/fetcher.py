@@ -31,6 +31,7 @@ from aiohttp.resolver import DefaultResolver
 
 from bot.clock import Clock
 from bot.digests.addresses import AddressRefused, AllowList, GuardedConnector
+from bot.digests.urls import split
 
 USER_AGENT = "Cohort/0.1 (community study bot; reading digest; +https://github.com/cohort-bot)"
 ACCEPT = (
@@ -94,10 +95,11 @@ class _Unfetchable(Exception):
 def check_url(url: str) -> None:
     """Refuse what no fetch should be tried for: another scheme than http(s), no host, or a
     user name or password (they would be sent to the server, and shown in `feeds list`)."""
-    parts = urlsplit(url)
+    parts = split(url)  # urlsplit's answer, without parsing a plain address twice
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise _Unfetchable(NOT_A_URL)
-    if parts.username is not None or parts.password is not None:
+    # urllib reads a user name (perhaps empty) exactly when the location has an "@".
+    if "@" in parts.netloc:
         raise _Unfetchable("addresses with a user name or password are not followed")
 
 

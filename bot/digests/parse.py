@@ -45,6 +45,9 @@ PARSE_DEADLINE = 10.0
 # each character is read twice at most.
 _TAG = re.compile(r"<[A-Za-z/!?][^<>]*>")
 _NOT_WORD = re.compile(r"[\W_]+")
+_ASCII_WORDS = bytes(
+    ord(chr(b).lower()) if chr(b).isalnum() else ord(" ") if b < 128 else b for b in range(256)
+)
 _BENIGN = ("CharacterEncodingOverride", "NonXMLContentType")
 _RAW_TITLE = 20_000  # characters of a title read at all; 300 are kept
 FAST = "ElementTree/expat"
@@ -91,7 +94,11 @@ def title_key(title: str) -> str:
     """The title as words only: entities decoded, Unicode-normalized, case-folded, with
     punctuation and spacing reduced to single spaces."""
     text = html.unescape(title) if "&" in title else title
-    text = (text if text.isascii() else unicodedata.normalize("NFKC", text)).casefold()
+    if text.isascii():
+        # What the pattern below gives for ASCII, a third of its time: letters and digits
+        # lower-cased, everything else a space, runs of spaces one (a property test).
+        return " ".join(text.encode().translate(_ASCII_WORDS).decode().split())[:MAX_TITLE]
+    text = unicodedata.normalize("NFKC", text).casefold()
     return _NOT_WORD.sub(" ", text).strip()[:MAX_TITLE]
 
 
@@ -264,14 +271,7 @@ def entries_of(document: Document, base_url: str, now: datetime) -> list[Entry]:
         seen.add(uid)
         published = raw.published if raw.published is None or raw.published <= now else None
         entries.append(
-            Entry(
-                uid,
-                url,
-                title,
-                published,
-                canonical=digest(canonical_url(url)),
-                title_key=title_key(title),
-            )
+            Entry(uid, url, title, published, digest(canonical_url(url)), title_key(title))
         )
     return entries
 

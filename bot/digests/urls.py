@@ -73,24 +73,37 @@ def canonical_url(url: str) -> str:
     parameters, the remaining parameters sorted. Two links to the same story from two feeds
     usually agree once reduced; the result is for comparing, not for showing."""
     text = url.strip()
+    scheme: str
+    path: str
+    query: str
     try:
-        parts = split(text)
-        hostname, port = host_and_port(parts)
+        if plain := _PLAIN.fullmatch(text):  # what split() reads, without its SplitResult
+            scheme, netloc, path, query = plain.group(1, 2, 3, 4)
+            hostname, port = _plain_host_and_port(netloc)
+            path, query = path or "", query or ""
+        else:
+            parts = urlsplit(text)
+            scheme, path, query = parts.scheme, parts.path, parts.query
+            hostname, port = host_and_port(parts)
     except ValueError:
         return text
-    scheme = parts.scheme.lower()
+    scheme = scheme.lower()
     if scheme not in _DEFAULT_PORTS or not hostname:
         return text
     host = hostname.rstrip(".").removeprefix("www.")
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         host = f"{host}:{port}"
-    path = parts.path.rstrip("/") or "/"
-    if not parts.query or _only_tracking(parts.query):
-        return urlunsplit(("https", host, path, "", ""))
-    query = sorted(
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)
-    )
-    return urlunsplit(("https", host, path, urlencode(query), ""))
+    path = path.rstrip("/") or "/"
+    if query and not _only_tracking(query):
+        pairs = parse_qsl(query, keep_blank_values=True)
+        query = urlencode(sorted((k, v) for k, v in pairs if not is_tracking(k)))
+    else:
+        query = ""
+    if not host:  # "http://./": urlunsplit reads a path of "//..." as the location
+        return urlunsplit(("https", host, path, query, ""))
+    # What urlunsplit gives for a host and a path that starts with "/" (a path after a
+    # location always does), without its checks.
+    return f"https://{host}{path}?{query}" if query else f"https://{host}{path}"
 
 
 def _only_tracking(query: str) -> bool:
@@ -109,6 +122,11 @@ def host_and_port(parts: SplitResult) -> tuple[str | None, int | None]:
     netloc = parts.netloc
     if not netloc.isascii() or "@" in netloc or "[" in netloc or "%" in netloc:
         return parts.hostname, parts.port
+    return _plain_host_and_port(netloc)
+
+
+def _plain_host_and_port(netloc: str) -> tuple[str | None, int | None]:
+    """The host and port of a location that is a plain ASCII `host[:port]`."""
     host, _, port = netloc.partition(":")
     if not port:
         return host.lower() or None, None

@@ -117,7 +117,7 @@ class Transaction:
             convert = _converter(table.c[name].type, dialect)
             if convert is None:
                 values.append(column)
-            elif len({id(value) for value in column}) == 1:
+            elif all(value is column[0] for value in column):
                 values.append(convert([column[0]]) * count)
             else:
                 values.append(convert(column))
@@ -149,10 +149,12 @@ def _converter(
     """What converts a column of values for the driver, as the column's type would one by one;
     None when the driver takes them as they are."""
     impl = column_type.dialect_impl(dialect)
+    # A type decorator's own dialect impl is the decorator; the type it stores as is its `impl`.
+    stored_as = getattr(impl, "impl", None)
     if (
         isinstance(column_type, UtcDateTime)
-        and isinstance(impl, sqlite.DATETIME)
-        and getattr(impl, "_storage_format", None) == _SQLITE_DATETIME
+        and isinstance(stored_as, sqlite.DATETIME)
+        and getattr(stored_as, "_storage_format", None) == _SQLITE_DATETIME
     ):
         return utc_texts
     process = impl.bind_processor(dialect)

@@ -8,9 +8,12 @@ import tracemalloc
 from collections.abc import Callable
 from datetime import timedelta
 from email.utils import format_datetime
+from urllib.parse import urlsplit
 
 import aiohttp
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.clock import ManualClock
 from bot.digests.fetcher import (
@@ -19,6 +22,7 @@ from bot.digests.fetcher import (
     FetchRequest,
     FetchResult,
     Outcome,
+    check_url,
 )
 from tests.fakes.feed_server import LIMITS, FeedServer, Post, loopback_fetcher, rss20
 
@@ -220,3 +224,32 @@ async def test_sessions_that_decompress_on_their_own_are_refused(clock: ManualCl
     with pytest.raises(ValueError, match="must not decompress"):
         async with fetcher.batch():
             pass
+
+
+def _refused_by_urllib(url: str) -> str | None:
+    """Why check_url must refuse `url`, read by urllib alone (None: it may be fetched)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "ValueError"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "not a URL"
+    if parts.username is not None or parts.password is not None:
+        return "credentials"
+    return None
+
+
+@given(
+    st.sampled_from(["http://", "https://", "HTTP://", "ftp://", "http:", ""]),
+    st.text(alphabet="aZ09.-_:@/?#[]% \t", max_size=30),
+)
+def test_addresses_are_refused_as_urllib_reads_them(prefix: str, rest: str) -> None:
+    url = prefix + rest
+    try:
+        check_url(url)
+        refused: str | None = None
+    except ValueError:
+        refused = "ValueError"
+    except Exception as error:  # the fetcher's own refusal
+        refused = "credentials" if "password" in str(error) else "not a URL"
+    assert refused == _refused_by_urllib(url), url

@@ -130,6 +130,41 @@ def test_the_fast_date_forms_read_as_feedparser_reads_them(
         assert parse_date(text) == datetime(*expected[:6], tzinfo=UTC), text
 
 
+def _as_feedparser_reads(text: str) -> datetime | None:
+    parsed = _parse_date(text.strip())
+    if parsed is None:
+        return None
+    try:
+        return datetime(*parsed[:6], tzinfo=UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
+_MONTH_NAMES = ["Jan", "feb", "MAR", "Apr", "mAy", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+@given(
+    st.sampled_from(["", "Tue, ", "tue, ", "Tue,", "Tuesday, ", "Xyz, "]),
+    st.integers(0, 39).map(str) | st.integers(0, 9).map(lambda d: f"0{d}"),
+    st.sampled_from([*_MONTH_NAMES, "Foo", "Sept"]),
+    st.integers(1969, 2101).map(str),
+    st.tuples(st.integers(0, 29), st.integers(0, 69), st.integers(0, 69)).map(
+        lambda t: f"{t[0]:02d}:{t[1]:02d}:{t[2]:02d}"
+    ),
+    st.sampled_from(["+", "-"]).flatmap(
+        lambda sign: st.tuples(st.integers(0, 99), st.integers(0, 99)).map(
+            lambda hm: f"{sign}{hm[0]:02d}{hm[1]:02d}"
+        )
+    )
+    | st.sampled_from(["+0000", "-0000", "GMT", "UT", "UTC", "EST", "Z"]),
+)
+def test_rfc822_dates_of_any_case_and_offset_read_as_feedparser_reads_them(
+    weekday: str, day: str, month: str, year: str, time: str, zone: str
+) -> None:
+    text = f"{weekday}{day} {month} {year} {time} {zone}"
+    assert parse_date(text) == _as_feedparser_reads(text), text
+
+
 def test_a_document_with_more_elements_than_feeds_have_is_left_to_the_worker() -> None:
     body = b'<rss version="2.0"><channel><title>x</title>' + b"<a/>" * 250_000 + b"</channel></rss>"
     assert parse_fast(body, "", BASE, NOW) is None  # read by feedparser, in a worker

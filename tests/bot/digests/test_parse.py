@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+import unicodedata
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -195,6 +198,12 @@ def test_title_keys_are_stable_and_case_and_spacing_blind(title: str) -> None:
     assert title_key(key) == key
     assert title_key(f"  {title.upper()}!! ") == title_key(title.upper())
     assert "  " not in key
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_ascii_title_keys_are_what_the_word_pattern_gives(title: str) -> None:
+    text = unicodedata.normalize("NFKC", html.unescape(title)).casefold()
+    assert title_key(title) == re.sub(r"[\W_]+", " ", text).strip()
 
 
 @given(st.text(min_size=1, max_size=60).filter(lambda t: title_key(t) != ""))

@@ -3,7 +3,7 @@ give what urllib gives."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import pytest
 from hypothesis import given
@@ -174,3 +174,35 @@ def test_queries_of_tracking_parameters_only_reduce_as_parse_qsl_reads_them(url:
     query = urlsplit(url).query
     kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not is_tracking(k)]
     assert canonical_url(url) == "https://a.org/p" + (f"?{urlencode(sorted(kept))}" if kept else "")
+
+
+def _canonical_by_urllib(url: str) -> str:
+    """canonical_url as urllib alone computes it: what the shortcuts must give."""
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        hostname, port = parts.hostname, parts.port
+    except ValueError:
+        return text
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not hostname:
+        return text
+    host = hostname.rstrip(".").removeprefix("www.")
+    if port is not None and port != {"http": 80, "https": 443}[scheme]:
+        host = f"{host}:{port}"
+    path = parts.path.rstrip("/") or "/"
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = sorted((k, v) for k, v in pairs if not is_tracking(k))
+    return urlunsplit(("https", host, path, urlencode(query), ""))
+
+
+@given(
+    st.sampled_from(["http://", "HTTPS://", "https://www.", "http:", "ftp://", "//", ""]),
+    st.text(alphabet="aZ09.-_~:/?#;=&@[]%+ \t\né", max_size=40)
+    | st.sampled_from(
+        ["a.org/p?utm_source=rss", "a.org:443//x//?b=2&a=1&ref=x", "A.org./", ".//0"]
+    ),
+)
+def test_canonical_urls_are_what_urllib_alone_gives(prefix: str, rest: str) -> None:
+    url = prefix + rest
+    assert canonical_url(url) == _canonical_by_urllib(url)

@@ -69,6 +69,26 @@ async def test_worker_processes_parse_exactly_as_a_thread_does(workers: ParseWor
     assert {p.reader for p in parsed[1:]} == {FAST}
 
 
+async def test_a_document_asked_for_as_soon_as_the_last_answer_came_is_parsed() -> None:
+    pool = ParseWorkers(1, parse=parse_or_die)
+    await pool.start()
+    answered = 0
+
+    async def one_after_another() -> None:
+        nonlocal answered
+        for n in range(5):
+            await pool(document(f"site{n}"), "", BASE, NOW)
+            answered += 1
+
+    task = asyncio.ensure_future(one_after_another())
+    try:
+        await asyncio.wait([task], timeout=20)
+        assert answered == 5  # the second document used to wait for a runner forever
+    finally:
+        task.cancel()
+        await pool.close()
+
+
 async def test_a_document_that_is_not_a_feed_is_a_parse_error_from_a_worker_too(
     workers: ParseWorkers,
 ) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.dialects import sqlite
 from bot.storage.columns import UtcDateTime
 from bot.storage.database import Database
 from bot.storage.tables import communities, feeds
-from bot.storage.transaction import utc_texts
+from bot.storage.transaction import _converter, utc_texts
 
 NOW = datetime(2026, 11, 29, 15, 0, tzinfo=UTC)
 _RAW = "SELECT url, added_at, enabled, checked_at FROM feeds"  # as the driver gives them back
@@ -108,6 +108,10 @@ def test_utc_texts_are_what_the_column_type_writes_on_sqlite(
     process = UtcDateTime().dialect_impl(dialect).bind_processor(dialect)
     assert process is not None
     assert utc_texts(values) == [process(value) for value in values]
+
+
+def test_utc_datetime_columns_on_sqlite_are_converted_by_utc_texts() -> None:
+    assert _converter(UtcDateTime(), sqlite.dialect()) is utc_texts
 
 
 def test_utc_texts_refuse_naive_datetimes_as_the_column_type_does() -> None:
