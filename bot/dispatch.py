@@ -30,6 +30,7 @@ from bot.errors import UserError
 from bot.fairuse.limits import Admission, FairUse, Limits, Refusal
 from bot.grammar import GrammarError, tokenize
 from bot.identity import Caller, CommunityRef, Platform
+from bot.interactive import interactive
 from bot.metrics import Metrics
 from bot.replies import Answer, Reply
 
@@ -123,7 +124,7 @@ class Dispatcher:
             log.debug("command %s held back: %s limit", name, admitted.scope)
             return Reply.error(admitted.message)
         try:
-            with self._metrics.command(name):
+            with self._metrics.command(name), interactive():
                 return await self._run(caller, name, command, raw, now)
         finally:
             if admitted is not None:

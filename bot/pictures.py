@@ -5,9 +5,14 @@ Drawing with matplotlib is CPU work that holds the GIL for long stretches: drawn
 500 ms (p99 about 40 ms), and one dedicated drawing thread did no better
 (`bench/render_stall.py`, on a loaded 2-core machine). In a drawing process the same 40 cards
 stalled it for at most 21 to 38 ms (p99 5 to 10 ms), and the bot's own process spent 1.5 s of
-CPU instead of 5.5 s. One process, started on the first picture, draws them one after
-another. The progress card, the picture members ask for, is drawn with Pillow (about 10 ms);
-matplotlib, which draws the organizers' charts, is loaded there on the first chart only.
+CPU instead of 5.5 s.
+
+Two drawing processes, each started on its first picture, draw one picture after another:
+one for members' commands (`bot.interactive`), one for the background (the weekly report's
+charts, drawn by the scheduler for every community at once). With one process, a member's
+card waited behind a whole round of report charts. The progress card, the picture members
+ask for, is drawn with Pillow (about 11 ms); matplotlib, which draws the organizers' charts,
+is loaded in a process on its first chart only.
 """
 
 from __future__ import annotations
@@ -23,14 +28,16 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
 from typing import TypeVar
 
+from bot.interactive import is_interactive
+
 T = TypeVar("T")
 R = TypeVar("R")
 
 log = logging.getLogger(__name__)
 
-WORKERS = 1
+WORKERS = 1  # per drawing process kind: members' commands, and the background
 _lock = threading.Lock()
-_pool: Executor | None = None
+_pools: dict[bool, Executor] = {}  # by whether they draw for members' commands
 
 
 def _context() -> BaseContext:
@@ -49,31 +56,32 @@ def _ready() -> None:
     import PIL.ImageFont  # noqa: F401
 
 
-def _painter() -> Executor:
-    global _pool
+def _painter(interactive: bool) -> Executor:
     with _lock:
-        if _pool is None:
-            _pool = ProcessPoolExecutor(WORKERS, mp_context=_context(), initializer=_ready)
-        return _pool
+        if interactive not in _pools:
+            _pools[interactive] = ProcessPoolExecutor(
+                WORKERS, mp_context=_context(), initializer=_ready
+            )
+        return _pools[interactive]
 
 
-def _replace(broken: Executor) -> None:
-    global _pool
+def _replace(interactive: bool, broken: Executor) -> None:
     with _lock:
-        if _pool is broken:
-            _pool = None
+        if _pools.get(interactive) is broken:
+            del _pools[interactive]
     broken.shutdown(wait=False)
 
 
 async def draw(paint: Callable[[T], R], subject: T) -> R:
-    """`paint(subject)` in the drawing process (both must pickle: a module-level function and
+    """`paint(subject)` in a drawing process (both must pickle: a module-level function and
     plain data); the event loop goes on meanwhile. A drawing process that died (killed, out of
     memory) is replaced, and the picture drawn again once."""
     loop = asyncio.get_running_loop()
-    pool = _painter()
+    interactive = is_interactive()
+    pool = _painter(interactive)
     try:
         return await loop.run_in_executor(pool, paint, subject)
     except BrokenProcessPool:
         log.warning("the drawing process died; starting another")
-        _replace(pool)
-        return await loop.run_in_executor(_painter(), paint, subject)
+        _replace(interactive, pool)
+        return await loop.run_in_executor(_painter(interactive), paint, subject)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,6 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from bot.interactive import is_interactive
 from bot.storage.transaction import Transaction
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,45 @@ class DatabaseBusy(Exception):
     """A write waited WRITE_WAIT seconds and the database was still taken."""
 
 
+class _Turns:
+    """This process's SQLite writers, one at a time, handed over the moment the writer before
+    is done: the waiting writers of members' commands first (`bot.interactive`), then the
+    others, each in order of asking. In bench/scale.py the slowest check-ins spent 149 of
+    their 213 ms waiting behind the scheduler's jobs and the outbox's outcomes."""
+
+    def __init__(self) -> None:
+        self._busy = False
+        self._waiting: tuple[deque[asyncio.Future[None]], deque[asyncio.Future[None]]] = (
+            deque(),
+            deque(),
+        )
+
+    async def acquire(self, first: bool) -> None:
+        if not self._busy:
+            self._busy = True
+            return
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        queue = self._waiting[0 if first else 1]
+        queue.append(turn)
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self.release()  # handed the turn just as it gave up: pass it on
+            else:
+                queue.remove(turn)
+            raise
+
+    def release(self) -> None:
+        for queue in self._waiting:
+            while queue:
+                turn = queue.popleft()
+                if not turn.done():
+                    turn.set_result(None)  # still busy: the turn passes straight on
+                    return
+        self._busy = False
+
+
 class Database:
     """Opens transactions. `write()` takes SQLite's write lock up front (BEGIN IMMEDIATE) so a
     read-modify-write never fails half-way with 'database is locked'; `read()` does not."""
@@ -37,7 +78,7 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
-        self._writers: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
+        self._writers: tuple[asyncio.AbstractEventLoop, _Turns] | None = None
 
     @classmethod
     def connect(cls, url: str, *, echo: bool = False) -> Database:
@@ -61,23 +102,24 @@ class Database:
 
     @asynccontextmanager
     async def _turn(self) -> AsyncIterator[None]:
-        """On SQLite, this process's writers take their turns in order. SQLite's own busy
-        handler polls with sleeps of up to 100 ms, so a command waiting for the write lock
-        kept losing it to the scheduler's back-to-back transactions (a command p99 of over a
-        second in bench/scale.py); a queue hands the lock over as soon as it is free. Other
-        processes still wait with the busy timeout. PostgreSQL locks rows, not the file."""
+        """On SQLite, this process's writers take their turns, interactive ones first. SQLite's
+        own busy handler polls with sleeps of up to 100 ms, so a command waiting for the write
+        lock kept losing it to the scheduler's back-to-back transactions (a command p99 of
+        over a second in bench/scale.py); a queue hands the lock over as soon as it is free.
+        Other processes still wait with the busy timeout. PostgreSQL locks rows, not the
+        file."""
         if self.dialect != "sqlite":
             yield
             return
         loop = asyncio.get_running_loop()
         if self._writers is None or self._writers[0] is not loop:
-            self._writers = (loop, asyncio.Lock())
+            self._writers = (loop, _Turns())
         turn = self._writers[1]
         try:
             # As long as SQLite's own busy timeout: a writer nested in another of this
             # process's writes (a bug) fails as it did before the queue, instead of hanging.
             async with asyncio.timeout(WRITE_WAIT):
-                await turn.acquire()
+                await turn.acquire(is_interactive())
         except TimeoutError:
             raise DatabaseBusy(
                 f"no write turn within {WRITE_WAIT:g} s: another write of this process "

@@ -1,14 +1,17 @@
-"""Writers of one process take their turns for the write lock in the order they asked, the
-moment it is free (on SQLite; PostgreSQL locks rows), so a command never starves behind the
-scheduler's back-to-back transactions."""
+"""Writers of one process take their turns for the write lock the moment it is free, a
+member's command before the background's waiting writes and each kind in the order they
+asked (on SQLite; PostgreSQL locks rows), so a command never starves behind the scheduler's
+back-to-back transactions."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import pytest
 import sqlalchemy as sa
 
+from bot.interactive import interactive
 from bot.storage import database
 from bot.storage.database import Database
 from bot.storage.host_tables import host_values
@@ -41,6 +44,66 @@ async def test_writers_waiting_for_the_lock_get_it_in_the_order_they_asked(db: D
         assert order == ["holder", "command", "job", "another"]
     else:  # rows, not the file, are locked: nobody waited
         assert sorted(order) == ["another", "command", "holder", "job"]
+
+
+async def test_a_command_s_write_goes_before_the_background_writes_waiting(db: Database) -> None:
+    if db.dialect != "sqlite":
+        pytest.skip("PostgreSQL has no write turns: rows, not the file, are locked")
+    order: list[str] = []
+    holding, release = asyncio.Event(), asyncio.Event()
+
+    async def holder() -> None:
+        async with db.write():
+            holding.set()
+            await release.wait()
+
+    async def writer(name: str, command: bool) -> None:
+        with interactive() if command else contextlib.nullcontext():
+            async with db.write() as tx:
+                order.append(name)
+                await tx.execute(sa.delete(host_values).where(host_values.c.key == name))
+
+    first = asyncio.ensure_future(holder())
+    await holding.wait()
+    waiting = [
+        asyncio.ensure_future(writer(name, command))
+        for name, command in (("job", False), ("outcome", False), ("checkin", True), ("join", True))
+    ]
+    await asyncio.sleep(0.05)
+    release.set()
+    await asyncio.wait_for(asyncio.gather(first, *waiting), 10)
+    assert order == ["checkin", "join", "job", "outcome"]
+
+
+async def test_a_writer_that_gives_up_waiting_leaves_the_turns_to_the_others(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if db.dialect != "sqlite":
+        pytest.skip("PostgreSQL has no write turns")
+    order: list[str] = []
+    holding, release = asyncio.Event(), asyncio.Event()
+
+    async def holder() -> None:
+        async with db.write():
+            holding.set()
+            await release.wait()
+
+    async def writer(name: str) -> None:
+        async with db.write():
+            order.append(name)
+
+    first = asyncio.ensure_future(holder())
+    await holding.wait()
+    impatient = asyncio.ensure_future(writer("impatient"))
+    patient = asyncio.ensure_future(writer("patient"))
+    await asyncio.sleep(0.02)
+    impatient.cancel()
+    release.set()
+    await asyncio.wait_for(asyncio.gather(first, patient), 10)
+    assert order == ["patient"]
+    async with db.write():  # and the turn is free again
+        order.append("after")
+    assert order == ["patient", "after"]
 
 
 async def test_a_write_nested_in_a_write_fails_after_the_wait_instead_of_hanging(
