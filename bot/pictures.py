@@ -10,9 +10,9 @@ CPU instead of 5.5 s.
 Two drawing processes, each started on its first picture, draw one picture after another:
 one for members' commands (`bot.interactive`), one for the background (the weekly report's
 charts, drawn by the scheduler for every community at once). With one process, a member's
-card waited behind a whole round of report charts. The progress card, the picture members
-ask for, is drawn with Pillow (about 11 ms); matplotlib, which draws the organizers' charts,
-is loaded in a process on its first chart only.
+card waited behind a whole round of report charts. The progress card and the report's chart
+are drawn with Pillow (about 11 and 7 ms); matplotlib, which draws the organizers' `stats`
+chart, is loaded in a process on its first such chart only.
 """
 
 from __future__ import annotations
