@@ -64,26 +64,19 @@ class Outcomes:
 
     async def _come_back(self, owner: str, message: Message, reason: str, after: float) -> None:
         """The platform's rate limit: try again when it said, with the attempt given back."""
-        self._metrics.deliveries.labels(self._platform, "retry").inc()
-        log.info("outbox row %s: %s; trying again in %.1f s", message.id, reason, after)
-        await self._mark(
-            owner,
-            message,
-            "retry",
-            None,
-            status=Status.PENDING.value,
-            attempts=message.attempts,
-            next_attempt_at=self._clock.now() + timedelta(seconds=after),
-            lease_until=None,
-            last_error=reason[:500],
-        )
+        await self._again(owner, message, reason, after, attempts=message.attempts)
 
     async def retry(self, owner: str, message: Message, reason: str, after: float | None) -> None:
         attempts = message.attempts + 1
         if attempts >= self._policy.max_attempts:
             await self.fail(owner, message, f"gave up after {attempts} attempts: {reason}")
             return
-        delay = self._policy.delay(attempts, after)
+        await self._again(owner, message, reason, self._policy.delay(attempts, after))
+
+    async def _again(
+        self, owner: str, message: Message, reason: str, delay: float, **values: Any
+    ) -> None:
+        """Back to pending, to be tried again in `delay` seconds."""
         self._metrics.deliveries.labels(self._platform, "retry").inc()
         log.info("outbox row %s: %s; retrying in %.1f s", message.id, reason, delay)
         await self._mark(
@@ -95,6 +88,7 @@ class Outcomes:
             next_attempt_at=self._clock.now() + timedelta(seconds=delay),
             lease_until=None,
             last_error=reason[:500],
+            **values,
         )
 
     async def fail(self, owner: str, message: Message, reason: str) -> None:

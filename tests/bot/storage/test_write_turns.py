@@ -46,10 +46,8 @@ async def test_writers_waiting_for_the_lock_get_it_in_the_order_they_asked(db: D
         assert sorted(order) == ["another", "command", "holder", "job"]
 
 
-async def test_a_command_s_write_goes_before_the_background_writes_waiting(db: Database) -> None:
-    if db.dialect != "sqlite":
-        pytest.skip("PostgreSQL has no write turns: rows, not the file, are locked")
-    order: list[str] = []
+async def _held(db: Database) -> tuple[asyncio.Future[None], asyncio.Event]:
+    """A write that holds the turn until the event is set."""
     holding, release = asyncio.Event(), asyncio.Event()
 
     async def holder() -> None:
@@ -57,14 +55,23 @@ async def test_a_command_s_write_goes_before_the_background_writes_waiting(db: D
             holding.set()
             await release.wait()
 
+    first = asyncio.ensure_future(holder())
+    await holding.wait()
+    return first, release
+
+
+async def test_a_command_s_write_goes_before_the_background_writes_waiting(db: Database) -> None:
+    if db.dialect != "sqlite":
+        pytest.skip("PostgreSQL has no write turns: rows, not the file, are locked")
+    order: list[str] = []
+
     async def writer(name: str, command: bool) -> None:
         with interactive() if command else contextlib.nullcontext():
             async with db.write() as tx:
                 order.append(name)
                 await tx.execute(sa.delete(host_values).where(host_values.c.key == name))
 
-    first = asyncio.ensure_future(holder())
-    await holding.wait()
+    first, release = await _held(db)
     waiting = [
         asyncio.ensure_future(writer(name, command))
         for name, command in (("job", False), ("outcome", False), ("checkin", True), ("join", True))
@@ -76,24 +83,17 @@ async def test_a_command_s_write_goes_before_the_background_writes_waiting(db: D
 
 
 async def test_a_writer_that_gives_up_waiting_leaves_the_turns_to_the_others(
-    db: Database, monkeypatch: pytest.MonkeyPatch
+    db: Database,
 ) -> None:
     if db.dialect != "sqlite":
         pytest.skip("PostgreSQL has no write turns")
     order: list[str] = []
-    holding, release = asyncio.Event(), asyncio.Event()
-
-    async def holder() -> None:
-        async with db.write():
-            holding.set()
-            await release.wait()
 
     async def writer(name: str) -> None:
         async with db.write():
             order.append(name)
 
-    first = asyncio.ensure_future(holder())
-    await holding.wait()
+    first, release = await _held(db)
     impatient = asyncio.ensure_future(writer("impatient"))
     patient = asyncio.ensure_future(writer("patient"))
     await asyncio.sleep(0.02)
