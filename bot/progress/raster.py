@@ -47,7 +47,8 @@ def rgb(colour: str) -> Colour:
 
 def tint(colour: str, alpha: float) -> Colour:
     """`colour` laid at `alpha` over white: the card's pale fills, without an alpha channel."""
-    return tuple(round(255 + (c - 255) * alpha) for c in rgb(colour))  # type: ignore[return-value]
+    red, green, blue = (round(255 + (c - 255) * alpha) for c in rgb(colour))
+    return red, green, blue
 
 
 def one_line(text: str) -> str:

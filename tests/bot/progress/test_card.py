@@ -143,8 +143,9 @@ def test_fitted_text_is_the_text_or_a_prefix_and_an_ellipsis_that_fits(
 
 @given(st.floats(min_value=0.5, max_value=10_000))
 def test_the_hours_scale_has_at_most_five_steps_of_a_round_size(ceiling: float) -> None:
+    rounds = [first * 10**power for power in range(6) for first in (1, 2, 5)]
     step = step_between(ceiling)
+    assert step in rounds
     assert ceiling / step <= 5
-    assert str(step).strip("0") in {"1", "2", "5"}
-    smaller = [s for s in (step // 2, step * 2 // 5, step // 2.5) if s >= 1]
-    assert all(ceiling / s > 5 for s in smaller if str(int(s)).strip("0") in {"1", "2", "5"})
+    smaller = rounds[: rounds.index(step)]
+    assert not smaller or ceiling / smaller[-1] > 5  # the smallest round step that does
