@@ -124,14 +124,20 @@ class Drainer:
         now = self._clock.now()
         lease_until = now + timedelta(seconds=self._policy.lease)
         platform = self._sender.platform.value
-        # Look before taking the write lock: most polls find nothing, and on SQLite a write
-        # transaction would make every command's write wait behind an idle poll.
+        # Rank before taking the write lock: most polls find nothing, and on SQLite every
+        # command's write would wait behind an idle poll, or behind the ranking of a long
+        # backlog.
         async with self._db.read() as tx:
-            if not await store.any_due(tx, platform, now):
+            listed = await store.ranked_due(tx, platform, now, self._batch)
+            if not listed:
                 return None
         owner = uuid.uuid4().hex
         async with self._db.write() as tx:
-            ids = await store.lock_due(tx, platform, now, self._batch)
+            # Another process's drainer may have claimed them all meanwhile (PostgreSQL):
+            # then rank again under the lock rather than wait for the next poll.
+            ids = await store.lock_listed(tx, listed, platform, now) or await store.lock_due(
+                tx, platform, now, self._batch
+            )
             if not ids:
                 return None
             ids = await self._give_up_crashing(tx, ids)

@@ -52,14 +52,9 @@ async def counts(tx: Transaction) -> list[tuple[str, str, int]]:
     return [(str(p), str(s), int(n)) for p, s, n in await tx.execute(query)]
 
 
-async def any_due(tx: Transaction, platform: str, now: datetime) -> bool:
-    return await tx.scalar(sa.select(outbox.c.id).where(_due(platform, now)).limit(1)) is not None
-
-
-async def lock_due(tx: Transaction, platform: str, now: datetime, limit: int) -> list[int]:
-    """The ids of up to `limit` due rows, locked (skipping rows another drainer holds locked,
-    on PostgreSQL): first those of the channels with the most posts waiting, each channel's
-    oldest first.
+def _ranked_due(platform: str, now: datetime, limit: int) -> sa.Select[tuple[int]]:
+    """Up to `limit` due rows' ids: first those of the channels with the most posts waiting,
+    each channel's oldest first.
 
     A channel's posts go one interval apart, so the last of n cannot go sooner than n - 1
     intervals after the first. Claimed oldest first, a channel whose posts were queued last
@@ -71,14 +66,39 @@ async def lock_due(tx: Transaction, platform: str, now: datetime, limit: int) ->
         partition_by=channel, order_by=outbox.c.id
     )
     ranked = sa.select(outbox.c.id, behind.label("behind")).where(_due(platform, now)).subquery()
-    candidates = (
+    return (
         sa.select(outbox.c.id)
         .join(ranked, ranked.c.id == outbox.c.id)
         .order_by(ranked.c.behind.desc(), outbox.c.id)
         .limit(limit)
+    )
+
+
+async def ranked_due(tx: Transaction, platform: str, now: datetime, limit: int) -> list[int]:
+    """The ids of up to `limit` due rows in the order a claim takes them, unlocked: read
+    before the claim's write transaction, since ranking the whole due backlog costs about
+    2 us a row (230 ms for 100,000 rows on SQLite), and on SQLite every other writer would
+    wait for it."""
+    return [row.id for row in await tx.execute(_ranked_due(platform, now, limit))]
+
+
+async def lock_listed(tx: Transaction, ids: list[int], platform: str, now: datetime) -> list[int]:
+    """Those of `ids` still due, locked (skipping rows another drainer holds locked, on
+    PostgreSQL), in the order given."""
+    query = (
+        sa.select(outbox.c.id)
+        .where(outbox.c.id.in_(ids), _due(platform, now))
         .with_for_update(of=outbox, skip_locked=True)
     )
-    return [row.id for row in await tx.execute(candidates)]
+    still = {row.id for row in await tx.execute(query)}
+    return [i for i in ids if i in still]
+
+
+async def lock_due(tx: Transaction, platform: str, now: datetime, limit: int) -> list[int]:
+    """The ids of up to `limit` due rows, ranked as `ranked_due` and locked (skipping rows
+    another drainer holds locked, on PostgreSQL)."""
+    query = _ranked_due(platform, now, limit).with_for_update(of=outbox, skip_locked=True)
+    return [row.id for row in await tx.execute(query)]
 
 
 async def fail_crashing(tx: Transaction, ids: list[int], limit: int, reason: str) -> set[int]:
