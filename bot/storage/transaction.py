@@ -22,6 +22,8 @@ Ts = TypeVarTuple("Ts")
 
 Parameters = Mapping[str, Any] | Sequence[Mapping[str, Any]]
 
+_MATCHING = "matching_key"  # the bound name of the key an UPDATE run for many rows matches
+
 
 class Transaction:
     """A unit of work opened by `Database.read()` or `Database.write()`. Every difference
@@ -98,15 +100,37 @@ class Transaction:
         work did. A column whose rows all hold the same object (the round's timestamp) is
         converted once; a column of UTC datetimes on SQLite is written as the text SQLAlchemy
         writes, without its two layers of processing per value."""
+        statement = self.insert(table).on_conflict_do_nothing()
+        await self._each_row(statement, table, list(columns), columns)
+
+    async def update_columns(
+        self, table: sa.Table, key: str, columns: Mapping[str, Sequence[Any]]
+    ) -> None:
+        """Set, in the row whose `key` column holds `columns[key][i]`, every other column
+        named to its i-th value: one statement the driver runs for every row, its values
+        converted a column at a time, as :meth:`insert_columns` does."""
+        statement = table.update().where(table.c[key] == sa.bindparam(_MATCHING))
+        updated = {name: values for name, values in columns.items() if name != key}
+        await self._each_row(
+            statement, table, list(updated), {**updated, _MATCHING: columns[key]}, key
+        )
+
+    async def _each_row(
+        self,
+        statement: sa.Insert | sa.Update,
+        table: sa.Table,
+        column_keys: list[str],
+        columns: Mapping[str, Sequence[Any]],
+        key: str = "",
+    ) -> None:
+        """Run `statement`, compiled once, for every row of `columns` (a list per bound
+        name), with values converted as the table's columns would (`key`'s for the bound
+        name _MATCHING)."""
         count = len(next(iter(columns.values()), ()))
         if not count:
             return
         dialect = self._connection.dialect
-        compiled = (
-            self.insert(table)
-            .on_conflict_do_nothing()
-            .compile(dialect=dialect, column_keys=list(columns), for_executemany=True)
-        )
+        compiled = statement.compile(dialect=dialect, column_keys=column_keys, for_executemany=True)
         if compiled.positiontup is None:
             raise TypeError(f"{dialect.name}'s driver takes named parameters; only positional")
         values: list[Sequence[Any]] = []
@@ -114,7 +138,7 @@ class Transaction:
             column = columns[name]
             if len(column) != count:
                 raise ValueError(f"column {name} has {len(column)} values, not {count}")
-            convert = _converter(table.c[name].type, dialect)
+            convert = _converter(table.c[key if name == _MATCHING else name].type, dialect)
             if convert is None:
                 values.append(column)
             elif all(value is column[0] for value in column):

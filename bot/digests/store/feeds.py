@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -100,17 +100,14 @@ async def feed_by_url(tx: Transaction, community_id: int, url: str) -> Feed | No
 async def update_feeds(tx: Transaction, changes: Sequence[tuple[int, FeedChange]]) -> None:
     """Apply many feeds' changes: one statement run for all the rows that change the same
     columns (after a refresh, that is most of them)."""
-    groups: dict[tuple[str, ...], list[dict[str, object]]] = {}
+    groups: dict[tuple[str, ...], list[tuple[int, Mapping[str, object]]]] = {}
     for feed_id, change in changes:
-        row = {f"new_{name}": value for name, value in change.items()}
-        groups.setdefault(tuple(sorted(change)), []).append({"feed": feed_id, **row})
-    for columns, rows in groups.items():
-        statement = (
-            feeds.update()
-            .where(feeds.c.id == sa.bindparam("feed"))
-            .values({name: sa.bindparam(f"new_{name}") for name in columns})
-        )
-        await tx.execute(statement, rows)
+        groups.setdefault(tuple(sorted(change)), []).append((feed_id, change))
+    for names, group in groups.items():
+        columns: dict[str, list[object]] = {"id": [feed_id for feed_id, _ in group]}
+        for name in names:
+            columns[name] = [values[name] for _, values in group]
+        await tx.update_columns(feeds, "id", columns)
 
 
 async def restart_feed(tx: Transaction, feed_id: int, tags: Sequence[str]) -> None:

@@ -3,6 +3,7 @@ the candidates of a digest."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -56,22 +57,16 @@ async def _store_chunk(
     # What the feeds hold already, in one query by feed (a few parameters, where asking for
     # each (feed, uid) pair took thousands); those still listed are noted as such.
     held = await tx.execute(
-        sa.select(
-            feed_items.c.id, feed_items.c.feed_id, feed_items.c.uid, feed_items.c.last_seen_at
-        ).where(feed_items.c.feed_id.in_(feed_ids))
+        sa.select(feed_items.c.id, feed_items.c.feed_id, feed_items.c.uid).where(
+            feed_items.c.feed_id.in_(feed_ids)
+        )
     )
     listed = {(c.feed_id, e.uid) for c in checks for e in c.entries}
     ids: dict[tuple[int, str], int] = {}
     counts = dict.fromkeys(feed_ids, 0)
-    # By feed: the oldest last listing of the items it no longer lists.
-    unlisted: dict[int, datetime] = {}
-    for item_id, feed_id, uid, last_seen_at in held:
+    for item_id, feed_id, uid in held:
         ids[feed_id, uid] = item_id
         counts[feed_id] += 1
-        if (feed_id, uid) not in listed and (
-            feed_id not in unlisted or last_seen_at < unlisted[feed_id]
-        ):
-            unlisted[feed_id] = last_seen_at
     known = listed & ids.keys()
     if known:
         await tx.execute(
@@ -79,6 +74,18 @@ async def _store_chunk(
             .where(feed_items.c.id.in_([ids[key] for key in known]))
             .values(last_seen_at=now)
         )
+    # By feed: the oldest last listing of the items it no longer lists, which are those it
+    # holds not listed `now` (read as a few rows, not as every item's date).
+    still = Counter(feed_id for feed_id, _ in known)
+    dropped = [feed_id for feed_id in feed_ids if counts[feed_id] > still[feed_id]]
+    unlisted: dict[int, datetime] = {}
+    if dropped:
+        oldest = await tx.execute(
+            sa.select(feed_items.c.feed_id, sa.func.min(feed_items.c.last_seen_at))
+            .where(feed_items.c.feed_id.in_(dropped), feed_items.c.last_seen_at < now)
+            .group_by(feed_items.c.feed_id)
+        )
+        unlisted = dict(oldest.all())
     fresh = [
         (check, entry)
         for check in checks

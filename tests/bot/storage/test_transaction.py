@@ -178,3 +178,47 @@ async def test_first_of_each_reads_each_groups_first_rows_in_order_among_those_a
         expected += [(community, str(row["url"])) for row in admitted[:3]]
     assert found == sorted(expected)
     assert len(found) == 6
+
+
+async def test_update_columns_stores_what_an_ordinary_update_stores_in_the_rows_named(
+    db: Database,
+) -> None:
+    community_id = await _community(db)
+    async with db.write() as tx:
+        await tx.insert_many(feeds, [_feed(community_id, n, NOW) for n in range(1, 8)])
+        ids = {
+            int(url.rsplit("/", 1)[1]): feed_id
+            for url, feed_id in await tx.execute(sa.select(feeds.c.url, feeds.c.id))
+        }
+    elsewhere = timezone(timedelta(hours=-3))
+    changes = {  # for feeds 1 to 3 by update_columns, for 4 to 6 by ordinary UPDATEs
+        n: {
+            "checked_at": None if n == 3 else (NOW + timedelta(seconds=n)).astimezone(elsewhere),
+            "enabled": n == 1,
+            "title": f"changed {n}",
+        }
+        for n in (1, 2, 3)
+    }
+    async with db.write() as tx:
+        await tx.update_columns(
+            feeds,
+            "id",
+            {
+                "id": [ids[n] for n in changes] + [10_000],  # no such row: nothing to update
+                **{name: [c[name] for c in changes.values()] + [None] for name in changes[1]},
+            },
+        )
+        for n, change in changes.items():
+            await tx.execute(feeds.update().where(feeds.c.id == ids[n + 3]).values(change))
+        await tx.update_columns(feeds, "id", {"id": []})
+        with pytest.raises(ValueError, match="values"):
+            await tx.update_columns(feeds, "id", {"id": [1, 2], "title": ["one"]})
+    raw = "SELECT id, title, enabled, checked_at, url FROM feeds"
+    async with db.read() as tx:
+        stored = {
+            r[0]: tuple(r[1:]) for r in await tx.run_sync(lambda c: c.exec_driver_sql(raw).all())
+        }
+    for n in changes:  # the very values an UPDATE writes
+        assert stored[ids[n]][:3] == stored[ids[n + 3]][:3]
+        assert stored[ids[n]][0] == f"changed {n}"
+    assert stored[ids[7]][0] == ""  # a row not named is left as it was
