@@ -92,7 +92,8 @@ class Result:
     options: Options
     dialect: str
     figures: Figures
-    phases: dict[str, tuple[float, float]] = field(default_factory=dict)  # wall, CPU seconds
+    # wall, this process's CPU, the whole machine's CPU (seconds; None where unknown)
+    phases: dict[str, tuple[float, float, float | None]] = field(default_factory=dict)
     failover: list[str] = field(default_factory=list)
 
     @property
@@ -104,7 +105,12 @@ class Result:
         lines = [f"database            {self.dialect}"]
         lines += [
             f"phase {name:<13} {wall:7.1f} s wall, {cpu:7.1f} s CPU"
-            for name, (wall, cpu) in self.phases.items()
+            + (
+                ""
+                if machine is None
+                else f" (the machine's: {machine:.0f} s of {os.cpu_count()} cores)"
+            )
+            for name, (wall, cpu, machine) in self.phases.items()
         ]
         lines += f.lines(o.speedup)
         lines += self.failover
@@ -117,16 +123,34 @@ class Result:
 
 
 class Phases:
-    """The real wall-clock and CPU seconds of each phase of the run."""
+    """The real wall-clock and CPU seconds of each phase of the run: this process's, and the
+    whole machine's (the database server, the drawing processes and whatever else runs), so
+    a figure can be read against how busy the machine was."""
 
-    def __init__(self, into: dict[str, tuple[float, float]]) -> None:
+    def __init__(self, into: dict[str, tuple[float, float, float | None]]) -> None:
         self._into = into
 
     @contextlib.contextmanager
     def phase(self, name: str) -> Iterator[None]:
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu, machine = time.perf_counter(), time.process_time(), machine_cpu()
         yield
-        self._into[name] = (time.perf_counter() - wall, time.process_time() - cpu)
+        after = machine_cpu()
+        self._into[name] = (
+            time.perf_counter() - wall,
+            time.process_time() - cpu,
+            None if after is None or machine is None else after - machine,
+        )
+
+
+def machine_cpu() -> float | None:
+    """Seconds of CPU every process of the machine used since it started (Linux's /proc/stat:
+    user, nice and system time of all cores); None elsewhere."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = stat.readline().split()
+    except OSError:
+        return None
+    return sum(int(ticks) for ticks in fields[1:4]) / os.sysconf("SC_CLK_TCK")
 
 
 async def run(options: Options, folder: Path) -> Result:
@@ -140,7 +164,7 @@ async def run(options: Options, folder: Path) -> Result:
         postgres_name, url = await _create_postgres(options.database)
     else:
         url = f"sqlite+aiosqlite:///{folder / 'cohort.db'}"
-    phases: dict[str, tuple[float, float]] = {}
+    phases: dict[str, tuple[float, float, float | None]] = {}
     timer = Phases(phases)
     try:
         server = FeedServer()
