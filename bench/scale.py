@@ -37,8 +37,8 @@ The figures:
   status, challenge, help) from sampled members, through the dispatcher, all week: the p99 of
   their in-process latency while the ticks and deliveries run.
 - memory: the resident set of this process (the core, the fakes and the bench together),
-  idle after the history was generated and the core started, and the highest sampled during
-  the week.
+  idle after the history was generated (in a process of its own) and the core started, and
+  the highest sampled during the week.
 - failover (PostgreSQL only; bench/scale_failover.py): two `cohort run` processes, one killed.
 
     python -m bench.scale [--communities 2500] [--members 250000] [--database URL]
@@ -56,17 +56,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import gc
+import multiprocessing
 import os
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from bench.scale_platform import LimitedPlatform, Tally
 from bench.scale_run import Figures, run_week
-from bench.scale_world import generate
+from bench.scale_world import generate_apart
 from tests.fakes.feed_server import FeedServer
 
 RATE = 50.0
@@ -156,8 +159,6 @@ def machine_cpu() -> float | None:
 async def run(options: Options, folder: Path) -> Result:
     """The whole bench, its files in `folder`."""
     from bench.chaos import _admin, _create_postgres
-    from bot.storage import migrate
-    from bot.storage.database import Database
 
     postgres_name = None
     if options.database:
@@ -170,15 +171,14 @@ async def run(options: Options, folder: Path) -> Result:
         server = FeedServer()
         await server.start()
         try:
-            db = Database.connect(url)
-            with timer.phase("generate"):
-                await migrate.upgrade(db)
-                world = await generate(
-                    db, options.communities, options.members, options.seed, server.url("")
-                )
-            dialect = db.dialect
-            await db.dispose()
-            gc.collect()
+            arguments = (options.communities, options.members, options.seed, server.url(""))
+            with (
+                timer.phase("generate"),
+                ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as apart,
+            ):
+                loop = asyncio.get_running_loop()
+                world = await loop.run_in_executor(apart, generate_apart, url, *arguments)
+            dialect = make_url(url).get_backend_name()
             platforms = [LimitedPlatform(p, RATE, CHANNEL_INTERVAL) for p in world.platforms()]
             platforms[0].duplicate_next, platforms[0].lose_next = options.duplicate, options.lose
             figures = await run_week(url, world, server, platforms, options, timer)
