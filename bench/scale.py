@@ -38,7 +38,8 @@ The figures:
   their in-process latency while the ticks and deliveries run.
 - memory: the resident set of this process (the core, the fakes and the bench together),
   idle after the history was generated (in a process of its own) and the core started, and
-  the highest sampled during the week.
+  the highest sampled during the week; and how late the event loop woke a task sleeping
+  a quarter of a second, sampled all week.
 - failover (PostgreSQL only; bench/scale_failover.py): two `cohort run` processes, one killed.
 
     python -m bench.scale [--communities 2500] [--members 250000] [--database URL]

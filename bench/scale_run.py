@@ -62,6 +62,9 @@ class JumpClock:
             self._moment, self._anchor = moment, time.monotonic()
 
 
+SAMPLE_SECONDS = 0.25
+
+
 @dataclass
 class Figures:
     lags: dict[str, float] = field(default_factory=dict)  # worst, by job kind
@@ -78,6 +81,7 @@ class Figures:
     error_lines: set[str] = field(default_factory=set)
     idle_mb: float = 0.0
     peak_mb: float = 0.0
+    loop_late: list[float] = field(default_factory=list)  # seconds, sampled all week
 
     @property
     def worst_lag(self) -> float:
@@ -113,6 +117,12 @@ class Figures:
             f" p50/p99 by command: {by_command}"
             + "".join(f"\n  {e}" for e in sorted(self.error_lines)[:5]),
             f"memory (RSS)        idle {self.idle_mb:.0f} MB, peak {self.peak_mb:.0f} MB",
+            "event loop          late to wake a task: p50 {:.0f} ms, p99 {:.0f} ms, worst"
+            " {:.0f} ms ({} samples, a quarter of a second apart)".format(
+                *percentiles(self.loop_late),
+                max(self.loop_late, default=0) * 1000,
+                len(self.loop_late),
+            ),
         ]
 
 
@@ -215,10 +225,15 @@ async def _commands(cohort: Cohort, world: World, rate: float, figures: Figures)
         await asyncio.gather(*running, return_exceptions=True)
 
 
-async def _sample_memory(figures: Figures) -> None:
+async def _sample(figures: Figures) -> None:
+    """The resident memory, and how late the event loop wakes a sleeping task: a command
+    waits that long for each of its turns on the loop."""
+    loop = asyncio.get_running_loop()
     while True:
         figures.peak_mb = max(figures.peak_mb, rss_mb())
-        await asyncio.sleep(0.25)
+        asleep = loop.time()
+        await asyncio.sleep(SAMPLE_SECONDS)
+        figures.loop_late.append(max(0.0, loop.time() - asleep - SAMPLE_SECONDS))
 
 
 async def run_week(
@@ -247,7 +262,7 @@ async def run_week(
         gc.collect()
         figures.idle_mb = rss_mb()
         background = [
-            asyncio.ensure_future(_sample_memory(figures)),
+            asyncio.ensure_future(_sample(figures)),
             asyncio.ensure_future(_commands(cohort, world, options.command_rate, figures)),
         ]
         with timer.phase("week"):
