@@ -4,6 +4,8 @@ The database is the source of truth. On every tick, for each job and community, 
 occurrence at or before now is computed in the community's time zone (APScheduler's
 CronTrigger) and claimed by inserting a row keyed by its *local wall time*; only the process
 whose insert succeeds acts on it, in the same transaction as the claim, writing outbox rows.
+Processes sharing a PostgreSQL database share a due time's occurrences: one another process
+is running is passed over (an advisory lock tried, never waited on) rather than waited for.
 
 Rules, all tested:
 - An occurrence missed by at most the catch-up window runs once, late, marked `late`; an older
@@ -302,6 +304,11 @@ class Scheduler:
             missed = [latest]
         ran = 0
         async with self._db.write() as tx:
+            if not await tx.try_lock(f"occurrence:{community.id}:{job.kind}:{latest}"):
+                # Another process is running this occurrence (PostgreSQL): the next one is
+                # taken rather than waiting on its claim. Not settled here: a later tick
+                # finds its claim, or runs it if that process's transaction failed.
+                return 0
             for due in missed[:-1]:
                 await self._claim(tx, community, job.kind, due, "skipped", now)
             claimed = await self._claim(tx, community, job.kind, latest, status, now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar, TypeVarTuple, overload
@@ -74,6 +75,16 @@ class Transaction:
     ) -> T:
         """Run synchronous SQLAlchemy work (Alembic, schema comparison) on this connection."""
         return await self._connection.run_sync(work, *args, **kwargs)
+
+    async def try_lock(self, name: str) -> bool:
+        """Hold the lock called `name` until this transaction ends, if no other transaction
+        holds it; False at once if one does. On PostgreSQL a transaction-level advisory lock
+        (released by commit, rollback, or the session ending with its process); on SQLite,
+        where a write transaction already excludes every other, always True."""
+        if self.dialect != "postgresql":
+            return True
+        key = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), signed=True)
+        return bool(await self.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(key))))
 
     def insert(self, table: sa.Table) -> postgresql.Insert | sqlite.Insert:
         """This dialect's INSERT, which knows ON CONFLICT."""

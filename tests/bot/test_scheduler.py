@@ -196,6 +196,45 @@ async def test_two_instances_act_on_every_occurrence_and_row_exactly_once(
         await other.close()
 
 
+async def test_a_second_process_runs_the_other_occurrences_while_one_is_still_running(
+    cohort: Cohort, clock: ManualClock, database_url: str
+) -> None:
+    if cohort.db.dialect == "sqlite":
+        pytest.skip("on SQLite one process writes at a time: a second cannot share the work")
+    for n in range(4):
+        organizer = caller("org", admin=True, community=CommunityRef(Platform.CONSOLE, f"g{n}"))
+        await cohort.dispatcher.run_line(
+            organizer, "setup challenges:#c post:challenges day:mon time:09:00"
+        )
+    ran: list[int] = []
+    first_started, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_first(tx: Transaction, community: Community, occurrence: Occurrence) -> None:
+        ran.append(community.id)
+        if not first_started.is_set():
+            first_started.set()
+            await release.wait()  # a long job: the first process holds its occurrence
+
+    job = Job("slow-first", posting_job(cohort.db).schedule, slow_first)
+    other = Cohort(cohort.settings, clock, Database.connect(database_url))
+    try:
+        one, two = (
+            Scheduler(core.db, clock, [job], 12 * HOUR, communities=core.communities.all)
+            for core in (cohort, other)
+        )
+        clock.set(datetime(2026, 11, 30, 9, 1, tzinfo=UTC))
+        first_tick = asyncio.ensure_future(one.tick())
+        await first_started.wait()
+        assert await asyncio.wait_for(two.tick(), timeout=10) == 3  # never waits on the first
+        release.set()
+        assert await first_tick == 1
+        assert await two.tick() == 0  # the one it left is settled by the other's claim
+        assert len(ran) == len(set(ran)) == 4
+    finally:
+        release.set()
+        await other.close()
+
+
 async def test_a_late_occurrence_carries_the_time_its_run_started(
     cohort: Cohort, clock: ManualClock
 ) -> None:
