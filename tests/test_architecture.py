@@ -82,7 +82,8 @@ COMPOSITION = {"feature", "features", "app"}
 # Modules that may read a clock: the dispatcher (the time of a command), the scheduler and
 # ticker (the time of an occurrence), the feed refresh loop (the time a round starts), the
 # outbox (delivery timing), shard leases (lease timing), the feed fetcher (network timing),
-# metrics (latencies) and the clocks themselves.
+# metrics (latencies), the database (how long a pooled connection sat unused) and the clocks
+# themselves.
 CLOCK_READERS = (
     "bot/clock.py",
     "bot/dispatch.py",
@@ -93,6 +94,7 @@ CLOCK_READERS = (
     "bot/digests/fetcher.py",
     "bot/shards.py",
     "bot/metrics.py",
+    "bot/storage/database.py",
 )
 MAX_LINES = 400
 

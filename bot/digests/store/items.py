@@ -191,31 +191,9 @@ async def candidates(
         per_feed + 1,
     )
     by_feed: dict[int, list[Candidate]] = {}
-    for (
-        feed_id,
-        item_id,
-        url,
-        canonical,
-        title,
-        key,
-        published_at,
-        first_seen_at,
-    ) in await tx.execute(query):
+    for feed_id, item_id, *item in await tx.execute(query):  # the columns in Candidate's order
         source, tags = sources[feed_id]
-        by_feed.setdefault(feed_id, []).append(
-            Candidate(
-                item_id,
-                feed_id,
-                source,
-                tags,
-                url,
-                canonical,
-                title,
-                key,
-                published_at,
-                first_seen_at,
-            )
-        )
+        by_feed.setdefault(feed_id, []).append(Candidate(item_id, feed_id, source, tags, *item))
     within: list[Candidate] = []
     beyond: list[Candidate] = []
     for listed in by_feed.values():
