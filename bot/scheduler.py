@@ -168,6 +168,7 @@ class Scheduler:
         # Each (schedule, zone)'s next fire time and the moment it was asked after, for
         # stepping: valid until the clock passes it.
         self._next: dict[tuple[Schedule, str], tuple[datetime, datetime | None]] = {}
+        self._ticked_at: datetime | None = None  # the clock when the last tick began
 
     async def tick(self) -> int:
         """Run every due occurrence once; returns how many ran (late ones included)."""
@@ -196,7 +197,7 @@ class Scheduler:
         await after_tick()
 
     async def _tick(self, communities: Sequence[Community]) -> int:
-        now = self._clock.now()
+        now = self._ticked_at = self._clock.now()
         await self._load_settled(communities)
         between: dict[tuple[Schedule, str, datetime], list[datetime]] = {}
         plans: list[tuple[Job, Community, list[datetime]]] = []
@@ -248,6 +249,16 @@ class Scheduler:
                     # Run the sweep everywhere rather than nowhere: its posts are idempotent.
                     log.exception("the pending check of %s failed", kind)
         return found
+
+    async def seconds_until_due(self, longest: float) -> float:
+        """How long a running bot may sleep before its next tick: until the first occurrence
+        of any job after the last tick began (0 when one fell due while it ran), at most
+        `longest`, so schedules changed meanwhile, here or by another process, are seen
+        within that."""
+        now = self._clock.now()
+        after = min(self._ticked_at or now, now)
+        due = self._first_due(await self._communities(), after, now + timedelta(seconds=longest))
+        return longest if due is None else max(0.0, (due - now).total_seconds())
 
     async def next_due(self, after: datetime, until: datetime) -> datetime | None:
         """The first occurrence of any job in (after, until], for stepping a simulated clock."""

@@ -1,19 +1,15 @@
-"""Drives the scheduler in a running bot: APScheduler ticks it on a short interval, and on
-SQLite a file lock makes sure only one process schedules."""
+"""Drives the scheduler in a running bot: it ticks at each due time (and at least every few
+seconds), and on SQLite a file lock makes sure only one process schedules."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import fcntl
 import logging
 import os
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import make_url
 
 from bot.scheduler import Scheduler
@@ -64,13 +60,15 @@ STOP_GRACE = 10.0
 
 
 async def run_ticker(scheduler: Scheduler, seconds: float, after_tick: Callable[[], None]) -> None:
-    """Tick until cancelled. A slow tick is never run twice at once, and missed ticks are
-    coalesced into one: each tick already catches up on everything due. When cancelled, a
-    tick under way finishes first (within STOP_GRACE seconds), so a shutdown neither cuts a
-    round of posts in half nor logs the cut as a failure."""
-    under_way: asyncio.Task[None] | None = None
+    """Tick at each due time until cancelled: after a tick, sleep until the next occurrence of
+    any job, or `seconds` at most (schedules changed meanwhile are seen within that). A slow
+    tick is never run twice at once, and whatever fell due while it ran is run by the next
+    tick, at once. When cancelled, a tick under way finishes first (within STOP_GRACE
+    seconds), so a shutdown neither cuts a round of posts in half nor logs the cut as a
+    failure."""
+    under_way: asyncio.Task[float] | None = None
 
-    async def tick_once() -> None:
+    async def tick_once() -> float:
         try:
             ran = await scheduler.tick()
             log.debug("scheduler tick: %s", "ran what was due" if ran else "nothing due")
@@ -78,28 +76,20 @@ async def run_ticker(scheduler: Scheduler, seconds: float, after_tick: Callable[
                 after_tick()
         except Exception:
             log.exception("scheduler tick failed")
+        try:
+            return await scheduler.seconds_until_due(seconds)
+        except Exception:
+            log.exception("looking for the next due time failed")
+            return seconds
 
-    async def tick() -> None:
-        nonlocal under_way
-        under_way = asyncio.ensure_future(tick_once())
-        # Shielded: APScheduler cancels its jobs when it shuts down, and the finally below
-        # decides how long this one may still take.
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.shield(under_way)
-
-    aps = AsyncIOScheduler(timezone=UTC)
-    aps.add_job(
-        tick,
-        IntervalTrigger(seconds=seconds, timezone=UTC),
-        max_instances=1,
-        coalesce=True,
-        next_run_time=datetime.now(UTC),
-    )
-    aps.start()
     try:
-        await asyncio.Event().wait()
+        while True:
+            under_way = asyncio.ensure_future(tick_once())
+            # Shielded: a cancellation stops the loop, and the finally below decides how long
+            # the tick under way may still take.
+            pause = await asyncio.shield(under_way)
+            await asyncio.sleep(pause)
     finally:
-        aps.shutdown(wait=False)
         if under_way is not None and not under_way.done():
             log.info("letting the scheduler tick under way finish")
             try:

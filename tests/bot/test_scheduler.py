@@ -56,6 +56,34 @@ async def test_an_occurrence_runs_once_however_often_the_scheduler_ticks(
     assert [m.reply.body for m in sender.delivered] == ["post for 2026-11-30T09:00"]
 
 
+async def test_a_running_bot_sleeps_until_the_next_occurrence_at_most_the_longest_sleep(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _community(cohort, "UTC", "mon", "09:00")
+    scheduler = _scheduler(cohort, clock)
+    clock.set(datetime(2026, 11, 30, 8, 59, 50, tzinfo=UTC))
+    await scheduler.tick()
+    assert await scheduler.seconds_until_due(30) == 10  # wakes at the due time
+    assert await scheduler.seconds_until_due(5) == 5  # never sleeps past the longest
+    clock.set(datetime(2026, 11, 30, 9, 0, 0, tzinfo=UTC))
+    assert await scheduler.tick() == 1
+    clock.set(datetime(2026, 11, 30, 9, 0, 1, tzinfo=UTC))
+    assert await scheduler.seconds_until_due(30) == 30  # nothing more due in the next 30 s
+
+
+async def test_an_occurrence_due_while_a_tick_ran_is_ticked_for_at_once(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _community(cohort, "UTC", "mon", "09:00")
+    scheduler = _scheduler(cohort, clock)
+    clock.set(datetime(2026, 11, 30, 8, 59, 50, tzinfo=UTC))
+    await scheduler.tick()  # began before 09:00 and, say, took 20 s
+    clock.set(datetime(2026, 11, 30, 9, 0, 10, tzinfo=UTC))
+    assert await scheduler.seconds_until_due(30) == 0
+    assert await scheduler.tick() == 1
+    assert await scheduler.seconds_until_due(30) == 30
+
+
 async def test_occurrences_before_the_community_existed_never_run(
     cohort: Cohort, clock: ManualClock
 ) -> None:

@@ -33,9 +33,15 @@ def test_postgresql_needs_no_lock() -> None:
 
 
 class CountingScheduler:
-    def __init__(self) -> None:
+    def __init__(self, sleep: float = 0.0) -> None:
         self.ticks = 0
         self.enough = asyncio.Event()
+        self.sleep = sleep
+        self.asked: list[float] = []
+
+    async def seconds_until_due(self, longest: float) -> float:
+        self.asked.append(longest)
+        return min(self.sleep, longest)
 
     async def tick(self) -> int:
         self.ticks += 1
@@ -59,6 +65,17 @@ async def test_the_ticker_keeps_ticking_through_failures_and_stops_when_cancelle
     assert len(woken) >= 2  # every successful tick that ran something woke the senders
 
 
+async def test_the_ticker_wakes_at_the_next_due_time_not_after_its_longest_sleep() -> None:
+    scheduler = CountingScheduler(sleep=0.05)  # the next occurrence is 50 ms away
+    task = asyncio.ensure_future(run_ticker(scheduler, 3600, lambda: None))  # type: ignore[arg-type]
+    started = asyncio.get_running_loop().time()
+    await asyncio.wait_for(scheduler.enough.wait(), timeout=30)
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    assert asyncio.get_running_loop().time() - started < 60  # not an hour's sleep
+    assert scheduler.asked[:2] == [3600, 3600]
+
+
 class BlockingScheduler:
     """A scheduler whose tick waits until the test lets it finish."""
 
@@ -66,6 +83,9 @@ class BlockingScheduler:
         self.started = asyncio.Event()
         self.release = asyncio.Event()
         self.finished = False
+
+    async def seconds_until_due(self, longest: float) -> float:
+        return longest
 
     async def tick(self) -> int:
         self.started.set()
