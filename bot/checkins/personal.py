@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.checkins import store
+from bot.checkins import spares_store, store
 from bot.feature import Erasure, Record
 from bot.members.model import Member
 from bot.storage.transaction import Transaction
@@ -46,7 +46,7 @@ class CheckinData:
             "streak": streak,
             "weeks_kept_by_helping": [
                 {"week_start": week.isoformat()}
-                for week in sorted(w for w, _ in await store.spares(tx, member.id))
+                for week in sorted(w for w, _ in await spares_store.spares(tx, member.id))
             ],
         }
 

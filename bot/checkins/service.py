@@ -12,13 +12,13 @@ scheduled jobs can use them inside their claiming transaction.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection, Iterable
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from bot.checkins import messages, store
+from bot.checkins import messages, spares_store, store
 from bot.checkins.model import Cached, Checkin, Draft, Entry, Saved
 from bot.checkins.streaks import Calendar, History, Streak, first_break, fold, judge, settle
 from bot.communities.model import Community
@@ -42,7 +42,7 @@ async def _calendar(tx: Transaction, community_id: int, member_id: int) -> Calen
     return Calendar(
         await holiday_weeks(tx, community_id),
         await member_pauses(tx, member_id),
-        frozenset(week for week, _ in await store.spares(tx, member_id)),
+        frozenset(week for week, _ in await spares_store.spares(tx, member_id)),
     )
 
 
@@ -52,6 +52,9 @@ Subjects = Callable[
 """What a blocker may be about, for the form: (value, title) pairs, most relevant first, for a
 member, the pack and the blocker already written (the helpers feature registers it)."""
 NO_SUBJECT = ("auto", "none")
+FEW_MEMBERS = 500
+"""Up to this many members, streaks are read for those members only (an IN list), not the
+whole community's."""
 """Given as the blocker's subject: pick nothing, let the words be matched."""
 
 
@@ -186,29 +189,45 @@ class CheckinService:
         return store.hours_scores(community_id, since)
 
     async def streaks_now(
-        self, tx: Transaction, community_id: int, members: Iterable[Member], now: datetime
+        self, tx: Transaction, community_id: int, members: Sequence[Member], now: datetime
     ) -> dict[int, Streak]:
         """The streak today of each of these members of one community, by member id."""
-        cached = await store.cached_in_community(tx, community_id)
-        holidays = await holiday_weeks(tx, community_id)
-        oldest = min((c.through for c in cached.values()), default=None)
-        pauses = {} if oldest is None else await community_pauses(tx, community_id, oldest)
-        spared = await store.spared_in_community(tx, community_id)
+        judged = await self._judged(tx, community_id, members)
         open_weeks: dict[str, date] = {}
         found: dict[int, Streak] = {}
         for member in members:
-            known = cached.get(member.id)
-            if known is None:
+            if member.id not in judged:
                 found[member.id] = Streak()
                 continue
             if member.timezone not in open_weeks:
                 open_weeks[member.timezone] = open_week(now, member.timezone)
-            week = open_weeks[member.timezone]
-            calendar = Calendar(
-                holidays, pauses.get(member.id, ()), spared.get(member.id, frozenset())
+            known, calendar = judged[member.id]
+            found[member.id] = settle(
+                known.streak, known.through, open_weeks[member.timezone], calendar
             )
-            found[member.id] = settle(known.streak, known.through, week, calendar)
         return found
+
+    async def _judged(
+        self, tx: Transaction, community_id: int, members: Sequence[Member]
+    ) -> dict[int, tuple[Cached, Calendar]]:
+        """The cached streak of each of these members who has checked in, with the calendar
+        that judges it (the community's holidays, the member's pauses and spared weeks)."""
+        # A few members (a reminder round, a classmate list): read only theirs.
+        chosen = [m.id for m in members] if len(members) <= FEW_MEMBERS else None
+        cached = await store.cached_in_community(tx, community_id, chosen)
+        if not cached:
+            return {}
+        holidays = await holiday_weeks(tx, community_id)
+        oldest = min(c.through for c in cached.values())
+        pauses = await community_pauses(tx, community_id, oldest)
+        spared = await spares_store.spared_in_community(tx, community_id, chosen)
+        return {
+            member_id: (
+                known,
+                Calendar(holidays, pauses.get(member_id, ()), spared.get(member_id, frozenset())),
+            )
+            for member_id, known in cached.items()
+        }
 
     async def history(
         self, tx: Transaction, community_id: int, member: Member, now: datetime
@@ -254,23 +273,16 @@ class CheckinService:
         return await store.newest_blockers(tx, community_id, since)
 
     async def streak_breaks(
-        self, tx: Transaction, community_id: int, members: Iterable[Member], now: datetime
+        self, tx: Transaction, community_id: int, members: Sequence[Member], now: datetime
     ) -> dict[int, date]:
         """For each of these members whose live streak a closed week since their newest
         check-in breaks (nothing keeps it and no freeze is left), that first week."""
-        cached = await store.cached_in_community(tx, community_id)
-        holidays = await holiday_weeks(tx, community_id)
-        oldest = min((c.through for c in cached.values()), default=None)
-        pauses = {} if oldest is None else await community_pauses(tx, community_id, oldest)
-        spared = await store.spared_in_community(tx, community_id)
+        judged = await self._judged(tx, community_id, members)
         found: dict[int, date] = {}
         for member in members:
-            known = cached.get(member.id)
-            if known is None or not known.streak.alive:
+            if member.id not in judged or not judged[member.id][0].streak.alive:
                 continue
-            calendar = Calendar(
-                holidays, pauses.get(member.id, ()), spared.get(member.id, frozenset())
-            )
+            known, calendar = judged[member.id]
             week = first_break(
                 known.streak, known.through, open_week(now, member.timezone), calendar
             )
@@ -280,12 +292,12 @@ class CheckinService:
 
     async def spares(self, tx: Transaction, member_id: int) -> list[tuple[date, datetime]]:
         """(week, when) for every week a freeze earned by helping kept, oldest first."""
-        return await store.spares(tx, member_id)
+        return await spares_store.spares(tx, member_id)
 
     async def spare(self, tx: Transaction, member: Member, week: date, now: datetime) -> bool:
         """Keep `week` of the member's streak with a freeze they earned by helping; False
         when it was kept already. The kept totals are judged again with the week kept."""
-        spared = await store.spare(tx, member.id, week, now)
+        spared = await spares_store.spare(tx, member.id, week, now)
         if spared:
             await self.recompute(tx, member, now)
         return spared

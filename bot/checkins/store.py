@@ -10,7 +10,7 @@ It exists exactly when the member has check-ins.
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -117,14 +117,25 @@ async def checked_in(
     return {(r.member_id, r.week_start) for r in rows}
 
 
-async def cached_in_community(tx: Transaction, community_id: int) -> dict[int, Cached]:
-    """The cached streak of every member of a community who has checked in, by member id."""
-    rows = await tx.execute(
-        sa.select(streaks)
-        .join(members, members.c.id == streaks.c.member_id)
-        .where(members.c.community_id == community_id)
-    )
-    return {r.member_id: _cached(r) for r in rows}
+async def cached_in_community(
+    tx: Transaction, community_id: int, member_ids: Collection[int] | None = None
+) -> dict[int, Cached]:
+    """The cached streak of every member of a community who has checked in (or of those of
+    `member_ids` who have), by member id."""
+    query = of_members(sa.select(streaks), streaks.c.member_id, community_id, member_ids)
+    return {r.member_id: _cached(r) for r in await tx.execute(query)}
+
+
+def of_members(
+    query: sa.Select[Any],
+    member_id: sa.Column[int],
+    community_id: int,
+    member_ids: Collection[int] | None,
+) -> sa.Select[Any]:
+    """`query` narrowed to a community's members, or to those of `member_ids` among them."""
+    query = query.join(members, members.c.id == member_id)
+    query = query.where(members.c.community_id == community_id)
+    return query if member_ids is None else query.where(member_id.in_(list(member_ids)))
 
 
 def _cached(row: sa.Row[Any]) -> Cached:
@@ -348,39 +359,6 @@ async def cached(tx: Transaction, member_id: int) -> Cached | None:
         await tx.execute(sa.select(streaks).where(streaks.c.member_id == member_id))
     ).one_or_none()
     return None if row is None else _cached(row)
-
-
-async def spares(tx: Transaction, member_id: int) -> list[tuple[date, datetime]]:
-    """(week, when it was spared) for every spared week of the member, oldest first."""
-    rows = await tx.execute(
-        sa.select(streak_spares.c.week_start, streak_spares.c.spared_at)
-        .where(streak_spares.c.member_id == member_id)
-        .order_by(streak_spares.c.spared_at, streak_spares.c.week_start)
-    )
-    return [(r.week_start, r.spared_at) for r in rows]
-
-
-async def spared_in_community(tx: Transaction, community_id: int) -> dict[int, frozenset[date]]:
-    """The spared weeks of every member of a community who has any, by member id."""
-    rows = await tx.execute(
-        sa.select(streak_spares.c.member_id, streak_spares.c.week_start)
-        .join(members, members.c.id == streak_spares.c.member_id)
-        .where(members.c.community_id == community_id)
-    )
-    found: dict[int, set[date]] = {}
-    for r in rows:
-        found.setdefault(r.member_id, set()).add(r.week_start)
-    return {member_id: frozenset(weeks) for member_id, weeks in found.items()}
-
-
-async def spare(tx: Transaction, member_id: int, week: date, now: datetime) -> bool:
-    """Record that a freeze earned by helping kept `week`; False when it already was."""
-    result = await tx.execute(
-        tx.insert_ignoring_conflicts(
-            streak_spares, {"member_id": member_id, "week_start": week, "spared_at": now}
-        )
-    )
-    return bool(result.rowcount)
 
 
 async def delete_of_member(tx: Transaction, community_id: int, member_id: int) -> None:

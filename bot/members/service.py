@@ -156,6 +156,12 @@ class MemberService:
         """The time zones of the community's active members who take reminders."""
         return await store.reminded_zones(tx, community_id)
 
+    async def reminded_in(
+        self, tx: Transaction, community_id: int, zones: Collection[str]
+    ) -> list[Member]:
+        """The community's active members who take reminders in one of these time zones."""
+        return await store.reminded_in(tx, community_id, zones) if zones else []
+
     async def reminded_zones_everywhere(self, tx: Transaction) -> set[str]:
         """The time zones of the active members who take reminders, in every community (a
         sweep's check of where it has work, in one query)."""

@@ -59,6 +59,14 @@ def _reminded() -> sa.ColumnElement[bool]:
     return sa.and_(members.c.left_at.is_(None), members.c.nudges.is_(True))
 
 
+async def reminded_in(tx: Transaction, community_id: int, zones: Collection[str]) -> list[Member]:
+    """The community's active members who take reminders in one of these zones, by id."""
+    query = sa.select(members).where(
+        members.c.community_id == community_id, _reminded(), members.c.timezone.in_(list(zones))
+    )
+    return [_member(r) for r in await tx.execute(query.order_by(members.c.id))]
+
+
 async def reminded_zones_everywhere(tx: Transaction) -> set[str]:
     """The time zones of the active members who take reminders, in every community."""
     rows = await tx.execute(sa.select(members.c.timezone).distinct().where(_reminded()))

@@ -8,7 +8,10 @@ each member is reminded on their own clock; each goes once (key
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.communities.model import Community, Purpose, Schedule
+from bot.members.model import Member
 from bot.nudges import messages
 from bot.nudges.service import NudgeService
 from bot.outbox import Target, enqueue, queued
@@ -49,16 +52,17 @@ def reminders(service: NudgeService) -> Job:
         # Decide on the time the run started, not the time it was due: a late run must not
         # remind about a week already closed.
         now = occurrence.started_at or occurrence.due_at
-        reminders = {
-            f"nudge:{community.id}:{due.member.id}:{week_key(due.week)}": due
-            for due in await service.reminders_due(tx, community.id, now)
+        # The window is open for hours and each run finds the same members: those already
+        # queued are dropped before the costly half of the decision (check-ins, pauses,
+        # streaks), not worded again for the insert to ignore.
+        candidates = {
+            _nudge_key(community, member, week): (member, week)
+            for member, week in await service.reminder_candidates(tx, community.id, now)
         }
-        # The window is open for hours and each run finds the same members: skip those
-        # already queued rather than wording each reminder again for the insert to ignore.
-        known = await queued(tx, community, reminders)
-        for key, due in reminders.items():
-            if key in known:
-                continue
+        known = await queued(tx, community, candidates)
+        waiting = [candidate for key, candidate in candidates.items() if key not in known]
+        for due in await service.reminders_for(tx, community.id, waiting, now):
+            key = _nudge_key(community, due.member, due.week)
             target = Target.direct(due.member.user_id)
             reply = messages.reminder(due)
             await enqueue(tx, community=community, key=key, target=target, reply=reply, now=now)
@@ -69,3 +73,7 @@ def reminders(service: NudgeService) -> Job:
             await enqueue(tx, community=community, key=key, target=target, reply=reply, now=now)
 
     return Job("reminders", schedule, run, pending=service.pending)
+
+
+def _nudge_key(community: Community, member: Member, week: date) -> str:
+    return f"nudge:{community.id}:{member.id}:{week_key(week)}"

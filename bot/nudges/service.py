@@ -9,7 +9,7 @@ before a streak breaks, it does not nag.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta
 
 from bot.checkins.service import CheckinService
@@ -58,37 +58,50 @@ class NudgeService:
         self, tx: Transaction, community_id: int, now: datetime
     ) -> list[Reminder]:
         """The check-in reminders to send now in a community."""
+        return await self.reminders_for(
+            tx, community_id, await self.reminder_candidates(tx, community_id, now), now
+        )
+
+    async def reminder_candidates(
+        self, tx: Transaction, community_id: int, now: datetime
+    ) -> list[tuple[Member, date]]:
+        """The members whose reminder window is open now, each with the week it is about:
+        active, taking nudges, in a time zone whose window is open, the week no holiday.
+        The cheap half of the decision: a job drops those it already reminded before asking
+        `reminders_for` about the rest."""
         zones = await self._members.reminded_zones(tx, community_id)
         due = [z for z in zones if reminder_due(now, z)]
         if not due:
             return []
         holidays = await holiday_weeks(tx, community_id)
         open_weeks = {z: w for z in due if (w := open_week(now, z)) not in holidays}
-        if not open_weeks:
+        takers = await self._members.reminded_in(tx, community_id, open_weeks)
+        return [(m, open_weeks[m.timezone]) for m in takers]
+
+    async def reminders_for(
+        self,
+        tx: Transaction,
+        community_id: int,
+        candidates: Sequence[tuple[Member, date]],
+        now: datetime,
+    ) -> list[Reminder]:
+        """Of these candidates, those to remind: not checked in for the week, not away today
+        or on its Sunday, and with a streak still alive."""
+        if not candidates:
             return []
-        takers = [
-            m
-            for m in await self._members.active_in(tx, community_id)
-            if m.nudges and m.timezone in open_weeks
-        ]
-        weeks = set(open_weeks.values())
+        weeks = {week for _, week in candidates}
         checked = await self._checkins.checked_in(tx, community_id, weeks)
         pauses = await community_pauses(tx, community_id, min(weeks) - timedelta(days=1))
-        waiting: list[Member] = []
-        for member in takers:
-            week = open_weeks[member.timezone]
+        waiting: list[tuple[Member, date]] = []
+        for member, week in candidates:
             if (member.id, week) in checked:
                 continue
             away = (member.today(now), sunday(week))
             if any(p.covers(day) for p in pauses.get(member.id, ()) for day in away):
                 continue
-            waiting.append(member)
-        streaks = await self._checkins.streaks_now(tx, community_id, waiting, now)
-        return [
-            Reminder(m, open_weeks[m.timezone], streaks[m.id])
-            for m in waiting
-            if streaks[m.id].alive
-        ]
+            waiting.append((member, week))
+        streaks = await self._checkins.streaks_now(tx, community_id, [m for m, _ in waiting], now)
+        return [Reminder(m, week, streaks[m.id]) for m, week in waiting if streaks[m.id].alive]
 
     async def goals_due(
         self, tx: Transaction, community_id: int, now: datetime

@@ -1,0 +1,45 @@
+"""Queries for spared weeks: the weeks of a streak that a freeze earned by helping kept."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from bot.checkins.store import of_members
+from bot.storage.tables import streak_spares
+from bot.storage.transaction import Transaction
+
+
+async def spares(tx: Transaction, member_id: int) -> list[tuple[date, datetime]]:
+    """(week, when it was spared) for every spared week of the member, oldest first."""
+    rows = await tx.execute(
+        sa.select(streak_spares.c.week_start, streak_spares.c.spared_at)
+        .where(streak_spares.c.member_id == member_id)
+        .order_by(streak_spares.c.spared_at, streak_spares.c.week_start)
+    )
+    return [(r.week_start, r.spared_at) for r in rows]
+
+
+async def spared_in_community(
+    tx: Transaction, community_id: int, member_ids: Collection[int] | None = None
+) -> dict[int, frozenset[date]]:
+    """The spared weeks of every member of a community who has any (or of those of
+    `member_ids`), by member id."""
+    query = sa.select(streak_spares.c.member_id, streak_spares.c.week_start)
+    rows = await tx.execute(of_members(query, streak_spares.c.member_id, community_id, member_ids))
+    found: dict[int, set[date]] = {}
+    for r in rows:
+        found.setdefault(r.member_id, set()).add(r.week_start)
+    return {member_id: frozenset(weeks) for member_id, weeks in found.items()}
+
+
+async def spare(tx: Transaction, member_id: int, week: date, now: datetime) -> bool:
+    """Record that a freeze earned by helping kept `week`; False when it already was."""
+    result = await tx.execute(
+        tx.insert_ignoring_conflicts(
+            streak_spares, {"member_id": member_id, "week_start": week, "spared_at": now}
+        )
+    )
+    return bool(result.rowcount)
