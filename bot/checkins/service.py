@@ -19,6 +19,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from bot.checkins import messages, spares_store, store
+from bot.checkins.calendars import judged_in_community, member_calendar
 from bot.checkins.model import Cached, Checkin, Draft, Entry, Saved
 from bot.checkins.streaks import Calendar, History, Streak, first_break, fold, judge, settle
 from bot.communities.model import Community
@@ -31,20 +32,10 @@ from bot.members.service import MemberService, active_member
 from bot.milestones import messages as milestones_messages
 from bot.milestones.service import MAX_PER_CHECKIN, finished_phases, lookup, move_on
 from bot.milestones.ticks import tick, ticked
-from bot.pauses.calendar import community_pauses, member_pauses
+from bot.pauses.calendar import community_pauses
 from bot.storage.database import Database
 from bot.storage.transaction import Transaction
 from bot.weeks import WEEK, in_grace, open_week
-
-
-async def _calendar(tx: Transaction, community_id: int, member_id: int) -> Calendar:
-    """The holidays, pauses and spared weeks that keep a member's weeks without a check-in."""
-    return Calendar(
-        await holiday_weeks(tx, community_id),
-        await member_pauses(tx, member_id),
-        frozenset(week for week, _ in await spares_store.spares(tx, member_id)),
-    )
-
 
 Subjects = Callable[
     [Transaction, Member, ContentPack, str, datetime], Awaitable[tuple[tuple[str, str], ...]]
@@ -52,9 +43,6 @@ Subjects = Callable[
 """What a blocker may be about, for the form: (value, title) pairs, most relevant first, for a
 member, the pack and the blocker already written (the helpers feature registers it)."""
 NO_SUBJECT = ("auto", "none")
-FEW_MEMBERS = 500
-"""Up to this many members, streaks are read for those members only (an IN list), not the
-whole community's."""
 """Given as the blocker's subject: pick nothing, let the words be matched."""
 
 
@@ -192,49 +180,34 @@ class CheckinService:
         self, tx: Transaction, community_id: int, members: Sequence[Member], now: datetime
     ) -> dict[int, Streak]:
         """The streak today of each of these members of one community, by member id."""
-        judged = await self._judged(tx, community_id, members)
+        judged = await self.judged_now(tx, community_id, members, now)
+        return {m.id: judged[m.id][0] if m.id in judged else Streak() for m in members}
+
+    async def judged_now(
+        self, tx: Transaction, community_id: int, members: Sequence[Member], now: datetime
+    ) -> dict[int, tuple[Streak, Calendar]]:
+        """The streak today of each of these members who has checked in, with the calendar
+        that judged it (its pauses: those ending after the week the streak was judged
+        through)."""
+        judged = await judged_in_community(tx, community_id, members)
         open_weeks: dict[str, date] = {}
-        found: dict[int, Streak] = {}
+        found: dict[int, tuple[Streak, Calendar]] = {}
         for member in members:
             if member.id not in judged:
-                found[member.id] = Streak()
                 continue
             if member.timezone not in open_weeks:
                 open_weeks[member.timezone] = open_week(now, member.timezone)
             known, calendar = judged[member.id]
-            found[member.id] = settle(
-                known.streak, known.through, open_weeks[member.timezone], calendar
-            )
+            week = open_weeks[member.timezone]
+            found[member.id] = (settle(known.streak, known.through, week, calendar), calendar)
         return found
-
-    async def _judged(
-        self, tx: Transaction, community_id: int, members: Sequence[Member]
-    ) -> dict[int, tuple[Cached, Calendar]]:
-        """The cached streak of each of these members who has checked in, with the calendar
-        that judges it (the community's holidays, the member's pauses and spared weeks)."""
-        # A few members (a reminder round, a classmate list): read only theirs.
-        chosen = [m.id for m in members] if len(members) <= FEW_MEMBERS else None
-        cached = await store.cached_in_community(tx, community_id, chosen)
-        if not cached:
-            return {}
-        holidays = await holiday_weeks(tx, community_id)
-        oldest = min(c.through for c in cached.values())
-        pauses = await community_pauses(tx, community_id, oldest)
-        spared = await spares_store.spared_in_community(tx, community_id, chosen)
-        return {
-            member_id: (
-                known,
-                Calendar(holidays, pauses.get(member_id, ()), spared.get(member_id, frozenset())),
-            )
-            for member_id, known in cached.items()
-        }
 
     async def history(
         self, tx: Transaction, community_id: int, member: Member, now: datetime
     ) -> tuple[History, dict[date, int]]:
         """Every week of the member's check-in history marked, and the hours of each."""
         hours = await store.hours_by_week(tx, member.id)
-        known = await _calendar(tx, community_id, member.id)
+        known = await member_calendar(tx, community_id, member.id)
         return fold(hours.keys(), known, open_week(now, member.timezone)), hours
 
     async def checkin_of_week(self, tx: Transaction, member_id: int, week: date) -> Checkin | None:
@@ -277,7 +250,7 @@ class CheckinService:
     ) -> dict[int, date]:
         """For each of these members whose live streak a closed week since their newest
         check-in breaks (nothing keeps it and no freeze is left), that first week."""
-        judged = await self._judged(tx, community_id, members)
+        judged = await judged_in_community(tx, community_id, members)
         found: dict[int, date] = {}
         for member in members:
             if member.id not in judged or not judged[member.id][0].streak.alive:
@@ -319,13 +292,13 @@ class CheckinService:
             previous = Streak()
         elif week > before.through:
             gap = week > before.through + WEEK
-            known = await _calendar(tx, community_id, member.id) if gap else Calendar()
+            known = await member_calendar(tx, community_id, member.id) if gap else Calendar()
             previous = settle(before.streak, before.through, week, known)
         else:
             # An earlier week than the newest check-in: the member moved west across time
             # zones. Judge the whole history again, up to the newest week.
             weeks = set(await store.hours_by_week(tx, member.id)) | {week}
-            known = await _calendar(tx, community_id, member.id)
+            known = await member_calendar(tx, community_id, member.id)
             return before.streak, fold(weeks, known, max(weeks)).streak
         after, _ = judge(previous, week, True, Calendar())
         return previous, after
@@ -340,7 +313,7 @@ async def _recompute(
         return Cached(open_week(now, zone), Streak(), 0, 0, open_week(now, zone))
     newest = max(hours)
     end = max(open_week(now, zone), newest)
-    streak = fold(hours.keys(), await _calendar(tx, community_id, member_id), end).streak
+    streak = fold(hours.keys(), await member_calendar(tx, community_id, member_id), end).streak
     through = end if end in hours else end - WEEK
     kept = Cached(through, streak, len(hours), sum(hours.values()), newest)
     await store.keep(tx, member_id, kept)

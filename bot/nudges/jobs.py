@@ -14,7 +14,7 @@ from bot.communities.model import Community, Purpose, Schedule
 from bot.members.model import Member
 from bot.nudges import messages
 from bot.nudges.service import NudgeService
-from bot.outbox import Target, enqueue, queued
+from bot.outbox import Post, Target, enqueue, enqueue_all, queued
 from bot.scheduler import Job, Occurrence
 from bot.storage.transaction import Transaction
 from bot.weeks import open_week, week_key
@@ -61,11 +61,15 @@ def reminders(service: NudgeService) -> Job:
         }
         known = await queued(tx, community, candidates)
         waiting = [candidate for key, candidate in candidates.items() if key not in known]
-        for due in await service.reminders_for(tx, community.id, waiting, now):
-            key = _nudge_key(community, due.member, due.week)
-            target = Target.direct(due.member.user_id)
-            reply = messages.reminder(due)
-            await enqueue(tx, community=community, key=key, target=target, reply=reply, now=now)
+        reminders = [
+            Post(
+                _nudge_key(community, due.member, due.week),
+                Target.direct(due.member.user_id),
+                messages.reminder(due),
+            )
+            for due in await service.reminders_for(tx, community.id, waiting, now)
+        ]
+        await enqueue_all(tx, community=community, posts=reminders, now=now)
         for member, goal in await service.goals_due(tx, community.id, now):
             key = f"goal-due:{community.id}:{goal.id}"
             target = Target.direct(member.user_id)

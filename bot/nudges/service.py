@@ -10,7 +10,7 @@ before a streak breaks, it does not nag.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from bot.checkins.service import CheckinService
 from bot.communities.model import Community
@@ -20,7 +20,6 @@ from bot.holidays.calendar import holiday_weeks
 from bot.members.model import Member
 from bot.members.service import MemberService, active_member
 from bot.nudges.model import Reminder
-from bot.pauses.calendar import community_pauses
 from bot.storage.database import Database
 from bot.storage.transaction import Transaction
 from bot.weeks import open_week, reminder_due, sunday
@@ -89,19 +88,20 @@ class NudgeService:
         or on its Sunday, and with a streak still alive."""
         if not candidates:
             return []
-        weeks = {week for _, week in candidates}
-        checked = await self._checkins.checked_in(tx, community_id, weeks)
-        pauses = await community_pauses(tx, community_id, min(weeks) - timedelta(days=1))
-        waiting: list[tuple[Member, date]] = []
-        for member, week in candidates:
-            if (member.id, week) in checked:
+        checked = await self._checkins.checked_in(tx, community_id, {w for _, w in candidates})
+        waiting = [(m, week) for m, week in candidates if (m.id, week) not in checked]
+        judged = await self._checkins.judged_now(tx, community_id, [m for m, _ in waiting], now)
+        found: list[Reminder] = []
+        for member, week in waiting:
+            if member.id not in judged:  # never checked in: no streak to keep
                 continue
+            streak, calendar = judged[member.id]
+            # The calendar holds the pauses ending after the week the streak was judged
+            # through, a week before this one: so every pause covering today or its Sunday.
             away = (member.today(now), sunday(week))
-            if any(p.covers(day) for p in pauses.get(member.id, ()) for day in away):
-                continue
-            waiting.append((member, week))
-        streaks = await self._checkins.streaks_now(tx, community_id, [m for m, _ in waiting], now)
-        return [Reminder(m, week, streaks[m.id]) for m, week in waiting if streaks[m.id].alive]
+            if streak.alive and not any(p.covers(d) for p in calendar.pauses for d in away):
+                found.append(Reminder(member, week, streak))
+        return found
 
     async def goals_due(
         self, tx: Transaction, community_id: int, now: datetime

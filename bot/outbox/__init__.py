@@ -14,6 +14,7 @@ from bot.outbox.model import (
     Delivered,
     Message,
     PermanentFailure,
+    Post,
     RetryLater,
     RetryPolicy,
     Sender,
@@ -22,6 +23,7 @@ from bot.outbox.model import (
     Target,
     TargetKind,
     enqueue,
+    enqueue_all,
     queued,
 )
 from bot.outbox.pacer import Pacer
@@ -32,6 +34,7 @@ __all__ = [
     "Message",
     "Pacer",
     "PermanentFailure",
+    "Post",
     "RetryLater",
     "RetryPolicy",
     "Sender",
@@ -41,5 +44,6 @@ __all__ = [
     "TargetKind",
     "batch_size",
     "enqueue",
+    "enqueue_all",
     "queued",
 ]

@@ -160,26 +160,53 @@ async def enqueue(
 ) -> bool:
     """Queue a message in the caller's transaction, to go out now or from `not_before`.
     False when the key was already queued."""
-    result = await tx.execute(
-        tx.insert_ignoring_conflicts(
-            outbox,
-            {
-                "community_id": community.id,
-                "platform": community.ref.platform.value,
-                "key": stored_key(key),
-                "target_kind": target.kind.value,
-                "channel_id": target.channel_id,
-                "user_ids": ",".join(target.user_ids),
-                "follows": target.follows,
-                "payload": encode(reply),
-                "status": Status.PENDING.value,
-                "attempts": 0,
-                "next_attempt_at": not_before or now,
-                "created_at": now,
-            },
-        )
-    )
+    row = _row(community, Post(key, target, reply), now, not_before or now)
+    result = await tx.execute(tx.insert_ignoring_conflicts(outbox, row))
     return bool(result.rowcount)
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One message of `enqueue_all`: its key, where it goes and what it says."""
+
+    key: str
+    target: Target
+    reply: Reply
+
+
+ENQUEUE_CHUNK = 500
+"""Rows per INSERT of `enqueue_all`: twelve bound values each, well under SQLite's and
+asyncpg's limit of 32,767 per statement."""
+
+
+async def enqueue_all(
+    tx: Transaction, *, community: Community, posts: Sequence[Post], now: datetime
+) -> int:
+    """Queue several messages to go out now in the caller's transaction, one statement per
+    ENQUEUE_CHUNK rather than one each (a round of reminders). Keys already queued are
+    skipped; returns how many were new."""
+    new = 0
+    for start in range(0, len(posts), ENQUEUE_CHUNK):
+        rows = [_row(community, post, now, now) for post in posts[start : start + ENQUEUE_CHUNK]]
+        new += (await tx.execute(tx.insert_ignoring_conflicts(outbox, rows))).rowcount
+    return new
+
+
+def _row(community: Community, post: Post, now: datetime, due: datetime) -> dict[str, object]:
+    return {
+        "community_id": community.id,
+        "platform": community.ref.platform.value,
+        "key": stored_key(post.key),
+        "target_kind": post.target.kind.value,
+        "channel_id": post.target.channel_id,
+        "user_ids": ",".join(post.target.user_ids),
+        "follows": post.target.follows,
+        "payload": encode(post.reply),
+        "status": Status.PENDING.value,
+        "attempts": 0,
+        "next_attempt_at": due,
+        "created_at": now,
+    }
 
 
 def stored_key(key: str) -> str:
