@@ -4,7 +4,7 @@ and the rules for submissions, reviews and kudos."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime, timedelta
 from itertools import zip_longest
 from zoneinfo import ZoneInfo
@@ -89,9 +89,12 @@ class ChallengeService:
         self._content = content
         self._members = members
 
-    async def reviews_given(self, tx: Transaction, member_id: int) -> list[ReviewGiven]:
-        """Every review the member wrote, oldest first (credits for helping read them)."""
-        return await store.reviews_written(tx, member_id)
+    async def reviews_given(
+        self, tx: Transaction, member_ids: Collection[int]
+    ) -> dict[int, list[ReviewGiven]]:
+        """Every review each of these members wrote, oldest first, by member (credits for
+        helping read them)."""
+        return await store.reviews_written(tx, member_ids)
 
     async def reader_zone(self, community: Community, user_id: str) -> str:
         return await self._members.zone_of(community, user_id)

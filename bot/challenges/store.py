@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -205,15 +205,28 @@ async def save_review(
     await tx.execute(tx.upsert(reviews, values, ("submission_id", "reviewer_id")))
 
 
-async def reviews_written(tx: Transaction, reviewer_id: int) -> list[ReviewGiven]:
-    """Every review the member wrote, oldest first."""
+async def reviews_written(
+    tx: Transaction, reviewer_ids: Collection[int]
+) -> dict[int, list[ReviewGiven]]:
+    """Every review each of these members wrote, oldest first, by reviewer (those with none
+    are left out)."""
     rows = await tx.execute(
-        sa.select(reviews.c.submission_id, submissions.c.member_id, reviews.c.created_at)
+        sa.select(
+            reviews.c.reviewer_id,
+            reviews.c.submission_id,
+            submissions.c.member_id,
+            reviews.c.created_at,
+        )
         .join(submissions, submissions.c.id == reviews.c.submission_id)
-        .where(reviews.c.reviewer_id == reviewer_id)
+        .where(reviews.c.reviewer_id.in_(list(reviewer_ids)))
         .order_by(reviews.c.created_at, reviews.c.submission_id)
     )
-    return [ReviewGiven(r.submission_id, r.member_id, r.created_at) for r in rows]
+    found: dict[int, list[ReviewGiven]] = {}
+    for r in rows:
+        found.setdefault(r.reviewer_id, []).append(
+            ReviewGiven(r.submission_id, r.member_id, r.created_at)
+        )
+    return found
 
 
 async def add_kudos(tx: Transaction, submission_id: int, member_id: int, now: datetime) -> bool:

@@ -263,9 +263,12 @@ class CheckinService:
                 found[member.id] = week
         return found
 
-    async def spares(self, tx: Transaction, member_id: int) -> list[tuple[date, datetime]]:
-        """(week, when) for every week a freeze earned by helping kept, oldest first."""
-        return await spares_store.spares(tx, member_id)
+    async def spares(
+        self, tx: Transaction, member_ids: Collection[int]
+    ) -> dict[int, list[tuple[date, datetime]]]:
+        """(week, when) for every week a freeze earned by helping kept, oldest first, for
+        each of these members."""
+        return await spares_store.spares_of(tx, member_ids)
 
     async def spare(self, tx: Transaction, member: Member, week: date, now: datetime) -> bool:
         """Keep `week` of the member's streak with a freeze they earned by helping; False

@@ -14,12 +14,23 @@ from bot.storage.transaction import Transaction
 
 async def spares(tx: Transaction, member_id: int) -> list[tuple[date, datetime]]:
     """(week, when it was spared) for every spared week of the member, oldest first."""
+    return (await spares_of(tx, [member_id])).get(member_id, [])
+
+
+async def spares_of(
+    tx: Transaction, member_ids: Collection[int]
+) -> dict[int, list[tuple[date, datetime]]]:
+    """(week, when it was spared) for every spared week of each of these members, oldest
+    first, by member (those with none are left out)."""
     rows = await tx.execute(
-        sa.select(streak_spares.c.week_start, streak_spares.c.spared_at)
-        .where(streak_spares.c.member_id == member_id)
+        sa.select(streak_spares.c.member_id, streak_spares.c.week_start, streak_spares.c.spared_at)
+        .where(streak_spares.c.member_id.in_(list(member_ids)))
         .order_by(streak_spares.c.spared_at, streak_spares.c.week_start)
     )
-    return [(r.week_start, r.spared_at) for r in rows]
+    found: dict[int, list[tuple[date, datetime]]] = {}
+    for r in rows:
+        found.setdefault(r.member_id, []).append((r.week_start, r.spared_at))
+    return found
 
 
 async def spared_in_community(

@@ -4,6 +4,7 @@ and the freezes they earn spent on weeks that would break a streak (rules in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.challenges.service import ChallengeService
@@ -16,6 +17,9 @@ from bot.members.model import Member
 from bot.members.service import MemberService
 from bot.outbox import Target, enqueue
 from bot.storage.transaction import Transaction
+
+BALANCES_CHUNK = 500
+"""Members whose balances are read in one round of queries (each an IN list of their ids)."""
 
 
 class Rewards:
@@ -33,20 +37,34 @@ class Rewards:
 
     async def balance_of(self, tx: Transaction, member_id: int) -> Balance:
         """What the member earned by helping, from reviews, matchups and blockers helped."""
-        acts = [
-            Act(ActKind.REVIEW, r.submission_id, r.author_id, r.at)
-            for r in await self._challenges.reviews_given(tx, member_id)
-        ]
-        acts += [
-            Act(ActKind.MEETING, group, None, at)
-            for group, at in await self._matchups.meetings_of(tx, member_id)
-        ]
-        acts += [
-            Act(ActKind.HELPED, request, helped, at)
-            for request, helped, at in await store.helped_by(tx, member_id)
-        ]
-        spends = [at for _, at in await self._checkins.spares(tx, member_id)]
-        return balance(member_id, acts, spends)
+        return (await self.balances_of(tx, [member_id]))[member_id]
+
+    async def balances_of(self, tx: Transaction, member_ids: Sequence[int]) -> dict[int, Balance]:
+        """What each of these members earned by helping: four queries per BALANCES_CHUNK
+        members, not four per member (a community's daily round)."""
+        found: dict[int, Balance] = {}
+        for start in range(0, len(member_ids), BALANCES_CHUNK):
+            chunk = member_ids[start : start + BALANCES_CHUNK]
+            reviews = await self._challenges.reviews_given(tx, chunk)
+            meetings = await self._matchups.meetings_of(tx, chunk)
+            helped = await store.helped_by(tx, chunk)
+            spares = await self._checkins.spares(tx, chunk)
+            for member_id in chunk:
+                acts = [
+                    Act(ActKind.REVIEW, r.submission_id, r.author_id, r.at)
+                    for r in reviews.get(member_id, ())
+                ]
+                acts += [
+                    Act(ActKind.MEETING, group, None, at)
+                    for group, at in meetings.get(member_id, ())
+                ]
+                acts += [
+                    Act(ActKind.HELPED, request, other, at)
+                    for request, other, at in helped.get(member_id, ())
+                ]
+                spends = [at for _, at in spares.get(member_id, ())]
+                found[member_id] = balance(member_id, acts, spends)
+        return found
 
     async def spend_freezes(
         self, tx: Transaction, community: Community, now: datetime
@@ -56,8 +74,10 @@ class Rewards:
         members = await self._members.active_in(tx, community.id)
         breaks = await self._checkins.streak_breaks(tx, community.id, members, now)
         spared: list[tuple[Member, int]] = []
-        for member in sorted((m for m in members if m.id in breaks), key=lambda m: m.id):
-            held = (await self.balance_of(tx, member.id)).held
+        breaking = sorted((m for m in members if m.id in breaks), key=lambda m: m.id)
+        balances = await self.balances_of(tx, [m.id for m in breaking])
+        for member in breaking:
+            held = balances[member.id].held
             count = 0
             week = breaks.get(member.id)
             while held > count and week is not None:

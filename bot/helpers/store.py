@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
@@ -254,20 +255,31 @@ async def answer(tx: Transaction, request_id: int, helped: bool, now: datetime) 
     )
 
 
-async def helped_by(tx: Transaction, helper_id: int) -> list[tuple[int, int, datetime]]:
-    """(request, member helped, when they said so) for every blocker the helper helped with."""
+async def helped_by(
+    tx: Transaction, helper_ids: Collection[int]
+) -> dict[int, list[tuple[int, int, datetime]]]:
+    """(request, member helped, when they said so) for every blocker each of these helpers
+    helped with, oldest first, by helper (those with none are left out)."""
     rows = await tx.execute(
-        sa.select(help_requests.c.id, help_requests.c.member_id, help_requests.c.answered_at)
+        sa.select(
+            help_offers.c.helper_id,
+            help_requests.c.id,
+            help_requests.c.member_id,
+            help_requests.c.answered_at,
+        )
         .join(help_offers, help_offers.c.request_id == help_requests.c.id)
         .where(
-            help_offers.c.helper_id == helper_id,
+            help_offers.c.helper_id.in_(list(helper_ids)),
             help_offers.c.asked_at.is_not(None),
             help_offers.c.declined_at.is_(None),
             help_requests.c.status == Status.HELPED.value,
         )
         .order_by(help_requests.c.answered_at, help_requests.c.id)
     )
-    return [(r.id, r.member_id, r.answered_at) for r in rows]
+    found: dict[int, list[tuple[int, int, datetime]]] = {}
+    for r in rows:
+        found.setdefault(r.helper_id, []).append((r.id, r.member_id, r.answered_at))
+    return found
 
 
 def _weeks(community_id: int, since: date, until: date | None) -> list[sa.ColumnElement[bool]]:

@@ -4,6 +4,7 @@ the time of its command; making a round is :mod:`bot.matchups.rounds`."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -142,9 +143,12 @@ class MatchService:
 
     # -- organizers --------------------------------------------------------------------------
 
-    async def meetings_of(self, tx: Transaction, member_id: int) -> list[tuple[int, datetime]]:
-        """(group id, when they said so) for every matchup the member said they met in."""
-        return await rounds.meetings_of(tx, member_id)
+    async def meetings_of(
+        self, tx: Transaction, member_ids: Collection[int]
+    ) -> dict[int, list[tuple[int, datetime]]]:
+        """(group id, when they said so) for every matchup each of these members said they
+        met in, oldest first, by member."""
+        return await rounds.meetings_of(tx, member_ids)
 
     async def settings(self, community: Community) -> MatchSettings:
         async with self._db.read() as tx:

@@ -3,7 +3,7 @@ meet?", the history that makes repeats cost, and the totals organizers see."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -287,12 +287,22 @@ async def totals(tx: Transaction, community_id: int) -> Totals:
     )
 
 
-async def meetings_of(tx: Transaction, member_id: int) -> list[tuple[int, datetime]]:
-    """(group id, when they said so) for every matchup the member said they met in."""
+async def meetings_of(
+    tx: Transaction, member_ids: Collection[int]
+) -> dict[int, list[tuple[int, datetime]]]:
+    """(group id, when they said so) for every matchup each of these members said they met
+    in, oldest first, by member (those with none are left out)."""
     seats = match_group_members.c
     rows = await tx.execute(
-        sa.select(seats.group_id, seats.answered_at)
-        .where(seats.member_id == member_id, seats.met.is_(True), seats.answered_at.is_not(None))
+        sa.select(seats.member_id, seats.group_id, seats.answered_at)
+        .where(
+            seats.member_id.in_(list(member_ids)),
+            seats.met.is_(True),
+            seats.answered_at.is_not(None),
+        )
         .order_by(seats.answered_at, seats.group_id)
     )
-    return [(r.group_id, r.answered_at) for r in rows]
+    found: dict[int, list[tuple[int, datetime]]] = {}
+    for r in rows:
+        found.setdefault(r.member_id, []).append((r.group_id, r.answered_at))
+    return found
