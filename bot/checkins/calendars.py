@@ -40,7 +40,7 @@ async def judged_in_community(
     holidays = await holiday_weeks(tx, community_id)
     oldest = min(c.through for c in cached.values())
     pauses = await community_pauses(tx, community_id, oldest)
-    spared = await spares_store.spared_in_community(tx, community_id, chosen)
+    spared = await store.spared_in_community(tx, community_id, chosen)
     return {
         member_id: (
             known,

@@ -7,7 +7,6 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from bot.checkins.store import of_members
 from bot.storage.tables import streak_spares
 from bot.storage.transaction import Transaction
 
@@ -31,19 +30,6 @@ async def spares_of(
     for r in rows:
         found.setdefault(r.member_id, []).append((r.week_start, r.spared_at))
     return found
-
-
-async def spared_in_community(
-    tx: Transaction, community_id: int, member_ids: Collection[int] | None = None
-) -> dict[int, frozenset[date]]:
-    """The spared weeks of every member of a community who has any (or of those of
-    `member_ids`), by member id."""
-    query = sa.select(streak_spares.c.member_id, streak_spares.c.week_start)
-    rows = await tx.execute(of_members(query, streak_spares.c.member_id, community_id, member_ids))
-    found: dict[int, set[date]] = {}
-    for r in rows:
-        found.setdefault(r.member_id, set()).add(r.week_start)
-    return {member_id: frozenset(weeks) for member_id, weeks in found.items()}
 
 
 async def spare(tx: Transaction, member_id: int, week: date, now: datetime) -> bool:

@@ -122,11 +122,11 @@ async def cached_in_community(
 ) -> dict[int, Cached]:
     """The cached streak of every member of a community who has checked in (or of those of
     `member_ids` who have), by member id."""
-    query = of_members(sa.select(streaks), streaks.c.member_id, community_id, member_ids)
+    query = _of_members(sa.select(streaks), streaks.c.member_id, community_id, member_ids)
     return {r.member_id: _cached(r) for r in await tx.execute(query)}
 
 
-def of_members(
+def _of_members(
     query: sa.Select[Any],
     member_id: sa.Column[int],
     community_id: int,
@@ -359,6 +359,19 @@ async def cached(tx: Transaction, member_id: int) -> Cached | None:
         await tx.execute(sa.select(streaks).where(streaks.c.member_id == member_id))
     ).one_or_none()
     return None if row is None else _cached(row)
+
+
+async def spared_in_community(
+    tx: Transaction, community_id: int, member_ids: Collection[int] | None = None
+) -> dict[int, frozenset[date]]:
+    """The spared weeks of every member of a community who has any (or of those of
+    `member_ids`), by member id."""
+    query = sa.select(streak_spares.c.member_id, streak_spares.c.week_start)
+    rows = await tx.execute(_of_members(query, streak_spares.c.member_id, community_id, member_ids))
+    found: dict[int, set[date]] = {}
+    for r in rows:
+        found.setdefault(r.member_id, set()).add(r.week_start)
+    return {member_id: frozenset(weeks) for member_id, weeks in found.items()}
 
 
 async def delete_of_member(tx: Transaction, community_id: int, member_id: int) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.interactive import is_interactive
+from bot.storage.sqlite_trips import one_trip_dbapi
 from bot.storage.transaction import Transaction
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,9 @@ class Database:
             database = parsed.database
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_async_engine(url, echo=echo, connect_args={"timeout": WRITE_WAIT})
+            engine = create_async_engine(
+                url, echo=echo, connect_args={"timeout": WRITE_WAIT}, module=one_trip_dbapi()
+            )
             _configure_sqlite(engine)
         else:
             engine = create_async_engine(url, echo=echo)
