@@ -21,8 +21,9 @@ delivery, the commands run meanwhile) takes the real time it takes.
 The figures:
 - lag: for every occurrence, the real seconds from its due time to the end of its job (the
   outbox rows queued, before the commit), the scheduler's tick starting at the due time; the
-  worst is printed. In `cohort run` a tick starts up to COHORT_TICK_SECONDS (30 s by default)
-  after the due time, which the summary line adds on.
+  worst is printed, with the busiest tick. In `cohort run` the ticker sleeps until each due
+  time, so a tick starts as late as the event loop wakes a sleeping task (measured below),
+  which the summary line adds on.
 - delivery: the delivery time of each batch (what arrived between a tick and the outbox being
   empty again: first to last arrival, plus one request's gap) summed, against the fake
   platforms' minimum (posts / rate, or the busiest channel's posts at one a second) summed,
