@@ -32,6 +32,8 @@ async def judged_in_community(
 ) -> dict[int, tuple[Cached, Calendar]]:
     """The cached streak of each of these members who has checked in, with the calendar
     that judges it (the community's holidays, the member's pauses and spared weeks)."""
+    if not members:
+        return {}
     # A few members (a reminder round, a classmate list): read only theirs.
     chosen = [m.id for m in members] if len(members) <= FEW_MEMBERS else None
     cached = await store.cached_in_community(tx, community_id, chosen)

@@ -90,6 +90,8 @@ class NudgeService:
             return []
         checked = await self._checkins.checked_in(tx, community_id, {w for _, w in candidates})
         waiting = [(m, week) for m, week in candidates if (m.id, week) not in checked]
+        if not waiting:
+            return []
         judged = await self._checkins.judged_now(tx, community_id, [m for m, _ in waiting], now)
         found: list[Reminder] = []
         for member, week in waiting:
