@@ -219,16 +219,22 @@ def stored_key(key: str) -> str:
 async def queued(tx: Transaction, community: Community, keys: Collection[str]) -> set[str]:
     """Which of these keys the community's outbox already holds: a job that decides the same
     posts every hour (reminders) words and queues only the new ones."""
-    if not keys:
-        return set()
-    rows = await tx.execute(
-        sa.select(outbox.c.key).where(
-            outbox.c.community_id == community.id,
-            outbox.c.key.in_([stored_key(k) for k in keys]),
+    stored = sorted({stored_key(k) for k in keys})
+    held: set[str] = set()
+    for start in range(0, len(stored), QUEUED_CHUNK):
+        rows = await tx.execute(
+            sa.select(outbox.c.key).where(
+                outbox.c.community_id == community.id,
+                outbox.c.key.in_(stored[start : start + QUEUED_CHUNK]),
+            )
         )
-    )
-    held = {r.key for r in rows}
+        held.update(r.key for r in rows)
     return {k for k in keys if stored_key(k) in held}
+
+
+QUEUED_CHUNK = 5000
+"""Keys per query of `queued`: a community of 40,000 members has as many reminder keys, and
+asyncpg takes at most 32,767 bound values per statement."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,9 +3,11 @@ posts every hour words only the new ones)."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.app import Cohort
 from bot.identity import CommunityRef, Platform
-from bot.outbox import Target, queued
+from bot.outbox import Target, model, queued
 from bot.replies import Reply
 from tests.support import COMMUNITY, queue_message
 
@@ -27,3 +29,15 @@ async def test_a_key_longer_than_the_column_is_known_by_the_whole_key(cohort: Co
     here = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
     async with cohort.db.read() as tx:
         assert await queued(tx, here, [long, "nudge:other"]) == {long}
+
+
+async def test_many_keys_are_asked_in_chunks_and_all_answered(
+    cohort: Cohort, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(model, "QUEUED_CHUNK", 2)
+    for name in ("a", "c", "e"):
+        await queue_message(cohort, f"nudge:{name}", Target.direct(name), Reply(body=name))
+    here = await cohort.communities.resolve(COMMUNITY, cohort.clock.now())
+    asked = [f"nudge:{name}" for name in "abcdef"]
+    async with cohort.db.read() as tx:
+        assert await queued(tx, here, asked) == {"nudge:a", "nudge:c", "nudge:e"}
