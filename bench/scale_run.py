@@ -27,7 +27,7 @@ from bot.features import FEATURES
 from bot.identity import Caller, CommunityRef, MemberRef
 from bot.outbox import Drainer, Status
 from bot.replies import Reply, Tone
-from bot.scheduler import Job, Occurrence
+from bot.scheduler import Job, Occurrence, Write
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.tables import outbox
@@ -149,13 +149,28 @@ def timed(
     occurrence's due time to the end of its job."""
 
     def measure(job: Job) -> Job:
-        async def run(tx: Any, community: Any, occurrence: Occurrence) -> None:
-            await job.run(tx, community, occurrence)
+        def record(occurrence: Occurrence) -> None:
             lag = (clock.now() - occurrence.due_at).total_seconds()
             figures.lags[job.kind] = max(figures.lags.get(job.kind, 0.0), lag)
             figures.runs[job.kind] = figures.runs.get(job.kind, 0) + 1
 
-        return replace(job, run=run)
+        async def run(tx: Any, community: Any, occurrence: Occurrence) -> None:
+            await job.run(tx, community, occurrence)
+            record(occurrence)
+
+        async def decide(tx: Any, community: Any, occurrence: Occurrence) -> Write | None:
+            assert job.decide is not None
+            write = await job.decide(tx, community, occurrence)
+            if write is None:
+                return None  # nothing to write: not run, as the scheduler counts it
+
+            async def measured(tx: Any) -> None:
+                await write(tx)
+                record(occurrence)
+
+            return measured
+
+        return replace(job, run=run, decide=None if job.decide is None else decide)
 
     def wrap(feature: Feature[Any]) -> Feature[Any]:
         def jobs(service: Any, services: Any) -> tuple[Job, ...]:

@@ -20,25 +20,23 @@ Rules, all tested:
   so resuming it never replays them; whatever was queued before the pause stays queued.
 - A sweep (a job with a `pending` check: the hourly reminders and retros, whose posts are
   idempotent by their outbox keys) claims an occurrence only where its read-only check finds
-  work; elsewhere, and for its older missed or skipped occurrences, it leaves no row. Its
-  next run looks again, so nothing it would have done is lost.
+  work (and, one that decides before it writes, only where it writes); elsewhere, and for its
+  older missed or skipped occurrences, it leaves no row. Its next run looks again.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from apscheduler.triggers.cron import CronTrigger
 
 from bot.clock import Clock
-from bot.communities.model import WEEKDAYS, Community, Schedule
+from bot.communities.model import Community, Schedule
+from bot.fire_times import local_key, next_fire, occurrences_between, trigger
 from bot.metrics import Metrics
 from bot.storage.database import Database
 from bot.storage.tables import occurrences
@@ -47,6 +45,7 @@ from bot.storage.transaction import Transaction
 log = logging.getLogger(__name__)
 
 LATE_AFTER = timedelta(minutes=5)
+FAILED = "scheduled %s failed for community %s"
 REREAD = 60.0
 """Real seconds the scheduler keeps its list of communities when this process changed none
 (another process's changes are seen within this time)."""
@@ -66,6 +65,8 @@ class Occurrence:
 
 
 Pending = Callable[[Transaction, datetime], Awaitable[Collection[int]]]
+Write = Callable[[Transaction], Awaitable[None]]
+Decide = Callable[[Transaction, Community, Occurrence], Awaitable[Write | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,60 +80,10 @@ class Job:
     pending: Pending | None = None
     """For a sweep: the ids of the communities where a run at this time may find work (more
     is fine, fewer is a bug), read in one transaction for every community at once."""
-
-
-@functools.lru_cache(maxsize=1024)
-def trigger(schedule: Schedule, timezone: str) -> CronTrigger:
-    """The schedule's cron trigger; cached, since every tick asks for each community's."""
-    zone = ZoneInfo(timezone)
-    if schedule.cron:
-        return CronTrigger.from_crontab(schedule.cron, timezone=zone)
-    hour, minute = schedule.local_time.split(":")
-    return CronTrigger(
-        day_of_week=WEEKDAYS[schedule.weekday], hour=int(hour), minute=int(minute), timezone=zone
-    )
-
-
-def occurrences_between(
-    schedule: Schedule, timezone: str, start: datetime, end: datetime, limit: int = 500
-) -> list[datetime]:
-    """Fire times t with start < t <= end, in UTC, oldest first (at most `limit`, the newest)."""
-    found: list[datetime] = []
-    cursor = start
-    while (fire := fire_after(schedule, timezone, cursor)) is not None and fire <= end:
-        found.append(fire)
-        if len(found) > limit:
-            found.pop(0)
-        cursor = fire
-    return found
-
-
-@functools.lru_cache(maxsize=65536)
-def fire_after(schedule: Schedule, timezone: str, after: datetime) -> datetime | None:
-    """`next_fire` of the schedule's trigger, cached: between two of its occurrences every tick
-    asks for the one after the last settled, and CronTrigger takes a fifth of a millisecond."""
-    return next_fire(trigger(schedule, timezone), after)
-
-
-def next_fire(cron: CronTrigger, after: datetime) -> datetime | None:
-    """The first fire time strictly after `after`, in UTC.
-
-    CronTrigger can return the second instant of a fall-back fold again and again when asked
-    for the time after it; stepping the cursor past the fold gets it moving forward."""
-    cursor = after + timedelta(microseconds=1)
-    for _ in range(8):
-        found: datetime | None = cron.get_next_fire_time(None, cursor)
-        if found is None:
-            return None
-        fire = found.astimezone(UTC)
-        if fire > after:
-            return fire
-        cursor += timedelta(minutes=30)
-    return None
-
-
-def local_key(moment: datetime, timezone: str) -> str:
-    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%dT%H:%M")
+    decide: Decide | None = None
+    """For a sweep, `run` in two steps: read what to write (one read transaction for every
+    community of the tick) and return the step that writes it, or None when there is
+    nothing to write; only then is the occurrence claimed, in the writing transaction."""
 
 
 Communities = Callable[[], Awaitable[list[Community]]]
@@ -216,12 +167,79 @@ class Scheduler:
                     plans.append((job, community, between[shared]))
         wanted = await self._pending(plans, now)
         ran = 0
+        for job in self._jobs:
+            if job.decide is not None:
+                batch = [(c, missed) for j, c, missed in plans if j is job]
+                ran += await self._sweep(job, job.decide, batch, now, wanted.get(job.kind))
         for job, community, missed in plans:
+            if job.decide is not None:
+                continue
             try:
                 ran += await self._settle(job, community, missed, now, wanted.get(job.kind))
             except Exception:
-                log.exception("scheduled %s failed for community %s", job.kind, community.id)
+                log.exception(FAILED, job.kind, community.id)
         return ran
+
+    async def _sweep(
+        self,
+        job: Job,
+        decide: Decide,
+        batch: list[tuple[Community, list[datetime]]],
+        now: datetime,
+        pending: Collection[int] | None,
+    ) -> int:
+        """A sweep that decides before it writes: every community's decision read in one
+        transaction, then a write transaction (its claim, its posts) only where there is
+        something to write, so an hour with nothing new writes nothing."""
+        runnable: list[tuple[Community, Occurrence]] = []
+        for community, missed in batch:
+            latest = missed[-1]
+            status = self._status(community, latest, now)
+            if status == "skipped" or (pending is not None and community.id not in pending):
+                self._settled[(community.id, job.kind)] = latest
+                continue
+            key = local_key(latest, community.timezone)
+            runnable.append((community, Occurrence(job.kind, latest, key, status == "late", now)))
+        decided: list[tuple[Community, Occurrence, Write]] = []
+        done = 0
+        while done < len(runnable):
+            async with self._db.read() as tx:
+                for community, occurrence in runnable[done:]:
+                    done += 1
+                    try:
+                        write = await decide(tx, community, occurrence)
+                    except Exception:
+                        log.exception(FAILED, job.kind, community.id)
+                        break  # the rest in a fresh transaction: this one may be aborted
+                    if write is None:
+                        self._settled[(community.id, job.kind)] = occurrence.due_at
+                    else:
+                        decided.append((community, occurrence, write))
+        ran = 0
+        for community, occurrence, write in decided:
+            try:
+                ran += await self._write(job, community, occurrence, write, now)
+            except Exception:
+                log.exception(FAILED, job.kind, community.id)
+        return ran
+
+    async def _write(
+        self, job: Job, community: Community, occurrence: Occurrence, write: Write, now: datetime
+    ) -> int:
+        """Claim a sweep's decided occurrence and write what it decided, once across processes."""
+        due = occurrence.due_at
+        status = "late" if occurrence.late else "ran"
+        async with self._db.write() as tx:
+            if not await tx.try_lock(f"occurrence:{community.id}:{job.kind}:{due}"):
+                return 0  # another process is writing it (PostgreSQL)
+            claimed = await self._claim(tx, community, job.kind, due, status, now)
+            if claimed:
+                await write(tx)
+        self._settled[(community.id, job.kind)] = due
+        if not claimed:
+            return 0
+        self._metrics.scheduler_lag.labels(job.kind).observe(max(0.0, (now - due).total_seconds()))
+        return 1
 
     def _status(self, community: Community, latest: datetime, now: datetime) -> str:
         if community.paused_at is not None or now - latest > self._catchup:

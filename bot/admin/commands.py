@@ -20,9 +20,9 @@ from bot.content.problems import ContentError
 from bot.content.provider import BUILTIN, ContentProvider
 from bot.context import Context
 from bot.errors import UserError
+from bot.fire_times import next_fire, trigger
 from bot.markdown import escape, mention
 from bot.replies import Answer
-from bot.scheduler import next_fire, trigger
 
 _PURPOSES = tuple(p.value for p in Purpose)
 

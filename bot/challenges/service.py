@@ -16,11 +16,11 @@ from bot.communities.model import Community, Purpose
 from bot.content.model import Challenge, ContentPack
 from bot.content.provider import ContentProvider
 from bot.errors import UserError
+from bot.fire_times import next_fire, trigger
 from bot.identity import Caller
 from bot.members.service import MemberService
 from bot.outbox import Target, enqueue
 from bot.roadmap.service import standing
-from bot.scheduler import next_fire, trigger
 from bot.storage.database import Database
 from bot.storage.transaction import Transaction
 

@@ -30,11 +30,11 @@ from bot.digests.rank import (
 )
 from bot.digests.refreshing import RefreshService
 from bot.errors import UserError
+from bot.fire_times import next_fire, trigger
 from bot.members.model import Member
 from bot.members.service import MemberService
 from bot.outbox import Target, enqueue
 from bot.roadmap.service import standing
-from bot.scheduler import next_fire, trigger
 from bot.storage.database import Database
 from bot.storage.transaction import Transaction
 

@@ -27,6 +27,7 @@ from bot.communities.model import Community, Purpose
 from bot.content.model import ContentPack, Phase
 from bot.content.provider import ContentProvider
 from bot.errors import UserError
+from bot.fire_times import next_fire, trigger
 from bot.matchups import messages
 from bot.matchups.model import (
     Made,
@@ -49,7 +50,6 @@ from bot.outbox import Target, enqueue
 from bot.pauses.service import PauseService
 from bot.roadmap.model import Standing
 from bot.roadmap.service import standing
-from bot.scheduler import next_fire, trigger
 from bot.storage.transaction import Transaction
 from bot.weeks import WEEK, week_key, week_start
 

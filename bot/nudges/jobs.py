@@ -15,7 +15,7 @@ from bot.members.model import Member
 from bot.nudges import messages
 from bot.nudges.service import NudgeService
 from bot.outbox import Post, Target, enqueue, enqueue_all, queued
-from bot.scheduler import Job, Occurrence
+from bot.scheduler import Job, Occurrence, Write
 from bot.storage.transaction import Transaction
 from bot.weeks import open_week, week_key
 
@@ -48,20 +48,24 @@ def reminders(service: NudgeService) -> Job:
         checkins = community.schedule(Purpose.CHECKINS)
         return Schedule(Purpose.CHECKINS, 0, "00:00", enabled=checkins.enabled, cron=HOURLY)
 
-    async def run(tx: Transaction, community: Community, occurrence: Occurrence) -> None:
+    async def decide(tx: Transaction, community: Community, occurrence: Occurrence) -> Write | None:
         # Decide on the time the run started, not the time it was due: a late run must not
         # remind about a week already closed.
         now = occurrence.started_at or occurrence.due_at
         # The window is open for hours and each run finds the same members: those already
         # queued are dropped before the costly half of the decision (check-ins, pauses,
-        # streaks), not worded again for the insert to ignore.
+        # streaks), and a run with nothing new writes nothing.
         candidates = {
             _nudge_key(community, member, week): (member, week)
             for member, week in await service.reminder_candidates(tx, community.id, now)
         }
-        known = await queued(tx, community, candidates)
+        goals = {
+            f"goal-due:{community.id}:{goal.id}": (member, goal)
+            for member, goal in await service.goals_due(tx, community.id, now)
+        }
+        known = await queued(tx, community, [*candidates, *goals])
         waiting = [candidate for key, candidate in candidates.items() if key not in known]
-        reminders = [
+        posts = [
             Post(
                 _nudge_key(community, due.member, due.week),
                 Target.direct(due.member.user_id),
@@ -69,14 +73,25 @@ def reminders(service: NudgeService) -> Job:
             )
             for due in await service.reminders_for(tx, community.id, waiting, now)
         ]
-        await enqueue_all(tx, community=community, posts=reminders, now=now)
-        for member, goal in await service.goals_due(tx, community.id, now):
-            key = f"goal-due:{community.id}:{goal.id}"
-            target = Target.direct(member.user_id)
-            reply = messages.goal_due(goal)
-            await enqueue(tx, community=community, key=key, target=target, reply=reply, now=now)
+        posts += [
+            Post(key, Target.direct(member.user_id), messages.goal_due(goal))
+            for key, (member, goal) in goals.items()
+            if key not in known
+        ]
+        if not posts:
+            return None
 
-    return Job("reminders", schedule, run, pending=service.pending)
+        async def write(tx: Transaction) -> None:
+            await enqueue_all(tx, community=community, posts=posts, now=now)
+
+        return write
+
+    async def run(tx: Transaction, community: Community, occurrence: Occurrence) -> None:
+        write = await decide(tx, community, occurrence)
+        if write is not None:
+            await write(tx)
+
+    return Job("reminders", schedule, run, pending=service.pending, decide=decide)
 
 
 def _nudge_key(community: Community, member: Member, week: date) -> str:

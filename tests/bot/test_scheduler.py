@@ -11,8 +11,9 @@ import sqlalchemy as sa
 from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.communities.model import Community, Purpose, Schedule
+from bot.fire_times import occurrences_between
 from bot.identity import CommunityRef, Platform
-from bot.scheduler import Job, Occurrence, Scheduler, occurrences_between
+from bot.scheduler import Job, Occurrence, Scheduler
 from bot.storage.database import Database
 from bot.storage.tables import occurrences
 from bot.storage.transaction import Transaction

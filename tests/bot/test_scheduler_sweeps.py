@@ -8,12 +8,14 @@ from collections.abc import Collection
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.communities.model import Community, Schedule
-from bot.scheduler import Job, Occurrence, Scheduler
+from bot.identity import CommunityRef, Platform
+from bot.scheduler import Job, Occurrence, Scheduler, Write
 from bot.storage.tables import occurrences, outbox
 from bot.storage.transaction import Transaction
 from tests.bot.scheduling import posting_job
@@ -155,3 +157,91 @@ async def test_the_core_scheduler_sees_a_schedule_changed_through_the_community_
         caller("org", admin=True), "setup post:challenges day:mon time:08:30"
     )
     assert await cohort.scheduler.next_due(clock.now(), MONDAY) == MONDAY - timedelta(minutes=30)
+
+
+class DecidingSweep:
+    """An hourly sweep that decides before it writes: `posts` says, per community, what it
+    would write this hour (nothing when absent); `broken` communities fail to decide."""
+
+    def __init__(self, cohort: Cohort) -> None:
+        self.posts: dict[int, str] = {}
+        self.broken: set[int] = set()
+        self.decided: list[int] = []
+        self.written: list[tuple[int, str]] = []
+        hourly = posting_job(cohort.db).schedule
+
+        def schedule(community: Community) -> Schedule | None:
+            weekly = hourly(community)
+            return weekly and replace(weekly, cron="0 * * * *")
+
+        async def decide(
+            tx: Transaction, community: Community, occurrence: Occurrence
+        ) -> Write | None:
+            self.decided.append(community.id)
+            if community.id in self.broken:
+                await tx.execute(sa.text("SELECT * FROM no_such_table"))  # aborts it on PostgreSQL
+            post = self.posts.get(community.id)
+            if post is None:
+                return None
+
+            async def write(tx: Transaction) -> None:
+                self.written.append((community.id, f"{post} {occurrence.local_key}"))
+
+            return write
+
+        async def run(tx: Transaction, community: Community, occurrence: Occurrence) -> None:
+            raise AssertionError("a deciding sweep is decided, then written")
+
+        async def pending(tx: Transaction, now: datetime) -> Collection[int]:
+            return {c.id for c in await cohort.communities.all()}
+
+        self.job = Job("deciding", schedule, run, pending=pending, decide=decide)
+
+
+async def _communities(cohort: Cohort, count: int) -> list[int]:
+    for n in range(count):
+        ref = CommunityRef(Platform.CONSOLE, f"c{n}")
+        await cohort.dispatcher.run_line(
+            caller("org", admin=True, community=ref),
+            "setup timezone:UTC challenges:#challenges post:challenges day:mon time:09:00",
+        )
+    return sorted(c.id for c in await cohort.communities.all())
+
+
+async def test_a_deciding_sweep_claims_and_writes_only_where_it_has_something_to_write(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    first, second = await _communities(cohort, 2)
+    sweep = DecidingSweep(cohort)
+    scheduler = Scheduler(cohort.db, clock, [sweep.job], 12 * HOUR, cohort.communities.all)
+    clock.set(MONDAY)
+    assert await scheduler.tick() == 0  # nothing to write anywhere: no claim, no write
+    assert await _claims(cohort) == []
+    assert sweep.decided == [first, second]
+    assert await scheduler.tick() == 0  # decided for this hour already
+    assert sweep.decided == [first, second]
+
+    sweep.posts = {second: "hello"}
+    clock.set(MONDAY + HOUR)
+    assert await scheduler.tick() == 1
+    restarted = Scheduler(cohort.db, clock, [sweep.job], 12 * HOUR, cohort.communities.all)
+    assert await restarted.tick() == 0  # decided again, but the claim is there: not written
+    assert sweep.written == [(second, "hello 2026-11-30T10:00")]
+    assert await _claims(cohort) == [("deciding", "2026-11-30T10:00", "ran")]
+
+
+async def test_a_community_that_fails_to_decide_leaves_the_others_theirs(
+    cohort: Cohort, clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    ids = await _communities(cohort, 3)
+    sweep = DecidingSweep(cohort)
+    sweep.posts = dict.fromkeys(ids, "post")
+    sweep.broken = {ids[0]}
+    scheduler = Scheduler(cohort.db, clock, [sweep.job], 12 * HOUR, cohort.communities.all)
+    clock.set(MONDAY)
+    assert await scheduler.tick() == 2
+    assert [c for c, _ in sweep.written] == ids[1:]
+    assert f"scheduled deciding failed for community {ids[0]}" in caplog.text
+    sweep.broken = set()
+    assert await scheduler.tick() == 1  # not settled: decided again at the next tick
+    assert [c for c, _ in sweep.written] == [*ids[1:], ids[0]]
