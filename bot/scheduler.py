@@ -167,10 +167,6 @@ class Scheduler:
                     plans.append((job, community, between[shared]))
         wanted = await self._pending(plans, now)
         ran = 0
-        for job in self._jobs:
-            if job.decide is not None:
-                batch = [(c, missed) for j, c, missed in plans if j is job]
-                ran += await self._sweep(job, job.decide, batch, now, wanted.get(job.kind))
         for job, community, missed in plans:
             if job.decide is not None:
                 continue
@@ -178,6 +174,11 @@ class Scheduler:
                 ran += await self._settle(job, community, missed, now, wanted.get(job.kind))
             except Exception:
                 log.exception(FAILED, job.kind, community.id)
+        # Deciding sweeps last: the posts due now must not wait behind a round of reminders.
+        for job in self._jobs:
+            if job.decide is not None:
+                batch = [(c, missed) for j, c, missed in plans if j is job]
+                ran += await self._sweep(job, job.decide, batch, now, wanted.get(job.kind))
         return ran
 
     async def _sweep(

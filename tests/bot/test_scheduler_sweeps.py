@@ -168,6 +168,7 @@ class DecidingSweep:
         self.broken: set[int] = set()
         self.decided: list[int] = []
         self.written: list[tuple[int, str]] = []
+        self.order: list[str] = []  # what ran, in order
         hourly = posting_job(cohort.db).schedule
 
         def schedule(community: Community) -> Schedule | None:
@@ -186,6 +187,7 @@ class DecidingSweep:
 
             async def write(tx: Transaction) -> None:
                 self.written.append((community.id, f"{post} {occurrence.local_key}"))
+                self.order.append("sweep")
 
             return write
 
@@ -245,3 +247,22 @@ async def test_a_community_that_fails_to_decide_leaves_the_others_theirs(
     sweep.broken = set()
     assert await scheduler.tick() == 1  # not settled: decided again at the next tick
     assert [c for c, _ in sweep.written] == [*ids[1:], ids[0]]
+
+
+async def test_the_posts_due_at_a_time_go_before_a_deciding_sweep_of_that_time(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    (community,) = await _communities(cohort, 1)
+    sweep = DecidingSweep(cohort)
+    sweep.posts = {community: "post"}
+    weekly = posting_job(cohort.db)
+
+    async def run(tx: Transaction, community: Community, occurrence: Occurrence) -> None:
+        await weekly.run(tx, community, occurrence)
+        sweep.order.append("weekly")
+
+    jobs = [sweep.job, replace(weekly, run=run)]  # the sweep registered first
+    scheduler = Scheduler(cohort.db, clock, jobs, 12 * HOUR, cohort.communities.all)
+    clock.set(MONDAY)  # the weekly post and the hourly sweep are both due
+    assert await scheduler.tick() == 2
+    assert sweep.order == ["weekly", "sweep"]
