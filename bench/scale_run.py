@@ -25,9 +25,9 @@ from bot.digests.fetcher import FeedFetcher, FetchLimits, session_factory
 from bot.feature import Feature
 from bot.features import FEATURES
 from bot.identity import Caller, CommunityRef, MemberRef
+from bot.jobs import Job, Occurrence, Write
 from bot.outbox import Drainer, Status
 from bot.replies import Reply, Tone
-from bot.scheduler import Job, Occurrence, Write
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.tables import outbox

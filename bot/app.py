@@ -24,6 +24,7 @@ from bot.feature import Feature, Services, Shared
 from bot.features import FEATURES
 from bot.health import Health
 from bot.identity import CommunityRef
+from bot.jobs import Job
 from bot.matchups.service import MatchService
 from bot.members.service import MemberService
 from bot.metrics import Metrics
@@ -31,7 +32,7 @@ from bot.milestones.service import MilestoneService
 from bot.outbox import Drainer, RetryPolicy, Sender
 from bot.outbox.service import OutboxService
 from bot.roadmap.fit import check_views
-from bot.scheduler import Job, Scheduler
+from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.storage import migrate
 from bot.storage.database import Database

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from bot.clock import Clock
 from bot.commands import Autocomplete, Catalogue, Command
 from bot.content.provider import ContentProvider
-from bot.scheduler import Job
+from bot.jobs import Job
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.transaction import Transaction

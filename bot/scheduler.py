@@ -29,14 +29,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable, Collection, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from bot.clock import Clock
 from bot.communities.model import Community, Schedule
 from bot.fire_times import local_key, next_fire, occurrences_between, trigger
+from bot.jobs import Decide, Job, Occurrence, Write
 from bot.metrics import Metrics
 from bot.storage.database import Database
 from bot.storage.tables import occurrences
@@ -49,41 +49,6 @@ FAILED = "scheduled %s failed for community %s"
 REREAD = 60.0
 """Real seconds the scheduler keeps its list of communities when this process changed none
 (another process's changes are seen within this time)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Occurrence:
-    kind: str
-    due_at: datetime  # UTC
-    local_key: str  # YYYY-MM-DDTHH:MM in the community's zone
-    late: bool
-    started_at: datetime | None = None  # when the run began (the tick); None: at due_at
-
-    @property
-    def local_date(self) -> date:
-        return date.fromisoformat(self.local_key[:10])
-
-
-Pending = Callable[[Transaction, datetime], Awaitable[Collection[int]]]
-Write = Callable[[Transaction], Awaitable[None]]
-Decide = Callable[[Transaction, Community, Occurrence], Awaitable[Write | None]]
-
-
-@dataclass(frozen=True, slots=True)
-class Job:
-    """A kind of scheduled work. `schedule` says when it runs for a community (None: not
-    there); `run` does it inside the claiming transaction and writes outbox rows."""
-
-    kind: str
-    schedule: Callable[[Community], Schedule | None]
-    run: Callable[[Transaction, Community, Occurrence], Awaitable[None]]
-    pending: Pending | None = None
-    """For a sweep: the ids of the communities where a run at this time may find work (more
-    is fine, fewer is a bug), read in one transaction for every community at once."""
-    decide: Decide | None = None
-    """For a sweep, `run` in two steps: read what to write (one read transaction for every
-    community of the tick) and return the step that writes it, or None when there is
-    nothing to write; only then is the occurrence claimed, in the writing transaction."""
 
 
 Communities = Callable[[], Awaitable[list[Community]]]
@@ -196,11 +161,8 @@ class Scheduler:
         for community, missed in batch:
             latest = missed[-1]
             status = self._status(community, latest, now)
-            if status == "skipped" or (pending is not None and community.id not in pending):
-                self._settled[(community.id, job.kind)] = latest
-                continue
-            key = local_key(latest, community.timezone)
-            runnable.append((community, Occurrence(job.kind, latest, key, status == "late", now)))
+            if not self._passed_over(job, community, latest, status, pending):
+                runnable.append((community, self._occurrence(job, community, latest, status, now)))
         decided: list[tuple[Community, Occurrence, Write]] = []
         done = 0
         while done < len(runnable):
@@ -218,29 +180,12 @@ class Scheduler:
                         decided.append((community, occurrence, write))
         ran = 0
         for community, occurrence, write in decided:
+            status = "late" if occurrence.late else "ran"
             try:
-                ran += await self._write(job, community, occurrence, write, now)
+                ran += await self._run(job, community, [occurrence.due_at], status, now, write)
             except Exception:
                 log.exception(FAILED, job.kind, community.id)
         return ran
-
-    async def _write(
-        self, job: Job, community: Community, occurrence: Occurrence, write: Write, now: datetime
-    ) -> int:
-        """Claim a sweep's decided occurrence and write what it decided, once across processes."""
-        due = occurrence.due_at
-        status = "late" if occurrence.late else "ran"
-        async with self._db.write() as tx:
-            if not await tx.try_lock(f"occurrence:{community.id}:{job.kind}:{due}"):
-                return 0  # another process is writing it (PostgreSQL)
-            claimed = await self._claim(tx, community, job.kind, due, status, now)
-            if claimed:
-                await write(tx)
-        self._settled[(community.id, job.kind)] = due
-        if not claimed:
-            return 0
-        self._metrics.scheduler_lag.labels(job.kind).observe(max(0.0, (now - due).total_seconds()))
-        return 1
 
     def _status(self, community: Community, latest: datetime, now: datetime) -> str:
         if community.paused_at is not None or now - latest > self._catchup:
@@ -322,16 +267,54 @@ class Scheduler:
         now: datetime,
         pending: Collection[int] | None,
     ) -> int:
-        key = (community.id, job.kind)
         latest = missed[-1]
         status = self._status(community, latest, now)
         if job.pending is not None:
-            # A sweep: only its latest occurrence matters, and only where there is work
-            # (None: its check failed, so it runs everywhere).
-            if status == "skipped" or (pending is not None and community.id not in pending):
-                self._settled[key] = latest
+            # A sweep: only its latest occurrence matters, and only where there is work.
+            if self._passed_over(job, community, latest, status, pending):
                 return 0
             missed = [latest]
+        occurrence = self._occurrence(job, community, latest, status, now)
+
+        async def run(tx: Transaction) -> None:
+            await job.run(tx, community, occurrence)
+
+        return await self._run(job, community, missed, status, now, run)
+
+    def _passed_over(
+        self,
+        job: Job,
+        community: Community,
+        latest: datetime,
+        status: str,
+        pending: Collection[int] | None,
+    ) -> bool:
+        """Whether a sweep leaves its occurrence without a run and without a row (skipped, or
+        no work where its check looked; None: the check failed, so it runs everywhere),
+        settled here if so."""
+        if status == "skipped" or (pending is not None and community.id not in pending):
+            self._settled[(community.id, job.kind)] = latest
+            return True
+        return False
+
+    def _occurrence(
+        self, job: Job, community: Community, latest: datetime, status: str, now: datetime
+    ) -> Occurrence:
+        key = local_key(latest, community.timezone)
+        return Occurrence(job.kind, latest, key, status == "late", now)
+
+    async def _run(
+        self,
+        job: Job,
+        community: Community,
+        missed: list[datetime],
+        status: str,
+        now: datetime,
+        run: Write,
+    ) -> int:
+        """In one write transaction, claim the latest of `missed` (the older ones as skipped)
+        and, when claimed and not skipped, run it; 1 when it ran."""
+        latest = missed[-1]
         ran = 0
         async with self._db.write() as tx:
             if not await tx.try_lock(f"occurrence:{community.id}:{job.kind}:{latest}"):
@@ -343,15 +326,12 @@ class Scheduler:
                 await self._claim(tx, community, job.kind, due, "skipped", now)
             claimed = await self._claim(tx, community, job.kind, latest, status, now)
             if claimed and status != "skipped":
-                occurrence = Occurrence(
-                    job.kind, latest, local_key(latest, community.timezone), status == "late", now
-                )
-                await job.run(tx, community, occurrence)
+                await run(tx)
                 ran = 1
         if ran:
             lag = (now - latest).total_seconds()
             self._metrics.scheduler_lag.labels(job.kind).observe(max(0.0, lag))
-        self._settled[key] = latest
+        self._settled[(community.id, job.kind)] = latest
         return ran
 
     async def _load_settled(self, communities: Sequence[Community]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.challenges.service import ChallengeService, weekly_key
 from bot.communities.model import Community, Purpose, Schedule
-from bot.scheduler import Job, Occurrence
+from bot.jobs import Job, Occurrence
 from bot.storage.transaction import Transaction
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.communities.model import Community, Purpose, Schedule
 from bot.digests.building import DigestBuilder
-from bot.scheduler import Job, Occurrence
+from bot.jobs import Job, Occurrence
 from bot.storage.transaction import Transaction
 
 

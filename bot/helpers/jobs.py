@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.communities.model import Community, Purpose, Schedule
 from bot.helpers.service import HelperService
-from bot.scheduler import Job, Occurrence
+from bot.jobs import Job, Occurrence
 from bot.storage.transaction import Transaction
 
 DAILY = "30 13 * * *"

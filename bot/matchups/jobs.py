@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.communities.model import Community, Purpose, Schedule
+from bot.jobs import Job, Occurrence
 from bot.matchups.service import MatchService
-from bot.scheduler import Job, Occurrence
 from bot.storage.transaction import Transaction
 
 

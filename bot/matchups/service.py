@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from bot.communities.model import Community, Purpose
 from bot.errors import UserError
+from bot.jobs import Occurrence
 from bot.matchups import messages, organizer_messages
 from bot.matchups.model import (
     ClassMode,
@@ -33,7 +34,6 @@ from bot.matchups.store.personal import restore_blocks
 from bot.members.model import Member
 from bot.members.service import MemberService
 from bot.pauses.service import PauseService
-from bot.scheduler import Occurrence
 from bot.storage.database import Database
 from bot.storage.transaction import Transaction
 from bot.weeks import week_key, week_start

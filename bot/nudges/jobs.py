@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import date
 
 from bot.communities.model import Community, Purpose, Schedule
+from bot.jobs import Job, Occurrence, Write
 from bot.members.model import Member
 from bot.nudges import messages
 from bot.nudges.service import NudgeService
 from bot.outbox import Post, Target, enqueue, enqueue_all, queued
-from bot.scheduler import Job, Occurrence, Write
 from bot.storage.transaction import Transaction
 from bot.weeks import open_week, week_key
 

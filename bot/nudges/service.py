@@ -53,14 +53,6 @@ class NudgeService:
         )
         return found | await self._goals.communities_with_reminders(tx, now)
 
-    async def reminders_due(
-        self, tx: Transaction, community_id: int, now: datetime
-    ) -> list[Reminder]:
-        """The check-in reminders to send now in a community."""
-        return await self.reminders_for(
-            tx, community_id, await self.reminder_candidates(tx, community_id, now), now
-        )
-
     async def reminder_candidates(
         self, tx: Transaction, community_id: int, now: datetime
     ) -> list[tuple[Member, date]]:

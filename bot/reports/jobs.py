@@ -4,8 +4,8 @@ default), only where the community has a reports channel of its own."""
 from __future__ import annotations
 
 from bot.communities.model import Community, Purpose, Schedule
+from bot.jobs import Job, Occurrence
 from bot.reports.service import ReportService, reports_channel
-from bot.scheduler import Job, Occurrence
 from bot.storage.transaction import Transaction
 
 

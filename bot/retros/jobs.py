@@ -8,11 +8,11 @@ for."""
 from __future__ import annotations
 
 from bot.communities.model import Community, Purpose, Schedule
+from bot.jobs import Job, Occurrence
 from bot.nudges.jobs import HOURLY
 from bot.outbox import Target, enqueue
 from bot.retros import messages
 from bot.retros.service import RetroService
-from bot.scheduler import Job, Occurrence
 from bot.storage.transaction import Transaction
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.communities.model import Community, Purpose, Schedule
+from bot.jobs import Job, Occurrence
 from bot.outbox import Target, enqueue
 from bot.replies import Reply
-from bot.scheduler import Job, Occurrence
 from bot.storage.database import Database
 from bot.storage.transaction import Transaction
 

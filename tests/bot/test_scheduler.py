@@ -13,7 +13,8 @@ from bot.clock import ManualClock
 from bot.communities.model import Community, Purpose, Schedule
 from bot.fire_times import occurrences_between
 from bot.identity import CommunityRef, Platform
-from bot.scheduler import Job, Occurrence, Scheduler
+from bot.jobs import Job, Occurrence
+from bot.scheduler import Scheduler
 from bot.storage.database import Database
 from bot.storage.tables import occurrences
 from bot.storage.transaction import Transaction

@@ -15,7 +15,8 @@ from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.communities.model import Community, Schedule
 from bot.identity import CommunityRef, Platform
-from bot.scheduler import Job, Occurrence, Scheduler, Write
+from bot.jobs import Job, Occurrence, Write
+from bot.scheduler import Scheduler
 from bot.storage.tables import occurrences, outbox
 from bot.storage.transaction import Transaction
 from tests.bot.scheduling import posting_job

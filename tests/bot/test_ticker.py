@@ -68,11 +68,10 @@ async def test_the_ticker_keeps_ticking_through_failures_and_stops_when_cancelle
 async def test_the_ticker_wakes_at_the_next_due_time_not_after_its_longest_sleep() -> None:
     scheduler = CountingScheduler(sleep=0.05)  # the next occurrence is 50 ms away
     task = asyncio.ensure_future(run_ticker(scheduler, 3600, lambda: None))  # type: ignore[arg-type]
-    started = asyncio.get_running_loop().time()
+    # Three ticks within 30 s: an interval ticker would sleep an hour after the first.
     await asyncio.wait_for(scheduler.enough.wait(), timeout=30)
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
-    assert asyncio.get_running_loop().time() - started < 60  # not an hour's sleep
     assert scheduler.asked[:2] == [3600, 3600]
 
 

@@ -13,10 +13,10 @@ import sqlalchemy as sa
 
 from bot.app import Cohort
 from bot.clock import ManualClock
+from bot.jobs import Occurrence
 from bot.matchups.store import rounds as store
 from bot.outbox import Message, TargetKind
 from bot.replies import Tone
-from bot.scheduler import Occurrence
 from bot.storage.tables import match_blocks, match_group_members, match_members, outbox
 from tests.fakes.sender import RecordingSender
 from tests.support import caller, reply, text_of

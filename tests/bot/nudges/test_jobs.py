@@ -8,11 +8,11 @@ import sqlalchemy as sa
 
 from bot.app import Cohort
 from bot.clock import ManualClock
+from bot.jobs import Occurrence
 from bot.nudges.jobs import reminders
 from bot.nudges.service import NudgeService
 from bot.outbox import Message, TargetKind
 from bot.replies import Tone
-from bot.scheduler import Occurrence
 from bot.storage.tables import outbox
 from tests.bot.stepping import step_until
 from tests.support import COMMUNITY, caller, reply

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from bot.app import Cohort
 from bot.clock import ManualClock
+from bot.jobs import Occurrence
 from bot.outbox import Message
 from bot.retros.jobs import retros
 from bot.retros.service import RetroService
-from bot.scheduler import Occurrence
 from tests.fakes.sender import RecordingSender
 from tests.support import COMMUNITY
 

@@ -1,0 +1,46 @@
+"""What a scheduled job is: when it runs for a community, what one run of it (an occurrence)
+knows, and how a sweep finds where it has work and decides before it writes."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.communities.model import Community, Schedule
+from bot.storage.transaction import Transaction
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    kind: str
+    due_at: datetime  # UTC
+    local_key: str  # YYYY-MM-DDTHH:MM in the community's zone
+    late: bool
+    started_at: datetime | None = None  # when the run began (the tick); None: at due_at
+
+    @property
+    def local_date(self) -> date:
+        return date.fromisoformat(self.local_key[:10])
+
+
+Pending = Callable[[Transaction, datetime], Awaitable[Collection[int]]]
+Write = Callable[[Transaction], Awaitable[None]]
+Decide = Callable[[Transaction, Community, Occurrence], Awaitable[Write | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A kind of scheduled work. `schedule` says when it runs for a community (None: not
+    there); `run` does it inside the claiming transaction and writes outbox rows."""
+
+    kind: str
+    schedule: Callable[[Community], Schedule | None]
+    run: Callable[[Transaction, Community, Occurrence], Awaitable[None]]
+    pending: Pending | None = None
+    """For a sweep: the ids of the communities where a run at this time may find work (more
+    is fine, fewer is a bug), read in one transaction for every community at once."""
+    decide: Decide | None = None
+    """For a sweep, `run` in two steps: read what to write (one read transaction for every
+    community of the tick) and return the step that writes it, or None when there is
+    nothing to write; only then is the occurrence claimed, in the writing transaction."""
