@@ -8,10 +8,9 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from bot.milestones.model import Completion
+from bot.storage.chunks import chunks
 from bot.storage.tables import members, milestone_completions
 from bot.storage.transaction import Transaction
-
-CHUNK = 500  # member ids per IN list, well under every database's limit on parameters
 
 
 async def completed(tx: Transaction, member_id: int) -> dict[str, Completion]:
@@ -63,10 +62,10 @@ async def dated_for(tx: Transaction, member_ids: Sequence[int]) -> dict[int, dic
     """When each of these members completed each milestone, by member id."""
     table = milestone_completions
     done: dict[int, dict[str, datetime]] = {}
-    for start in range(0, len(member_ids), CHUNK):
+    for chunk in chunks(member_ids):
         rows = await tx.execute(
             sa.select(table.c.member_id, table.c.milestone_id, table.c.completed_at).where(
-                table.c.member_id.in_(list(member_ids[start : start + CHUNK]))
+                table.c.member_id.in_(chunk)
             )
         )
         for r in rows:

@@ -3,7 +3,7 @@ blocks and going idle."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from datetime import datetime
 from typing import Any
@@ -12,15 +12,9 @@ import sqlalchemy as sa
 
 from bot.matchups.model import ClassMode, Entry, MatchSettings, Mode, Participant, Status
 from bot.members.model import Member
+from bot.storage.chunks import chunks
 from bot.storage.tables import match_blocks, match_members, match_settings, members
 from bot.storage.transaction import Transaction
-
-CHUNK = 500  # ids per IN (...) list, well under every driver's parameter limit
-
-
-def chunks(ids: Sequence[int]) -> Iterator[list[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield list(ids[start : start + CHUNK])
 
 
 def join_interests(interests: Iterable[str]) -> str:
