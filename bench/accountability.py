@@ -217,8 +217,8 @@ async def bench(
     def reminders(moment: datetime) -> Callable[[int], Awaitable[object]]:
         async def run(index: int) -> object:
             async with cohort.db.read() as tx:
-                candidates = await nudges.reminder_candidates(tx, community.id, moment)
-                return await nudges.reminders_for(tx, community.id, candidates, moment)
+                candidates = await nudges.reminder_candidates(tx, [community.id], moment)
+                return await nudges.reminders_for(tx, candidates, moment)
 
         return run
 

@@ -9,6 +9,7 @@ import gc
 import os
 import random
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,7 @@ from bot.digests.fetcher import FeedFetcher, FetchLimits, session_factory
 from bot.feature import Feature
 from bot.features import FEATURES
 from bot.identity import Caller, CommunityRef, MemberRef
-from bot.jobs import Job, Occurrence, Write
+from bot.jobs import Decisions, Job, Occurrence, Write
 from bot.outbox import Drainer, Status
 from bot.replies import Reply, Tone
 from bot.settings import Settings
@@ -158,17 +159,20 @@ def timed(
             await job.run(tx, community, occurrence)
             record(occurrence)
 
-        async def decide(tx: Any, community: Any, occurrence: Occurrence) -> Write | None:
+        async def decide(tx: Any, batch: Sequence[tuple[Any, Occurrence]]) -> Decisions:
             assert job.decide is not None
-            write = await job.decide(tx, community, occurrence)
-            if write is None:
-                return None  # nothing to write: not run, as the scheduler counts it
+            writes = await job.decide(tx, batch)
+            due = {community.id: occurrence for community, occurrence in batch}
 
-            async def measured(tx: Any) -> None:
-                await write(tx)
-                record(occurrence)
+            def measured(write: Write, occurrence: Occurrence) -> Write:
+                async def measured(tx: Any) -> None:
+                    await write(tx)
+                    record(occurrence)
 
-            return measured
+                return measured
+
+            # Only what is written counts as run, as the scheduler counts it.
+            return {i: measured(write, due[i]) for i, write in writes.items()}
 
         return replace(job, run=run, decide=None if job.decide is None else decide)
 

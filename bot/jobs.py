@@ -3,7 +3,7 @@ knows, and how a sweep finds where it has work and decides before it writes."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -26,7 +26,9 @@ class Occurrence:
 
 Pending = Callable[[Transaction, datetime], Awaitable[Collection[int]]]
 Write = Callable[[Transaction], Awaitable[None]]
-Decide = Callable[[Transaction, Community, Occurrence], Awaitable[Write | None]]
+Decisions = Mapping[int, Write]
+"""What a sweep decided, by community id: the step that writes each one's posts."""
+Decide = Callable[[Transaction, Sequence[tuple[Community, Occurrence]]], Awaitable[Decisions]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,7 @@ class Job:
     """For a sweep: the ids of the communities where a run at this time may find work (more
     is fine, fewer is a bug), read in one transaction for every community at once."""
     decide: Decide | None = None
-    """For a sweep, `run` in two steps: read what to write (one read transaction for every
-    community of the tick) and return the step that writes it, or None when there is
-    nothing to write; only then is the occurrence claimed, in the writing transaction."""
+    """For a sweep, `run` in two steps: read what to write for many communities at once (a
+    few queries for all of them, in one read transaction) and return, by community id, the
+    step that writes each one's posts (absent: nothing to write there); only then is an
+    occurrence claimed, in the writing transaction."""

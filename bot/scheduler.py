@@ -34,6 +34,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from bot.clock import Clock
+from bot.communities.chunked import FAILED, together
 from bot.communities.model import Community, Schedule
 from bot.fire_times import local_key, next_fire, occurrences_between, trigger
 from bot.jobs import Decide, Job, Occurrence, Write
@@ -45,11 +46,19 @@ from bot.storage.transaction import Transaction
 log = logging.getLogger(__name__)
 
 LATE_AFTER = timedelta(minutes=5)
-FAILED = "scheduled %s failed for community %s"
+DECIDED_TOGETHER = 250
+"""Communities a sweep decides with one call (a few queries for all of them, not a few each)."""
+WRITES_TOGETHER = 50
+"""Communities whose sweep writes share a write transaction: one each made the sweep wait for
+SQLite's write turn once per community, behind every delivery queued meanwhile."""
 REREAD = 60.0
 """Real seconds the scheduler keeps its list of communities when this process changed none
 (another process's changes are seen within this time)."""
 
+
+Claim = tuple[Community, tuple[list[datetime], str, Write]]
+"""A community's occurrences to claim (the latest runs, the older ones are skipped), the
+latest's status, and the step that runs it."""
 
 Communities = Callable[[], Awaitable[list[Community]]]
 """Every community with its schedules: `CommunityService.all` (the scheduler reads no
@@ -154,38 +163,34 @@ class Scheduler:
         now: datetime,
         pending: Collection[int] | None,
     ) -> int:
-        """A sweep that decides before it writes: every community's decision read in one
-        transaction, then a write transaction (its claim, its posts) only where there is
-        something to write, so an hour with nothing new writes nothing."""
+        """A sweep that decides before it writes: DECIDED_TOGETHER communities' decisions
+        read at once, then a write transaction (their claims, their posts) for
+        WRITES_TOGETHER of those with something to write, so an hour with nothing new writes
+        nothing and a busy one takes SQLite's write turn a few times, not once a community."""
         runnable: list[tuple[Community, Occurrence]] = []
         for community, missed in batch:
             latest = missed[-1]
             status = self._status(community, latest, now)
             if not self._passed_over(job, community, latest, status, pending):
                 runnable.append((community, self._occurrence(job, community, latest, status, now)))
-        decided: list[tuple[Community, Occurrence, Write]] = []
-        done = 0
-        while done < len(runnable):
+
+        async def decided(chunk: Sequence[tuple[Community, Occurrence]]) -> list[Claim]:
             async with self._db.read() as tx:
-                for community, occurrence in runnable[done:]:
-                    done += 1
-                    try:
-                        write = await decide(tx, community, occurrence)
-                    except Exception:
-                        log.exception(FAILED, job.kind, community.id)
-                        break  # the rest in a fresh transaction: this one may be aborted
-                    if write is None:
-                        self._settled[(community.id, job.kind)] = occurrence.due_at
-                    else:
-                        decided.append((community, occurrence, write))
-        ran = 0
-        for community, occurrence, write in decided:
-            status = "late" if occurrence.late else "ran"
-            try:
-                ran += await self._run(job, community, [occurrence.due_at], status, now, write)
-            except Exception:
-                log.exception(FAILED, job.kind, community.id)
-        return ran
+                writes = await decide(tx, chunk)
+            for community, occurrence in chunk:
+                if community.id not in writes:
+                    self._settled[(community.id, job.kind)] = occurrence.due_at
+            return [
+                (c, ([o.due_at], "late" if o.late else "ran", writes[c.id]))
+                for c, o in chunk
+                if c.id in writes
+            ]
+
+        async def written(chunk: Sequence[Claim]) -> list[int]:
+            return [await self._run(job, chunk, now)]
+
+        claims = await together(job.kind, runnable, DECIDED_TOGETHER, decided)
+        return sum(await together(job.kind, claims, WRITES_TOGETHER, written))
 
     def _status(self, community: Community, latest: datetime, now: datetime) -> str:
         if community.paused_at is not None or now - latest > self._catchup:
@@ -279,7 +284,7 @@ class Scheduler:
         async def run(tx: Transaction) -> None:
             await job.run(tx, community, occurrence)
 
-        return await self._run(job, community, missed, status, now, run)
+        return await self._run(job, [(community, (missed, status, run))], now)
 
     def _passed_over(
         self,
@@ -303,36 +308,31 @@ class Scheduler:
         key = local_key(latest, community.timezone)
         return Occurrence(job.kind, latest, key, status == "late", now)
 
-    async def _run(
-        self,
-        job: Job,
-        community: Community,
-        missed: list[datetime],
-        status: str,
-        now: datetime,
-        run: Write,
-    ) -> int:
-        """In one write transaction, claim the latest of `missed` (the older ones as skipped)
-        and, when claimed and not skipped, run it; 1 when it ran."""
-        latest = missed[-1]
-        ran = 0
+    async def _run(self, job: Job, claims: Sequence[Claim], now: datetime) -> int:
+        """In one write transaction, for each community: claim the latest of its missed
+        occurrences (the older ones as skipped) and, when claimed and not skipped, run it.
+        Returns how many ran."""
+        ran: list[tuple[Community, datetime, bool]] = []
         async with self._db.write() as tx:
-            if not await tx.try_lock(f"occurrence:{community.id}:{job.kind}:{latest}"):
-                # Another process is running this occurrence (PostgreSQL): the next one is
-                # taken rather than waiting on its claim. Not settled here: a later tick
-                # finds its claim, or runs it if that process's transaction failed.
-                return 0
-            for due in missed[:-1]:
-                await self._claim(tx, community, job.kind, due, "skipped", now)
-            claimed = await self._claim(tx, community, job.kind, latest, status, now)
-            if claimed and status != "skipped":
-                await run(tx)
-                ran = 1
-        if ran:
-            lag = (now - latest).total_seconds()
-            self._metrics.scheduler_lag.labels(job.kind).observe(max(0.0, lag))
-        self._settled[(community.id, job.kind)] = latest
-        return ran
+            for community, (missed, status, run) in claims:
+                latest = missed[-1]
+                if not await tx.try_lock(f"occurrence:{community.id}:{job.kind}:{latest}"):
+                    # Another process is running this occurrence (PostgreSQL): the next one
+                    # is taken rather than waiting on its claim. Not settled here: a later
+                    # tick finds its claim, or runs it if that process's transaction failed.
+                    continue
+                for due in missed[:-1]:
+                    await self._claim(tx, community, job.kind, due, "skipped", now)
+                claimed = await self._claim(tx, community, job.kind, latest, status, now)
+                if claimed and status != "skipped":
+                    await run(tx)
+                ran.append((community, latest, claimed and status != "skipped"))
+        for community, latest, done in ran:
+            if done:
+                lag = (now - latest).total_seconds()
+                self._metrics.scheduler_lag.labels(job.kind).observe(max(0.0, lag))
+            self._settled[(community.id, job.kind)] = latest
+        return sum(done for _, _, done in ran)
 
     async def _load_settled(self, communities: Sequence[Community]) -> None:
         """The newest claim of every (community, kind) not known yet, in one query."""

@@ -19,7 +19,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from bot.checkins import messages, spares_store, store
-from bot.checkins.calendars import judged_in_community, member_calendar
+from bot.checkins.calendars import judged, member_calendar
 from bot.checkins.model import Cached, Checkin, Draft, Entry, Saved
 from bot.checkins.streaks import Calendar, History, Streak, first_break, fold, judge, settle
 from bot.communities.model import Community
@@ -177,27 +177,27 @@ class CheckinService:
         return store.hours_scores(community_id, since)
 
     async def streaks_now(
-        self, tx: Transaction, community_id: int, members: Sequence[Member], now: datetime
+        self, tx: Transaction, members: Sequence[Member], now: datetime
     ) -> dict[int, Streak]:
-        """The streak today of each of these members of one community, by member id."""
-        judged = await self.judged_now(tx, community_id, members, now)
-        return {m.id: judged[m.id][0] if m.id in judged else Streak() for m in members}
+        """The streak today of each of these members, by member id."""
+        found = await self.judged_now(tx, members, now)
+        return {m.id: found[m.id][0] if m.id in found else Streak() for m in members}
 
     async def judged_now(
-        self, tx: Transaction, community_id: int, members: Sequence[Member], now: datetime
+        self, tx: Transaction, members: Sequence[Member], now: datetime
     ) -> dict[int, tuple[Streak, Calendar]]:
         """The streak today of each of these members who has checked in, with the calendar
         that judged it (its pauses: those ending after the week the streak was judged
         through)."""
-        judged = await judged_in_community(tx, community_id, members)
+        kept = await judged(tx, members)
         open_weeks: dict[str, date] = {}
         found: dict[int, tuple[Streak, Calendar]] = {}
         for member in members:
-            if member.id not in judged:
+            if member.id not in kept:
                 continue
             if member.timezone not in open_weeks:
                 open_weeks[member.timezone] = open_week(now, member.timezone)
-            known, calendar = judged[member.id]
+            known, calendar = kept[member.id]
             week = open_weeks[member.timezone]
             found[member.id] = (settle(known.streak, known.through, week, calendar), calendar)
         return found
@@ -218,6 +218,12 @@ class CheckinService:
     ) -> set[tuple[int, date]]:
         """(member id, week) for every check-in of the community in these weeks."""
         return await store.checked_in(tx, community_id, weeks)
+
+    async def checked_in_of(
+        self, tx: Transaction, member_ids: Sequence[int], weeks: Collection[date]
+    ) -> set[tuple[int, date]]:
+        """(member id, week) for every check-in of these members in these weeks."""
+        return await store.checked_in_of(tx, member_ids, weeks)
 
     async def count_checked_in(self, tx: Transaction, community_id: int, week: date) -> int:
         """How many of the community's members have checked in for a week."""
@@ -246,16 +252,16 @@ class CheckinService:
         return await store.newest_blockers(tx, community_id, since)
 
     async def streak_breaks(
-        self, tx: Transaction, community_id: int, members: Sequence[Member], now: datetime
+        self, tx: Transaction, members: Sequence[Member], now: datetime
     ) -> dict[int, date]:
         """For each of these members whose live streak a closed week since their newest
         check-in breaks (nothing keeps it and no freeze is left), that first week."""
-        judged = await judged_in_community(tx, community_id, members)
+        kept = await judged(tx, members)
         found: dict[int, date] = {}
         for member in members:
-            if member.id not in judged or not judged[member.id][0].streak.alive:
+            if member.id not in kept or not kept[member.id][0].streak.alive:
                 continue
-            known, calendar = judged[member.id]
+            known, calendar = kept[member.id]
             week = first_break(
                 known.streak, known.through, open_week(now, member.timezone), calendar
             )
@@ -268,7 +274,7 @@ class CheckinService:
     ) -> dict[int, list[tuple[date, datetime]]]:
         """(week, when) for every week a freeze earned by helping kept, oldest first, for
         each of these members."""
-        return await spares_store.spares_of(tx, member_ids)
+        return await spares_store.spares_of(tx, list(member_ids))
 
     async def spare(self, tx: Transaction, member: Member, week: date, now: datetime) -> bool:
         """Keep `week` of the member's streak with a freeze they earned by helping; False

@@ -9,7 +9,7 @@ It exists exactly when the member has check-ins.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from bot.checkins.model import Cached, Checkin
 from bot.checkins.streaks import Streak
+from bot.storage.chunks import chunks
 from bot.storage.tables import checkin_weeks, checkins, members, streak_spares, streaks
 from bot.storage.transaction import Transaction
 
@@ -117,25 +118,42 @@ async def checked_in(
     return {(r.member_id, r.week_start) for r in rows}
 
 
-async def cached_in_community(
-    tx: Transaction, community_id: int, member_ids: Collection[int] | None = None
-) -> dict[int, Cached]:
-    """The cached streak of every member of a community who has checked in (or of those of
-    `member_ids` who have), by member id."""
-    query = _of_members(sa.select(streaks), streaks.c.member_id, community_id, member_ids)
+async def checked_in_of(
+    tx: Transaction, member_ids: Sequence[int], weeks: Collection[date]
+) -> set[tuple[int, date]]:
+    """(member id, week) for every check-in of these members in these weeks."""
+    found: set[tuple[int, date]] = set()
+    for chunk in chunks(member_ids):
+        rows = await tx.execute(
+            sa.select(checkins.c.member_id, checkins.c.week_start).where(
+                checkins.c.member_id.in_(chunk), checkins.c.week_start.in_(list(weeks))
+            )
+        )
+        found.update((r.member_id, r.week_start) for r in rows)
+    return found
+
+
+async def cached_in_community(tx: Transaction, community_id: int) -> dict[int, Cached]:
+    """The cached streak of every member of a community who has checked in, by member id."""
+    query = _of_community(sa.select(streaks), streaks.c.member_id, community_id)
     return {r.member_id: _cached(r) for r in await tx.execute(query)}
 
 
-def _of_members(
-    query: sa.Select[Any],
-    member_id: sa.Column[int],
-    community_id: int,
-    member_ids: Collection[int] | None,
+async def cached_of(tx: Transaction, member_ids: Sequence[int]) -> dict[int, Cached]:
+    """The cached streak of each of these members who has checked in, by member id."""
+    found: dict[int, Cached] = {}
+    for chunk in chunks(member_ids):
+        rows = await tx.execute(sa.select(streaks).where(streaks.c.member_id.in_(chunk)))
+        found.update((r.member_id, _cached(r)) for r in rows)
+    return found
+
+
+def _of_community(
+    query: sa.Select[Any], member_id: sa.Column[int], community_id: int
 ) -> sa.Select[Any]:
-    """`query` narrowed to a community's members, or to those of `member_ids` among them."""
+    """`query` narrowed to a community's members."""
     query = query.join(members, members.c.id == member_id)
-    query = query.where(members.c.community_id == community_id)
-    return query if member_ids is None else query.where(member_id.in_(list(member_ids)))
+    return query.where(members.c.community_id == community_id)
 
 
 def _cached(row: sa.Row[Any]) -> Cached:
@@ -359,19 +377,6 @@ async def cached(tx: Transaction, member_id: int) -> Cached | None:
         await tx.execute(sa.select(streaks).where(streaks.c.member_id == member_id))
     ).one_or_none()
     return None if row is None else _cached(row)
-
-
-async def spared_in_community(
-    tx: Transaction, community_id: int, member_ids: Collection[int] | None = None
-) -> dict[int, frozenset[date]]:
-    """The spared weeks of every member of a community who has any (or of those of
-    `member_ids`), by member id."""
-    query = sa.select(streak_spares.c.member_id, streak_spares.c.week_start)
-    rows = await tx.execute(_of_members(query, streak_spares.c.member_id, community_id, member_ids))
-    found: dict[int, set[date]] = {}
-    for r in rows:
-        found.setdefault(r.member_id, set()).add(r.week_start)
-    return {member_id: frozenset(weeks) for member_id, weeks in found.items()}
 
 
 async def delete_of_member(tx: Transaction, community_id: int, member_id: int) -> None:

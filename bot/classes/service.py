@@ -48,7 +48,7 @@ class ClassService:
         async with self._db.read() as tx:
             classmates = await self.members_of(tx, community.id, month)
             last = await self._checkins.last_weeks(tx, community.id)
-            streaks = await self._checkins.streaks_now(tx, community.id, classmates, now)
+            streaks = await self._checkins.streaks_now(tx, classmates, now)
         active = sum(
             m.id in last and last[m.id] >= open_week(now, m.timezone) - WEEK for m in classmates
         )

@@ -72,7 +72,7 @@ class Rewards:
         """Spend freezes earned by helping on the weeks that would break a live streak, oldest
         week first, while the member holds any. Returns who was spared and how many weeks."""
         members = await self._members.active_in(tx, community.id)
-        breaks = await self._checkins.streak_breaks(tx, community.id, members, now)
+        breaks = await self._checkins.streak_breaks(tx, members, now)
         spared: list[tuple[Member, int]] = []
         breaking = sorted((m for m in members if m.id in breaks), key=lambda m: m.id)
         balances = await self.balances_of(tx, [m.id for m in breaking])
@@ -83,7 +83,7 @@ class Rewards:
             while held > count and week is not None:
                 await self._checkins.spare(tx, member, week, now)
                 count += 1
-                found = await self._checkins.streak_breaks(tx, community.id, [member], now)
+                found = await self._checkins.streak_breaks(tx, [member], now)
                 week = found.get(member.id)
             if count:
                 spared.append((member, count))

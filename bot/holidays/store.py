@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 import sqlalchemy as sa
 
 from bot.holidays.model import Declared
+from bot.storage.chunks import chunks
 from bot.storage.tables import holiday_weeks
 from bot.storage.transaction import Transaction
 
@@ -16,6 +18,20 @@ async def weeks(tx: Transaction, community_id: int) -> frozenset[date]:
         sa.select(holiday_weeks.c.week_start).where(holiday_weeks.c.community_id == community_id)
     )
     return frozenset(r.week_start for r in rows)
+
+
+async def weeks_in(tx: Transaction, community_ids: Sequence[int]) -> dict[int, frozenset[date]]:
+    """The holiday weeks of each of these communities that declared any, by community id."""
+    found: dict[int, set[date]] = {}
+    for chunk in chunks(community_ids):
+        rows = await tx.execute(
+            sa.select(holiday_weeks.c.community_id, holiday_weeks.c.week_start).where(
+                holiday_weeks.c.community_id.in_(chunk)
+            )
+        )
+        for r in rows:
+            found.setdefault(r.community_id, set()).add(r.week_start)
+    return {community_id: frozenset(weeks) for community_id, weeks in found.items()}
 
 
 async def add(tx: Transaction, community_id: int, week: date, by: str, now: datetime) -> bool:

@@ -152,15 +152,16 @@ class MemberService:
             raise UserError(messages.NOT_JOINED)
         return member
 
-    async def reminded_zones(self, tx: Transaction, community_id: int) -> set[str]:
-        """The time zones of the community's active members who take reminders."""
-        return await store.reminded_zones(tx, community_id)
+    async def reminded_zones(self, tx: Transaction, community_ids: Sequence[int]) -> set[str]:
+        """The time zones of these communities' active members who take reminders."""
+        return await store.reminded_zones(tx, community_ids)
 
     async def reminded_in(
-        self, tx: Transaction, community_id: int, zones: Collection[str]
+        self, tx: Transaction, community_ids: Sequence[int], zones: Collection[str]
     ) -> list[Member]:
-        """The community's active members who take reminders in one of these time zones."""
-        return await store.reminded_in(tx, community_id, zones) if zones else []
+        """These communities' active members who take reminders in one of these time zones,
+        by id."""
+        return await store.reminded_in(tx, community_ids, zones) if zones else []
 
     async def reminded_zones_everywhere(self, tx: Transaction) -> set[str]:
         """The time zones of the active members who take reminders, in every community (a

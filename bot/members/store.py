@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.members.model import Joined, Member, Profile
+from bot.storage.chunks import chunks
 from bot.storage.tables import members
 from bot.storage.transaction import Transaction
 
@@ -41,30 +42,35 @@ async def get(tx: Transaction, community_id: int, user_id: str) -> Member | None
     return None if row is None else _member(row)
 
 
-async def reminded_zones(tx: Transaction, community_id: int) -> set[str]:
-    """The time zones of the community's active members who take reminders."""
-    rows = await tx.execute(
-        sa.select(members.c.timezone)
-        .distinct()
-        .where(
-            members.c.community_id == community_id,
-            members.c.left_at.is_(None),
-            members.c.nudges.is_(True),
+async def reminded_zones(tx: Transaction, community_ids: Sequence[int]) -> set[str]:
+    """The time zones of these communities' active members who take reminders."""
+    found: set[str] = set()
+    for chunk in chunks(community_ids):
+        rows = await tx.execute(
+            sa.select(members.c.timezone)
+            .distinct()
+            .where(members.c.community_id.in_(chunk), _reminded())
         )
-    )
-    return {r.timezone for r in rows}
+        found.update(r.timezone for r in rows)
+    return found
 
 
 def _reminded() -> sa.ColumnElement[bool]:
     return sa.and_(members.c.left_at.is_(None), members.c.nudges.is_(True))
 
 
-async def reminded_in(tx: Transaction, community_id: int, zones: Collection[str]) -> list[Member]:
-    """The community's active members who take reminders in one of these zones, by id."""
-    query = sa.select(members).where(
-        members.c.community_id == community_id, _reminded(), members.c.timezone.in_(list(zones))
-    )
-    return [_member(r) for r in await tx.execute(query.order_by(members.c.id))]
+async def reminded_in(
+    tx: Transaction, community_ids: Sequence[int], zones: Collection[str]
+) -> list[Member]:
+    """The active members of these communities who take reminders in one of these zones,
+    by id."""
+    found: list[Member] = []
+    for chunk in chunks(community_ids):
+        query = sa.select(members).where(
+            members.c.community_id.in_(chunk), _reminded(), members.c.timezone.in_(list(zones))
+        )
+        found += [_member(r) for r in await tx.execute(query)]
+    return sorted(found, key=lambda m: m.id)
 
 
 async def reminded_zones_everywhere(tx: Transaction) -> set[str]:

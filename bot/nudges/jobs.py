@@ -8,7 +8,8 @@ each member is reminded on their own clock; each goes once (key
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 
 from bot.communities.model import Community, Purpose, Schedule
 from bot.jobs import Job, Occurrence, Write
@@ -48,51 +49,63 @@ def reminders(service: NudgeService) -> Job:
         checkins = community.schedule(Purpose.CHECKINS)
         return Schedule(Purpose.CHECKINS, 0, "00:00", enabled=checkins.enabled, cron=HOURLY)
 
-    async def decide(tx: Transaction, community: Community, occurrence: Occurrence) -> Write | None:
+    async def decide(
+        tx: Transaction, batch: Sequence[tuple[Community, Occurrence]]
+    ) -> dict[int, Write]:
         # Decide on the time the run started, not the time it was due: a late run must not
         # remind about a week already closed.
-        now = occurrence.started_at or occurrence.due_at
-        # The window is open for hours and each run finds the same members: those already
-        # queued are dropped before the costly half of the decision (check-ins, pauses,
-        # streaks), and a run with nothing new writes nothing.
-        candidates = {
-            _nudge_key(community, member, week): (member, week)
-            for member, week in await service.reminder_candidates(tx, community.id, now)
-        }
-        goals = {
-            f"goal-due:{community.id}:{goal.id}": (member, goal)
-            for member, goal in await service.goals_due(tx, community.id, now)
-        }
-        known = await queued(tx, community, [*candidates, *goals])
-        waiting = [candidate for key, candidate in candidates.items() if key not in known]
-        posts = [
-            Post(
-                _nudge_key(community, due.member, due.week),
-                Target.direct(due.member.user_id),
-                messages.reminder(due),
-            )
-            for due in await service.reminders_for(tx, community.id, waiting, now)
-        ]
-        posts += [
-            Post(key, Target.direct(member.user_id), messages.goal_due(goal))
-            for key, (member, goal) in goals.items()
-            if key not in known
-        ]
-        if not posts:
-            return None
-
-        async def write(tx: Transaction) -> None:
-            await enqueue_all(tx, community=community, posts=posts, now=now)
-
-        return write
+        at: dict[datetime, list[Community]] = {}
+        for community, occurrence in batch:
+            at.setdefault(occurrence.started_at or occurrence.due_at, []).append(community)
+        writes: dict[int, Write] = {}
+        for now, communities in at.items():
+            writes |= await _decide_at(service, tx, communities, now)
+        return writes
 
     async def run(tx: Transaction, community: Community, occurrence: Occurrence) -> None:
-        write = await decide(tx, community, occurrence)
+        write = (await decide(tx, [(community, occurrence)])).get(community.id)
         if write is not None:
             await write(tx)
 
     return Job("reminders", schedule, run, pending=service.pending, decide=decide)
 
 
-def _nudge_key(community: Community, member: Member, week: date) -> str:
-    return f"nudge:{community.id}:{member.id}:{week_key(week)}"
+async def _decide_at(
+    service: NudgeService, tx: Transaction, communities: Sequence[Community], now: datetime
+) -> dict[int, Write]:
+    """The reminders of these communities at `now`, by community: a write for each community
+    with one to queue. The window is open for hours and each run finds the same members:
+    those already queued are dropped before the costly half of the decision (check-ins,
+    pauses, streaks), and a community with nothing new gets no write."""
+    by_id = {c.id: c for c in communities}
+    candidates = {
+        _nudge_key(member, week): (member, week)
+        for member, week in await service.reminder_candidates(tx, list(by_id), now)
+    }
+    goals = {
+        f"goal-due:{member.community_id}:{goal.id}": (member, goal)
+        for member, goal in await service.goals_due(tx, list(by_id), now)
+    }
+    known = await queued(tx, [*candidates, *goals])
+    waiting = [candidate for key, candidate in candidates.items() if key not in known]
+    posts: dict[int, list[Post]] = {}
+    for due in await service.reminders_for(tx, waiting, now):
+        key = _nudge_key(due.member, due.week)
+        post = Post(key, Target.direct(due.member.user_id), messages.reminder(due))
+        posts.setdefault(due.member.community_id, []).append(post)
+    for key, (member, goal) in goals.items():
+        if key not in known:
+            post = Post(key, Target.direct(member.user_id), messages.goal_due(goal))
+            posts.setdefault(member.community_id, []).append(post)
+    return {i: _queue(by_id[i], found, now) for i, found in posts.items()}
+
+
+def _queue(community: Community, posts: list[Post], now: datetime) -> Write:
+    async def write(tx: Transaction) -> None:
+        await enqueue_all(tx, community=community, posts=posts, now=now)
+
+    return write
+
+
+def _nudge_key(member: Member, week: date) -> str:
+    return f"nudge:{member.community_id}:{member.id}:{week_key(week)}"

@@ -16,7 +16,7 @@ from bot.checkins.service import CheckinService
 from bot.communities.model import Community
 from bot.goals.model import Goal
 from bot.goals.service import GoalService
-from bot.holidays.calendar import holiday_weeks
+from bot.holidays.calendar import holiday_weeks, holiday_weeks_in
 from bot.members.model import Member
 from bot.members.service import MemberService, active_member
 from bot.nudges.model import Reminder
@@ -54,37 +54,37 @@ class NudgeService:
         return found | await self._goals.communities_with_reminders(tx, now)
 
     async def reminder_candidates(
-        self, tx: Transaction, community_id: int, now: datetime
+        self, tx: Transaction, community_ids: Sequence[int], now: datetime
     ) -> list[tuple[Member, date]]:
-        """The members whose reminder window is open now, each with the week it is about:
-        active, taking nudges, in a time zone whose window is open, the week no holiday.
-        The cheap half of the decision: a job drops those it already reminded before asking
-        `reminders_for` about the rest."""
-        zones = await self._members.reminded_zones(tx, community_id)
-        due = [z for z in zones if reminder_due(now, z)]
+        """The members of these communities whose reminder window is open now, each with the
+        week it is about: active, taking nudges, in a time zone whose window is open, the
+        week no holiday. The cheap half of the decision: a job drops those it already
+        reminded before asking `reminders_for` about the rest."""
+        zones = await self._members.reminded_zones(tx, community_ids)
+        due = {z: open_week(now, z) for z in zones if reminder_due(now, z)}
         if not due:
             return []
-        holidays = await holiday_weeks(tx, community_id)
-        open_weeks = {z: w for z in due if (w := open_week(now, z)) not in holidays}
-        takers = await self._members.reminded_in(tx, community_id, open_weeks)
-        return [(m, open_weeks[m.timezone]) for m in takers]
+        holidays = await holiday_weeks_in(tx, community_ids)
+        return [
+            (m, due[m.timezone])
+            for m in await self._members.reminded_in(tx, community_ids, due)
+            if due[m.timezone] not in holidays.get(m.community_id, ())
+        ]
 
     async def reminders_for(
-        self,
-        tx: Transaction,
-        community_id: int,
-        candidates: Sequence[tuple[Member, date]],
-        now: datetime,
+        self, tx: Transaction, candidates: Sequence[tuple[Member, date]], now: datetime
     ) -> list[Reminder]:
-        """Of these candidates, those to remind: not checked in for the week, not away today
-        or on its Sunday, and with a streak still alive."""
+        """Of these candidates (of any communities), those to remind: not checked in for the
+        week, not away today or on its Sunday, and with a streak still alive."""
         if not candidates:
             return []
-        checked = await self._checkins.checked_in(tx, community_id, {w for _, w in candidates})
+        checked = await self._checkins.checked_in_of(
+            tx, [m.id for m, _ in candidates], {w for _, w in candidates}
+        )
         waiting = [(m, week) for m, week in candidates if (m.id, week) not in checked]
         if not waiting:
             return []
-        judged = await self._checkins.judged_now(tx, community_id, [m for m, _ in waiting], now)
+        judged = await self._checkins.judged_now(tx, [m for m, _ in waiting], now)
         found: list[Reminder] = []
         for member, week in waiting:
             if member.id not in judged:  # never checked in: no streak to keep
@@ -98,10 +98,16 @@ class NudgeService:
         return found
 
     async def goals_due(
-        self, tx: Transaction, community_id: int, now: datetime
+        self, tx: Transaction, community_ids: Sequence[int], now: datetime
     ) -> list[tuple[Member, Goal]]:
-        """The goal reminders to send now in a community."""
-        return await self._goals.due_reminders(tx, community_id, now)
+        """The goal reminders to send now in these communities: asked in the few with an open
+        goal due around today."""
+        around = await self._goals.communities_with_reminders(tx, now)
+        found: list[tuple[Member, Goal]] = []
+        for community_id in community_ids:
+            if community_id in around:
+                found += await self._goals.due_reminders(tx, community_id, now)
+        return found
 
     async def checkin_prompt(
         self, tx: Transaction, community_id: int, week: date

@@ -175,8 +175,8 @@ class Post:
 
 
 ENQUEUE_CHUNK = 500
-"""Rows per INSERT of `enqueue_all`: twelve bound values each, well under SQLite's and
-asyncpg's limit of 32,767 per statement."""
+"""Rows handed to one execute of `enqueue_all`: SQLAlchemy splits them into INSERTs under
+SQLite's and asyncpg's limit of 32,767 bound values; this bounds what is held at once."""
 
 
 async def enqueue_all(
@@ -185,10 +185,14 @@ async def enqueue_all(
     """Queue several messages to go out now in the caller's transaction, one statement per
     ENQUEUE_CHUNK rather than one each (a round of reminders). Keys already queued are
     skipped; returns how many were new."""
+    # The rows as parameters of one statement, not as its VALUES: SQLAlchemy compiles it once
+    # and batches the rows itself, where VALUES of a new length compiled a new statement each
+    # time. RETURNING counts the new rows (PostgreSQL's driver gives no count for a batch).
+    insert = tx.insert_ignoring_conflicts(outbox).returning(outbox.c.id)
     new = 0
     for start in range(0, len(posts), ENQUEUE_CHUNK):
         rows = [_row(community, post, now, now) for post in posts[start : start + ENQUEUE_CHUNK]]
-        new += (await tx.execute(tx.insert_ignoring_conflicts(outbox, rows))).rowcount
+        new += len((await tx.execute(insert, rows)).all())
     return new
 
 
@@ -216,17 +220,14 @@ def stored_key(key: str) -> str:
     return key[: length or len(key)]
 
 
-async def queued(tx: Transaction, community: Community, keys: Collection[str]) -> set[str]:
-    """Which of these keys the community's outbox already holds: a job that decides the same
-    posts every hour (reminders) words and queues only the new ones."""
+async def queued(tx: Transaction, keys: Collection[str]) -> set[str]:
+    """Which of these keys the outbox already holds (a key names its community): a job that
+    decides the same posts every hour (reminders) words and queues only the new ones."""
     stored = sorted({stored_key(k) for k in keys})
     held: set[str] = set()
     for start in range(0, len(stored), QUEUED_CHUNK):
         rows = await tx.execute(
-            sa.select(outbox.c.key).where(
-                outbox.c.community_id == community.id,
-                outbox.c.key.in_(stored[start : start + QUEUED_CHUNK]),
-            )
+            sa.select(outbox.c.key).where(outbox.c.key.in_(stored[start : start + QUEUED_CHUNK]))
         )
         held.update(r.key for r in rows)
     return {k for k in keys if stored_key(k) in held}

@@ -3,6 +3,7 @@ transaction. Dates are calendar dates on each member's own clock; ask `Pause.cov
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from bot.pauses import store
@@ -20,6 +21,13 @@ async def community_pauses(
 ) -> dict[int, tuple[Pause, ...]]:
     """The pauses of a community's members that end after a date, by member id."""
     return await store.of_community(tx, community_id, ending_after)
+
+
+async def pauses_of(
+    tx: Transaction, member_ids: Sequence[int], ending_after: date
+) -> dict[int, tuple[Pause, ...]]:
+    """The pauses of these members that end after a date, by member id."""
+    return await store.of_members(tx, member_ids, ending_after)
 
 
 async def pause_under_way(tx: Transaction, member_id: int, day: date) -> Pause | None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime
 
 import sqlalchemy as sa
 
 from bot.pauses.model import Pause, Paused
+from bot.storage.chunks import chunks
 from bot.storage.tables import members, pauses
 from bot.storage.transaction import Transaction
 
@@ -33,6 +35,22 @@ async def of_community(
     found: defaultdict[int, list[Pause]] = defaultdict(list)
     for r in rows:
         found[r.member_id].append(Pause(r.starts_on, r.ends_on))
+    return {member_id: tuple(p) for member_id, p in found.items()}
+
+
+async def of_members(
+    tx: Transaction, member_ids: Sequence[int], ending_after: date
+) -> dict[int, tuple[Pause, ...]]:
+    """The pauses of these members that end after a date, by member id."""
+    found: defaultdict[int, list[Pause]] = defaultdict(list)
+    for chunk in chunks(member_ids):
+        rows = await tx.execute(
+            sa.select(pauses.c.member_id, pauses.c.starts_on, pauses.c.ends_on).where(
+                pauses.c.member_id.in_(chunk), pauses.c.ends_on > ending_after
+            )
+        )
+        for r in rows:
+            found[r.member_id].append(Pause(r.starts_on, r.ends_on))
     return {member_id: tuple(p) for member_id, p in found.items()}
 
 

@@ -102,7 +102,7 @@ class ReportService:
         recent = set(weeks_between(monday - 3 * WEEK, monday + WEEK))
         checked = await self._checkins.checked_in(tx, community.id, recent)
         last = await self._checkins.last_weeks(tx, community.id)
-        streaks = await self._checkins.streaks_now(tx, community.id, active, now)
+        streaks = await self._checkins.streaks_now(tx, active, now)
         risky = figures.at_risk(active, last, streaks, checked, holidays, pauses, now)
         before = figures.missed_before(active, checked, holidays, pauses, now - WEEK)
         still = {a.member.id for a in risky}
@@ -173,7 +173,7 @@ class ReportService:
             pause = await self._pauses.upcoming(tx, member.id, today)
             if pause is not None and pause.covers(today):
                 raise UserError(messages.paused(member, pause.ends_on))
-            streak = (await self._checkins.streaks_now(tx, community.id, [member], now))[member.id]
+            streak = (await self._checkins.streaks_now(tx, [member], now))[member.id]
             queued = await enqueue(
                 tx,
                 community=community,

@@ -191,9 +191,13 @@ class Transaction:
             group.join(table, table.c.id.in_(first))
         )
 
-    def insert_ignoring_conflicts(self, table: sa.Table, values: Parameters) -> sa.Insert:
-        """An INSERT that silently skips rows violating a unique constraint."""
-        return self.insert(table).values(values).on_conflict_do_nothing()
+    def insert_ignoring_conflicts(
+        self, table: sa.Table, values: Parameters | None = None
+    ) -> sa.Insert:
+        """An INSERT that silently skips rows violating a unique constraint. Without `values`,
+        the rows are given to `execute`: one compiled statement whatever their number."""
+        insert = self.insert(table)
+        return (insert if values is None else insert.values(values)).on_conflict_do_nothing()
 
     def upsert(self, table: sa.Table, values: Mapping[str, Any], key: Sequence[str]) -> sa.Insert:
         """An INSERT that updates the non-key columns when the key already exists."""

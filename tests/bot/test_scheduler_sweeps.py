@@ -4,18 +4,20 @@ before the pause stays queued; a sweep claims an occurrence only where its check
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from bot import scheduler as scheduler_module
 from bot.app import Cohort
 from bot.clock import ManualClock
 from bot.communities.model import Community, Schedule
 from bot.identity import CommunityRef, Platform
-from bot.jobs import Job, Occurrence, Write
+from bot.jobs import Decisions, Job, Occurrence, Write
 from bot.scheduler import Scheduler
 from bot.storage.tables import occurrences, outbox
 from bot.storage.transaction import Transaction
@@ -170,6 +172,8 @@ class DecidingSweep:
         self.decided: list[int] = []
         self.written: list[tuple[int, str]] = []
         self.order: list[str] = []  # what ran, in order
+        self.batches: list[list[int]] = []  # the communities of each call to decide
+        self.unwritable: set[int] = set()  # communities whose write fails
         hourly = posting_job(cohort.db).schedule
 
         def schedule(community: Community) -> Schedule | None:
@@ -177,20 +181,18 @@ class DecidingSweep:
             return weekly and replace(weekly, cron="0 * * * *")
 
         async def decide(
-            tx: Transaction, community: Community, occurrence: Occurrence
-        ) -> Write | None:
-            self.decided.append(community.id)
-            if community.id in self.broken:
-                await tx.execute(sa.text("SELECT * FROM no_such_table"))  # aborts it on PostgreSQL
-            post = self.posts.get(community.id)
-            if post is None:
-                return None
-
-            async def write(tx: Transaction) -> None:
-                self.written.append((community.id, f"{post} {occurrence.local_key}"))
-                self.order.append("sweep")
-
-            return write
+            tx: Transaction, batch: Sequence[tuple[Community, Occurrence]]
+        ) -> Decisions:
+            self.batches.append([c.id for c, _ in batch])
+            writes: dict[int, Write] = {}
+            for community, occurrence in batch:
+                self.decided.append(community.id)
+                if community.id in self.broken:
+                    await tx.execute(sa.text("SELECT * FROM no_such_table"))  # aborts on PostgreSQL
+                post = self.posts.get(community.id)
+                if post is not None:
+                    writes[community.id] = self._write(community, f"{post} {occurrence.local_key}")
+            return writes
 
         async def run(tx: Transaction, community: Community, occurrence: Occurrence) -> None:
             raise AssertionError("a deciding sweep is decided, then written")
@@ -199,6 +201,15 @@ class DecidingSweep:
             return {c.id for c in await cohort.communities.all()}
 
         self.job = Job("deciding", schedule, run, pending=pending, decide=decide)
+
+    def _write(self, community: Community, post: str) -> Write:
+        async def write(tx: Transaction) -> None:
+            if community.id in self.unwritable:
+                await tx.execute(sa.text("SELECT * FROM no_such_table"))
+            self.written.append((community.id, post))
+            self.order.append("sweep")
+
+        return write
 
 
 async def _communities(cohort: Cohort, count: int) -> list[int]:
@@ -267,3 +278,46 @@ async def test_the_posts_due_at_a_time_go_before_a_deciding_sweep_of_that_time(
     clock.set(MONDAY)  # the weekly post and the hourly sweep are both due
     assert await scheduler.tick() == 2
     assert sweep.order == ["weekly", "sweep"]
+
+
+async def test_a_deciding_sweep_decides_many_communities_at_once_and_writes_them_together(
+    cohort: Cohort, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = await _communities(cohort, 3)
+    monkeypatch.setattr(scheduler_module, "DECIDED_TOGETHER", 2)
+    sweep = DecidingSweep(cohort)
+    sweep.posts = dict.fromkeys(ids, "post")
+    opened: list[None] = []
+    write = cohort.db.write
+
+    def counted() -> AbstractAsyncContextManager[Transaction]:
+        opened.append(None)
+        return write()
+
+    monkeypatch.setattr(cohort.db, "write", counted)
+    scheduler = Scheduler(cohort.db, clock, [sweep.job], 12 * HOUR, cohort.communities.all)
+    clock.set(MONDAY)
+    assert await scheduler.tick() == 3
+    assert sweep.batches == [ids[:2], ids[2:]]
+    assert len(opened) == 1  # three communities' claims and posts in one write transaction
+    assert [c for c, _ in sweep.written] == ids
+    assert [status for _, _, status in await _claims(cohort)] == ["ran"] * 3
+
+
+async def test_a_community_whose_write_fails_leaves_the_others_written(
+    cohort: Cohort, clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    ids = await _communities(cohort, 3)
+    sweep = DecidingSweep(cohort)
+    sweep.posts = dict.fromkeys(ids, "post")
+    sweep.unwritable = {ids[1]}
+    scheduler = Scheduler(cohort.db, clock, [sweep.job], 12 * HOUR, cohort.communities.all)
+    clock.set(MONDAY)
+    assert await scheduler.tick() == 2
+    assert f"scheduled deciding failed for community {ids[1]}" in caplog.text
+    async with cohort.db.read() as tx:
+        claimed = await tx.execute(sa.select(occurrences.c.community_id))
+        assert sorted(r.community_id for r in claimed) == [ids[0], ids[2]]
+    sweep.unwritable = set()
+    assert await scheduler.tick() == 1  # not settled: written at the next tick
+    assert [c for c, _ in sweep.written][-1] == ids[1]

@@ -242,7 +242,7 @@ async def test_a_freeze_earned_by_helping_keeps_a_streak_through_a_missed_week(
     bob, eve = await member_of(cohort, "bob"), await member_of(cohort, "eve")
     checkins = cohort.services.get(CheckinService)
     async with cohort.db.read() as tx:
-        streaks = await checkins.streaks_now(tx, community.id, [bob, eve], clock.now())
+        streaks = await checkins.streaks_now(tx, [bob, eve], clock.now())
         history, _ = await checkins.history(tx, community.id, bob, clock.now())
     assert (streaks[bob.id].current, streaks[eve.id].current) == (1, 0)
     assert history.mark(date(2026, 11, 30)) is Mark.SPARED

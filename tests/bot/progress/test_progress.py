@@ -158,7 +158,7 @@ async def test_the_card_shows_a_week_kept_by_helping(
     ada = await member_of(cohort, "ada")
     checkins = cohort.services.get(CheckinService)
     async with cohort.db.write() as tx:
-        (week,) = (await checkins.streak_breaks(tx, community.id, [ada], clock.now())).values()
+        (week,) = (await checkins.streak_breaks(tx, [ada], clock.now())).values()
         await checkins.spare(tx, ada, week, clock.now())
     service = cohort.services.get(ProgressService)
     result = await service.progress(community, "ada", False, None, clock.now())

@@ -1,0 +1,44 @@
+"""Work done for many communities at once (a sweep's decisions, its writes), falling back to
+one community at a time where a chunk fails."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
+
+from bot.communities.model import Community
+
+log = logging.getLogger(__name__)
+
+FAILED = "scheduled %s failed for community %s"
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+async def together(
+    kind: str,
+    items: Sequence[tuple[Community, T]],
+    size: int,
+    act: Callable[[Sequence[tuple[Community, T]]], Awaitable[list[R]]],
+) -> list[R]:
+    """`act` on `size` communities' items at a time; a chunk that fails is done again a
+    community at a time, each in a transaction of its own, so one community's failure
+    costs the others nothing."""
+    done: list[R] = []
+    for start in range(0, len(items), size):
+        chunk = items[start : start + size]
+        try:
+            done += await act(chunk)
+            continue
+        except Exception:
+            if len(chunk) == 1:
+                log.exception(FAILED, kind, chunk[0][0].id)
+                continue
+            log.warning("%s failed for %d communities at once; one at a time", kind, len(chunk))
+        for one in chunk:
+            try:
+                done += await act([one])
+            except Exception:
+                log.exception(FAILED, kind, one[0].id)
+    return done
