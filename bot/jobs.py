@@ -43,7 +43,9 @@ class Job:
     """For a sweep: the ids of the communities where a run at this time may find work (more
     is fine, fewer is a bug), read in one transaction for every community at once."""
     decide: Decide | None = None
-    """For a sweep, `run` in two steps: read what to write for many communities at once (a
-    few queries for all of them, in one read transaction) and return, by community id, the
-    step that writes each one's posts (absent: nothing to write there); only then is an
-    occurrence claimed, in the writing transaction."""
+    """`run` in two steps: read what to write for some communities, in a read transaction,
+    and return, by community id, the step that writes each one's posts (absent: nothing to
+    write there), run in the claiming transaction. A sweep (with `pending`) decides many
+    communities at once and claims an occurrence only where it writes; another job is
+    decided a community at a time and claimed either way, its slow reading (a report's
+    chart) kept out of SQLite's write turn."""

@@ -142,7 +142,7 @@ class Scheduler:
         wanted = await self._pending(plans, now)
         ran = 0
         for job, community, missed in plans:
-            if job.decide is not None:
+            if _deciding_sweep(job):
                 continue
             try:
                 ran += await self._settle(job, community, missed, now, wanted.get(job.kind))
@@ -150,7 +150,7 @@ class Scheduler:
                 log.exception(FAILED, job.kind, community.id)
         # Deciding sweeps last: the posts due now must not wait behind a round of reminders.
         for job in self._jobs:
-            if job.decide is not None:
+            if job.decide is not None and _deciding_sweep(job):
                 batch = [(c, missed) for j, c, missed in plans if j is job]
                 ran += await self._sweep(job, job.decide, batch, now, wanted.get(job.kind))
         return ran
@@ -281,9 +281,16 @@ class Scheduler:
             missed = [latest]
         occurrence = self._occurrence(job, community, latest, status, now)
 
-        async def run(tx: Transaction) -> None:
+        async def ran(tx: Transaction) -> None:
             await job.run(tx, community, occurrence)
 
+        run: Write = ran
+        if job.decide is not None and status != "skipped":
+            # Decided before the write transaction (a report's chart must not hold SQLite's
+            # write turn); claimed whether or not there is something to write.
+            async with self._db.read() as tx:
+                decided = await job.decide(tx, [(community, occurrence)])
+            run = decided.get(community.id, _nothing)
         return await self._run(job, [(community, (missed, status, run))], now)
 
     def _passed_over(
@@ -378,3 +385,12 @@ class Scheduler:
         if claimed and status == "skipped":
             log.info("skipped %s for community %s due %s", kind, community.id, due.isoformat())
         return claimed
+
+
+def _deciding_sweep(job: Job) -> bool:
+    """A sweep that decides before it writes, for many communities at once, last in a tick."""
+    return job.decide is not None and job.pending is not None
+
+
+async def _nothing(tx: Transaction) -> None:
+    """The write of a job that decided there was nothing to write."""

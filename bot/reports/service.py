@@ -28,7 +28,7 @@ from bot.holidays.calendar import holiday_weeks
 from bot.matchups.service import MatchService
 from bot.members.service import MemberService
 from bot.milestones.service import MilestoneService
-from bot.outbox import Target, enqueue
+from bot.outbox import Post, Target, enqueue
 from bot.pauses.service import PauseService
 from bot.progress.service import ProgressService
 from bot.reports import chart, figures, messages
@@ -137,12 +137,14 @@ class ReportService:
             late=late,
         )
 
-    async def post(self, tx: Transaction, community: Community, now: datetime, late: bool) -> bool:
-        """Queue the report to the reports channel in the caller's transaction; False when
-        there is no private channel for it or this week's report was queued already."""
+    async def weekly_post(
+        self, tx: Transaction, community: Community, now: datetime, late: bool
+    ) -> Post | None:
+        """The week's report for the reports channel, its chart drawn (read in the caller's
+        transaction, not queued); None when there is no private channel for it."""
         channel = reports_channel(community)
         if channel is None:
-            return False
+            return None
         report = await self.build(tx, community, now, late)
         try:
             drawn: bytes | None = await pictures.draw(chart.report_chart, report.rates)
@@ -150,13 +152,10 @@ class ReportService:
             # The figures matter more than the picture: the report goes out without its chart.
             log.warning("the report's chart could not be drawn; posting the report without it")
             drawn = None
-        return await enqueue(
-            tx,
-            community=community,
-            key=f"report:{community.id}:{week_key(report.this.monday)}",
-            target=Target.channel(channel),
-            reply=messages.report(report, drawn, private=False),
-            now=now,
+        return Post(
+            f"report:{community.id}:{week_key(report.this.monday)}",
+            Target.channel(channel),
+            messages.report(report, drawn, private=False),
         )
 
     async def nudge(self, community: Community, user_id: str, now: datetime) -> Nudged:

@@ -4,6 +4,7 @@ before the pause stays queued; a sweep claims an occurrence only where its check
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Collection, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
@@ -321,3 +322,29 @@ async def test_a_community_whose_write_fails_leaves_the_others_written(
     sweep.unwritable = set()
     assert await scheduler.tick() == 1  # not settled: written at the next tick
     assert [c for c, _ in sweep.written][-1] == ids[1]
+
+
+async def test_a_weekly_job_that_decides_is_claimed_even_with_nothing_to_write(
+    cohort: Cohort, clock: ManualClock
+) -> None:
+    await _communities(cohort, 1)
+    deciding, decided = asyncio.Event(), asyncio.Event()
+
+    async def decide(tx: Transaction, batch: Sequence[tuple[Community, Occurrence]]) -> Decisions:
+        deciding.set()
+        await decided.wait()  # a report drawing its chart
+        return {}
+
+    job = replace(posting_job(cohort.db), decide=decide)
+    scheduler = Scheduler(cohort.db, clock, [job], 12 * HOUR, cohort.communities.all)
+    clock.set(MONDAY)
+    tick = asyncio.ensure_future(scheduler.tick())
+    async with asyncio.timeout(10):
+        await deciding.wait()
+        async with cohort.db.write() as tx:  # a member's command writes meanwhile
+            await tx.execute(sa.text("SELECT 1"))
+    decided.set()
+    assert await tick == 1
+    assert await _claims(cohort) == [("test-post", "2026-11-30T09:00", "ran")]
+    assert await table_rows(cohort, outbox) == []
+    assert await scheduler.tick() == 0  # once, unlike a sweep that looks again

@@ -4,6 +4,7 @@ its buttons send (once, never to a paused member or one who turned nudges off)."
 
 from __future__ import annotations
 
+import asyncio
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, date, datetime, timedelta
 
@@ -321,3 +322,28 @@ async def test_report_preview_is_for_organizers_and_fits_every_platform(
     assert preview.title is not None
     assert preview.title.startswith("Weekly report · 2026-W47")
     assert preview.image is not None
+
+
+async def test_members_write_while_the_reports_chart_is_drawn(
+    cohort: Cohort, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawing, drawn = asyncio.Event(), asyncio.Event()
+
+    async def slow(*_: object) -> bytes:
+        drawing.set()
+        await drawn.wait()
+        return b"chart"
+
+    monkeypatch.setattr(pictures, "draw", slow)
+    clock.set(FIRST)
+    await _org(cohort, "setup timezone:UTC reports:#orgs")
+    await ok(cohort, "join timezone:UTC")
+    clock.set(at("2026-11-09T08:00"))
+    tick = asyncio.ensure_future(cohort.scheduler.tick())
+    async with asyncio.timeout(10):
+        await drawing.wait()
+        await ok(cohort, "checkin hours:2 done:x")  # the chart holds no write turn
+    drawn.set()
+    await tick
+    keys = [row["key"] for row in await table_rows(cohort, outbox)]
+    assert [k for k in keys if k.startswith("report:")] == ["report:1:2026-W45"]
