@@ -191,8 +191,14 @@ class Scheduler:
         async def written(chunk: Sequence[Claim]) -> list[int]:
             return [await self._run(job, chunk, now)]
 
-        claims = await together(job.kind, runnable, DECIDED_TOGETHER, decided)
-        return sum(await together(job.kind, claims, WRITES_TOGETHER, written))
+        ran = 0
+        for start in range(0, len(runnable), DECIDED_TOGETHER):
+            # Each chunk written as soon as it is decided: the drainers start on its posts
+            # while the next chunk is decided.
+            chunk = runnable[start : start + DECIDED_TOGETHER]
+            claims = await together(job.kind, chunk, DECIDED_TOGETHER, decided)
+            ran += sum(await together(job.kind, claims, WRITES_TOGETHER, written))
+        return ran
 
     def _status(self, community: Community, latest: datetime, now: datetime) -> str:
         if community.paused_at is not None or now - latest > self._catchup:

@@ -185,6 +185,7 @@ class DecidingSweep:
             tx: Transaction, batch: Sequence[tuple[Community, Occurrence]]
         ) -> Decisions:
             self.batches.append([c.id for c, _ in batch])
+            self.order.append("decide")
             writes: dict[int, Write] = {}
             for community, occurrence in batch:
                 self.decided.append(community.id)
@@ -278,14 +279,13 @@ async def test_the_posts_due_at_a_time_go_before_a_deciding_sweep_of_that_time(
     scheduler = Scheduler(cohort.db, clock, jobs, 12 * HOUR, cohort.communities.all)
     clock.set(MONDAY)  # the weekly post and the hourly sweep are both due
     assert await scheduler.tick() == 2
-    assert sweep.order == ["weekly", "sweep"]
+    assert sweep.order == ["weekly", "decide", "sweep"]
 
 
 async def test_a_deciding_sweep_decides_many_communities_at_once_and_writes_them_together(
     cohort: Cohort, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ids = await _communities(cohort, 3)
-    monkeypatch.setattr(scheduler_module, "DECIDED_TOGETHER", 2)
     sweep = DecidingSweep(cohort)
     sweep.posts = dict.fromkeys(ids, "post")
     opened: list[None] = []
@@ -299,10 +299,25 @@ async def test_a_deciding_sweep_decides_many_communities_at_once_and_writes_them
     scheduler = Scheduler(cohort.db, clock, [sweep.job], 12 * HOUR, cohort.communities.all)
     clock.set(MONDAY)
     assert await scheduler.tick() == 3
-    assert sweep.batches == [ids[:2], ids[2:]]
+    assert sweep.batches == [ids]
     assert len(opened) == 1  # three communities' claims and posts in one write transaction
     assert [c for c, _ in sweep.written] == ids
     assert [status for _, _, status in await _claims(cohort)] == ["ran"] * 3
+
+
+async def test_each_chunk_of_a_sweep_is_written_before_the_next_is_decided(
+    cohort: Cohort, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = await _communities(cohort, 3)
+    monkeypatch.setattr(scheduler_module, "DECIDED_TOGETHER", 2)
+    sweep = DecidingSweep(cohort)
+    sweep.posts = dict.fromkeys(ids, "post")
+    scheduler = Scheduler(cohort.db, clock, [sweep.job], 12 * HOUR, cohort.communities.all)
+    clock.set(MONDAY)
+    assert await scheduler.tick() == 3
+    assert sweep.batches == [ids[:2], ids[2:]]
+    # The drainers start on the first chunk's posts while the next is decided.
+    assert sweep.order == ["decide", "sweep", "sweep", "decide", "sweep"]
 
 
 async def test_a_community_whose_write_fails_leaves_the_others_written(
