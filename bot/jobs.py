@@ -49,3 +49,13 @@ class Job:
     communities at once and claims an occurrence only where it writes; another job is
     decided a community at a time and claimed either way, its slow reading (a report's
     chart) kept out of SQLite's write turn."""
+
+    @property
+    def deciding_sweep(self) -> bool:
+        """A sweep that decides before it writes, for many communities at once, last in a
+        tick."""
+        return self.decide is not None and self.pending is not None
+
+
+async def nothing_to_write(tx: Transaction) -> None:
+    """The write of a job that decided there was nothing to write."""

@@ -37,7 +37,7 @@ from bot.clock import Clock
 from bot.communities.chunked import FAILED, together
 from bot.communities.model import Community, Schedule
 from bot.fire_times import local_key, next_fire, occurrences_between, trigger
-from bot.jobs import Decide, Job, Occurrence, Write
+from bot.jobs import Decide, Job, Occurrence, Write, nothing_to_write
 from bot.metrics import Metrics
 from bot.storage.database import Database
 from bot.storage.tables import occurrences
@@ -144,7 +144,7 @@ class Scheduler:
         wanted = await self._pending(plans, now)
         ran = 0
         for job, community, missed in plans:
-            if _deciding_sweep(job):
+            if job.deciding_sweep:
                 continue
             try:
                 ran += await self._settle(job, community, missed, now, wanted.get(job.kind))
@@ -152,7 +152,7 @@ class Scheduler:
                 log.exception(FAILED, job.kind, community.id)
         # Deciding sweeps last: the posts due now must not wait behind a round of reminders.
         for job in self._jobs:
-            if job.decide is not None and _deciding_sweep(job):
+            if job.decide is not None and job.deciding_sweep:
                 batch = [(c, missed) for j, c, missed in plans if j is job]
                 ran += await self._sweep(job, job.decide, batch, now, wanted.get(job.kind))
         return ran
@@ -298,7 +298,7 @@ class Scheduler:
             # write turn); claimed whether or not there is something to write.
             async with self._db.read() as tx:
                 decided = await job.decide(tx, [(community, occurrence)])
-            run = decided.get(community.id, _nothing)
+            run = decided.get(community.id, nothing_to_write)
         return await self._run(job, [(community, (missed, status, run))], now)
 
     def _passed_over(
@@ -393,12 +393,3 @@ class Scheduler:
         if claimed and status == "skipped":
             log.info("skipped %s for community %s due %s", kind, community.id, due.isoformat())
         return claimed
-
-
-def _deciding_sweep(job: Job) -> bool:
-    """A sweep that decides before it writes, for many communities at once, last in a tick."""
-    return job.decide is not None and job.pending is not None
-
-
-async def _nothing(tx: Transaction) -> None:
-    """The write of a job that decided there was nothing to write."""
