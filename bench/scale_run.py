@@ -46,6 +46,7 @@ COMMANDS = (  # what members run meanwhile, with weights
     ("help", 1),
 )
 PAGE = os.sysconf("SC_PAGE_SIZE")
+LEFT_RUNNING_SECONDS = 30.0
 
 
 class JumpClock:
@@ -245,7 +246,18 @@ async def _commands(cohort: Cohort, world: World, rate: float, figures: Figures)
             running.add(task)
             task.add_done_callback(running.discard)
     finally:
-        await asyncio.gather(*running, return_exceptions=True)
+        # A command still running well after the week is counted and reported, not waited
+        # for without end (a run of the tiny week once hung at its end, cause not found).
+        if running:
+            _, left = await asyncio.wait(running, timeout=LEFT_RUNNING_SECONDS)
+            for task in left:
+                task.cancel()
+            if left:
+                figures.command_errors += len(left)
+                figures.error_lines.add(
+                    f"{len(left)} command(s) still running {LEFT_RUNNING_SECONDS:g} s after"
+                    " the week: cancelled"
+                )
 
 
 async def _sample(figures: Figures) -> None:
