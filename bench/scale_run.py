@@ -157,6 +157,7 @@ def timed(
             figures.runs[job.kind] = figures.runs.get(job.kind, 0) + 1
 
         async def run(tx: Any, community: Any, occurrence: Occurrence) -> None:
+            assert job.run is not None
             await job.run(tx, community, occurrence)
             record(occurrence)
 
@@ -175,7 +176,11 @@ def timed(
             # Only what is written counts as run, as the scheduler counts it.
             return {i: measured(write, due[i]) for i, write in writes.items()}
 
-        return replace(job, run=run, decide=None if job.decide is None else decide)
+        return replace(
+            job,
+            run=None if job.run is None else run,
+            decide=None if job.decide is None else decide,
+        )
 
     def wrap(feature: Feature[Any]) -> Feature[Any]:
         def jobs(service: Any, services: Any) -> tuple[Job, ...]:

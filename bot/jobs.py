@@ -34,11 +34,12 @@ Decide = Callable[[Transaction, Sequence[tuple[Community, Occurrence]]], Awaitab
 @dataclass(frozen=True, slots=True)
 class Job:
     """A kind of scheduled work. `schedule` says when it runs for a community (None: not
-    there); `run` does it inside the claiming transaction and writes outbox rows."""
+    there); `run` does it inside the claiming transaction and writes outbox rows (None: the
+    job has `decide` instead)."""
 
     kind: str
     schedule: Callable[[Community], Schedule | None]
-    run: Callable[[Transaction, Community, Occurrence], Awaitable[None]]
+    run: Callable[[Transaction, Community, Occurrence], Awaitable[None]] | None = None
     pending: Pending | None = None
     """For a sweep: the ids of the communities where a run at this time may find work (more
     is fine, fewer is a bug), read in one transaction for every community at once."""
@@ -49,6 +50,10 @@ class Job:
     communities at once and claims an occurrence only where it writes; another job is
     decided a community at a time and claimed either way, its slow reading (a report's
     chart) kept out of SQLite's write turn."""
+
+    def __post_init__(self) -> None:
+        if (self.run is None) == (self.decide is None):
+            raise ValueError(f"job {self.kind}: either run or decide, not both or neither")
 
     @property
     def deciding_sweep(self) -> bool:

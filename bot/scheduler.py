@@ -46,13 +46,12 @@ from bot.storage.transaction import Transaction
 log = logging.getLogger(__name__)
 
 LATE_AFTER = timedelta(minutes=5)
-DECIDED_TOGETHER = 50
-"""Communities a sweep decides with one call (a few queries for all of them, not a few each).
-250 took as long, but wording their reminders held the event loop longer: a member's command
-during Sunday 17:00 UTC at the full size waited 162 ms at p99, 62 ms with 50."""
-WRITES_TOGETHER = 50
-"""Communities whose sweep writes share a write transaction: one each made the sweep wait for
-SQLite's write turn once per community, behind every delivery queued meanwhile."""
+TOGETHER = 50
+"""Communities a sweep decides with one call (a few queries for all of them, not a few each)
+and then writes in one transaction (one each made it wait for SQLite's write turn once per
+community, behind every delivery queued meanwhile). 250 decided at once took as long but held
+the event loop longer: a member's command during Sunday 17:00 UTC at the full size waited
+162 ms at p99, 62 ms with 50; 20 to a write transaction made that sweep 30 s, not 17."""
 REREAD = 60.0
 """Real seconds the scheduler keeps its list of communities when this process changed none
 (another process's changes are seen within this time)."""
@@ -165,10 +164,10 @@ class Scheduler:
         now: datetime,
         pending: Collection[int] | None,
     ) -> int:
-        """A sweep that decides before it writes: DECIDED_TOGETHER communities' decisions
-        read at once, then a write transaction (their claims, their posts) for
-        WRITES_TOGETHER of those with something to write, so an hour with nothing new writes
-        nothing and a busy one takes SQLite's write turn a few times, not once a community."""
+        """A sweep that decides before it writes: TOGETHER communities' decisions read at
+        once, then one write transaction (their claims, their posts) for those with something
+        to write, so an hour with nothing new writes nothing and a busy one takes SQLite's
+        write turn a few times, not once a community."""
         runnable: list[tuple[Community, Occurrence]] = []
         for community, missed in batch:
             latest = missed[-1]
@@ -192,12 +191,11 @@ class Scheduler:
             return [await self._run(job, chunk, now)]
 
         ran = 0
-        for start in range(0, len(runnable), DECIDED_TOGETHER):
+        for start in range(0, len(runnable), TOGETHER):
             # Each chunk written as soon as it is decided: the drainers start on its posts
             # while the next chunk is decided.
-            chunk = runnable[start : start + DECIDED_TOGETHER]
-            claims = await together(job.kind, chunk, DECIDED_TOGETHER, decided)
-            ran += sum(await together(job.kind, claims, WRITES_TOGETHER, written))
+            claims = await together(job.kind, runnable[start : start + TOGETHER], decided)
+            ran += sum(await together(job.kind, claims, written))
         return ran
 
     def _status(self, community: Community, latest: datetime, now: datetime) -> str:
@@ -289,16 +287,18 @@ class Scheduler:
             missed = [latest]
         occurrence = self._occurrence(job, community, latest, status, now)
 
-        async def ran(tx: Transaction) -> None:
-            await job.run(tx, community, occurrence)
-
-        run: Write = ran
+        run: Write = nothing_to_write  # a skipped occurrence is claimed, never run
         if job.decide is not None and status != "skipped":
             # Decided before the write transaction (a report's chart must not hold SQLite's
             # write turn); claimed whether or not there is something to write.
             async with self._db.read() as tx:
                 decided = await job.decide(tx, [(community, occurrence)])
             run = decided.get(community.id, nothing_to_write)
+        elif (job_run := job.run) is not None:
+
+            async def run(tx: Transaction) -> None:
+                await job_run(tx, community, occurrence)
+
         return await self._run(job, [(community, (missed, status, run))], now)
 
     def _passed_over(

@@ -19,26 +19,22 @@ R = TypeVar("R")
 async def together(
     kind: str,
     items: Sequence[tuple[Community, T]],
-    size: int,
     act: Callable[[Sequence[tuple[Community, T]]], Awaitable[list[R]]],
 ) -> list[R]:
-    """`act` on `size` communities' items at a time; a chunk that fails is done again a
-    community at a time, each in a transaction of its own, so one community's failure
-    costs the others nothing."""
+    """`act` on every community's item at once; when that fails, again a community at a
+    time, each in a transaction of its own, so one community's failure costs the others
+    nothing."""
+    try:
+        return await act(items)
+    except Exception:
+        if len(items) == 1:
+            log.exception(FAILED, kind, items[0][0].id)
+            return []
+        log.warning("%s failed for %d communities at once; one at a time", kind, len(items))
     done: list[R] = []
-    for start in range(0, len(items), size):
-        chunk = items[start : start + size]
+    for one in items:
         try:
-            done += await act(chunk)
-            continue
+            done += await act([one])
         except Exception:
-            if len(chunk) == 1:
-                log.exception(FAILED, kind, chunk[0][0].id)
-                continue
-            log.warning("%s failed for %d communities at once; one at a time", kind, len(chunk))
-        for one in chunk:
-            try:
-                done += await act([one])
-            except Exception:
-                log.exception(FAILED, kind, one[0].id)
+            log.exception(FAILED, kind, one[0].id)
     return done

@@ -62,12 +62,7 @@ def reminders(service: NudgeService) -> Job:
             writes |= await _decide_at(service, tx, communities, now)
         return writes
 
-    async def run(tx: Transaction, community: Community, occurrence: Occurrence) -> None:
-        write = (await decide(tx, [(community, occurrence)])).get(community.id)
-        if write is not None:
-            await write(tx)
-
-    return Job("reminders", schedule, run, pending=service.pending, decide=decide)
+    return Job("reminders", schedule, pending=service.pending, decide=decide)
 
 
 async def _decide_at(

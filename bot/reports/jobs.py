@@ -29,12 +29,7 @@ def weekly_report(service: ReportService) -> Job:
                 writes[community.id] = _queue(community, post, occurrence)
         return writes
 
-    async def run(tx: Transaction, community: Community, occurrence: Occurrence) -> None:
-        write = (await decide(tx, [(community, occurrence)])).get(community.id)
-        if write is not None:
-            await write(tx)
-
-    return Job("report", schedule, run, decide=decide)
+    return Job("report", schedule, decide=decide)
 
 
 def _queue(community: Community, post: Post, occurrence: Occurrence) -> Write:

@@ -196,13 +196,10 @@ class DecidingSweep:
                     writes[community.id] = self._write(community, f"{post} {occurrence.local_key}")
             return writes
 
-        async def run(tx: Transaction, community: Community, occurrence: Occurrence) -> None:
-            raise AssertionError("a deciding sweep is decided, then written")
-
         async def pending(tx: Transaction, now: datetime) -> Collection[int]:
             return {c.id for c in await cohort.communities.all()}
 
-        self.job = Job("deciding", schedule, run, pending=pending, decide=decide)
+        self.job = Job("deciding", schedule, pending=pending, decide=decide)
 
     def _write(self, community: Community, post: str) -> Write:
         async def write(tx: Transaction) -> None:
@@ -309,7 +306,7 @@ async def test_each_chunk_of_a_sweep_is_written_before_the_next_is_decided(
     cohort: Cohort, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ids = await _communities(cohort, 3)
-    monkeypatch.setattr(scheduler_module, "DECIDED_TOGETHER", 2)
+    monkeypatch.setattr(scheduler_module, "TOGETHER", 2)
     sweep = DecidingSweep(cohort)
     sweep.posts = dict.fromkeys(ids, "post")
     scheduler = Scheduler(cohort.db, clock, [sweep.job], 12 * HOUR, cohort.communities.all)
@@ -350,7 +347,7 @@ async def test_a_weekly_job_that_decides_is_claimed_even_with_nothing_to_write(
         await decided.wait()  # a report drawing its chart
         return {}
 
-    job = replace(posting_job(cohort.db), decide=decide)
+    job = replace(posting_job(cohort.db), run=None, decide=decide)
     scheduler = Scheduler(cohort.db, clock, [job], 12 * HOUR, cohort.communities.all)
     clock.set(MONDAY)
     tick = asyncio.ensure_future(scheduler.tick())
@@ -363,3 +360,11 @@ async def test_a_weekly_job_that_decides_is_claimed_even_with_nothing_to_write(
     assert await _claims(cohort) == [("test-post", "2026-11-30T09:00", "ran")]
     assert await table_rows(cohort, outbox) == []
     assert await scheduler.tick() == 0  # once, unlike a sweep that looks again
+
+
+def test_a_job_either_runs_or_decides(cohort: Cohort) -> None:
+    weekly = posting_job(cohort.db)
+    with pytest.raises(ValueError, match="either run or decide"):
+        replace(weekly, run=None)
+    with pytest.raises(ValueError, match="either run or decide"):
+        replace(weekly, decide=DecidingSweep(cohort).job.decide)

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from bot.app import Cohort
 from bot.clock import ManualClock
-from bot.jobs import Occurrence
+from bot.communities.model import Community
+from bot.jobs import Job, Occurrence
 from bot.nudges.jobs import reminders
 from bot.nudges.service import NudgeService
 from bot.outbox import Message, TargetKind
@@ -145,10 +146,17 @@ async def test_reminders_decide_on_the_time_the_run_started_not_the_time_it_was_
     job = reminders(cohort.services.get(NudgeService))
     due = at("2026-12-06T17:00")  # Sunday 18:00 in Berlin: W49's reminder window is open
     started_late = Occurrence("reminders", due, "2026-12-06T18:00", True, at("2026-12-07T11:30"))
-    async with cohort.db.write() as tx:
-        await job.run(tx, community, started_late)  # Monday 12:30 in Berlin: W49 is closed
-    assert await _reminder_keys(cohort) == []
+    await _decide_and_write(cohort, job, community, started_late)  # Monday 12:30 in Berlin
+    assert await _reminder_keys(cohort) == []  # W49 is closed
     on_time = Occurrence("reminders", due, "2026-12-06T18:00", False, at("2026-12-06T17:00"))
-    async with cohort.db.write() as tx:
-        await job.run(tx, community, on_time)
+    await _decide_and_write(cohort, job, community, on_time)
     assert await _reminder_keys(cohort) == ["nudge:1:1:2026-W49"]
+
+
+async def _decide_and_write(
+    cohort: Cohort, job: Job, community: Community, occurrence: Occurrence
+) -> None:
+    assert job.decide is not None
+    async with cohort.db.write() as tx:
+        for write in (await job.decide(tx, [(community, occurrence)])).values():
+            await write(tx)
