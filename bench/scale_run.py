@@ -47,6 +47,7 @@ COMMANDS = (  # what members run meanwhile, with weights
 )
 PAGE = os.sysconf("SC_PAGE_SIZE")
 LEFT_RUNNING_SECONDS = 30.0
+STALLED_SECONDS = 120.0  # the busiest tick settles rows every second, even at the full size
 
 
 class JumpClock:
@@ -216,6 +217,13 @@ class Drainers:
         for drainer in self._drainers:
             drainer.wake()
 
+    def states(self) -> list[str]:
+        """Each drainer's task: running, or how it ended."""
+        return [
+            "running" if not t.done() else "cancelled" if t.cancelled() else repr(t.exception())
+            for t in self._tasks
+        ]
+
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
@@ -339,7 +347,7 @@ async def _step(
             )
             figures.due_times += due is not None
             drainers.wake()
-            await _settled(cohort.db, clock)
+            await _settled(cohort.db, clock, drainers)
             for platform, start in zip(platforms, since, strict=True):
                 if real:
                     figures.delivery.add(platform, start)
@@ -358,9 +366,36 @@ async def _step(
         await drainers.stop()
 
 
-async def _settled(db: Database, clock: JumpClock) -> None:
-    """Wait for the outbox to be empty (the drainers look for retries every half second)."""
+async def _settled(db: Database, clock: JumpClock, drainers: Drainers) -> None:
+    """Wait for the outbox to be empty (the drainers look for retries every half second); a
+    wait in which nothing settles for STALLED_SECONDS fails, saying what is left and why,
+    rather than waiting without end."""
+    left, since = -1, time.monotonic()
     while True:
-        if not await count_unsettled(db, clock.now(), retries=True):
+        count = await count_unsettled(db, clock.now(), retries=True)
+        if not count:
             return
+        if count != left:
+            left, since = count, time.monotonic()
+        elif time.monotonic() - since > STALLED_SECONDS:
+            raise RuntimeError(await _stall(db, clock, drainers, count))
         await asyncio.sleep(0.1)
+
+
+async def _stall(db: Database, clock: JumpClock, drainers: Drainers, count: int) -> str:
+    """What a stalled outbox holds, and whether its drainers still run."""
+    columns = (outbox.c.key, outbox.c.status, outbox.c.attempts, outbox.c.next_attempt_at)
+    async with db.read() as tx:
+        rows = (
+            await tx.execute(
+                sa.select(*columns, outbox.c.lease_until, outbox.c.last_error)
+                .where(outbox.c.status.in_((Status.PENDING.value, Status.SENDING.value)))
+                .order_by(outbox.c.id)
+                .limit(5)
+            )
+        ).all()
+    shown = "; ".join(" ".join(str(value) for value in row) for row in rows)
+    return (
+        f"the outbox stalled at {clock.now():%a %H:%M:%S}: {count} row(s) unsettled for"
+        f" {STALLED_SECONDS:g} s, drainers {drainers.states()}; first: {shown}"
+    )

@@ -13,6 +13,9 @@ charts, drawn by the scheduler for every community at once). With one process, a
 card waited behind a whole round of report charts. The progress card and the report's chart
 are drawn with Pillow (about 11 and 7 ms); matplotlib, which draws the organizers' `stats`
 chart, is loaded in a process on its first such chart only.
+
+A picture is an extra, never what a reply or a report waits for without end: a drawing
+process stuck past `DEADLINE_SECONDS` is killed and replaced, and the picture left out.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import multiprocessing
 import signal
 import threading
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
 from typing import TypeVar
@@ -36,8 +39,10 @@ R = TypeVar("R")
 log = logging.getLogger(__name__)
 
 WORKERS = 1  # per drawing process kind: members' commands, and the background
+# A picture takes 10 to 250 ms (a cold process's first: about 1 s); one past this is stuck.
+DEADLINE_SECONDS = 30.0
 _lock = threading.Lock()
-_pools: dict[bool, Executor] = {}  # by whether they draw for members' commands
+_pools: dict[bool, ProcessPoolExecutor] = {}  # by whether they draw for members' commands
 
 
 def _context() -> BaseContext:
@@ -56,7 +61,7 @@ def _ready() -> None:
     import PIL.ImageFont  # noqa: F401
 
 
-def _painter(interactive: bool) -> Executor:
+def _painter(interactive: bool) -> ProcessPoolExecutor:
     with _lock:
         if interactive not in _pools:
             _pools[interactive] = ProcessPoolExecutor(
@@ -65,23 +70,43 @@ def _painter(interactive: bool) -> Executor:
         return _pools[interactive]
 
 
-def _replace(interactive: bool, broken: Executor) -> None:
+def _replace(interactive: bool, broken: ProcessPoolExecutor) -> None:
     with _lock:
         if _pools.get(interactive) is broken:
             del _pools[interactive]
     broken.shutdown(wait=False)
 
 
-async def draw(paint: Callable[[T], R], subject: T) -> R:
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """Kill a pool's drawing processes: its pending pictures fail with BrokenProcessPool."""
+    # The pool has no public way to stop a busy worker before Python 3.14 (kill_workers).
+    for process in list((pool._processes or {}).values()):
+        process.kill()
+
+
+async def draw(paint: Callable[[T], R], subject: T) -> R | None:
     """`paint(subject)` in a drawing process (both must pickle: a module-level function and
     plain data); the event loop goes on meanwhile. A drawing process that died (killed, out of
-    memory) is replaced, and the picture drawn again once."""
-    loop = asyncio.get_running_loop()
+    memory) is replaced, and the picture drawn again once. None, the picture left out, when it
+    died again or was stuck past the deadline (then it is killed and replaced)."""
     interactive = is_interactive()
-    pool = _painter(interactive)
-    try:
-        return await loop.run_in_executor(pool, paint, subject)
-    except BrokenProcessPool:
-        log.warning("the drawing process died; starting another")
-        _replace(interactive, pool)
-        return await loop.run_in_executor(_painter(interactive), paint, subject)
+    for _ in range(2):  # again once after a drawing process died
+        pool = _painter(interactive)
+        try:
+            return await _within_deadline(pool, paint, subject)
+        except BrokenProcessPool:
+            log.warning("the drawing process died; starting another")
+            _replace(interactive, pool)
+        except TimeoutError:
+            log.warning(
+                "a picture took over %g s; its drawing process is replaced", DEADLINE_SECONDS
+            )
+            _kill(pool)
+            _replace(interactive, pool)
+            return None
+    return None
+
+
+async def _within_deadline(pool: ProcessPoolExecutor, paint: Callable[[T], R], subject: T) -> R:
+    loop = asyncio.get_running_loop()
+    return await asyncio.wait_for(loop.run_in_executor(pool, paint, subject), DEADLINE_SECONDS)

@@ -11,8 +11,6 @@ nudge goes to a member at most once per report week (key `report-nudge:<communit
 
 from __future__ import annotations
 
-import logging
-from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, timedelta
 
 from bot import pictures
@@ -38,8 +36,6 @@ from bot.roadmap.service import standing
 from bot.storage.database import Database
 from bot.storage.transaction import Transaction
 from bot.weeks import WEEK, week_key, weeks_between
-
-log = logging.getLogger(__name__)
 
 RATE_WEEKS = 9
 """The report's week and the eight before it, in the chart."""
@@ -146,12 +142,8 @@ class ReportService:
         if channel is None:
             return None
         report = await self.build(tx, community, now, late)
-        try:
-            drawn: bytes | None = await pictures.draw(chart.report_chart, report.rates)
-        except BrokenProcessPool:
-            # The figures matter more than the picture: the report goes out without its chart.
-            log.warning("the report's chart could not be drawn; posting the report without it")
-            drawn = None
+        # The figures matter more than the picture: without a chart when it cannot be drawn.
+        drawn = await pictures.draw(chart.report_chart, report.rates)
         return Post(
             f"report:{community.id}:{week_key(report.this.monday)}",
             Target.channel(channel),

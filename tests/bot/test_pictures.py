@@ -1,5 +1,6 @@
 """Pictures are drawn in a drawing process, never on the event loop's; members' pictures do
-not wait behind the background's; and a drawing process that dies is replaced."""
+not wait behind the background's; a drawing process that dies is replaced, and one stuck past
+the deadline is killed, its picture left out."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import asyncio
 import os
 import signal
 import time
+
+import pytest
 
 from bot import pictures
 from bot.interactive import interactive
@@ -59,3 +62,37 @@ async def test_a_drawing_process_that_died_is_replaced_and_the_picture_drawn() -
     await asyncio.sleep(0.2)  # the pool notices its worker is gone
     second = await pictures.draw(_pid, 0)
     assert second not in (first, os.getpid())
+
+
+def _suicide(_: int) -> int:
+    os.kill(os.getpid(), signal.SIGKILL)
+    return 0
+
+
+async def _gone(pid: int) -> bool:
+    for _ in range(100):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+async def test_a_picture_stuck_past_the_deadline_is_left_out_and_its_process_killed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stuck = await pictures.draw(_pid, 0)  # the process that will draw the next
+    assert stuck is not None
+    monkeypatch.setattr(pictures, "DEADLINE_SECONDS", 0.5)
+    started = time.monotonic()
+    assert await pictures.draw(_slow, 60.0) is None
+    assert time.monotonic() - started < 5
+    assert await _gone(stuck)  # killed, not left drawing for a minute
+    assert await pictures.draw(_pid, 0) not in (stuck, os.getpid(), None)
+
+
+async def test_a_picture_whose_drawing_process_dies_twice_is_left_out() -> None:
+    first = await pictures.draw(_pid, 0)
+    assert await pictures.draw(_suicide, 0) is None
+    assert await pictures.draw(_pid, 0) not in (first, os.getpid(), None)

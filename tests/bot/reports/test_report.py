@@ -5,7 +5,7 @@ its buttons send (once, never to a paused member or one who turned nudges off)."
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures.process import BrokenProcessPool
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -18,6 +18,7 @@ from bot.content.limits import fits
 from bot.milestones.service import all_ids
 from bot.outbox import Message, TargetKind
 from bot.replies import Tone
+from bot.reports import chart
 from bot.reports.figures import OTHER
 from bot.reports.model import Report, Risk
 from bot.reports.service import ReportService
@@ -276,13 +277,16 @@ async def test_no_report_without_a_reports_channel_of_its_own(
     assert [m.key for _, m in delivered if m.key.startswith("report:")] == []
 
 
-async def test_a_report_whose_chart_cannot_be_drawn_goes_out_without_it(
+def _never_drawn(_: object) -> bytes:
+    time.sleep(60)
+    return b""
+
+
+async def test_a_report_whose_chart_is_stuck_goes_out_without_it(
     cohort: Cohort, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def broken(*_: object) -> bytes:
-        raise BrokenProcessPool("the drawing process died twice")
-
-    monkeypatch.setattr(pictures, "draw", broken)
+    monkeypatch.setattr(chart, "report_chart", _never_drawn)
+    monkeypatch.setattr(pictures, "DEADLINE_SECONDS", 0.5)
     clock.set(FIRST)
     await _org(cohort, "setup timezone:UTC reports:#orgs")
     await ok(cohort, "join timezone:UTC")
