@@ -64,7 +64,7 @@ class _Turns:
         except asyncio.CancelledError:
             if turn.done() and not turn.cancelled():
                 self.release()  # handed the turn just as it gave up: pass it on
-            else:
+            elif turn in queue:  # a release since it gave up already dropped it
                 queue.remove(turn)
             raise
 

@@ -106,6 +106,22 @@ async def test_a_writer_that_gives_up_waiting_leaves_the_turns_to_the_others(
     assert order == ["patient", "after"]
 
 
+async def test_a_writer_cancelled_just_before_a_release_is_still_cancelled() -> None:
+    """The writer gave up (its task cancelled), and the writer before released the turn
+    before it ran again, passing its cancelled turn over: it must end cancelled, not with
+    another error, or a caller that logs errors and goes on (the outbox's pruner) swallows
+    the cancellation and never stops (the scale bench's week then hung at its end)."""
+    turns = database._Turns()
+    await turns.acquire(False)
+    waiting = asyncio.ensure_future(turns.acquire(False))
+    await asyncio.sleep(0)  # it waits for its turn
+    waiting.cancel()
+    turns.release()  # before the cancelled writer runs again
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    await asyncio.wait_for(turns.acquire(True), 1)  # the turn is free
+
+
 async def test_a_write_nested_in_a_write_fails_after_the_wait_instead_of_hanging(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
