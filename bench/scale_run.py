@@ -260,7 +260,7 @@ async def _commands(cohort: Cohort, world: World, rate: float, figures: Figures)
             task.add_done_callback(running.discard)
     finally:
         # A command still running well after the week is counted and reported, not waited
-        # for without end (a run of the tiny week once hung at its end, cause not found).
+        # for without end.
         if running:
             _, left = await asyncio.wait(running, timeout=LEFT_RUNNING_SECONDS)
             for task in left:
