@@ -36,7 +36,8 @@ import sqlalchemy as sa
 from bot.clock import Clock
 from bot.communities.chunked import FAILED, together
 from bot.communities.model import Community, Schedule
-from bot.fire_times import local_key, next_fire, occurrences_between, trigger
+from bot.due_times import DueTimes, give_turn
+from bot.fire_times import local_key, occurrences_between
 from bot.jobs import Decide, Job, Occurrence, Write, nothing_to_write
 from bot.metrics import Metrics
 from bot.storage.database import Database
@@ -91,9 +92,7 @@ class Scheduler:
         # The newest occurrence each (community, kind) has settled, so most ticks need no
         # database work; the claim table stays the source of truth.
         self._settled: dict[tuple[int, str], datetime | None] = {}
-        # Each (schedule, zone)'s next fire time and the moment it was asked after, for
-        # stepping: valid until the clock passes it.
-        self._next: dict[tuple[Schedule, str], tuple[datetime, datetime | None]] = {}
+        self._due = DueTimes(jobs)
         self._ticked_at: datetime | None = None  # the clock when the last tick began
 
     async def tick(self) -> int:
@@ -111,7 +110,7 @@ class Scheduler:
         console and tests make time pass."""
         while True:
             communities = await self._communities()
-            due = self._first_due(communities, self._clock.now(), until)
+            due = await self._due.first(communities, self._clock.now(), until)
             if due is None:
                 break
             move_to(due)
@@ -127,7 +126,8 @@ class Scheduler:
         await self._load_settled(communities)
         between: dict[tuple[Schedule, str, datetime], list[datetime]] = {}
         plans: list[tuple[Job, Community, list[datetime]]] = []
-        for community in communities:
+        for index, community in enumerate(communities):
+            await give_turn(index)
             for job in self._jobs:
                 schedule = job.schedule(community)
                 if schedule is None or not schedule.enabled:
@@ -232,35 +232,14 @@ class Scheduler:
         within that."""
         now = self._clock.now()
         after = min(self._ticked_at or now, now)
-        due = self._first_due(await self._communities(), after, now + timedelta(seconds=longest))
+        due = await self._due.first(
+            await self._communities(), after, now + timedelta(seconds=longest)
+        )
         return longest if due is None else max(0.0, (due - now).total_seconds())
 
     async def next_due(self, after: datetime, until: datetime) -> datetime | None:
         """The first occurrence of any job in (after, until], for stepping a simulated clock."""
-        return self._first_due(await self._communities(), after, until)
-
-    def _first_due(
-        self, communities: Sequence[Community], after: datetime, until: datetime
-    ) -> datetime | None:
-        best: datetime | None = None
-        seen: set[tuple[Schedule, str]] = set()
-        for community in communities:
-            for job in self._jobs:
-                schedule = job.schedule(community)
-                if schedule is None or not schedule.enabled:
-                    continue
-                shared = (schedule, community.timezone)
-                if shared in seen:  # many communities share a schedule and a zone
-                    continue
-                seen.add(shared)
-                since, first = self._next.get(shared, (None, None))
-                if since is None or first is None or not since <= after < first:
-                    # No fire in (since, after]: the one after `since` is still the next.
-                    first = next_fire(trigger(schedule, community.timezone), after)
-                    self._next[shared] = (after, first)
-                if first is not None and first <= until and (best is None or first < best):
-                    best = first
-        return best
+        return await self._due.first(await self._communities(), after, until)
 
     async def _communities(self) -> list[Community]:
         if self._version is None:

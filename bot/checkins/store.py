@@ -135,7 +135,11 @@ async def checked_in_of(
 
 async def cached_in_community(tx: Transaction, community_id: int) -> dict[int, Cached]:
     """The cached streak of every member of a community who has checked in, by member id."""
-    query = _of_community(sa.select(streaks), streaks.c.member_id, community_id)
+    query = (
+        sa.select(streaks)
+        .join(members, members.c.id == streaks.c.member_id)
+        .where(members.c.community_id == community_id)
+    )
     return {r.member_id: _cached(r) for r in await tx.execute(query)}
 
 
@@ -146,14 +150,6 @@ async def cached_of(tx: Transaction, member_ids: Sequence[int]) -> dict[int, Cac
         rows = await tx.execute(sa.select(streaks).where(streaks.c.member_id.in_(chunk)))
         found.update((r.member_id, _cached(r)) for r in rows)
     return found
-
-
-def _of_community(
-    query: sa.Select[Any], member_id: sa.Column[int], community_id: int
-) -> sa.Select[Any]:
-    """`query` narrowed to a community's members."""
-    query = query.join(members, members.c.id == member_id)
-    return query.where(members.c.community_id == community_id)
 
 
 def _cached(row: sa.Row[Any]) -> Cached:
