@@ -4,7 +4,7 @@ tick goes through them all."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import datetime
 
 from bot.communities.model import Community, Schedule
@@ -18,10 +18,24 @@ size of bench/scale.py), which held the loop for tens of milliseconds at a time,
 member's command waited that long."""
 
 
-async def give_turn(index: int) -> None:
-    """Let the event loop run what waits (a command), every TURN_EVERY communities."""
-    if index % TURN_EVERY == TURN_EVERY - 1:
-        await asyncio.sleep(0)
+async def in_turns(communities: Sequence[Community]) -> AsyncIterator[Sequence[Community]]:
+    """The communities TURN_EVERY at a time, the event loop given a turn between (a command
+    waiting runs there)."""
+    for start in range(0, len(communities), TURN_EVERY):
+        if start:
+            await asyncio.sleep(0)
+        yield communities[start : start + TURN_EVERY]
+
+
+def scheduled(
+    communities: Sequence[Community], jobs: Sequence[Job]
+) -> Iterator[tuple[Community, Job, Schedule]]:
+    """Each job's enabled schedule in each of these communities."""
+    for community in communities:
+        for job in jobs:
+            schedule = job.schedule(community)
+            if schedule is not None and schedule.enabled:
+                yield community, job, schedule
 
 
 class DueTimes:
@@ -38,12 +52,8 @@ class DueTimes:
         """The first occurrence of any job in (after, until], None if there is none."""
         best: datetime | None = None
         seen: set[tuple[Schedule, str]] = set()
-        for index, community in enumerate(communities):
-            await give_turn(index)
-            for job in self._jobs:
-                schedule = job.schedule(community)
-                if schedule is None or not schedule.enabled:
-                    continue
+        async for some in in_turns(communities):
+            for community, _, schedule in scheduled(some, self._jobs):
                 shared = (schedule, community.timezone)
                 if shared in seen:  # many communities share a schedule and a zone
                     continue

@@ -36,7 +36,7 @@ import sqlalchemy as sa
 from bot.clock import Clock
 from bot.communities.chunked import FAILED, together
 from bot.communities.model import Community, Schedule
-from bot.due_times import DueTimes, give_turn
+from bot.due_times import DueTimes, in_turns, scheduled
 from bot.fire_times import local_key, occurrences_between
 from bot.jobs import Decide, Job, Occurrence, Write, nothing_to_write
 from bot.metrics import Metrics
@@ -126,12 +126,8 @@ class Scheduler:
         await self._load_settled(communities)
         between: dict[tuple[Schedule, str, datetime], list[datetime]] = {}
         plans: list[tuple[Job, Community, list[datetime]]] = []
-        for index, community in enumerate(communities):
-            await give_turn(index)
-            for job in self._jobs:
-                schedule = job.schedule(community)
-                if schedule is None or not schedule.enabled:
-                    continue
+        async for some in in_turns(communities):
+            for community, job, schedule in scheduled(some, self._jobs):
                 settled = self._settled.get((community.id, job.kind))
                 floor = max(community.created_at, settled or community.created_at)
                 # Many communities share a schedule, a zone and a floor: compute them once.

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -137,3 +138,23 @@ async def first_scheduled_post(cohort: Cohort, within: timedelta = timedelta(day
         if new := [r["key"] for r in await table_rows(cohort, outbox) if r["key"] not in before]:
             return str(new[0])
     raise AssertionError(f"no scheduled post was queued within {within}")
+
+
+@asynccontextmanager
+async def loop_turns() -> AsyncIterator[Callable[[], int]]:
+    """How many turns a task waiting on the event loop got while the block ran (a function
+    to call at the end): none means the block held the loop all along."""
+    turns = 0
+
+    async def take_turns() -> None:
+        nonlocal turns
+        while True:
+            await asyncio.sleep(0)
+            turns += 1
+
+    taking = asyncio.ensure_future(take_turns())
+    await asyncio.sleep(0)  # it waits for its first turn
+    try:
+        yield lambda: turns
+    finally:
+        taking.cancel()

@@ -3,7 +3,6 @@ loop so that a member's command never waits for a whole pass."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 
 from bot.communities.model import Community, Purpose, Schedule
@@ -12,6 +11,7 @@ from bot.fire_times import next_fire, trigger
 from bot.identity import CommunityRef, Platform
 from bot.jobs import Job, Occurrence
 from bot.storage.transaction import Transaction
+from tests.support import loop_turns
 
 START = datetime(2026, 11, 29, 15, 0, tzinfo=UTC)
 ZONES = ("UTC", "Europe/Berlin", "Asia/Tokyo", "America/New_York", "Australia/Sydney")
@@ -61,17 +61,6 @@ async def test_the_first_due_time_is_the_earliest_of_any_community_s() -> None:
 
 
 async def test_a_pass_over_many_communities_lets_waiting_tasks_run_between() -> None:
-    turns = 0
-
-    async def count() -> None:
-        nonlocal turns
-        while True:
-            turns += 1
-            await asyncio.sleep(0)
-
-    counting = asyncio.ensure_future(count())
-    await asyncio.sleep(0)
-    before = turns
-    await DueTimes([CHALLENGE]).first(_communities(1000), START, START + timedelta(days=8))
-    counting.cancel()
-    assert turns - before >= 1000 // TURN_EVERY - 1
+    async with loop_turns() as turns:
+        await DueTimes([CHALLENGE]).first(_communities(1000), START, START + timedelta(days=8))
+        assert turns() >= 1000 // TURN_EVERY - 1
