@@ -384,11 +384,11 @@ async def _settled(db: Database, clock: JumpClock, drainers: Drainers) -> None:
 
 async def _stall(db: Database, clock: JumpClock, drainers: Drainers, count: int) -> str:
     """What a stalled outbox holds, and whether its drainers still run."""
-    columns = (outbox.c.key, outbox.c.status, outbox.c.attempts, outbox.c.next_attempt_at)
+    columns = ("key", "status", "attempts", "next_attempt_at", "lease_until", "last_error")
     async with db.read() as tx:
         rows = (
             await tx.execute(
-                sa.select(*columns, outbox.c.lease_until, outbox.c.last_error)
+                sa.select(*(outbox.c[name] for name in columns))
                 .where(outbox.c.status.in_((Status.PENDING.value, Status.SENDING.value)))
                 .order_by(outbox.c.id)
                 .limit(5)
