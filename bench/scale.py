@@ -100,6 +100,7 @@ class Result:
     # wall, this process's CPU, the whole machine's CPU (seconds; None where unknown)
     phases: dict[str, tuple[float, float, float | None]] = field(default_factory=dict)
     failover: list[str] = field(default_factory=list)
+    autovacuum: str | None = None  # PostgreSQL's setting
 
     @property
     def tally(self) -> Tally:
@@ -108,6 +109,9 @@ class Result:
     def lines(self) -> list[str]:
         f, o = self.figures, self.options
         lines = [f"database            {self.dialect}"]
+        if self.autovacuum is not None:
+            # Without it the tables' statistics stay those of the generated history all week.
+            lines[0] += f" (the server's autovacuum: {self.autovacuum})"
         lines += [
             f"phase {name:<13} {wall:7.1f} s wall, {cpu:7.1f} s CPU"
             + (
@@ -186,7 +190,7 @@ async def run(options: Options, folder: Path) -> Result:
             figures = await run_week(url, world, server, platforms, options, timer)
         finally:
             await server.stop()
-        result = Result(options, dialect, figures, phases)
+        result = Result(options, dialect, figures, phases, autovacuum=world.autovacuum)
         if options.database and options.failover:
             from bench.scale_failover import failover
 
