@@ -32,7 +32,13 @@ from bot.progress.feature import FEATURE as PROGRESS
 from bot.reports.feature import FEATURE as REPORTS
 from bot.retros.feature import FEATURE as RETROS
 from bot.roadmap.feature import FEATURE as ROADMAP
-from bot.storage.tables import host_values, occurrences, seen_events, shard_leases
+from bot.storage.tables import (
+    host_values,
+    occurrences,
+    seen_events,
+    shard_leases,
+    sweeps_decided,
+)
 
 # The order of `help` and of the catalogue follows this list too.
 FEATURES: tuple[Feature[Any], ...] = (
@@ -67,6 +73,10 @@ INFRASTRUCTURE: dict[sa.Table, str] = {
     occurrences: (
         "the scheduler's claims of each community's occurrences: a job kind, a local wall "
         "time and a status, never about a member"
+    ),
+    sweeps_decided: (
+        "the newest occurrence of each sweep each community was decided for (a job kind and a "
+        "time), so processes sharing the database decide it once, never about a member"
     ),
     host_values: (
         "values the host keeps between runs under keys the code chooses (the console's clock "

@@ -5,7 +5,8 @@ occurrence at or before now is computed in the community's time zone (APSchedule
 CronTrigger) and claimed by inserting a row keyed by its *local wall time*; only the process
 whose insert succeeds acts on it, in the same transaction as the claim, writing outbox rows.
 Processes sharing a PostgreSQL database share a due time's occurrences: one another process
-is running is passed over (an advisory lock tried, never waited on) rather than waited for.
+is running (or deciding, for a sweep) is passed over (an advisory lock tried, never waited
+on) rather than waited for, and a sweep's occurrence one has decided is not decided again.
 
 Rules, all tested:
 - An occurrence missed by at most the catch-up window runs once, late, marked `late`; an older
@@ -31,8 +32,7 @@ import time
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
-
+from bot import claims
 from bot.clock import Clock
 from bot.communities.chunked import FAILED, together
 from bot.communities.model import Community, Schedule
@@ -41,7 +41,6 @@ from bot.fire_times import local_key, occurrences_between
 from bot.jobs import Decide, Job, Occurrence, Write, nothing_to_write
 from bot.metrics import Metrics
 from bot.storage.database import Database
-from bot.storage.tables import occurrences
 from bot.storage.transaction import Transaction
 
 log = logging.getLogger(__name__)
@@ -163,7 +162,8 @@ class Scheduler:
         """A sweep that decides before it writes: TOGETHER communities' decisions read at
         once, then one write transaction (their claims, their posts) for those with something
         to write, so an hour with nothing new writes nothing and a busy one takes SQLite's
-        write turn a few times, not once a community."""
+        write turn a few times, not once a community. On a database other processes share,
+        each chunk is decided and written in one transaction (`_decide_and_write`)."""
         runnable: list[tuple[Community, Occurrence]] = []
         for community, missed in batch:
             latest = missed[-1]
@@ -186,13 +186,45 @@ class Scheduler:
         async def written(chunk: Sequence[Claim]) -> list[int]:
             return [await self._run(job, chunk, now)]
 
+        async def shared(chunk: Sequence[tuple[Community, Occurrence]]) -> list[int]:
+            return [await self._decide_and_write(job, decide, chunk, now)]
+
         ran = 0
         for start in range(0, len(runnable), TOGETHER):
+            chunk = runnable[start : start + TOGETHER]
+            if self._db.shared:
+                ran += sum(await together(job.kind, chunk, shared))
+                continue
             # Each chunk written as soon as it is decided: the drainers start on its posts
             # while the next chunk is decided.
-            claims = await together(job.kind, runnable[start : start + TOGETHER], decided)
-            ran += sum(await together(job.kind, claims, written))
+            ran += sum(await together(job.kind, await together(job.kind, chunk, decided), written))
         return ran
+
+    async def _decide_and_write(
+        self, job: Job, decide: Decide, chunk: Sequence[tuple[Community, Occurrence]], now: datetime
+    ) -> int:
+        """A sweep's chunk on a database other processes share (PostgreSQL), decided and
+        written in one transaction that holds each community's occurrence lock: a community
+        another process holds is passed over (not settled: a later tick looks again), one it
+        has decided already is settled, so two processes never both decide one occurrence
+        and each takes the chunks the other is not on."""
+        async with self._db.write() as tx:
+            held = await tx.try_locks([_lock(c, job.kind, o.due_at) for c, o in chunk])
+            mine = [item for item, got in zip(chunk, held, strict=True) if got]
+            before = await claims.decided(tx, job.kind, [c.id for c, _ in mine])
+            fresh = [(c, o) for c, o in mine if c.id not in before or before[c.id] < o.due_at]
+            writes = await decide(tx, fresh) if fresh else {}
+            ran: list[tuple[Community, datetime, bool]] = []
+            for community, occurrence in mine:  # only those decided now have a write
+                status, write = "late" if occurrence.late else "ran", writes.get(community.id)
+                done = write is not None and await claims.claim(
+                    tx, community, job.kind, occurrence.due_at, status, now
+                )
+                if write is not None and done:
+                    await write(tx)
+                ran.append((community, occurrence.due_at, done))
+            await claims.mark_decided(tx, job.kind, [(c.id, o.due_at) for c, o in fresh])
+        return self._ran(job, ran, now)
 
     def _status(self, community: Community, latest: datetime, now: datetime) -> str:
         if community.paused_at is not None or now - latest > self._catchup:
@@ -298,25 +330,30 @@ class Scheduler:
         key = local_key(latest, community.timezone)
         return Occurrence(job.kind, latest, key, status == "late", now)
 
-    async def _run(self, job: Job, claims: Sequence[Claim], now: datetime) -> int:
+    async def _run(self, job: Job, chunk: Sequence[Claim], now: datetime) -> int:
         """In one write transaction, for each community: claim the latest of its missed
         occurrences (the older ones as skipped) and, when claimed and not skipped, run it.
         Returns how many ran."""
         ran: list[tuple[Community, datetime, bool]] = []
         async with self._db.write() as tx:
-            for community, (missed, status, run) in claims:
+            for community, (missed, status, run) in chunk:
                 latest = missed[-1]
-                if not await tx.try_lock(f"occurrence:{community.id}:{job.kind}:{latest}"):
+                if not await tx.try_lock(_lock(community, job.kind, latest)):
                     # Another process is running this occurrence (PostgreSQL): the next one
                     # is taken rather than waiting on its claim. Not settled here: a later
                     # tick finds its claim, or runs it if that process's transaction failed.
                     continue
                 for due in missed[:-1]:
-                    await self._claim(tx, community, job.kind, due, "skipped", now)
-                claimed = await self._claim(tx, community, job.kind, latest, status, now)
+                    await claims.claim(tx, community, job.kind, due, "skipped", now)
+                claimed = await claims.claim(tx, community, job.kind, latest, status, now)
                 if claimed and status != "skipped":
                     await run(tx)
                 ran.append((community, latest, claimed and status != "skipped"))
+        return self._ran(job, ran, now)
+
+    def _ran(self, job: Job, ran: Sequence[tuple[Community, datetime, bool]], now: datetime) -> int:
+        """After a commit: each (community, occurrence, whether it ran) settled, the lag of
+        those that ran observed; returns how many ran."""
         for community, latest, done in ran:
             if done:
                 lag = (now - latest).total_seconds()
@@ -329,42 +366,13 @@ class Scheduler:
         if all((c.id, job.kind) in self._settled for c in communities for job in self._jobs):
             return
         async with self._db.read() as tx:
-            rows = await tx.execute(
-                sa.select(
-                    occurrences.c.community_id,
-                    occurrences.c.kind,
-                    sa.func.max(occurrences.c.due_at).label("due_at"),
-                ).group_by(occurrences.c.community_id, occurrences.c.kind)
-            )
-            newest = {(r.community_id, r.kind): r.due_at for r in rows}
+            newest = await claims.newest(tx)
         for community in communities:
             for job in self._jobs:
                 key = (community.id, job.kind)
                 self._settled.setdefault(key, newest.get(key))
 
-    async def _claim(
-        self,
-        tx: Transaction,
-        community: Community,
-        kind: str,
-        due: datetime,
-        status: str,
-        now: datetime,
-    ) -> bool:
-        result = await tx.execute(
-            tx.insert_ignoring_conflicts(
-                occurrences,
-                {
-                    "community_id": community.id,
-                    "kind": kind,
-                    "local_key": local_key(due, community.timezone),
-                    "due_at": due,
-                    "status": status,
-                    "claimed_at": now,
-                },
-            )
-        )
-        claimed = bool(result.rowcount)
-        if claimed and status == "skipped":
-            log.info("skipped %s for community %s due %s", kind, community.id, due.isoformat())
-        return claimed
+
+def _lock(community: Community, kind: str, due: datetime) -> str:
+    """The name of the lock a process holds while it runs or decides an occurrence."""
+    return f"occurrence:{community.id}:{kind}:{due}"

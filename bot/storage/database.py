@@ -85,6 +85,9 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        # Whether other processes may write to this database at the same time, so that work
+        # they all schedule must be divided (PostgreSQL; SQLite has one writing process).
+        self.shared = self.dialect != "sqlite"
         self._writers: tuple[asyncio.AbstractEventLoop, _Turns] | None = None
 
     @classmethod

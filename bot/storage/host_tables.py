@@ -1,5 +1,5 @@
-"""The host's own bookkeeping tables, which no feature owns: scheduler claims, values kept
-between runs, Discord shard leases and platform events already handled."""
+"""The host's own bookkeeping tables, which no feature owns: scheduler claims and sweeps
+decided, values kept between runs, Discord shard leases and platform events already handled."""
 
 from __future__ import annotations
 
@@ -16,6 +16,17 @@ occurrences = sa.Table(
     sa.Column("due_at", UtcDateTime, nullable=False),
     sa.Column("status", sa.String(16), nullable=False),  # ran | late | skipped
     sa.Column("claimed_at", UtcDateTime, nullable=False),
+)
+
+# The newest occurrence of each sweep each community was decided for, whether or not it had
+# something to write (a sweep claims an occurrence only where it writes): with several
+# processes on PostgreSQL, the one that decided it first; the others pass over what is here.
+sweeps_decided = sa.Table(
+    "sweeps_decided",
+    metadata,
+    references("community_id", "communities", primary_key=True),
+    sa.Column("kind", sa.String(32), primary_key=True),
+    sa.Column("due_at", UtcDateTime, nullable=False),
 )
 
 host_values = sa.Table(

@@ -14,6 +14,7 @@ from bot.storage.host_tables import host_values as host_values
 from bot.storage.host_tables import occurrences as occurrences
 from bot.storage.host_tables import seen_events as seen_events
 from bot.storage.host_tables import shard_leases as shard_leases
+from bot.storage.host_tables import sweeps_decided as sweeps_decided
 from bot.storage.install_tables import installations as installations
 from bot.storage.install_tables import oauth_states as oauth_states
 from bot.storage.match_tables import match_blocks as match_blocks

@@ -81,10 +81,19 @@ class Transaction:
         holds it; False at once if one does. On PostgreSQL a transaction-level advisory lock
         (released by commit, rollback, or the session ending with its process); on SQLite,
         where a write transaction already excludes every other, always True."""
-        if self.dialect != "postgresql":
-            return True
-        key = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), signed=True)
-        return bool(await self.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(key))))
+        (held,) = await self.try_locks([name])
+        return held
+
+    async def try_locks(self, names: Sequence[str]) -> list[bool]:
+        """`try_lock` for each name, in one round trip: whether each was got."""
+        if self.dialect != "postgresql" or not names:
+            return [True] * len(names)
+        keys = (
+            int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), signed=True)
+            for name in names
+        )
+        locks = await self.execute(sa.select(*(sa.func.pg_try_advisory_xact_lock(k) for k in keys)))
+        return [bool(held) for held in locks.one()]
 
     def insert(self, table: sa.Table) -> postgresql.Insert | sqlite.Insert:
         """This dialect's INSERT, which knows ON CONFLICT."""

@@ -20,6 +20,7 @@ from bot.communities.model import Community, Schedule
 from bot.identity import CommunityRef, Platform
 from bot.jobs import Decisions, Job, Occurrence, Write
 from bot.scheduler import Scheduler
+from bot.storage.database import Database
 from bot.storage.tables import occurrences, outbox
 from bot.storage.transaction import Transaction
 from tests.bot.scheduling import posting_job
@@ -175,6 +176,7 @@ class DecidingSweep:
         self.order: list[str] = []  # what ran, in order
         self.batches: list[list[int]] = []  # the communities of each call to decide
         self.unwritable: set[int] = set()  # communities whose write fails
+        self.seconds = 0.0  # how long deciding a batch takes
         hourly = posting_job(cohort.db).schedule
 
         def schedule(community: Community) -> Schedule | None:
@@ -186,6 +188,7 @@ class DecidingSweep:
         ) -> Decisions:
             self.batches.append([c.id for c, _ in batch])
             self.order.append("decide")
+            await asyncio.sleep(self.seconds)
             writes: dict[int, Write] = {}
             for community, occurrence in batch:
                 self.decided.append(community.id)
@@ -360,6 +363,34 @@ async def test_a_weekly_job_that_decides_is_claimed_even_with_nothing_to_write(
     assert await _claims(cohort) == [("test-post", "2026-11-30T09:00", "ran")]
     assert await table_rows(cohort, outbox) == []
     assert await scheduler.tick() == 0  # once, unlike a sweep that looks again
+
+
+async def test_two_processes_decide_each_communitys_sweep_once_and_share_the_chunks(
+    cohort: Cohort, clock: ManualClock, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not cohort.db.shared:
+        pytest.skip("on SQLite one process writes at a time: a second cannot share the work")
+    ids = await _communities(cohort, 12)
+    monkeypatch.setattr(scheduler_module, "TOGETHER", 3)
+    sweep = DecidingSweep(cohort)
+    sweep.posts = dict.fromkeys(ids[::2], "post")  # half have nothing to write: no claim
+    sweep.seconds = 0.1  # each chunk is still being decided when the other process reaches it
+    other = Cohort(cohort.settings, clock, Database.connect(database_url))
+    try:
+        one, two, later = (
+            Scheduler(core.db, clock, [sweep.job], 12 * HOUR, core.communities.all)
+            for core in (cohort, other, other)
+        )
+        clock.set(MONDAY)
+        ran = await asyncio.gather(one.tick(), two.tick())
+        assert sorted(sweep.decided) == ids  # each once, though both processes swept
+        assert sum(ran) == 6 and all(ran)  # each wrote the chunks it decided
+        assert sorted(c for c, _ in sweep.written) == ids[::2]
+        assert await later.tick() == 0  # a process started since finds it all decided
+        assert await one.tick() == await two.tick() == 0
+        assert len(sweep.decided) == 12
+    finally:
+        await other.close()
 
 
 def test_a_job_either_runs_or_decides(cohort: Cohort) -> None:
