@@ -295,12 +295,21 @@ class Scheduler:
         occurrence = self._occurrence(job, community, latest, status, now)
 
         run: Write = nothing_to_write  # a skipped occurrence is claimed, never run
-        if job.decide is not None and status != "skipped":
-            # Decided before the write transaction (a report's chart must not hold SQLite's
-            # write turn); claimed whether or not there is something to write.
-            async with self._db.read() as tx:
-                decided = await job.decide(tx, [(community, occurrence)])
-            run = decided.get(community.id, nothing_to_write)
+        if (decide := job.decide) is not None and status != "skipped":
+            if self._db.shared:
+                # Decided once claimed, under the occurrence's lock: another process running
+                # it is passed over, not decided twice (a chart drawn and thrown away).
+
+                async def run(tx: Transaction) -> None:
+                    decided = await decide(tx, [(community, occurrence)])
+                    await decided.get(community.id, nothing_to_write)(tx)
+
+            else:
+                # Decided before the write transaction (a report's chart must not hold
+                # SQLite's write turn); claimed whether or not there is something to write.
+                async with self._db.read() as tx:
+                    decided = await decide(tx, [(community, occurrence)])
+                run = decided.get(community.id, nothing_to_write)
         elif (job_run := job.run) is not None:
 
             async def run(tx: Transaction) -> None:

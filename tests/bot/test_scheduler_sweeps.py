@@ -393,6 +393,33 @@ async def test_two_processes_decide_each_communitys_sweep_once_and_share_the_chu
         await other.close()
 
 
+async def test_two_processes_decide_each_weekly_occurrence_once(
+    cohort: Cohort, clock: ManualClock, database_url: str
+) -> None:
+    if not cohort.db.shared:
+        pytest.skip("on SQLite one process writes at a time: a second cannot share the work")
+    ids = await _communities(cohort, 4)
+    decided: list[int] = []
+
+    async def decide(tx: Transaction, batch: Sequence[tuple[Community, Occurrence]]) -> Decisions:
+        decided.extend(community.id for community, _ in batch)
+        await asyncio.sleep(0.1)  # a report drawing its chart
+        return {}
+
+    job = replace(posting_job(cohort.db), run=None, decide=decide)
+    other = Cohort(cohort.settings, clock, Database.connect(database_url))
+    try:
+        one, two = (
+            Scheduler(core.db, clock, [job], 12 * HOUR, core.communities.all)
+            for core in (cohort, other)
+        )
+        clock.set(MONDAY)
+        assert sum(await asyncio.gather(one.tick(), two.tick())) == 4
+        assert sorted(decided) == ids  # each chart drawn once, by whichever process ran it
+    finally:
+        await other.close()
+
+
 def test_a_job_either_runs_or_decides(cohort: Cohort) -> None:
     weekly = posting_job(cohort.db)
     with pytest.raises(ValueError, match="either run or decide"):
