@@ -171,9 +171,14 @@ async def failover(admin_url: str) -> list[str]:
         f" mid-delivery, {killed.waiting} posts queued and not delivered yet then",
         f"  shard taken over  {_seconds(killed.shards)} after the kill"
         f" (shard lease {shard_lease:g} s: up to two leases, then a reconnect)",
-        f"  claims taken over {_seconds(killed.claims)} after the kill: the"
-        f" {killed.stranded} outbox rows the killed process was delivering claimed again"
-        f" (outbox lease {outbox_lease:g} s)",
+        (
+            f"  claims taken over {_seconds(killed.claims)} after the kill: the"
+            f" {killed.stranded} outbox rows the killed process was delivering claimed again"
+            f" (outbox lease {outbox_lease:g} s)"
+            if killed.stranded
+            else "  claims taken over none to take over: the killed process held no outbox row"
+            " at the kill"
+        ),
         f"  occurrences       {killed.occurrences} run after the kill{ran}"
         f" (a tick every {tick:g} s)",
         f"  due work done     {_seconds(killed.done)} after the kill: every post due delivered"
@@ -215,6 +220,13 @@ async def _round(admin_url: str, *, kill: bool) -> _Round:
         if await _until(lambda: _posts(deployment) > 0, LEAD + 90) is None:
             raise RuntimeError("no post was delivered before the kill")
         await asyncio.sleep(0.5)  # a moment into the deliveries
+
+        async def both_delivering() -> bool:
+            return len({owner for _, owner, _ in (await _claims(url)).values()}) == len(processes)
+
+        # With rows under both processes' claims if that comes soon: the killed one's are then
+        # what the survivor must take over (killed holding none, that half goes unmeasured).
+        await _until(both_delivering, 20)
         if kill:
             processes[1].kill()
         killed = time.monotonic()
