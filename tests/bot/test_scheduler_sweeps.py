@@ -384,7 +384,8 @@ async def test_two_processes_decide_each_communitys_sweep_once_and_share_the_chu
         clock.set(MONDAY)
         ran = await asyncio.gather(one.tick(), two.tick())
         assert sorted(sweep.decided) == ids  # each once, though both processes swept
-        assert sum(ran) == 6 and all(ran)  # each wrote the chunks it decided
+        assert sum(ran) == 6
+        assert all(ran)  # each process wrote the chunks it decided
         assert sorted(c for c, _ in sweep.written) == ids[::2]
         assert await later.tick() == 0  # a process started since finds it all decided
         assert await one.tick() == await two.tick() == 0
