@@ -36,7 +36,9 @@ The figures:
   received (a duplicate counts each extra copy).
 - commands: `--command-rate` commands a second (check-ins, progress, leaderboard, match
   status, challenge, help) from sampled members, through the dispatcher, all week: the p99 of
-  their in-process latency while the ticks and deliveries run.
+  their in-process latency while the ticks and deliveries run, and apart, that of those run
+  while the platforms took posts at the real limits (with `--speedup`, the rest share the
+  process with deliveries K times faster than any platform allows).
 - memory: the resident set of this process (the core, the fakes and the bench together),
   idle after the history was generated (in a process of its own) and the core started, and
   the highest sampled during the week; and how late the event loop woke a task sleeping

@@ -258,7 +258,7 @@ async def _commands(cohort: Cohort, world: World, rate: float, figures: Figures)
             figures.at_real_limits.append(took)
         if isinstance(answer, Reply) and answer.tone is Tone.ERROR:
             figures.command_errors += 1
-            figures.error_lines.add(f"{line.split()[0]}: {answer.body[:80]}")
+            figures.error_lines.add(f"{name}: {answer.body[:80]}")
 
     index, user = world.users[0]
     warm = Caller(MemberRef(CommunityRef(*world.refs[index]), user), display_name=user)
