@@ -349,7 +349,6 @@ async def _step(
 ) -> None:
     """Every due time of the week, then its end: jump, tick, deliver everything due."""
     drainers = Drainers(cohort, clock, platforms)
-    real = True
     try:
         while True:
             due = await cohort.scheduler.next_due(clock.now(), END)
@@ -364,19 +363,19 @@ async def _step(
             drainers.wake()
             await _settled(cohort.db, clock, drainers)
             for platform, start in zip(platforms, since, strict=True):
-                if real:
+                if figures.real:
                     figures.delivery.add(platform, start)
                 else:
                     figures.fast_posts += len(platform.arrivals) - start
             if due is None:
                 break
             delivered = sum(len(p.arrivals) for p in platforms)
-            if real and options.speedup > 1 and delivered >= options.slice:
+            if figures.real and options.speedup > 1 and delivered >= options.slice:
                 await drainers.stop()
                 for platform in platforms:
                     platform.scale(options.speedup, platform.rate, platform.channel_interval)
                 drainers = Drainers(cohort, clock, platforms)
-                real = figures.real = False
+                figures.real = False
     finally:
         await drainers.stop()
 

@@ -18,19 +18,16 @@ log = logging.getLogger(__name__)
 
 
 async def newest(tx: Transaction) -> dict[tuple[int, str], datetime]:
-    """The newest occurrence each (community id, job kind) has settled: claimed, or (a sweep)
-    decided, in two queries for every community."""
-    found: dict[tuple[int, str], datetime] = {}
-    claimed = sa.select(
-        occurrences.c.community_id,
-        occurrences.c.kind,
-        sa.func.max(occurrences.c.due_at).label("due_at"),
-    ).group_by(occurrences.c.community_id, occurrences.c.kind)
-    for query in (claimed, sa.select(sweeps_decided)):
-        for row in await tx.execute(query):
-            key = (row.community_id, row.kind)
-            found[key] = max(row.due_at, found.get(key, row.due_at))
-    return found
+    """The newest occurrence each (community id, job kind) has claimed, in one query for
+    every community."""
+    rows = await tx.execute(
+        sa.select(
+            occurrences.c.community_id,
+            occurrences.c.kind,
+            sa.func.max(occurrences.c.due_at).label("due_at"),
+        ).group_by(occurrences.c.community_id, occurrences.c.kind)
+    )
+    return {(r.community_id, r.kind): r.due_at for r in rows}
 
 
 async def claim(
